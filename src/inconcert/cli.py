@@ -1,0 +1,309 @@
+"""The ``inconcert`` command line: a thin layer over the library.
+
+Each command calls one public function; library errors become one-line
+messages (exit code 2) that say how to fix the problem.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import shlex
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from inconcert import __version__
+from inconcert.config import DetectConfig
+from inconcert.errors import InconcertError
+
+__all__ = ["main"]
+
+console = Console(stderr=True)
+out = Console()
+
+
+def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library errors into ``error: …`` and exit code 2, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except InconcertError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(2)
+        except KeyboardInterrupt:
+            click.echo("interrupted: no output file was left half-written", err=True)
+            sys.exit(130)
+        except OSError as e:
+            click.echo(f"error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+def _parse_map(values: tuple[str, ...]) -> dict[str, str]:
+    mapping = {}
+    for v in values:
+        if "=" not in v:
+            raise click.BadParameter(f"'{v}' should look like FIELD=COLUMN, e.g. account_id=user", param_hint="--map")
+        k, c = v.split("=", 1)
+        mapping[k.strip()] = c.strip()
+    return mapping
+
+
+def _print_summary(summary: dict[str, Any], outdir: Path) -> None:
+    rows = summary["rows"]
+    counts = summary["counts"]
+    out.print(
+        f"[bold]inconcert[/bold] read {rows['read']:,} rows "
+        f"({rows['used']:,} used, {rows['rejected']:,} rejected) · behaviours: "
+        f"{', '.join(summary['behaviours']) or 'none'} · window {summary['parameters']['window']:g}s"
+    )
+    out.print(
+        f"{counts['pairs']:,} co-action pairs → {counts['links']:,} account links "
+        f"({counts['links_passing']:,} pass) → [bold]{counts['groups']:,} groups[/bold] "
+        f"with {counts['accounts_in_groups']:,} accounts"
+    )
+    groups_csv = outdir / "groups.csv"
+    if counts["groups"] and groups_csv.exists():
+        import csv
+
+        with open(groups_csv, newline="", encoding="utf-8") as fh:
+            groups = list(csv.DictReader(fh))
+        t = Table(title="Top groups", show_lines=False)
+        for col in ("group", "size", "verdict", "behaviours", "objects", "span (h)", "top object"):
+            t.add_column(col)
+        for g in groups[:10]:
+            top = (g.get("top_objects") or "").split(" | ")[0]
+            t.add_row(
+                g["group_id"],
+                g["size"],
+                g.get("verdict") or "-",
+                g.get("behaviours", ""),
+                g.get("objects", ""),
+                f"{float(g.get('span_s') or 0) / 3600:.1f}",
+                top[:60],
+            )
+        out.print(t)
+    out.print(f"outputs in [bold]{outdir}[/bold] (groups.csv, accounts.csv, evidence.parquet, graph.gexf …)")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="inconcert")
+def main() -> None:
+    """Find who acts in concert: coordinated accounts and the evidence."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path), help="Folder for the outputs.")
+@click.option("--window", default="60", show_default=True, help="Seconds within which co-actions count (or 'auto').")
+@click.option("--behaviours", default=None, help="Comma-separated behaviours (default: all the input has data for).")
+@click.option("--min-participation", default=2, show_default=True, type=int, help="Actions (and co-actions) an account needs.")
+@click.option("--min-weight", default=2, show_default=True, type=int, help="Distinct co-acted objects a link needs.")
+@click.option("--weight-percentile", default=None, type=float, help="Also require link weight ≥ this percentile (0–100).")
+@click.option("--communities", type=click.Choice(["leiden", "components"]), default="leiden", show_default=True)
+@click.option("--resolution", default=0.05, show_default=True, type=float, help="Leiden CPM resolution (minimum group density).")
+@click.option("--seed", default=42, show_default=True, type=int)
+@click.option("--fdr", default=0.01, show_default=True, type=float, help="False discovery rate for link significance.")
+@click.option("--keep-insignificant", is_flag=True, help="Group links even when the null model does not find them significant.")
+@click.option("--coortweet-compatible", is_flag=True, help="Reproduce CooRTweet 2.1.3 detect_groups share pairs exactly.")
+@click.option("--format", "fmt", default=None, help="Force the input format (see `inconcert formats`).")
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Name the column for a field, e.g. account_id=user.")
+@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True)
+@click.option("--memory-limit", default=None, help="DuckDB memory limit, e.g. 4GB (spills to disk beyond).")
+@click.option("--spark-master", default=None, help="Spark master URL (with --engine spark), e.g. local[2] or yarn.")
+@click.option("--spark-conf", multiple=True, metavar="KEY=VALUE", help="Spark configuration (repeatable).")
+@click.option("--report", "with_report", is_flag=True, help="Also write report.html into the output folder.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@_friendly
+def detect(
+    inputs: tuple[Path, ...],
+    outdir: Path,
+    window: str,
+    behaviours: str | None,
+    min_participation: int,
+    min_weight: int,
+    weight_percentile: float | None,
+    communities: str,
+    resolution: float,
+    seed: int,
+    fdr: float,
+    keep_insignificant: bool,
+    coortweet_compatible: bool,
+    fmt: str | None,
+    maps: tuple[str, ...],
+    engine: str,
+    memory_limit: str | None,
+    spark_master: str | None,
+    spark_conf: tuple[str, ...],
+    with_report: bool,
+    quiet: bool,
+) -> None:
+    """Read INPUTS (posts files in any supported format) and write coordinated
+    groups with their evidence into OUTPUT.
+
+    Example: inconcert detect posts.csv -o out/ --window 60
+    """
+    from inconcert.pipeline import detect as run
+
+    extra: dict[str, Any] = {"fdr": fdr}
+    if keep_insignificant:
+        extra["keep_insignificant"] = True
+    win: Any = window
+    if window != "auto":
+        try:
+            win = float(window)
+        except ValueError:
+            raise click.BadParameter("give a number of seconds or 'auto'", param_hint="--window") from None
+    else:
+        extra["window_auto"] = True
+        win = 60.0
+    config = DetectConfig(
+        window=win,
+        behaviours=[b.strip() for b in behaviours.split(",") if b.strip()] if behaviours else None,
+        min_participation=min_participation,
+        min_weight=min_weight,
+        weight_percentile=weight_percentile,
+        communities=communities,  # type: ignore[arg-type]
+        resolution=resolution,
+        seed=seed,
+        coortweet_compatible=coortweet_compatible,
+        extra=extra,
+    )
+    engine_options: dict[str, Any] = {}
+    if engine == "duckdb" and memory_limit:
+        engine_options["memory_limit"] = memory_limit
+    if engine == "spark":
+        if spark_master:
+            engine_options["master"] = spark_master
+        if spark_conf:
+            engine_options["conf"] = _parse_map(spark_conf)
+    command = "inconcert " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    started = time.perf_counter()
+    if quiet:
+        result = run(list(inputs), outdir, config, engine=engine, format=fmt,
+                     column_map=_parse_map(maps), command=command, engine_options=engine_options)
+    else:
+        with console.status("reading") as status:
+            result = run(
+                list(inputs), outdir, config, engine=engine, format=fmt,
+                column_map=_parse_map(maps), command=command, engine_options=engine_options,
+                step=lambda s: status.update(f"{s} …"),
+            )
+    if with_report:
+        from inconcert.report import build_report
+
+        build_report(outdir, outdir / "report.html")
+    if not quiet:
+        _print_summary(result.summary, outdir)
+        out.print(f"done in {time.perf_counter() - started:.1f}s")
+
+
+@main.command()
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path))
+@click.option("--posts", default=20_000, show_default=True, type=int, help="Approximate number of posts.")
+@click.option("--seed", default=42, show_default=True, type=int)
+@_friendly
+def simulate(outdir: Path, posts: int, seed: int) -> None:
+    """Write simulated posts.csv and labels.csv with planted coordinated operations."""
+    from inconcert.simulate import simulate_to_dir
+
+    counts = simulate_to_dir(outdir, n_posts=posts, seed=seed)
+    out.print(
+        f"wrote {counts['posts']:,} posts by {counts['accounts']:,} accounts "
+        f"({counts['operation_accounts']:,} in planted operations) to {outdir}/posts.csv and labels.csv"
+    )
+
+
+@main.command()
+@click.argument("outdir", type=click.Path(path_type=Path))
+@click.option("--labels", required=True, type=click.Path(path_type=Path), help="CSV with account_id,label[,group].")
+@_friendly
+def evaluate(outdir: Path, labels: Path) -> None:
+    """Compare a detection output folder with known labels; prints JSON."""
+    from inconcert.evaluate import evaluate as run
+
+    result = run(outdir, labels)
+    try:
+        from inconcert.scoring import evaluate_verdicts
+
+        result.update(evaluate_verdicts(outdir, labels))
+    except (ImportError, AttributeError):
+        pass
+    click.echo(json.dumps(result, indent=2))
+
+
+@main.command()
+@click.option("--posts", default=20_000, show_default=True, type=int)
+@click.option("--seed", default=42, show_default=True, type=int)
+@click.option("-o", "--output", "outdir", default=None, type=click.Path(path_type=Path), help="Keep the outputs here (default: a temporary folder).")
+@_friendly
+def demo(posts: int, seed: int, outdir: Path | None) -> None:
+    """Simulate data with planted networks, detect them, and show what was found."""
+    from inconcert.evaluate import evaluate as run_eval
+    from inconcert.pipeline import detect as run
+    from inconcert.simulate import simulate_to_dir
+
+    base = outdir or Path(tempfile.mkdtemp(prefix="inconcert-demo-"))
+    started = time.perf_counter()
+    counts = simulate_to_dir(base / "data", n_posts=posts, seed=seed)
+    out.print(
+        f"simulated {counts['posts']:,} posts by {counts['accounts']:,} accounts; "
+        f"{counts['operation_accounts']:,} of them belong to planted operations"
+    )
+    with console.status("detecting") as status:
+        result = run([base / "data" / "posts.csv"], base / "out", DetectConfig(seed=seed),
+                     command=f"inconcert demo --posts {posts} --seed {seed}",
+                     step=lambda s: status.update(f"{s} …"))
+    _print_summary(result.summary, base / "out")
+    scores = run_eval(base / "out", base / "data" / "labels.csv")
+    out.print(
+        f"against the planted truth: precision {scores['precision']:.3f}, recall {scores['recall']:.3f}, "
+        f"F1 {scores['f1']:.3f}, organic false-positive rate {scores['organic_false_positive_rate']:.4f}, "
+        f"ARI {scores['adjusted_rand_index']:.3f}"
+    )
+    try:
+        from inconcert.report import build_report
+
+        build_report(base / "out", base / "out" / "report.html")
+        out.print(f"report: {base / 'out' / 'report.html'}")
+    except Exception as e:  # the report is a bonus in the demo
+        console.print(f"(report not written: {e})")
+    out.print(f"done in {time.perf_counter() - started:.1f}s · files in {base}")
+
+
+@main.command()
+def formats() -> None:
+    """List the input formats inconcert reads."""
+    from inconcert.readers import READERS
+
+    for name, r in sorted(READERS.items()):
+        out.print(f"[bold]{name}[/bold]: {r.description}")
+
+
+@main.command()
+def behaviours() -> None:
+    """List the behaviours inconcert detects."""
+    from inconcert.behaviours import BEHAVIOURS
+
+    for name, b in BEHAVIOURS.items():
+        flag = " (opt-in)" if getattr(b, "opt_in", False) else ""
+        out.print(f"[bold]{name}[/bold]{flag}: {b.description}")
+
+
+try:  # the report command lives with the report package
+    from inconcert.report.cli import report_command
+
+    main.add_command(report_command, "report")
+except ImportError:  # pragma: no cover
+    pass

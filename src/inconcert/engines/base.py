@@ -1,0 +1,74 @@
+"""What an engine is: something that registers tables and executes SQL.
+
+An engine holds no detection logic. The SQL it runs comes from
+:mod:`inconcert.sql`, written once for every engine; the differences between
+SQL dialects live in one :class:`~inconcert.sql.dialect.Dialect` per engine.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow as pa
+
+from inconcert.sql.dialect import Dialect
+
+__all__ = ["Engine"]
+
+
+class Engine(ABC):
+    """Registers tables and executes SQL; results stay in the engine until asked for.
+
+    Table names are plain identifiers; ``create_table`` replaces an existing one.
+    """
+
+    name: str = ""
+    dialect: Dialect
+
+    @abstractmethod
+    def execute(self, sql: str) -> None:
+        """Run a statement that returns nothing."""
+
+    @abstractmethod
+    def create_table(self, name: str, sql: str) -> None:
+        """Materialise the result of ``sql`` as table ``name`` (replacing it)."""
+
+    @abstractmethod
+    def register_arrow(self, name: str, table: pa.Table) -> None:
+        """Make an Arrow table queryable as ``name``."""
+
+    @abstractmethod
+    def register_parquet(self, name: str, path: str | Path) -> None:
+        """Make a Parquet file (or folder/glob) queryable as ``name``."""
+
+    @abstractmethod
+    def to_arrow(self, sql: str) -> pa.Table:
+        """Run a query and bring its (small) result to the driver as Arrow."""
+
+    @abstractmethod
+    def write_parquet(self, sql: str, path: str | Path) -> None:
+        """Write the result of a query to a Parquet file at ``path``."""
+
+    @abstractmethod
+    def register_function(
+        self, name: str, fn: Callable[[pa.Array], pa.Array], return_type: pa.DataType
+    ) -> None:
+        """Register a vectorised scalar function (Arrow array in, Arrow array out)."""
+
+    def scalar(self, sql: str) -> object:
+        """Run a query that returns one value."""
+        t = self.to_arrow(sql)
+        return t.column(0)[0].as_py() if t.num_rows else None
+
+    def count(self, table: str) -> int:
+        """Number of rows in ``table``."""
+        return int(self.scalar(f"SELECT count(*) FROM {table}") or 0)
+
+    def columns(self, table: str) -> list[str]:
+        """Column names of ``table``."""
+        return self.to_arrow(f"SELECT * FROM {table} LIMIT 0").column_names
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources."""

@@ -1,0 +1,109 @@
+"""The default engine: DuckDB in-process, no server, spills to disk.
+
+>>> e = DuckDBEngine()
+>>> e.create_table("t", "SELECT 1 AS x")
+>>> e.count("t")
+1
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from inconcert.engines.base import Engine
+from inconcert.errors import EngineError
+from inconcert.sql.dialect import DuckDBDialect
+
+__all__ = ["DuckDBEngine"]
+
+_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.int64(): "BIGINT",
+    pa.float64(): "DOUBLE",
+    pa.bool_(): "BOOLEAN",
+}
+
+
+class DuckDBEngine(Engine):
+    """Run inconcert's SQL in an in-process DuckDB database.
+
+    ``memory_limit`` (e.g. ``"4GB"``) caps memory; above it DuckDB spills to
+    ``temp_directory``. ``threads`` defaults to all cores.
+    """
+
+    name = "duckdb"
+
+    def __init__(
+        self,
+        database: str = ":memory:",
+        memory_limit: str | None = None,
+        threads: int | None = None,
+        temp_directory: str | None = None,
+    ):
+        self.dialect = DuckDBDialect()
+        self.con = duckdb.connect(database)
+        self.con.execute("SET TimeZone='UTC'")
+        self.con.execute("SET preserve_insertion_order=false")
+        self.con.execute("SET enable_progress_bar=false")
+        if memory_limit:
+            self.con.execute(f"SET memory_limit='{memory_limit}'")
+        if threads:
+            self.con.execute(f"SET threads={int(threads)}")
+        self._tmp = temp_directory or tempfile.mkdtemp(prefix="inconcert-duckdb-")
+        self.con.execute(f"SET temp_directory='{self._tmp}'")
+
+    def _run(self, sql: str) -> duckdb.DuckDBPyConnection:
+        try:
+            return self.con.execute(sql)
+        except duckdb.Error as e:
+            raise EngineError(f"DuckDB failed: {str(e).splitlines()[0]}", sql) from e
+
+    def execute(self, sql: str) -> None:
+        self._run(sql)
+
+    def create_table(self, name: str, sql: str) -> None:
+        self._run(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+
+    def register_arrow(self, name: str, table: pa.Table) -> None:
+        try:
+            self.con.register(f"__arrow_{name}", table)
+            self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM __arrow_{name}")
+            self.con.unregister(f"__arrow_{name}")
+        except duckdb.Error as e:
+            raise EngineError(f"DuckDB failed to register {name}: {e}") from e
+
+    def register_parquet(self, name: str, path: str | Path) -> None:
+        p = str(path).replace("'", "''")
+        self._run(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{p}')")
+
+    def to_arrow(self, sql: str) -> pa.Table:
+        try:
+            return self.con.sql(sql).to_arrow_table()
+        except duckdb.Error as e:
+            raise EngineError(f"DuckDB failed: {str(e).splitlines()[0]}", sql) from e
+
+    def write_parquet(self, sql: str, path: str | Path) -> None:
+        p = str(path).replace("'", "''")
+        self._run(f"COPY ({sql}) TO '{p}' (FORMAT parquet, COMPRESSION zstd)")
+
+    def write_csv(self, sql: str, path: str | Path) -> None:
+        p = str(path).replace("'", "''")
+        self._run(f"COPY ({sql}) TO '{p}' (FORMAT csv, HEADER true)")
+
+    def register_function(
+        self, name: str, fn: Callable[[pa.Array], pa.Array], return_type: pa.DataType
+    ) -> None:
+        try:
+            self.con.remove_function(name)
+        except duckdb.Error:
+            pass
+        ret = _TYPES.get(return_type, "VARCHAR")
+        self.con.create_function(name, fn, ["VARCHAR"], ret, type="arrow", side_effects=False)
+
+    def close(self) -> None:
+        self.con.close()

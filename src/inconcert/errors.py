@@ -1,0 +1,90 @@
+"""One exception hierarchy for inconcert.
+
+Every error a user can cause derives from :class:`InconcertError`; the CLI turns
+these into a one-line message (exit code 2) instead of a traceback.
+
+>>> try:
+...     raise MissingColumnError("posts.csv", "account_id", ["id", "text"])
+... except InconcertError as e:
+...     print(e)  # doctest: +ELLIPSIS
+posts.csv: no column for 'account_id' ...
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "InconcertError",
+    "InputError",
+    "UnknownFormatError",
+    "AmbiguousFormatError",
+    "MissingColumnError",
+    "ConfigError",
+    "EngineError",
+    "ValidationError",
+]
+
+
+class InconcertError(Exception):
+    """Base class of every error inconcert raises on purpose."""
+
+
+class InputError(InconcertError):
+    """An input file cannot be read as asked."""
+
+
+class UnknownFormatError(InputError):
+    """No reader recognises a file."""
+
+    def __init__(self, path: str, known: list[str]):
+        self.path = path
+        self.known = known
+        super().__init__(
+            f"{path}: cannot tell which format this is. "
+            f"Force one with --format; known formats: {', '.join(known)}"
+        )
+
+
+class AmbiguousFormatError(InputError):
+    """More than one reader claims a file equally well."""
+
+    def __init__(self, path: str, candidates: list[str]):
+        self.path = path
+        self.candidates = candidates
+        super().__init__(
+            f"{path}: this file could be any of {', '.join(candidates)}. "
+            f"Say which with --format {candidates[0]} (or another of them)"
+        )
+
+
+class MissingColumnError(InputError):
+    """A required column is absent and no mapping names it."""
+
+    def __init__(self, path: str, field: str, columns: list[str]):
+        self.path = path
+        self.field = field
+        self.columns = columns
+        shown = ", ".join(columns[:20]) + (" …" if len(columns) > 20 else "")
+        super().__init__(
+            f"{path}: no column for '{field}' (columns are: {shown}). "
+            f"Name one with --map {field}=COLUMN"
+        )
+
+
+class ConfigError(InconcertError):
+    """A parameter value is invalid."""
+
+
+class ValidationError(InconcertError):
+    """Several problems found at once; ``problems`` lists them all."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+class EngineError(InconcertError):
+    """The engine failed to run a statement; ``sql`` carries the statement."""
+
+    def __init__(self, message: str, sql: str = ""):
+        self.sql = sql
+        super().__init__(message)

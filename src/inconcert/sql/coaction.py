@@ -1,0 +1,162 @@
+"""Co-action detection as SQL: pure functions that return SQL strings.
+
+The pipeline chains them as named steps (``traces`` → ``eligible`` →
+``pairs`` → ``links``); an engine only executes them. Nothing here touches
+data, so every engine runs the very same logic.
+
+The windowed self-join is a *bucketed band join*: time is cut into buckets of
+the window's width, each share is joined with shares of the same object in its
+own bucket and in the next one (by replicating the right side once, shifted by
+one bucket), and only then filtered to ``0 ≤ t_b − t_a ≤ window``. The cost
+follows the number of in-window pairs, not the square of an object's shares.
+
+>>> from inconcert.sql.dialect import DuckDBDialect
+>>> sql = pairs_sql(DuckDBDialect(), window_us=60_000_000)
+>>> "a.bucket = b.bucket" in sql
+True
+"""
+
+from __future__ import annotations
+
+from inconcert.sql.dialect import Dialect
+
+__all__ = [
+    "union_traces_sql",
+    "eligible_sql",
+    "pairs_sql",
+    "filter_pairs_sql",
+    "links_sql",
+]
+
+_SEP = "\x1f"
+
+
+def union_traces_sql(parts: list[tuple[str, str]]) -> str:
+    """One ``traces`` query from ``(behaviour name, traces SELECT)`` parts.
+
+    >>> "UNION ALL" in union_traces_sql([("a", "SELECT 1"), ("b", "SELECT 2")])
+    True
+    """
+    if not parts:
+        return (
+            "SELECT CAST(NULL AS VARCHAR) AS behaviour, CAST(NULL AS VARCHAR) AS object, "
+            "CAST(NULL AS VARCHAR) AS account_id, CAST(NULL AS VARCHAR) AS post_id, "
+            "CAST(NULL AS BIGINT) AS seq, CAST(NULL AS BIGINT) AS t WHERE 1 = 0"
+        )
+    selects = [
+        f"SELECT '{name}' AS behaviour, CAST(object AS VARCHAR) AS object, "
+        f"CAST(account_id AS VARCHAR) AS account_id, CAST(post_id AS VARCHAR) AS post_id, "
+        f"CAST(seq AS BIGINT) AS seq, CAST(t AS BIGINT) AS t FROM ({sql}) tr_{i}"
+        for i, (name, sql) in enumerate(parts)
+    ]
+    return "\nUNION ALL\n".join(selects)
+
+
+def eligible_sql(min_participation: int) -> str:
+    """Traces of accounts with at least ``min_participation`` traces in the behaviour,
+    on objects acted on by at least two rows; ``acc_first`` is the account's first
+    position in the input (CooRTweet's tie order)."""
+    return f"""SELECT behaviour, object, account_id, post_id, seq, t, acc_first FROM (
+        SELECT *, count(*) OVER (PARTITION BY behaviour, account_id) AS n_acc,
+               min(seq) OVER (PARTITION BY behaviour, account_id) AS acc_first
+        FROM traces) s
+    WHERE n_acc >= {int(min_participation)}"""
+
+
+def pairs_sql(d: Dialect, window_us: int, coortweet_compatible: bool = False) -> str:
+    """Every pair of shares of one object by different accounts within the window.
+
+    Side ``a`` is the earlier share; ties in time are ordered by input position
+    (``seq``), or, in CooRTweet-compatible mode, by the account's first position
+    and then the row's, which is the order CooRTweet's data.table steps leave.
+    """
+    width = max(int(window_us), 1)
+    bucket = d.int_div("t", str(width))
+    if coortweet_compatible:
+        tie = "(a.acc_first < b.acc_first OR (a.acc_first = b.acc_first AND a.seq < b.seq))"
+        extra = " AND a.post_id <> b.post_id AND a.object <> a.post_id AND a.object <> b.post_id"
+    else:
+        tie = "a.seq < b.seq"
+        extra = ""
+    return f"""WITH e AS (
+        SELECT behaviour, object, account_id, post_id, seq, t, acc_first, {bucket} AS bucket
+        FROM eligible),
+    r AS (
+        SELECT behaviour, object, account_id, post_id, seq, t, acc_first, bucket FROM e
+        UNION ALL
+        SELECT behaviour, object, account_id, post_id, seq, t, acc_first, bucket - 1 AS bucket FROM e)
+    SELECT a.behaviour, a.object,
+           a.post_id AS post_a, b.post_id AS post_b,
+           a.account_id AS account_a, b.account_id AS account_b,
+           a.seq AS seq_a, b.seq AS seq_b, a.t AS t_a, b.t AS t_b,
+           CAST(b.t - a.t AS DOUBLE) / 1000000.0 AS dt
+    FROM e a JOIN r b
+      ON a.behaviour = b.behaviour AND a.object = b.object AND a.bucket = b.bucket
+    WHERE b.t - a.t <= {int(window_us)} AND b.t >= a.t
+      AND (a.t < b.t OR {tie})
+      AND a.account_id <> b.account_id{extra}"""
+
+
+def filter_pairs_sql(min_participation: int, coortweet_compatible: bool = False) -> str:
+    """Keep a pair when one of its accounts has ``min_participation`` co-actions.
+
+    Default: an account qualifies with at least that many distinct posts in
+    pairs of the behaviour. CooRTweet-compatible mode reproduces its
+    ``filter_min_participation`` exactly (it matches rows by content id).
+    """
+    mp = int(min_participation)
+    if coortweet_compatible:
+        return f"""WITH ids AS (
+            SELECT behaviour, post_a AS post_id FROM raw_pairs
+            UNION SELECT behaviour, post_b FROM raw_pairs),
+        rows_in AS (
+            SELECT e.behaviour, e.account_id, e.post_id FROM eligible e
+            JOIN ids ON e.behaviour = ids.behaviour AND e.post_id = ids.post_id),
+        ok_acc AS (
+            SELECT behaviour, account_id FROM rows_in GROUP BY behaviour, account_id
+            HAVING count(*) >= {mp}),
+        ok_post AS (
+            SELECT DISTINCT r.behaviour, r.post_id FROM rows_in r
+            JOIN ok_acc o ON r.behaviour = o.behaviour AND r.account_id = o.account_id)
+        SELECT p.* FROM raw_pairs p
+        WHERE EXISTS (SELECT 1 FROM ok_post o WHERE o.behaviour = p.behaviour AND o.post_id = p.post_a)
+           OR EXISTS (SELECT 1 FROM ok_post o WHERE o.behaviour = p.behaviour AND o.post_id = p.post_b)"""
+    return f"""WITH sides AS (
+            SELECT behaviour, account_a AS account_id, seq_a AS seq FROM raw_pairs
+            UNION SELECT behaviour, account_b, seq_b FROM raw_pairs),
+        ok AS (
+            SELECT behaviour, account_id FROM sides GROUP BY behaviour, account_id
+            HAVING count(*) >= {mp})
+        SELECT p.* FROM raw_pairs p
+        WHERE EXISTS (SELECT 1 FROM ok WHERE ok.behaviour = p.behaviour AND ok.account_id = p.account_a)
+           OR EXISTS (SELECT 1 FROM ok WHERE ok.behaviour = p.behaviour AND ok.account_id = p.account_b)"""
+
+
+def links_sql(d: Dialect, behaviours: list[str]) -> str:
+    """Aggregate share pairs to one row per unordered account pair.
+
+    ``weight`` = distinct (behaviour, object) co-acted on; ``n_<behaviour>`` =
+    distinct objects per behaviour; ``pairs`` = share pairs.
+    """
+    per = ",\n".join(
+        f"count(DISTINCT CASE WHEN behaviour = '{b}' THEN object END) AS n_{b}" for b in behaviours
+    )
+    per = (per + ",") if per else ""
+    names = " || ".join(
+        f"CASE WHEN count(DISTINCT CASE WHEN behaviour = '{b}' THEN object END) > 0 THEN '{b},' ELSE '' END"
+        for b in behaviours
+    ) or "''"
+    return f"""WITH p AS (
+        SELECT CASE WHEN account_a < account_b THEN account_a ELSE account_b END AS account_a,
+               CASE WHEN account_a < account_b THEN account_b ELSE account_a END AS account_b,
+               behaviour, object, dt, t_a, t_b
+        FROM pairs)
+    SELECT account_a, account_b,
+           count(DISTINCT behaviour || '{_SEP}' || object) AS weight,
+           count(*) AS pairs,
+           {per}
+           rtrim({names}, ',') AS behaviours,
+           avg(dt) AS mean_dt,
+           min(t_a) AS first_t,
+           max(t_b) AS last_t
+    FROM p GROUP BY account_a, account_b"""

@@ -1,0 +1,146 @@
+"""SQL dialect differences, in one place per engine.
+
+Detection SQL is written once; where DuckDB and Spark SQL spell a thing
+differently, the SQL builders call a method here.
+
+>>> DuckDBDialect().epoch_us("ts")
+'epoch_us(ts)'
+"""
+
+from __future__ import annotations
+
+__all__ = ["Dialect", "DuckDBDialect", "SparkDialect"]
+
+
+class Dialect:
+    """Base: ANSI-ish spellings shared by DuckDB and Spark SQL."""
+
+    name = "ansi"
+
+    def epoch_us(self, ts: str) -> str:
+        """Microseconds since 1970 of a TIMESTAMP/TIMESTAMPTZ expression, as BIGINT."""
+        raise NotImplementedError
+
+    def from_epoch_us(self, us: str) -> str:
+        """A UTC TIMESTAMP from BIGINT microseconds."""
+        raise NotImplementedError
+
+    def explode(self, list_expr: str) -> str:
+        """A SELECT-list expression turning one row per list into one row per element."""
+        raise NotImplementedError
+
+    def list_len(self, list_expr: str) -> str:
+        raise NotImplementedError
+
+    def list_distinct(self, list_expr: str) -> str:
+        raise NotImplementedError
+
+    def list_join_sorted_distinct(self, list_expr: str, sep: str) -> str:
+        """The list's distinct elements, sorted, joined by ``sep`` into one string."""
+        raise NotImplementedError
+
+    def lower_trim_list(self, list_expr: str) -> str:
+        """Lower-case, trim and drop empty elements of a list of strings."""
+        raise NotImplementedError
+
+    def int_div(self, a: str, b: str) -> str:
+        """Integer division rounding toward minus infinity (a, b BIGINT, b > 0)."""
+        raise NotImplementedError
+
+    def to_double(self, x: str) -> str:
+        return f"CAST({x} AS DOUBLE)"
+
+    def string_agg_distinct(self, x: str, sep: str) -> str:
+        raise NotImplementedError
+
+    def string_agg_ordered(self, x: str, order: str, sep: str) -> str:
+        """Aggregate strings ``x`` joined by ``sep`` in ascending ``order``."""
+        raise NotImplementedError
+
+    def hash64(self, x: str) -> str:
+        """A deterministic 64-bit hash of a string (same on every engine not required)."""
+        raise NotImplementedError
+
+
+class DuckDBDialect(Dialect):
+    name = "duckdb"
+
+    def epoch_us(self, ts: str) -> str:
+        return f"epoch_us({ts})"
+
+    def from_epoch_us(self, us: str) -> str:
+        return f"make_timestamp({us})"
+
+    def explode(self, list_expr: str) -> str:
+        return f"unnest({list_expr})"
+
+    def list_len(self, list_expr: str) -> str:
+        return f"len({list_expr})"
+
+    def list_distinct(self, list_expr: str) -> str:
+        return f"list_distinct({list_expr})"
+
+    def list_join_sorted_distinct(self, list_expr: str, sep: str) -> str:
+        return f"array_to_string(list_sort(list_distinct({list_expr})), '{sep}')"
+
+    def lower_trim_list(self, list_expr: str) -> str:
+        return (
+            f"list_filter(list_transform({list_expr}, lambda x: lower(trim(x))), "
+            f"lambda x: x IS NOT NULL AND x <> '')"
+        )
+
+    def int_div(self, a: str, b: str) -> str:
+        return f"CAST(floor(CAST({a} AS DOUBLE) / {b}) AS BIGINT)"
+
+    def string_agg_distinct(self, x: str, sep: str) -> str:
+        return f"string_agg(DISTINCT {x}, '{sep}' ORDER BY {x})"
+
+    def string_agg_ordered(self, x: str, order: str, sep: str) -> str:
+        return f"string_agg({x}, '{sep}' ORDER BY {order})"
+
+    def hash64(self, x: str) -> str:
+        return f"hash({x})"
+
+
+class SparkDialect(Dialect):
+    name = "spark"
+
+    def epoch_us(self, ts: str) -> str:
+        return f"unix_micros({ts})"
+
+    def from_epoch_us(self, us: str) -> str:
+        # TIMESTAMP_NTZ, like DuckDB's make_timestamp: a UTC wall-clock time, no zone.
+        return f"CAST(timestamp_micros({us}) AS TIMESTAMP_NTZ)"
+
+    def explode(self, list_expr: str) -> str:
+        return f"explode({list_expr})"
+
+    def list_len(self, list_expr: str) -> str:
+        return f"size({list_expr})"
+
+    def list_distinct(self, list_expr: str) -> str:
+        return f"array_distinct({list_expr})"
+
+    def list_join_sorted_distinct(self, list_expr: str, sep: str) -> str:
+        return f"array_join(array_sort(array_distinct({list_expr})), '{sep}')"
+
+    def lower_trim_list(self, list_expr: str) -> str:
+        return (
+            f"filter(transform({list_expr}, x -> lower(trim(x))), "
+            f"x -> x IS NOT NULL AND x <> '')"
+        )
+
+    def int_div(self, a: str, b: str) -> str:
+        return f"CAST(floor(CAST({a} AS DOUBLE) / {b}) AS BIGINT)"
+
+    def string_agg_distinct(self, x: str, sep: str) -> str:
+        return f"array_join(array_sort(collect_set({x})), '{sep}')"
+
+    def string_agg_ordered(self, x: str, order: str, sep: str) -> str:
+        return (
+            f"array_join(transform(array_sort(collect_list(struct({order} AS o, {x} AS v))), "
+            f"s -> s.v), '{sep}')"
+        )
+
+    def hash64(self, x: str) -> str:
+        return f"xxhash64({x})"

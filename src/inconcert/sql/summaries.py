@@ -1,0 +1,112 @@
+"""SQL for what the user reads: per-group and per-account statistics and the
+output views of links and evidence. Pure functions returning SQL strings.
+
+Expects tables ``actions``, ``pairs``, ``links``, ``glinks`` (links that pass the
+thresholds) and ``membership(account_id, group_id)``.
+
+>>> from inconcert.sql.dialect import DuckDBDialect
+>>> "density" in group_stats_sql(DuckDBDialect())
+True
+"""
+
+from __future__ import annotations
+
+from inconcert.sql.dialect import Dialect
+
+__all__ = ["group_stats_sql", "account_stats_sql", "evidence_out_sql", "links_out_sql"]
+
+
+def _same_group(table: str, a: str = "account_a", b: str = "account_b") -> str:
+    return f"""SELECT x.*, ma.group_id FROM {table} x
+        JOIN membership ma ON x.{a} = ma.account_id
+        JOIN membership mb ON x.{b} = mb.account_id
+        WHERE ma.group_id = mb.group_id"""
+
+
+def group_stats_sql(d: Dialect, top: int = 5) -> str:
+    """One row per group: size, links, density, weight, behaviours, objects, time span,
+    and the ``top`` objects most members acted on."""
+    return f"""WITH gl AS ({_same_group('glinks')}),
+    ge AS ({_same_group('pairs')}),
+    sz AS (SELECT group_id, count(*) AS size FROM membership GROUP BY group_id),
+    ls AS (SELECT group_id, count(*) AS links, sum(weight) AS weight FROM gl GROUP BY group_id),
+    es AS (SELECT group_id, count(DISTINCT behaviour || '|' || object) AS objects,
+                  min(t_a) AS first_t, max(t_b) AS last_t, count(*) AS pairs
+           FROM ge GROUP BY group_id),
+    bh AS (SELECT group_id, {d.string_agg_distinct('behaviour', ',')} AS behaviours
+           FROM ge GROUP BY group_id),
+    om AS (SELECT group_id, behaviour, object, count(DISTINCT acc) AS members FROM (
+              SELECT group_id, behaviour, object, account_a AS acc FROM ge
+              UNION ALL SELECT group_id, behaviour, object, account_b FROM ge) s
+           GROUP BY group_id, behaviour, object),
+    ot AS (SELECT group_id, behaviour, object, members,
+                  row_number() OVER (PARTITION BY group_id ORDER BY members DESC, behaviour, object) AS rk
+           FROM om),
+    tops AS (SELECT group_id,
+                    {d.string_agg_ordered("behaviour || ':' || object || ' (' || CAST(members AS VARCHAR) || ')'", 'rk', ' | ')} AS top_objects
+             FROM ot WHERE rk <= {int(top)} GROUP BY group_id)
+    SELECT sz.group_id, sz.size,
+           coalesce(ls.links, 0) AS links,
+           CASE WHEN sz.size > 1 THEN 2.0 * coalesce(ls.links, 0) / (sz.size * (sz.size - 1)) ELSE 0 END AS density,
+           coalesce(ls.weight, 0) AS weight,
+           coalesce(bh.behaviours, '') AS behaviours,
+           coalesce(es.objects, 0) AS objects,
+           coalesce(es.pairs, 0) AS pairs,
+           {d.from_epoch_us('es.first_t')} AS first_ts,
+           {d.from_epoch_us('es.last_t')} AS last_ts,
+           CAST(coalesce(es.last_t - es.first_t, 0) AS DOUBLE) / 1000000.0 AS span_s,
+           coalesce(tops.top_objects, '') AS top_objects
+    FROM sz LEFT JOIN ls ON sz.group_id = ls.group_id
+    LEFT JOIN es ON sz.group_id = es.group_id
+    LEFT JOIN bh ON sz.group_id = bh.group_id
+    LEFT JOIN tops ON sz.group_id = tops.group_id
+    ORDER BY sz.group_id"""
+
+
+def account_stats_sql(d: Dialect) -> str:
+    """One row per account that acted: group, degree and strength in the thresholded
+    graph, actions, coordinated actions (posts in share pairs) and their share."""
+    return """WITH deg AS (
+        SELECT acc, count(*) AS degree, sum(weight) AS strength FROM (
+            SELECT account_a AS acc, weight FROM glinks
+            UNION ALL SELECT account_b, weight FROM glinks) s GROUP BY acc),
+    act AS (SELECT account_id, count(*) AS n_actions, min(platform) AS platform
+            FROM actions GROUP BY account_id),
+    co AS (SELECT acc, count(DISTINCT seq) AS n_coordinated FROM (
+            SELECT account_a AS acc, seq_a AS seq FROM pairs
+            UNION ALL SELECT account_b, seq_b FROM pairs) s GROUP BY acc)
+    SELECT act.account_id, m.group_id,
+           coalesce(deg.degree, 0) AS degree, coalesce(deg.strength, 0) AS strength,
+           act.n_actions, coalesce(co.n_coordinated, 0) AS n_coordinated,
+           CAST(coalesce(co.n_coordinated, 0) AS DOUBLE) / act.n_actions AS coordinated_share,
+           act.platform
+    FROM act LEFT JOIN membership m ON act.account_id = m.account_id
+    LEFT JOIN deg ON act.account_id = deg.acc
+    LEFT JOIN co ON act.account_id = co.acc
+    ORDER BY m.group_id IS NULL, m.group_id, coalesce(deg.strength, 0) DESC, act.account_id"""
+
+
+def evidence_out_sql(d: Dialect) -> str:
+    """The share-pair evidence as written: timestamps, and the group both accounts share."""
+    return f"""SELECT p.behaviour, p.object, p.post_a, p.post_b, p.account_a, p.account_b,
+           {d.from_epoch_us('p.t_a')} AS ts_a, {d.from_epoch_us('p.t_b')} AS ts_b, p.dt,
+           CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END AS group_id
+    FROM pairs p
+    LEFT JOIN membership ma ON p.account_a = ma.account_id
+    LEFT JOIN membership mb ON p.account_b = mb.account_id
+    ORDER BY p.behaviour, p.object, p.t_a, p.seq_a, p.seq_b"""
+
+
+def links_out_sql(d: Dialect, columns: list[str]) -> str:
+    """The links as written, with ``in_group`` (passes thresholds) and ``group_id``."""
+    cols = ", ".join(f"l.{c}" for c in columns if c not in ("first_t", "last_t"))
+    return f"""SELECT {cols},
+           {d.from_epoch_us('l.first_t')} AS first_ts, {d.from_epoch_us('l.last_t')} AS last_ts,
+           (g.account_a IS NOT NULL) AS passes_threshold,
+           CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END AS group_id,
+           (ma.group_id IS NOT NULL AND ma.group_id = mb.group_id) AS in_group
+    FROM links l
+    LEFT JOIN glinks g ON l.account_a = g.account_a AND l.account_b = g.account_b
+    LEFT JOIN membership ma ON l.account_a = ma.account_id
+    LEFT JOIN membership mb ON l.account_b = mb.account_id
+    ORDER BY l.weight DESC, l.account_a, l.account_b"""

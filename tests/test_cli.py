@@ -1,0 +1,56 @@
+"""The command line: commands work, errors are one line with exit code 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from inconcert.cli import main
+
+
+def test_demo_runs_and_reports_scores():
+    r = CliRunner().invoke(main, ["demo", "--posts", "5000"])
+    assert r.exit_code == 0, r.output
+    assert "F1" in r.output and "groups" in r.output
+
+
+def test_simulate_detect_evaluate(tmp_path: Path):
+    runner = CliRunner()
+    assert runner.invoke(main, ["simulate", "-o", str(tmp_path / "d"), "--posts", "5000"]).exit_code == 0
+    r = runner.invoke(main, ["detect", str(tmp_path / "d" / "posts.csv"), "-o", str(tmp_path / "o"), "--window", "60"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(main, ["evaluate", str(tmp_path / "o"), "--labels", str(tmp_path / "d" / "labels.csv")])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["f1"] > 0.5
+
+
+def test_missing_file_is_one_line_error(tmp_path: Path):
+    r = CliRunner().invoke(main, ["detect", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "o")])
+    assert r.exit_code == 2
+    assert "no such file" in r.output and "Traceback" not in r.output
+
+
+def test_missing_column_says_how_to_fix(tmp_path: Path):
+    p = tmp_path / "p.csv"
+    p.write_text("who,when\na,2024-01-01\n")
+    r = CliRunner().invoke(main, ["detect", str(p), "-o", str(tmp_path / "o"), "--format", "generic"])
+    assert r.exit_code == 2
+    assert "--map account_id=COLUMN" in r.output
+
+
+def test_bad_map_and_unknown_behaviour(tmp_path: Path):
+    p = tmp_path / "p.csv"
+    p.write_text("id,author,created_at\n1,a,2024-01-01\n")
+    r = CliRunner().invoke(main, ["detect", str(p), "-o", str(tmp_path / "o"), "--behaviours", "telepathy"])
+    assert r.exit_code == 2 and "unknown behaviour" in r.output
+    r = CliRunner().invoke(main, ["detect", str(p), "-o", str(tmp_path / "o"), "--map", "oops"])
+    assert r.exit_code == 2
+
+
+def test_every_command_documented():
+    for name, cmd in main.commands.items():
+        assert cmd.help, name
+        readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+        assert f"inconcert {name}" in readme, f"README does not mention `inconcert {name}`"
