@@ -51,3 +51,24 @@ def test_normalize_text_equivalences(a: str, b: str):
 
 def test_emoji_kept():
     assert normalize_text("great news 🔥") != normalize_text("great news")
+
+
+url_parts = st.tuples(
+    st.sampled_from(["http://", "https://", "HTTPS://", "", "ftp://"]),
+    st.sampled_from(["www.", "WWW.", ""]),
+    st.from_regex(r"[A-Za-z0-9-]{1,8}(\.[A-Za-z]{2,3}){1,2}\.?", fullmatch=True),
+    st.sampled_from(["", ":80", ":443", ":8080"]),
+    st.from_regex(r"(/[A-Za-z0-9%._-]{0,6}){0,3}/?", fullmatch=True),
+    st.sampled_from(["", "?utm_source=x", "?b=2&a=1", "?fbclid=1&x=%20y"]),
+    st.sampled_from(["", "#frag"]),
+)
+
+
+@given(st.lists(url_parts, max_size=20), st.lists(st.text(max_size=20), max_size=5))
+def test_vectorised_canonical_url_equals_scalar(parts, junk):
+    import pyarrow as pa
+
+    from inconcert.normalize.url import canonical_url_array
+
+    urls = ["".join(p) for p in parts] + junk + [None]
+    assert canonical_url_array(pa.array(urls, pa.string())).to_pylist() == [canonical_url(u) for u in urls]

@@ -6,13 +6,14 @@ messages (exit code 2) that say how to fix the problem.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import shlex
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,30 @@ def _parse_map(values: tuple[str, ...]) -> dict[str, str]:
         k, c = v.split("=", 1)
         mapping[k.strip()] = c.strip()
     return mapping
+
+
+STEPS = ("read", "traces", "pairs", "links", "scoring", "groups", "outputs")
+
+
+@contextlib.contextmanager
+def _steps() -> Iterator[Callable[[str], None]]:
+    """A rich progress bar over the pipeline's named steps (on stderr)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("[bold]{task.description:<8}"), BarColumn(), TextColumn("{task.completed}/{task.total} steps"),
+        TimeElapsedColumn(), console=console, transient=True,
+    ) as progress:
+        task = progress.add_task("read", total=len(STEPS))
+        seen: list[str] = []
+
+        def step(name: str) -> None:
+            if name in STEPS and name not in seen:
+                seen.append(name)
+                progress.update(task, description=name, completed=STEPS.index(name))
+
+        yield step
+        progress.update(task, completed=len(STEPS))
 
 
 def _print_summary(summary: dict[str, Any], outdir: Path) -> None:
@@ -194,11 +219,11 @@ def detect(
         result = run(list(inputs), outdir, config, engine=engine, format=fmt,
                      column_map=_parse_map(maps), command=command, engine_options=engine_options)
     else:
-        with console.status("reading") as status:
+        with _steps() as step:
             result = run(
                 list(inputs), outdir, config, engine=engine, format=fmt,
                 column_map=_parse_map(maps), command=command, engine_options=engine_options,
-                step=lambda s: status.update(f"{s} …"),
+                step=step,
             )
     if with_report:
         from inconcert.report import build_report
@@ -261,10 +286,9 @@ def demo(posts: int, seed: int, outdir: Path | None) -> None:
         f"simulated {counts['posts']:,} posts by {counts['accounts']:,} accounts; "
         f"{counts['operation_accounts']:,} of them belong to planted operations"
     )
-    with console.status("detecting") as status:
+    with _steps() as step:
         result = run([base / "data" / "posts.csv"], base / "out", DetectConfig(seed=seed),
-                     command=f"inconcert demo --posts {posts} --seed {seed}",
-                     step=lambda s: status.update(f"{s} …"))
+                     command=f"inconcert demo --posts {posts} --seed {seed}", step=step)
     _print_summary(result.summary, base / "out")
     scores = run_eval(base / "out", base / "data" / "labels.csv")
     out.print(

@@ -23,17 +23,19 @@ import pyarrow.compute as pc
 
 __all__ = ["normalize_text", "normalize_text_array", "token_count_array"]
 
-_RULES: list[tuple[str, str]] = [
-    (r"https?://\S+|www\.\S+", " "),
-    (r"(^|\s)@\w+", " "),
+_LINKS = r"https?://\S+|www\.\S+|(^|\s)@\w+"
+_ARABIC_SCRIPT = "[\u0600-\u06ff]"
+_ARABIC: list[tuple[str, str]] = [
     ("[\u064a\u0649]", "\u06cc"),  # Arabic yeh, alef maksura -> Farsi yeh
     ("\u0643", "\u06a9"),  # Arabic kaf -> keheh
     ("\u0629", "\u0647"),  # teh marbuta -> heh
     ("[\u0623\u0625\u0622\u0671]", "\u0627"),  # alef variants -> alef
     ("[\u0640\u064b-\u065f\u0670\u06d6-\u06ed]", ""),  # tatweel, harakat
+]
+_RULES: list[tuple[str, str]] = [
     ("[\u200b\u200c\u2060\ufeff\ufe0f]", ""),  # zero-width chars, emoji variation selector
     (r"[^\p{L}\p{N}\p{M}\p{So}\p{Sk}\x{200d}#\s]", " "),  # punctuation -> space
-    (r"\s+", " "),
+    (r"\s\s+|[^\S ]", " "),  # runs of whitespace, tabs, newlines -> one space
 ]
 
 
@@ -45,10 +47,16 @@ def normalize_text_array(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
         arr = arr.cast(pa.string())
     x = pc.utf8_normalize(arr, form="NFKC")
     x = pc.utf8_lower(x)
+    x = pc.replace_substring_regex(x, pattern=_LINKS, replacement=" ")
+    arabic = pc.fill_null(pc.match_substring_regex(x, _ARABIC_SCRIPT), False)
+    if pc.any(arabic).as_py():
+        sub = pc.filter(x, arabic)
+        for pattern, repl in _ARABIC:
+            sub = pc.replace_substring_regex(sub, pattern=pattern, replacement=repl)
+        x = pc.replace_with_mask(x, arabic, sub)
     for pattern, repl in _RULES:
         x = pc.replace_substring_regex(x, pattern=pattern, replacement=repl)
-    x = pc.utf8_trim_whitespace(x)
-    return x
+    return pc.utf8_trim_whitespace(x)
 
 
 def normalize_text(text: str | None) -> str | None:

@@ -28,7 +28,6 @@ __all__ = [
     "links_sql",
 ]
 
-_SEP = "\x1f"
 
 
 def union_traces_sql(parts: list[tuple[str, str]]) -> str:
@@ -136,27 +135,29 @@ def links_sql(d: Dialect, behaviours: list[str]) -> str:
     """Aggregate share pairs to one row per unordered account pair.
 
     ``weight`` = distinct (behaviour, object) co-acted on; ``n_<behaviour>`` =
-    distinct objects per behaviour; ``pairs`` = share pairs.
+    distinct objects per behaviour; ``pairs`` = share pairs. Two-level
+    aggregation (first per pair and object, then per pair) avoids
+    ``count(DISTINCT …)`` over long object strings.
     """
-    per = ",\n".join(
-        f"count(DISTINCT CASE WHEN behaviour = '{b}' THEN object END) AS n_{b}" for b in behaviours
+    per = "".join(
+        f"sum(CASE WHEN behaviour = '{b}' THEN 1 ELSE 0 END) AS n_{b},\n           " for b in behaviours
     )
-    per = (per + ",") if per else ""
     names = " || ".join(
-        f"CASE WHEN count(DISTINCT CASE WHEN behaviour = '{b}' THEN object END) > 0 THEN '{b},' ELSE '' END"
+        f"CASE WHEN max(CASE WHEN behaviour = '{b}' THEN 1 ELSE 0 END) = 1 THEN ',{b}' ELSE '' END"
         for b in behaviours
     ) or "''"
-    return f"""WITH p AS (
+    return f"""WITH po AS (
         SELECT CASE WHEN account_a < account_b THEN account_a ELSE account_b END AS account_a,
                CASE WHEN account_a < account_b THEN account_b ELSE account_a END AS account_b,
-               behaviour, object, dt, t_a, t_b
-        FROM pairs)
+               behaviour, object,
+               count(*) AS n, sum(dt) AS sum_dt, min(t_a) AS first_t, max(t_b) AS last_t
+        FROM pairs
+        GROUP BY 1, 2, behaviour, object)
     SELECT account_a, account_b,
-           count(DISTINCT behaviour || '{_SEP}' || object) AS weight,
-           count(*) AS pairs,
-           {per}
-           rtrim({names}, ',') AS behaviours,
-           avg(dt) AS mean_dt,
-           min(t_a) AS first_t,
-           max(t_b) AS last_t
-    FROM p GROUP BY account_a, account_b"""
+           count(*) AS weight,
+           sum(n) AS pairs,
+           {per}substr({names}, 2) AS behaviours,
+           sum(sum_dt) / sum(n) AS mean_dt,
+           min(first_t) AS first_t,
+           max(last_t) AS last_t
+    FROM po GROUP BY account_a, account_b"""
