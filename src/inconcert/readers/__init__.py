@@ -65,8 +65,10 @@ def detect_format(path: str | Path) -> Reader:
         raise InputError(f"{p}: is a folder; pass the files inside it (or a folder reader's format)")
     try:
         head = read_head(p)
-    except OSError as e:
-        raise InputError(f"{p}: cannot read: {e.strerror or e}") from e
+    except (OSError, EOFError) as e:
+        raise InputError(
+            f"{p}: cannot read: {getattr(e, 'strerror', None) or e} (is the file complete and readable?)"
+        ) from e
     scores = []
     for reader in READERS.values():
         try:
