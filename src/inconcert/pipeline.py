@@ -245,10 +245,13 @@ def write_outputs(
     d = engine.dialect
     outdir.mkdir(parents=True, exist_ok=True)
     _engine_parquet(engine, evidence_out_sql(d), outdir / "evidence.parquet")
-    link_cols = engine.columns("links")
-    links = stable_floats(engine.to_arrow(links_out_sql(d, link_cols)))
-    _write_parquet(links, outdir / "links.parquet")
-    _write_csv(links, outdir / "links.csv")
+    schema = engine.to_arrow("SELECT * FROM links LIMIT 0").schema
+    link_cols = {f.name: pa.types.is_floating(f.type) for f in schema}
+    engine.create_table("links_out", links_out_sql(d, link_cols))
+    _engine_parquet(engine, "SELECT * FROM links_out", outdir / "links.parquet")
+    with atomic_path(outdir / "links.csv") as tmp:
+        engine.write_csv("SELECT * FROM links_out", tmp)
+    passing = engine.to_arrow("SELECT * FROM links_out WHERE passes_threshold")
     groups = stable_floats(engine.to_arrow("SELECT * FROM groups ORDER BY group_id"))
     _write_csv(groups, outdir / "groups.csv")
     accounts = engine.to_arrow("SELECT * FROM accounts_out")
@@ -273,8 +276,7 @@ def write_outputs(
             ORDER BY a.seq""",
         outdir / "posts.parquet",
     )
-    gl = links.filter(links.column("passes_threshold"))
-    write_graphs(gl, accounts, outdir / "graph.gexf", outdir / "graph.graphml")
+    write_graphs(passing, accounts, outdir / "graph.gexf", outdir / "graph.graphml")
     _write_csv(rejects, outdir / "rejects.csv")
 
 

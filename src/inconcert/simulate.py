@@ -100,10 +100,10 @@ def simulate(
 
     is_url = kinds == 0
     k_url = int(is_url.sum())
-    u, n_url, url_count = _popularity(rng, k_url, alpha=1.2, cap=2000)
+    u, n_url, url_count = _popularity(rng, k_url, alpha=1.2, cap=1000)
     url_pub = rng.uniform(0, span, n_url)
     viral = url_count[u] >= 50
-    delay = np.where(viral, rng.exponential(1800.0, k_url), rng.exponential(12 * 3600.0, k_url))
+    delay = np.where(viral, rng.exponential(3600.0, k_url), rng.exponential(12 * 3600.0, k_url))
     ts[is_url] = np.minimum(url_pub[u] + delay, span)
     host = np.array([f"https://news{i % 97}.example.org/story/{i}" for i in range(n_url)], dtype=object)
     variants = rng.integers(0, 4, size=k_url)

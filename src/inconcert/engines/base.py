@@ -52,6 +52,10 @@ class Engine(ABC):
         """Write the result of a query to a Parquet file at ``path``."""
 
     @abstractmethod
+    def write_csv(self, sql: str, path: str | Path) -> None:
+        """Write the result of a query to a CSV file (with header) at ``path``."""
+
+    @abstractmethod
     def register_function(
         self, name: str, fn: Callable[[pa.Array], pa.Array], return_type: pa.DataType
     ) -> None:

@@ -25,12 +25,12 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from inconcert.actions import conform
 from inconcert.errors import InputError, MissingColumnError
-from inconcert.readers.base import ReadContext, Reader, is_compressed, read_head
+from inconcert.readers.base import ReadContext, Reader, is_compressed, open_text, read_head
 from inconcert.readers.columns import (
-    LIST_FIELDS,
     REQUIRED,
     auto_map,
     list_expr,
@@ -126,29 +126,18 @@ class GenericReader(Reader):
     def _read(
         self, con: duckdb.DuckDBPyConnection, path: Path, head: bytes, kind: str, ctx: ReadContext
     ) -> Iterator[pa.Table]:
+        """One streaming pass: rows are mapped in DuckDB batch by batch, so memory
+        stays bounded whatever the file size; bad rows become rejects on the way."""
         p = _lit(str(path))
         comp = is_compressed(path) or "none"
         types: dict[str, str] = {}
         if kind == "parquet":
-            con.execute(
-                f"CREATE VIEW raw AS SELECT file_row_number + 1 AS __row, * "
-                f"FROM read_parquet({p}, file_row_number=true)"
-            )
-            rel = con.execute("DESCRIBE raw").fetchall()
-            cols = [r[0] for r in rel if r[0] not in ("__row", "file_row_number")]
+            src = f"(SELECT file_row_number + 1 AS __row, * FROM read_parquet({p}, file_row_number=true))"
+            rel = con.execute(f"DESCRIBE SELECT * FROM read_parquet({p})").fetchall()
+            cols = [r[0] for r in rel]
             types = {r[0]: r[1] for r in rel}
         elif kind == "jsonl":
-            con.execute(
-                f"CREATE TABLE lines AS SELECT row_number() OVER () AS __row, line AS __line "
-                f"FROM read_csv({p}, columns={{'line': 'VARCHAR'}}, header=false, delim=E'\\x01', "
-                f"quote='', escape='', compression='{comp}', strict_mode=false)"
-            )
-            con.execute("DELETE FROM lines WHERE __line IS NULL OR trim(__line) = ''")
-            bad = con.sql(
-                "SELECT __row AS row, 'invalid JSON' AS reason, __line AS record FROM lines "
-                "WHERE NOT coalesce(json_valid(__line), false) OR json_type(__line) <> 'OBJECT'"
-            ).to_arrow_table()
-            ctx.reject_table(bad)
+            src = "chunk"
             cols = _json_keys(head)
         else:
             delim = "\t" if kind == "tsv" else ","
@@ -156,11 +145,10 @@ class GenericReader(Reader):
             if ";" in head.split(b"\n", 1)[0].decode("utf-8", "replace") and len(cols) <= 1:
                 delim = ";"
                 cols = _header(head, delim)
-            con.execute(
-                f"CREATE VIEW raw AS SELECT row_number() OVER () AS __row, * FROM read_csv({p}, "
-                f"all_varchar=true, header=true, delim={_lit(delim)}, quote='\"', escape='\"', "
-                f"compression='{comp}', store_rejects=true, null_padding=false, "
-                f"strict_mode=false, sample_size=-1)"
+            src = (
+                f"(SELECT NULL::BIGINT AS __row, * FROM read_csv({p}, all_varchar=true, header=true, "
+                f"delim={_lit(delim)}, quote='\"', escape='\"', compression='{comp}', store_rejects=true, "
+                f"null_padding=false, strict_mode=false, sample_size=-1))"
             )
         mapping = auto_map(cols, ctx.column_map)
         for field, col in ctx.column_map.items():
@@ -169,7 +157,54 @@ class GenericReader(Reader):
         for field in REQUIRED:
             if field not in mapping:
                 raise MissingColumnError(str(path), field, cols)
+        sql = self._mapping_sql(kind, mapping, types, src, ctx.source)
+        counter = 0
 
+        def split(batch: pa.RecordBatch) -> pa.Table | None:
+            nonlocal counter
+            t = pa.Table.from_batches([batch])
+            n = t.num_rows
+            if kind in ("csv", "tsv"):
+                rows = pa.array(range(counter + 1, counter + n + 1), pa.int64())
+                t = t.set_column(t.column_names.index("row"), "row", rows)
+            counter += n
+            reason = t.column("__reason")
+            bad = pc.is_valid(reason)
+            if pc.any(bad).as_py():
+                b = t.filter(bad)
+                ctx.reject_table(pa.table({"row": b.column("row"), "reason": b.column("__reason"),
+                                           "record": b.column("__record")}))
+                t = t.filter(pc.invert(bad))
+            if t.num_rows == 0:
+                return None
+            pid = pc.if_else(pc.is_null(t.column("post_id")), pc.cast(t.column("row"), pa.string()), t.column("post_id"))
+            t = t.set_column(t.column_names.index("post_id"), "post_id", pid)
+            return conform(t)
+
+        if kind == "jsonl":
+            for chunk in _json_line_chunks(path, ctx.chunk_rows, ctx):
+                con.register("chunk", chunk)
+                for batch in con.sql(sql).to_arrow_reader(ctx.chunk_rows):
+                    out = split(batch)
+                    if out is not None:
+                        yield out
+                con.unregister("chunk")
+        else:
+            for batch in con.sql(sql).to_arrow_reader(ctx.chunk_rows):
+                out = split(batch)
+                if out is not None:
+                    yield out
+        if kind in ("csv", "tsv"):
+            bad = con.sql(
+                "SELECT line - 1 AS row, 'malformed CSV line: ' || error_type AS reason, "
+                "csv_line AS record FROM reject_errors ORDER BY line"
+            ).to_arrow_table()
+            ctx.reject_table(bad)
+            counter += bad.num_rows
+        ctx.records_read = counter + ctx.reject_reasons.get("invalid JSON", 0)
+
+    @staticmethod
+    def _mapping_sql(kind: str, mapping: dict[str, str], types: dict[str, str], src: str, source: str) -> str:
         def val(field: str) -> str:
             col = mapping.get(field)
             if col is None:
@@ -196,22 +231,21 @@ class GenericReader(Reader):
         def strip(field: str, prefix: str) -> str:
             return f"list_transform({lst(field)}, lambda x: ltrim(trim(x), {_lit(prefix)}))"
 
-        src = "(SELECT * FROM lines WHERE json_valid(__line) AND json_type(__line) = 'OBJECT')" if kind == "jsonl" else "raw"
         platform = f"coalesce(nullif(trim({val('platform')}), ''), 'generic')" if "platform" in mapping else "'generic'"
-        record = (
-            "__line"
-            if kind == "jsonl"
-            else "to_json(struct_pack(" + ", ".join(
+        if kind == "jsonl":
+            record = "__line"
+        else:
+            record = "to_json(struct_pack(" + ", ".join(
                 f"{quote_ident(mapping[f])} := {val(f)}" for f in ("post_id", "account_id", "ts") if f in mapping
             ) + "))"
-        )
-        con.execute(
-            f"""CREATE TABLE mapped AS SELECT
-                __row AS row,
+        return f"""SELECT *,
+                CASE WHEN account_id IS NULL THEN 'empty account_id'
+                     WHEN ts_raw IS NULL OR trim(ts_raw) = '' THEN 'missing timestamp'
+                     WHEN ts IS NULL THEN 'unparseable timestamp: ' || left(ts_raw, 60) END AS __reason
+            FROM (SELECT
                 nullif(trim({val('post_id')}), '') AS post_id,
                 nullif(trim({val('account_id')}), '') AS account_id,
                 {ts()} AS ts,
-                {val('ts')} AS ts_raw,
                 {val('text')} AS text,
                 {lst('urls')} AS urls,
                 nullif(trim({val('repost_of')}), '') AS repost_of,
@@ -221,34 +255,46 @@ class GenericReader(Reader):
                 nullif(trim({val('image')}), '') AS image,
                 nullif(trim({val('object')}), '') AS object,
                 {platform} AS platform,
-                {record} AS record
-            FROM {src}"""
-        )
-        if kind in ("csv", "tsv"):
-            bad = con.sql(
-                "SELECT line - 1 AS row, 'malformed CSV line: ' || error_type AS reason, "
-                "csv_line AS record FROM reject_errors"
-            ).to_arrow_table()
-            ctx.reject_table(bad)
-        rej = con.sql(
-            """SELECT row, CASE WHEN account_id IS NULL THEN 'empty account_id'
-                   WHEN ts_raw IS NULL OR trim(ts_raw) = '' THEN 'missing timestamp'
-                   ELSE 'unparseable timestamp: ' || left(ts_raw, 60) END AS reason, record
-               FROM mapped WHERE account_id IS NULL OR ts IS NULL ORDER BY row"""
-        ).to_arrow_table()
-        ctx.reject_table(rej)
-        n_ok = con.execute("SELECT count(*) FROM mapped WHERE account_id IS NOT NULL AND ts IS NOT NULL").fetchall()[0]
-        n_mapped = con.execute("SELECT count(*) FROM mapped").fetchall()[0]
-        n_parse_rejects = ctx.n_rejected - rej.num_rows
-        ctx.records_read = int(n_mapped[0]) + n_parse_rejects  # type: ignore[index]
-        del n_ok
-        reader = con.sql(
-            f"""SELECT coalesce(post_id, CAST(row AS VARCHAR)) AS post_id, account_id,
-                   CAST(ts AS TIMESTAMPTZ) AS ts, text, urls, repost_of, reply_to,
-                   hashtags, mentions, image, object, platform,
-                   {_lit(ctx.source)} AS source, CAST(row AS BIGINT) AS row
-               FROM mapped WHERE account_id IS NOT NULL AND ts IS NOT NULL ORDER BY row"""
-        ).to_arrow_reader(ctx.chunk_rows)
-        for batch in reader:
-            yield conform(batch)
-        _ = LIST_FIELDS
+                {_lit(source)} AS source,
+                CAST(__row AS BIGINT) AS row,
+                {val('ts')} AS ts_raw,
+                CASE WHEN {val('account_id')} IS NULL OR trim({val('account_id')}) = '' OR {ts()} IS NULL
+                     THEN {record} END AS __record
+            FROM {src}) m"""
+
+
+def _json_line_chunks(path: Path, size: int, ctx: ReadContext) -> Iterator[pa.Table]:
+    """Lines of a JSON Lines file as Arrow chunks ``(__row, __line)``; blank lines are
+    skipped, lines that are not JSON objects are rejected here."""
+    rows: list[int] = []
+    lines: list[str] = []
+    with open_text(path) as fh:
+        for i, line in enumerate(fh, start=1):
+            s = line.strip()
+            if not s:
+                continue
+            if not s.startswith("{"):
+                ctx.reject(i, "invalid JSON", s)
+                continue
+            rows.append(i)
+            lines.append(s)
+            if len(lines) >= size:
+                yield _validated(rows, lines, ctx)
+                rows, lines = [], []
+    if lines:
+        yield _validated(rows, lines, ctx)
+
+
+def _validated(rows: list[int], lines: list[str], ctx: ReadContext) -> pa.Table:
+    t = pa.table({"__row": pa.array(rows, pa.int64()), "__line": pa.array(lines, pa.string())})
+    ok = duckdb.sql(
+        "SELECT CASE WHEN coalesce(json_valid(__line), false) "
+        "THEN json_type(try(json(__line))) = 'OBJECT' ELSE false END AS ok FROM t"
+    ).to_arrow_table().column("ok")
+    ok = pc.fill_null(ok, False)
+    if not pc.all(ok).as_py():
+        bad = t.filter(pc.invert(ok))
+        for r, line in zip(bad.column("__row").to_pylist(), bad.column("__line").to_pylist(), strict=True):
+            ctx.reject(r, "invalid JSON", line)
+        t = t.filter(ok)
+    return t

@@ -150,14 +150,14 @@ def links_sql(d: Dialect, behaviours: list[str]) -> str:
         SELECT CASE WHEN account_a < account_b THEN account_a ELSE account_b END AS account_a,
                CASE WHEN account_a < account_b THEN account_b ELSE account_a END AS account_b,
                behaviour, object,
-               count(*) AS n, sum(dt) AS sum_dt, min(t_a) AS first_t, max(t_b) AS last_t
+               count(*) AS n, sum(t_b - t_a) AS sum_dt_us, min(t_a) AS first_t, max(t_b) AS last_t
         FROM pairs
         GROUP BY 1, 2, behaviour, object)
     SELECT account_a, account_b,
            count(*) AS weight,
            sum(n) AS pairs,
            {per}substr({names}, 2) AS behaviours,
-           sum(sum_dt) / sum(n) AS mean_dt,
+           CAST(sum(sum_dt_us) AS DOUBLE) / sum(n) / 1000000.0 AS mean_dt,
            min(first_t) AS first_t,
            max(last_t) AS last_t
     FROM po GROUP BY account_a, account_b"""

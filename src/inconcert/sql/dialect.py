@@ -57,6 +57,11 @@ class Dialect:
         """Aggregate strings ``x`` joined by ``sep`` in ascending ``order``."""
         raise NotImplementedError
 
+    def round_sig(self, x: str, digits: int = 10) -> str:
+        """``x`` (DOUBLE) rounded to ``digits`` significant digits, so that sums whose
+        order varies between runs print identically."""
+        raise NotImplementedError
+
     def hash64(self, x: str) -> str:
         """A deterministic 64-bit hash of a string (same on every engine not required)."""
         raise NotImplementedError
@@ -97,6 +102,9 @@ class DuckDBDialect(Dialect):
 
     def string_agg_ordered(self, x: str, order: str, sep: str) -> str:
         return f"string_agg({x}, '{sep}' ORDER BY {order})"
+
+    def round_sig(self, x: str, digits: int = 10) -> str:
+        return f"CAST(format('{{:.{int(digits)}g}}', {x}) AS DOUBLE)"
 
     def hash64(self, x: str) -> str:
         return f"hash({x})"
@@ -141,6 +149,9 @@ class SparkDialect(Dialect):
             f"array_join(transform(array_sort(collect_list(struct({order} AS o, {x} AS v))), "
             f"s -> s.v), '{sep}')"
         )
+
+    def round_sig(self, x: str, digits: int = 10) -> str:
+        return f"CAST(format_string('%.{int(digits)}g', {x}) AS DOUBLE)"
 
     def hash64(self, x: str) -> str:
         return f"xxhash64({x})"

@@ -97,9 +97,17 @@ def evidence_out_sql(d: Dialect) -> str:
     ORDER BY p.behaviour, p.object, p.t_a, p.seq_a, p.seq_b"""
 
 
-def links_out_sql(d: Dialect, columns: list[str]) -> str:
-    """The links as written, with ``in_group`` (passes thresholds) and ``group_id``."""
-    cols = ", ".join(f"l.{c}" for c in columns if c not in ("first_t", "last_t"))
+def links_out_sql(d: Dialect, columns: dict[str, bool]) -> str:
+    """The links as written, with ``passes_threshold``, ``in_group`` and ``group_id``.
+
+    ``columns`` maps each ``links`` column to whether it is floating point; floats
+    are rounded to 10 significant digits so repeated runs give identical files.
+    """
+    cols = ", ".join(
+        (f"{d.round_sig(f'l.{c}')} AS {c}" if is_float else f"l.{c}")
+        for c, is_float in columns.items()
+        if c not in ("first_t", "last_t")
+    )
     return f"""SELECT {cols},
            {d.from_epoch_us('l.first_t')} AS first_ts, {d.from_epoch_us('l.last_t')} AS last_ts,
            (g.account_a IS NOT NULL) AS passes_threshold,
