@@ -141,6 +141,8 @@ def main() -> None:
 @click.option("--seed", default=42, show_default=True, type=int)
 @click.option("--fdr", default=0.01, show_default=True, type=float, help="False discovery rate for link significance.")
 @click.option("--keep-insignificant", is_flag=True, help="Group links even when the null model does not find them significant.")
+@click.option("--near-text-threshold", type=float, default=None, help="Jaccard similarity for near_text (default 0.5).")
+@click.option("--semantic-threshold", type=float, default=None, help="Cosine similarity for semantic_text (default 0.7).")
 @click.option("--coortweet-compatible", is_flag=True, help="Reproduce CooRTweet 2.1.3 detect_groups share pairs exactly.")
 @click.option("--format", "fmt", default=None, help="Force the input format (see `inconcert formats`).")
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Name the column for a field, e.g. account_id=user.")
@@ -164,6 +166,8 @@ def detect(
     seed: int,
     fdr: float,
     keep_insignificant: bool,
+    near_text_threshold: float | None,
+    semantic_threshold: float | None,
     coortweet_compatible: bool,
     fmt: str | None,
     maps: tuple[str, ...],
@@ -184,6 +188,10 @@ def detect(
     extra: dict[str, Any] = {"fdr": fdr}
     if keep_insignificant:
         extra["keep_insignificant"] = True
+    if near_text_threshold is not None:
+        extra["near_text_threshold"] = near_text_threshold
+    if semantic_threshold is not None:
+        extra["semantic_text_threshold"] = semantic_threshold
     win: Any = window
     if window != "auto":
         try:

@@ -135,6 +135,10 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
     engine.create_table("eligible", eligible_sql(config.min_participation))
     engine.create_table("raw_pairs", pairs_sql(d, config.window_us, config.coortweet_compatible))
     engine.create_table("pairs", filter_pairs_sql(config.min_participation, config.coortweet_compatible))
+    if "near_text" in names:
+        from inconcert.behaviours.near_text import add_pair_similarity
+
+        add_pair_similarity(engine, config)
     timings["pairs"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -200,7 +204,15 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         "groups": engine.count("groups"),
         "accounts_in_groups": membership.num_rows,
     }
-    return {"behaviours": names, "counts": counts, "timings": timings}
+    extra_stats = {
+        name: stats
+        for name, stats in (
+            ("near_text", getattr(engine, "_ic_near_text_stats", None)),
+            ("semantic_text", getattr(engine, "_ic_semantic_text_stats", None)),
+        )
+        if stats is not None
+    }
+    return {"behaviours": names, "counts": counts, "timings": timings, "behaviour_stats": extra_stats}
 
 
 def stable_floats(table: pa.Table, digits: int = 12) -> pa.Table:
@@ -238,13 +250,22 @@ def _engine_parquet(engine: Engine, sql: str, path: Path) -> None:
         engine.write_parquet(sql, tmp)
 
 
+def _has_table(engine: Engine, name: str) -> bool:
+    try:
+        engine.to_arrow(f"SELECT * FROM {name} LIMIT 0")
+        return True
+    except Exception:
+        return False
+
+
 def write_outputs(
     engine: Engine, outdir: Path, accounts_attrs: pa.Table | None, rejects: pa.Table
 ) -> None:
     """Write every output file of the contract into ``outdir`` (atomically)."""
     d = engine.dialect
     outdir.mkdir(parents=True, exist_ok=True)
-    _engine_parquet(engine, evidence_out_sql(d), outdir / "evidence.parquet")
+    near = "ic_near_text_pairs" if _has_table(engine, "ic_near_text_pairs") else None
+    _engine_parquet(engine, evidence_out_sql(d, near), outdir / "evidence.parquet")
     schema = engine.to_arrow("SELECT * FROM links LIMIT 0").schema
     link_cols = {f.name: pa.types.is_floating(f.type) for f in schema}
     engine.create_table("links_out", links_out_sql(d, link_cols))
@@ -330,6 +351,8 @@ def detect(
             "counts": run["counts"],
             "timings": {k: round(v, 3) for k, v in timings.items()},
         }
+        if run.get("behaviour_stats"):
+            summary["behaviour_stats"] = run["behaviour_stats"]
         with atomic_path(outdir / "summary.json") as tmp:
             tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n")
         return DetectResult(outdir, summary, timings)

@@ -2,11 +2,16 @@
 
 Steps: Unicode NFKC; lower-case (Unicode full case mapping); URLs and
 @mentions removed; Arabic/Persian letter variants unified (ي/ى→ی, ك→ک,
-ة→ه, أ/إ/آ→ا), tatweel, Arabic diacritics and zero-width characters (ZWNJ,
-ZWSP, BOM, emoji variation selector) removed; punctuation (not emoji, not
-'#') turned into spaces; whitespace collapsed. Latin and Cyrillic accents are
-kept (``é`` ≠ ``e``): they carry meaning in many languages.
-Emoji are kept: an appended emoji is a real difference for exact matching.
+ة/ۀ→ه, أ/إ/آ/ٱ→ا), Arabic-Indic and Persian digits → ASCII digits, tatweel,
+Arabic diacritics, invisible characters (ZWNJ, ZWSP, BOM, soft hyphen,
+left-to-right/right-to-left marks and embeddings, emoji variation selector)
+and emoji skin-tone modifiers removed; Cyrillic ``ё`` → ``е`` (Russian writes
+both); punctuation (not emoji, not '#') turned into spaces; whitespace
+collapsed. Other Latin and Cyrillic accents are kept (``é`` ≠ ``e``): they
+carry meaning in many languages. Emoji are kept: an appended emoji is a real
+difference for exact matching. CJK full-width forms are folded by NFKC and
+CJK punctuation becomes spaces (the near-duplicate behaviour then cuts CJK
+text into characters).
 
 >>> normalize_text("RT   Ｈｅｌｌｏ   @bob  https://t.co/x  World!! 🇺🇦")
 'rt hello world 🇺🇦'
@@ -14,6 +19,12 @@ Emoji are kept: an appended emoji is a real difference for exact matching.
 True
 >>> normalize_text("مـــرحبا") == normalize_text("مرحبا")
 True
+>>> normalize_text("خانۀ ما ۱۲۳") == normalize_text("خانه ما 123")
+True
+>>> normalize_text("Ещё 👍🏽\u200f") == normalize_text("еще 👍")
+True
+>>> normalize_text("美国大选，真的！")
+'美国大选 真的'
 """
 
 from __future__ import annotations
@@ -28,12 +39,14 @@ _ARABIC_SCRIPT = "[\u0600-\u06ff]"
 _ARABIC: list[tuple[str, str]] = [
     ("[\u064a\u0649]", "\u06cc"),  # Arabic yeh, alef maksura -> Farsi yeh
     ("\u0643", "\u06a9"),  # Arabic kaf -> keheh
-    ("\u0629", "\u0647"),  # teh marbuta -> heh
+    ("[\u0629\u06c0]", "\u0647"),  # teh marbuta, heh with yeh above -> heh
     ("[\u0623\u0625\u0622\u0671]", "\u0627"),  # alef variants -> alef
     ("[\u0640\u064b-\u065f\u0670\u06d6-\u06ed]", ""),  # tatweel, harakat
 ]
 _RULES: list[tuple[str, str]] = [
-    ("[\u200b\u200c\u2060\ufeff\ufe0f]", ""),  # zero-width chars, emoji variation selector
+    # invisible characters: ZWSP, ZWNJ, LRM/RLM, bidi embeddings/isolates, word joiner,
+    # BOM, soft hyphen, emoji variation selector, skin-tone modifiers (ZWJ is kept: emoji)
+    ("[\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\ufe0f\U0001f3fb-\U0001f3ff]", ""),
     (r"[^\p{L}\p{N}\p{M}\p{So}\p{Sk}\x{200d}#\s]", " "),  # punctuation -> space
     (r"\s\s+|[^\S ]", " "),  # runs of whitespace, tabs, newlines -> one space
 ]
@@ -53,10 +66,23 @@ def normalize_text_array(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
         sub = pc.filter(x, arabic)
         for pattern, repl in _ARABIC:
             sub = pc.replace_substring_regex(sub, pattern=pattern, replacement=repl)
-        x = pc.replace_with_mask(x, arabic, sub)
+        x = pc.replace_with_mask(x, arabic, _ascii_digits(sub))
+    x = pc.replace_substring(x, "\u0451", "\u0435")  # Cyrillic yo -> ie
     for pattern, repl in _RULES:
         x = pc.replace_substring_regex(x, pattern=pattern, replacement=repl)
     return pc.utf8_trim_whitespace(x)
+
+
+_DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
+
+
+def _ascii_digits(x: pa.Array) -> pa.Array:
+    """Arabic-Indic (٠–٩) and Persian (۰–۹) digits → 0–9 (only where present)."""
+    if not pc.any(pc.match_substring_regex(x, "[\u0660-\u0669\u06f0-\u06f9]")).as_py():
+        return x
+    for d, a in _DIGITS.items():
+        x = pc.replace_substring(x, d, a)
+    return x
 
 
 def normalize_text(text: str | None) -> str | None:

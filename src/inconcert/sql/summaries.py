@@ -86,12 +86,21 @@ def account_stats_sql(d: Dialect) -> str:
     ORDER BY m.group_id IS NULL, m.group_id, coalesce(deg.strength, 0) DESC, act.account_id"""
 
 
-def evidence_out_sql(d: Dialect) -> str:
-    """The share-pair evidence as written: timestamps, and the group both accounts share."""
+def evidence_out_sql(d: Dialect, similarity_table: str | None = None) -> str:
+    """The share-pair evidence as written: timestamps, the group both accounts share,
+    and (for near-duplicate text) the two posts' exact similarity."""
+    sim = "s.similarity" if similarity_table else "CAST(NULL AS DOUBLE)"
+    join = (
+        f"\n    LEFT JOIN {similarity_table} s ON p.behaviour = 'near_text' "
+        "AND s.seq_a = p.seq_a AND s.seq_b = p.seq_b"
+        if similarity_table
+        else ""
+    )
     return f"""SELECT p.behaviour, p.object, p.post_a, p.post_b, p.account_a, p.account_b,
            {d.from_epoch_us('p.t_a')} AS ts_a, {d.from_epoch_us('p.t_b')} AS ts_b, p.dt,
-           CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END AS group_id
-    FROM pairs p
+           CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END AS group_id,
+           {sim} AS similarity
+    FROM pairs p{join}
     LEFT JOIN membership ma ON p.account_a = ma.account_id
     LEFT JOIN membership mb ON p.account_b = mb.account_id
     ORDER BY p.behaviour, p.object, p.t_a, p.seq_a, p.seq_b"""
