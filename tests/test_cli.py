@@ -54,3 +54,14 @@ def test_every_command_documented():
         assert cmd.help, name
         readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
         assert f"inconcert {name}" in readme, f"README does not mention `inconcert {name}`"
+
+
+def test_window_auto_is_estimated_and_reported(tmp_path: Path):
+    runner = CliRunner()
+    assert runner.invoke(main, ["simulate", "-o", str(tmp_path / "d"), "--posts", "3000"]).exit_code == 0
+    r = runner.invoke(main, ["detect", str(tmp_path / "d" / "posts.csv"), "-o", str(tmp_path / "o"), "--window", "auto"])
+    assert r.exit_code == 0, r.output
+    s = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert s["window_estimated_s"] == s["parameters"]["window"] > 0
+    r = runner.invoke(main, ["detect", str(tmp_path / "d" / "posts.csv"), "-o", str(tmp_path / "o"), "--window", "soon"])
+    assert r.exit_code == 2

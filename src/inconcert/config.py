@@ -19,7 +19,8 @@ class DetectConfig:
     """Every knob of a detection run, with defaults.
 
     window: seconds within which two accounts' actions on one object count as
-        a co-action (inclusive: |Δt| ≤ window).
+        a co-action (inclusive: |Δt| ≤ window); ``"auto"`` estimates it from the
+        data as CooRnet does (see :mod:`inconcert.window`).
     behaviours: behaviour names to use; None = every behaviour the input has data for.
     min_participation: an account needs at least this many actions in a behaviour
         (and this many co-actions) to be paired, as in CooRTweet.
@@ -33,11 +34,13 @@ class DetectConfig:
     min_group_size: smaller groups are not reported.
     min_text_tokens: texts shorter than this (after normalisation) are ignored by
         the text behaviours.
+    fdr: false discovery rate for the null-model test of links (Benjamini–Hochberg);
+        only significant links form groups.
     coortweet_compatible: reproduce CooRTweet 2.1.3 ``detect_groups`` share pairs exactly.
     seed: randomness (Leiden) is seeded by this.
     """
 
-    window: float = 60.0
+    window: float | str = 60.0
     behaviours: list[str] | None = None
     min_participation: int = 2
     min_weight: int = 2
@@ -46,12 +49,16 @@ class DetectConfig:
     resolution: float = 0.05
     min_group_size: int = 2
     min_text_tokens: int = 4
+    fdr: float = 0.01
     coortweet_compatible: bool = False
     seed: int = 42
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         problems = []
+        if self.window == "auto":  # estimated from the data once traces exist
+            self.extra = {**self.extra, "window_auto": True}
+            self.window = 60.0
         try:
             self.window = float(self.window)
         except (TypeError, ValueError):
@@ -67,6 +74,8 @@ class DetectConfig:
             problems.append("weight_percentile must be between 0 and 100")
         if self.communities not in ("leiden", "components"):
             problems.append("communities must be 'leiden' or 'components'")
+        if not 0 < self.fdr < 1:
+            problems.append("fdr must be between 0 and 1 (e.g. 0.01)")
         if self.min_group_size < 2:
             problems.append("min_group_size must be ≥ 2")
         if problems:

@@ -128,6 +128,12 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         b.prepare(engine, config)
         parts.append((n, b.traces_sql(d, config)))
     engine.create_table("traces", union_traces_sql(parts))
+    window_note: dict[str, Any] = {}
+    if config.extra.get("window_auto"):
+        from inconcert.window import estimate_window
+
+        config.window = estimate_window(engine)
+        window_note = {"window_auto": config.window}
     timings["traces"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -204,6 +210,11 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         "groups": engine.count("groups"),
         "accounts_in_groups": membership.num_rows,
     }
+    if "verdict" in engine.columns("groups"):
+        v = engine.to_arrow("SELECT verdict, count(*) AS n FROM groups GROUP BY verdict ORDER BY verdict")
+        counts["groups_by_verdict"] = dict(
+            zip([str(x) for x in v.column("verdict").to_pylist()], v.column("n").to_pylist(), strict=True)
+        )
     extra_stats = {
         name: stats
         for name, stats in (
@@ -212,7 +223,14 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         )
         if stats is not None
     }
-    return {"behaviours": names, "counts": counts, "timings": timings, "behaviour_stats": extra_stats}
+    return {
+        "behaviours": names,
+        "counts": counts,
+        "timings": timings,
+        "behaviour_stats": extra_stats,
+        "window": config.window,
+        **window_note,
+    }
 
 
 def stable_floats(table: pa.Table, digits: int = 12) -> pa.Table:
@@ -259,7 +277,11 @@ def _has_table(engine: Engine, name: str) -> bool:
 
 
 def write_outputs(
-    engine: Engine, outdir: Path, accounts_attrs: pa.Table | None, rejects: pa.Table
+    engine: Engine,
+    outdir: Path,
+    accounts_attrs: pa.Table | None,
+    rejects: pa.Table,
+    min_weight: int = 1,
 ) -> None:
     """Write every output file of the contract into ``outdir`` (atomically)."""
     d = engine.dialect
@@ -270,8 +292,8 @@ def write_outputs(
     link_cols = {f.name: pa.types.is_floating(f.type) for f in schema}
     engine.create_table("links_out", links_out_sql(d, link_cols))
     _engine_parquet(engine, "SELECT * FROM links_out", outdir / "links.parquet")
-    with atomic_path(outdir / "links.csv") as tmp:
-        engine.write_csv("SELECT * FROM links_out", tmp)
+    with atomic_path(outdir / "links.csv") as tmp:  # for spreadsheets: links that reach min_weight
+        engine.write_csv(f"SELECT * FROM links_out WHERE weight >= {int(min_weight)}", tmp)
     passing = engine.to_arrow("SELECT * FROM links_out WHERE passes_threshold")
     groups = stable_floats(engine.to_arrow("SELECT * FROM groups ORDER BY group_id"))
     _write_csv(groups, outdir / "groups.csv")
@@ -338,7 +360,7 @@ def detect(
         timings.update(run["timings"])
         t0 = time.perf_counter()
         say("outputs")
-        write_outputs(eng, outdir, ing.accounts, ing.rejects)
+        write_outputs(eng, outdir, ing.accounts, ing.rejects, config.min_weight)
         timings["outputs"] = time.perf_counter() - t0
         summary = {
             "software": _software(),
@@ -351,6 +373,8 @@ def detect(
             "counts": run["counts"],
             "timings": {k: round(v, 3) for k, v in timings.items()},
         }
+        if "window_auto" in run:
+            summary["window_estimated_s"] = run["window_auto"]
         if run.get("behaviour_stats"):
             summary["behaviour_stats"] = run["behaviour_stats"]
         with atomic_path(outdir / "summary.json") as tmp:

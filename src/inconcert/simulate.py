@@ -104,7 +104,7 @@ def simulate(
     url_pub = rng.uniform(0, span, n_url)
     viral = url_count[u] >= 50
     delay = np.where(viral, rng.exponential(3600.0, k_url), rng.exponential(12 * 3600.0, k_url))
-    ts[is_url] = np.minimum(url_pub[u] + delay, span)
+    ts[is_url] = url_pub[u] + delay  # posts past the span are dropped below
     host = np.array([f"https://news{i % 97}.example.org/story/{i}" for i in range(n_url)], dtype=object)
     variants = rng.integers(0, 4, size=k_url)
     suffix = np.array(["", "?utm_source=twitter", "/", "#comments"], dtype=object)[variants]
@@ -129,7 +129,7 @@ def simulate(
     if len(txt_idx) and k_rt:
         pop, _, _ = _popularity(rng, k_rt, alpha=1.3, cap=1000)
         src = txt_idx[pop % len(txt_idx)]
-        ts[is_rt] = np.minimum(ts[src] + rng.lognormal(np.log(3600), 1.2, k_rt), span)
+        ts[is_rt] = ts[src] + rng.lognormal(np.log(3600), 1.2, k_rt)
         rts[is_rt] = np.array([f"p{i}" for i in src], dtype=object)
     else:
         ts[is_rt] = rng.uniform(0, span, k_rt)
@@ -187,14 +187,16 @@ def simulate(
         for _ in range(n_cam):
             posts_acc.append(members[rng.integers(0, size)])
             j = top_urls[rng.integers(0, len(top_urls))]
-            posts_ts.append(min(url_pub[j] + rng.exponential(1800.0), span))
+            posts_ts.append(url_pub[j] + rng.exponential(1800.0))
             posts_url.append(host[j])
             posts_rt.append("")
             posts_text.append("")
             posts_tags.append("")
 
     n = len(posts_acc)
-    order = np.lexsort((np.arange(n), np.array(posts_ts)))
+    tsa = np.array(posts_ts)
+    order = np.lexsort((np.arange(n), tsa))
+    order = order[tsa[order] < span]  # shares that would fall after the period are not posted
     t_int = (START + np.floor(np.array(posts_ts))).astype("int64")
     post_ids = np.array([f"p{i}" for i in range(n)], dtype=object)
     # reposts pointing at organic posts refer to their original index ("p<idx>")
@@ -219,15 +221,35 @@ def simulate(
     return tbl, labels
 
 
-def simulate_to_dir(outdir: str | Path, n_posts: int = 20_000, seed: int = 42, **kw: object) -> dict[str, int]:
-    """Write ``posts.csv`` and ``labels.csv`` into ``outdir``; return counts."""
+def simulate_to_dir(
+    outdir: str | Path,
+    n_posts: int = 20_000,
+    seed: int = 42,
+    scenarios: tuple[str, ...] | list[str] = (),
+    **kw: object,
+) -> dict[str, int]:
+    """Write ``posts.csv`` and ``labels.csv`` into ``outdir``; return counts.
+
+    ``scenarios`` adds the harder cases of :mod:`inconcert.scenarios` (``viral``,
+    ``automation``, ``slow_burn``, ``camouflage``) to the base simulation.
+    """
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
-    posts, labels = simulate(n_posts=n_posts, seed=seed, **kw)  # type: ignore[arg-type]
+    if scenarios:
+        from inconcert.scenarios import simulate_extended
+
+        posts, labels = simulate_extended(n_posts=n_posts, seed=seed, scenarios=tuple(scenarios), **kw)  # type: ignore[arg-type]
+    else:
+        posts, labels = simulate(n_posts=n_posts, seed=seed, **kw)  # type: ignore[arg-type]
     opts = pacsv.WriteOptions(include_header=True)
     with atomic_path(out / "posts.csv") as tmp:
         pacsv.write_csv(posts, tmp, opts)
     with atomic_path(out / "labels.csv") as tmp:
         pacsv.write_csv(labels, tmp, opts)
-    ops = int(sum(1 for x in labels.column("label").to_pylist() if x == "operation"))
-    return {"posts": posts.num_rows, "accounts": labels.num_rows, "operation_accounts": ops}
+    kinds = labels.column("label").to_pylist()
+    return {
+        "posts": posts.num_rows,
+        "accounts": labels.num_rows,
+        "operation_accounts": kinds.count("operation"),
+        "automation_accounts": kinds.count("automation"),
+    }

@@ -32,8 +32,9 @@ _TYPES = {
 class DuckDBEngine(Engine):
     """Run inconcert's SQL in an in-process DuckDB database.
 
-    ``memory_limit`` (e.g. ``"4GB"``) caps memory; above it DuckDB spills to
-    ``temp_directory``. ``threads`` defaults to all cores.
+    ``memory_limit`` (default ``"3GB"``) caps DuckDB's memory; above it DuckDB
+    spills to ``temp_directory``, so a laptop can process more data than fits
+    in memory. ``threads`` defaults to all cores.
     """
 
     name = "duckdb"
@@ -41,7 +42,7 @@ class DuckDBEngine(Engine):
     def __init__(
         self,
         database: str = ":memory:",
-        memory_limit: str | None = None,
+        memory_limit: str | None = "3GB",
         threads: int | None = None,
         temp_directory: str | None = None,
     ):

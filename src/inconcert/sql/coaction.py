@@ -38,13 +38,13 @@ def union_traces_sql(parts: list[tuple[str, str]]) -> str:
     """
     if not parts:
         return (
-            "SELECT CAST(NULL AS VARCHAR) AS behaviour, CAST(NULL AS VARCHAR) AS object, "
-            "CAST(NULL AS VARCHAR) AS account_id, CAST(NULL AS VARCHAR) AS post_id, "
+            "SELECT CAST(NULL AS STRING) AS behaviour, CAST(NULL AS STRING) AS object, "
+            "CAST(NULL AS STRING) AS account_id, CAST(NULL AS STRING) AS post_id, "
             "CAST(NULL AS BIGINT) AS seq, CAST(NULL AS BIGINT) AS t WHERE 1 = 0"
         )
     selects = [
-        f"SELECT '{name}' AS behaviour, CAST(object AS VARCHAR) AS object, "
-        f"CAST(account_id AS VARCHAR) AS account_id, CAST(post_id AS VARCHAR) AS post_id, "
+        f"SELECT '{name}' AS behaviour, CAST(object AS STRING) AS object, "
+        f"CAST(account_id AS STRING) AS account_id, CAST(post_id AS STRING) AS post_id, "
         f"CAST(seq AS BIGINT) AS seq, CAST(t AS BIGINT) AS t FROM ({sql}) tr_{i}"
         for i, (name, sql) in enumerate(parts)
     ]
@@ -140,7 +140,8 @@ def links_sql(d: Dialect, behaviours: list[str]) -> str:
     ``count(DISTINCT …)`` over long object strings.
     """
     per = "".join(
-        f"sum(CASE WHEN behaviour = '{b}' THEN 1 ELSE 0 END) AS n_{b},\n           " for b in behaviours
+        f"CAST(sum(CASE WHEN behaviour = '{b}' THEN 1 ELSE 0 END) AS BIGINT) AS n_{b},\n           "
+        for b in behaviours
     )
     names = " || ".join(
         f"CASE WHEN max(CASE WHEN behaviour = '{b}' THEN 1 ELSE 0 END) = 1 THEN ',{b}' ELSE '' END"
@@ -155,7 +156,7 @@ def links_sql(d: Dialect, behaviours: list[str]) -> str:
         GROUP BY 1, 2, behaviour, object)
     SELECT account_a, account_b,
            count(*) AS weight,
-           sum(n) AS pairs,
+           CAST(sum(n) AS BIGINT) AS pairs,
            {per}substr({names}, 2) AS behaviours,
            CAST(sum(sum_dt_us) AS DOUBLE) / sum(n) / 1000000.0 AS mean_dt,
            min(first_t) AS first_t,

@@ -1,0 +1,63 @@
+"""Pure noise: bursty objects, heterogeneous accounts, no coordination at all.
+
+The null model must not find coordination here: p-values of the tested links
+are (super-)uniform and about FDR-level links pass, not hundreds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+
+from inconcert.config import DetectConfig
+from inconcert.pipeline import detect
+
+
+def _noise_posts(seed: int, n_accounts: int = 300, n_objects: int = 1500) -> pa.Table:
+    rng = np.random.default_rng(seed)
+    activity = rng.pareto(1.5, n_accounts) + 1.0
+    activity /= activity.sum()
+    sizes = np.minimum(rng.pareto(1.1, n_objects).astype(int) + 2, 150)
+    acc, ts, urls = [], [], []
+    for o, n in enumerate(sizes):
+        centre = rng.uniform(0, 7 * 86400)
+        spread = float(np.exp(rng.uniform(np.log(60), np.log(6 * 3600))))
+        who = rng.choice(n_accounts, size=int(n), replace=False, p=activity)
+        acc += [f"u{a:04d}" for a in who]
+        ts += list(centre + rng.exponential(spread, int(n)))
+        urls += [f"https://s{o % 13}.example.org/{o}"] * int(n)
+    order = np.argsort(ts, kind="stable")
+    t = (1_704_067_200 + np.floor(np.array(ts))).astype("int64")[order]
+    return pa.table(
+        {
+            "post_id": [f"n{i}" for i in range(len(acc))],
+            "account_id": pa.array(np.array(acc, dtype=object)[order], pa.string()),
+            "created_at": pa.array(t * 1_000_000, pa.timestamp("us", tz="UTC")),
+            "urls": pa.array(np.array(urls, dtype=object)[order], pa.string()),
+        }
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_pure_noise_gives_uniformish_p_values_and_few_links(tmp_path, seed):
+    posts = _noise_posts(seed)
+    pacsv.write_csv(posts, tmp_path / "posts.csv")
+    detect([tmp_path / "posts.csv"], tmp_path / "out", DetectConfig(window=60))
+    links = pq.read_table(tmp_path / "out" / "links.parquet")
+    w = np.asarray(links.column("weight"))
+    p = np.asarray(links.column("p_value"))
+    tested = w >= 2
+    assert tested.sum() > 200, "the noise must produce many repeated co-actions"
+    # super-uniform: P(p <= a) <= a (with sampling slack)
+    for a in (0.01, 0.05, 0.2):
+        assert (p[tested] <= a).mean() <= a * 1.5 + 0.01, a
+    # raw counts flag hundreds of these pairs; the null model passes about none
+    assert (w >= 4).sum() > 100
+    assert int(np.asarray(links.column("significant")).sum()) <= 2
+    # every tested link has a positive expectation; one-co-action links are not tested
+    e = np.asarray(links.column("expected").to_numpy(zero_copy_only=False), dtype=float)
+    assert np.all(e[tested] > 0)
+    assert np.all(np.isnan(e[~tested]))
