@@ -61,12 +61,14 @@ def decide(
 
 def member_features_sql(d: Any, fast_seconds: float = FAST_SECONDS, has_url: bool = True) -> str:
     """Per group member: actions, link actions, URL traces posted ≤ ``fast_seconds``
-    after the object's first share, and the mean and spread of gaps between actions."""
+    after the object's first share (the first share itself does not count: an
+    operation's trigger post is not automation), and the mean and spread of gaps
+    between actions."""
     fast_us = int(fast_seconds * 1_000_000)
     if has_url:
         fast = f"""fu AS (
             SELECT tr.account_id, count(*) AS n_url,
-                   sum(CASE WHEN tr.t - f.t0 <= {fast_us} THEN 1 ELSE 0 END) AS n_fast
+                   sum(CASE WHEN tr.t > f.t0 AND tr.t - f.t0 <= {fast_us} THEN 1 ELSE 0 END) AS n_fast
             FROM traces tr
             JOIN (SELECT object, min(t) AS t0 FROM traces WHERE behaviour = 'url'
                   GROUP BY object) f ON tr.object = f.object

@@ -103,7 +103,7 @@ def evidence_out_sql(d: Dialect, similarity_table: str | None = None) -> str:
     FROM pairs p{join}
     LEFT JOIN membership ma ON p.account_a = ma.account_id
     LEFT JOIN membership mb ON p.account_b = mb.account_id
-    ORDER BY p.behaviour, p.object, p.t_a, p.seq_a, p.seq_b"""
+    ORDER BY p.seq_a, p.seq_b, p.behaviour, p.object"""
 
 
 def links_out_sql(d: Dialect, columns: dict[str, bool]) -> str:
