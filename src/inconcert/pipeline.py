@@ -48,6 +48,8 @@ from inconcert.sql.coaction import (
     union_traces_sql,
 )
 from inconcert.sql.summaries import (
+    ACCOUNTS_ORDER,
+    LINKS_ORDER,
     account_stats_sql,
     evidence_out_sql,
     group_stats_sql,
@@ -79,7 +81,7 @@ def _software() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"python": _platform.python_version()}
-    for pkg in ("inconcert", "duckdb", "pyarrow", "igraph", "leidenalg", "networkx"):
+    for pkg in ("inconcert", "duckdb", "pyarrow", "igraph", "leidenalg", "networkx", "pyspark"):
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:
@@ -244,10 +246,11 @@ def stable_floats(table: pa.Table, digits: int = 12) -> pa.Table:
     for i, f in enumerate(table.schema):
         if pa.types.is_floating(f.type):
             x = table.column(i).to_numpy(zero_copy_only=False).astype("float64")
-            with np.errstate(divide="ignore", invalid="ignore"):
-                mag = np.where(np.isfinite(x) & (x != 0), np.floor(np.log10(np.abs(x))), 0)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                ok = np.isfinite(x) & (np.abs(x) > 1e-280)
+                mag = np.where(ok, np.floor(np.log10(np.abs(x))), 0)
                 scale = 10.0 ** (digits - 1 - mag)
-                r = np.where(np.isfinite(x) & (x != 0), np.round(x * scale) / scale, x)
+                r = np.where(ok & np.isfinite(scale), np.round(x * scale) / scale, x)
             mask = table.column(i).is_null().to_numpy(zero_copy_only=False)
             table = table.set_column(i, f, pa.array(r, f.type, mask=mask))
     return table
@@ -291,13 +294,13 @@ def write_outputs(
     schema = engine.to_arrow("SELECT * FROM links LIMIT 0").schema
     link_cols = {f.name: pa.types.is_floating(f.type) for f in schema}
     engine.create_table("links_out", links_out_sql(d, link_cols))
-    _engine_parquet(engine, "SELECT * FROM links_out", outdir / "links.parquet")
+    _engine_parquet(engine, f"SELECT * FROM links_out {LINKS_ORDER}", outdir / "links.parquet")
     with atomic_path(outdir / "links.csv") as tmp:  # for spreadsheets: links that reach min_weight
-        engine.write_csv(f"SELECT * FROM links_out WHERE weight >= {int(min_weight)}", tmp)
-    passing = engine.to_arrow("SELECT * FROM links_out WHERE passes_threshold")
+        engine.write_csv(f"SELECT * FROM links_out WHERE weight >= {int(min_weight)} {LINKS_ORDER}", tmp)
+    passing = engine.to_arrow(f"SELECT * FROM links_out WHERE passes_threshold {LINKS_ORDER}")
     groups = stable_floats(engine.to_arrow("SELECT * FROM groups ORDER BY group_id"))
     _write_csv(groups, outdir / "groups.csv")
-    accounts = engine.to_arrow("SELECT * FROM accounts_out")
+    accounts = engine.to_arrow(f"SELECT * FROM accounts_out {ACCOUNTS_ORDER}")
     if accounts_attrs is not None and accounts_attrs.num_rows:
         engine.register_arrow("account_attrs", accounts_attrs)
         extra = [c for c in accounts_attrs.column_names if c != "account_id" and c not in accounts.column_names]
@@ -306,7 +309,7 @@ def write_outputs(
             accounts = engine.to_arrow(
                 f"SELECT a.*, {cols} FROM accounts_out a LEFT JOIN account_attrs x "
                 f"ON a.account_id = x.account_id ORDER BY a.group_id IS NULL, a.group_id, "
-                f"a.strength DESC, a.account_id"
+                f"a.strength DESC, a.account_id"  # = ACCOUNTS_ORDER
             )
     _write_csv(stable_floats(accounts), outdir / "accounts.csv")
     _engine_parquet(

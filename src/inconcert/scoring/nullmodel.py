@@ -157,7 +157,7 @@ def account_strength_sql(popular_sharers: int = POPULAR_SHARERS) -> str:
     within the window); reads ``ic_null_ao``, ``ic_null_obj`` and ``ic_null_sp``."""
     return f"""WITH oc AS (
         SELECT o.behaviour, o.object,
-               least(CAST(o.n - 1 AS DOUBLE), 2.0 * sum(sp.first) / o.n) AS c
+               least(CAST(o.n - 1 AS DOUBLE), 2.0E0 * sum(sp.first) / o.n) AS c
         FROM ic_null_obj o JOIN ic_null_sp sp ON o.behaviour = sp.behaviour AND o.object = sp.object
         GROUP BY o.behaviour, o.object, o.n),
     ob AS (SELECT behaviour, object FROM ic_null_ao GROUP BY behaviour, object

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from inconcert.sql.dialect import Dialect
 
-__all__ = ["group_stats_sql", "account_stats_sql", "evidence_out_sql", "links_out_sql"]
+__all__ = ["group_stats_sql", "account_stats_sql", "evidence_out_sql", "links_out_sql", "LINKS_ORDER", "ACCOUNTS_ORDER"]
 
 
 def _same_group(table: str, a: str = "account_a", b: str = "account_b") -> str:
@@ -43,11 +43,11 @@ def group_stats_sql(d: Dialect, top: int = 5) -> str:
                   row_number() OVER (PARTITION BY group_id ORDER BY members DESC, behaviour, object) AS rk
            FROM om),
     tops AS (SELECT group_id,
-                    {d.string_agg_ordered("behaviour || ':' || object || ' (' || CAST(members AS VARCHAR) || ')'", 'rk', ' | ')} AS top_objects
+                    {d.string_agg_ordered("behaviour || ':' || object || ' (' || CAST(members AS STRING) || ')'", 'rk', ' | ')} AS top_objects
              FROM ot WHERE rk <= {int(top)} GROUP BY group_id)
     SELECT sz.group_id, sz.size,
            coalesce(ls.links, 0) AS links,
-           CASE WHEN sz.size > 1 THEN 2.0 * coalesce(ls.links, 0) / (sz.size * (sz.size - 1)) ELSE 0 END AS density,
+           CASE WHEN sz.size > 1 THEN CAST(2 * coalesce(ls.links, 0) AS DOUBLE) / (sz.size * (sz.size - 1)) ELSE 0.0 END AS density,
            coalesce(ls.weight, 0) AS weight,
            coalesce(bh.behaviours, '') AS behaviours,
            coalesce(es.objects, 0) AS objects,
@@ -83,7 +83,11 @@ def account_stats_sql(d: Dialect) -> str:
     FROM act LEFT JOIN membership m ON act.account_id = m.account_id
     LEFT JOIN deg ON act.account_id = deg.acc
     LEFT JOIN co ON act.account_id = co.acc
-    ORDER BY m.group_id IS NULL, m.group_id, coalesce(deg.strength, 0) DESC, act.account_id"""
+    """
+
+
+#: Order of the written accounts: grouped accounts first, by group, strongest first.
+ACCOUNTS_ORDER = "ORDER BY group_id IS NULL, group_id, strength DESC, account_id"
 
 
 def evidence_out_sql(d: Dialect, similarity_table: str | None = None) -> str:
@@ -125,5 +129,8 @@ def links_out_sql(d: Dialect, columns: dict[str, bool]) -> str:
     FROM links l
     LEFT JOIN glinks g ON l.account_a = g.account_a AND l.account_b = g.account_b
     LEFT JOIN membership ma ON l.account_a = ma.account_id
-    LEFT JOIN membership mb ON l.account_b = mb.account_id
-    ORDER BY l.weight DESC, l.account_a, l.account_b"""
+    LEFT JOIN membership mb ON l.account_b = mb.account_id"""
+
+
+#: Order of the written links: strongest first (ties by account ids).
+LINKS_ORDER = "ORDER BY weight DESC, account_a, account_b"
