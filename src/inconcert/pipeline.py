@@ -54,6 +54,7 @@ from inconcert.sql.summaries import (
     evidence_out_sql,
     group_stats_sql,
     links_out_sql,
+    rounded_select_sql,
 )
 
 __all__ = ["detect", "DetectResult", "run_detection"]
@@ -235,27 +236,6 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
     }
 
 
-def stable_floats(table: pa.Table, digits: int = 12) -> pa.Table:
-    """Round float columns to ``digits`` significant digits.
-
-    Parallel SQL aggregation adds floats in varying order, so the last bits of a
-    sum can differ between runs; rounding makes outputs byte-identical.
-    """
-    import numpy as np
-
-    for i, f in enumerate(table.schema):
-        if pa.types.is_floating(f.type):
-            x = table.column(i).to_numpy(zero_copy_only=False).astype("float64")
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                ok = np.isfinite(x) & (np.abs(x) > 1e-280)
-                mag = np.where(ok, np.floor(np.log10(np.abs(x))), 0)
-                scale = 10.0 ** (digits - 1 - mag)
-                r = np.where(ok & np.isfinite(scale), np.round(x * scale) / scale, x)
-            mask = table.column(i).is_null().to_numpy(zero_copy_only=False)
-            table = table.set_column(i, f, pa.array(r, f.type, mask=mask))
-    return table
-
-
 def _write_csv(table: pa.Table, path: Path) -> None:
     with atomic_path(path) as tmp:
         pacsv.write_csv(table, tmp)
@@ -271,12 +251,10 @@ def _engine_parquet(engine: Engine, sql: str, path: Path) -> None:
         engine.write_parquet(sql, tmp)
 
 
-def _has_table(engine: Engine, name: str) -> bool:
-    try:
-        engine.to_arrow(f"SELECT * FROM {name} LIMIT 0")
-        return True
-    except Exception:
-        return False
+def _float_columns(engine: Engine, table: str) -> dict[str, bool]:
+    """Each column of ``table`` → whether it is floating point."""
+    schema = engine.to_arrow(f"SELECT * FROM {table} LIMIT 0").schema
+    return {f.name: pa.types.is_floating(f.type) for f in schema}
 
 
 def write_outputs(
@@ -285,33 +263,38 @@ def write_outputs(
     accounts_attrs: pa.Table | None,
     rejects: pa.Table,
     min_weight: int = 1,
+    behaviours: Sequence[str] = (),
 ) -> None:
     """Write every output file of the contract into ``outdir`` (atomically)."""
     d = engine.dialect
     outdir.mkdir(parents=True, exist_ok=True)
-    near = "ic_near_text_pairs" if _has_table(engine, "ic_near_text_pairs") else None
+    near = "ic_near_text_pairs" if "near_text" in behaviours else None
     _engine_parquet(engine, evidence_out_sql(d, near), outdir / "evidence.parquet")
-    schema = engine.to_arrow("SELECT * FROM links LIMIT 0").schema
-    link_cols = {f.name: pa.types.is_floating(f.type) for f in schema}
-    engine.create_table("links_out", links_out_sql(d, link_cols))
+    engine.create_table("links_out", links_out_sql(d, _float_columns(engine, "links")))
     _engine_parquet(engine, f"SELECT * FROM links_out {LINKS_ORDER}", outdir / "links.parquet")
     with atomic_path(outdir / "links.csv") as tmp:  # for spreadsheets: links that reach min_weight
         engine.write_csv(f"SELECT * FROM links_out WHERE weight >= {int(min_weight)} {LINKS_ORDER}", tmp)
     passing = engine.to_arrow(f"SELECT * FROM links_out WHERE passes_threshold {LINKS_ORDER}")
-    groups = stable_floats(engine.to_arrow("SELECT * FROM groups ORDER BY group_id"))
+    groups = engine.to_arrow(
+        rounded_select_sql(d, _float_columns(engine, "groups"), "groups", "ORDER BY group_id")
+    )
     _write_csv(groups, outdir / "groups.csv")
-    accounts = engine.to_arrow(f"SELECT * FROM accounts_out {ACCOUNTS_ORDER}")
+    accounts_table = "accounts_out"
     if accounts_attrs is not None and accounts_attrs.num_rows:
         engine.register_arrow("account_attrs", accounts_attrs)
-        extra = [c for c in accounts_attrs.column_names if c != "account_id" and c not in accounts.column_names]
+        have = engine.columns("accounts_out")
+        extra = [c for c in accounts_attrs.column_names if c != "account_id" and c not in have]
         if extra:
             cols = ", ".join(f"x.{c}" for c in extra)
-            accounts = engine.to_arrow(
-                f"SELECT a.*, {cols} FROM accounts_out a LEFT JOIN account_attrs x "
-                f"ON a.account_id = x.account_id ORDER BY a.group_id IS NULL, a.group_id, "
-                f"a.strength DESC, a.account_id"  # = ACCOUNTS_ORDER
+            engine.create_table(
+                "accounts_attrs_out",
+                f"SELECT a.*, {cols} FROM accounts_out a LEFT JOIN account_attrs x ON a.account_id = x.account_id",
             )
-    _write_csv(stable_floats(accounts), outdir / "accounts.csv")
+            accounts_table = "accounts_attrs_out"
+    accounts = engine.to_arrow(
+        rounded_select_sql(d, _float_columns(engine, accounts_table), accounts_table, ACCOUNTS_ORDER)
+    )
+    _write_csv(accounts, outdir / "accounts.csv")
     _engine_parquet(
         engine,
         """SELECT a.post_id, a.account_id, a.ts, a.text, a.urls, a.repost_of, a.reply_to,
@@ -363,7 +346,7 @@ def detect(
         timings.update(run["timings"])
         t0 = time.perf_counter()
         say("outputs")
-        write_outputs(eng, outdir, ing.accounts, ing.rejects, config.min_weight)
+        write_outputs(eng, outdir, ing.accounts, ing.rejects, config.min_weight, run["behaviours"])
         timings["outputs"] = time.perf_counter() - t0
         summary = {
             "software": _software(),

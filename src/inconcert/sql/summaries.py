@@ -13,7 +13,16 @@ from __future__ import annotations
 
 from inconcert.sql.dialect import Dialect
 
-__all__ = ["group_stats_sql", "account_stats_sql", "evidence_out_sql", "links_out_sql", "LINKS_ORDER", "ACCOUNTS_ORDER"]
+__all__ = [
+    "group_stats_sql",
+    "account_stats_sql",
+    "evidence_out_sql",
+    "links_out_sql",
+    "rounded_columns",
+    "rounded_select_sql",
+    "LINKS_ORDER",
+    "ACCOUNTS_ORDER",
+]
 
 
 def _same_group(table: str, a: str = "account_a", b: str = "account_b") -> str:
@@ -110,17 +119,31 @@ def evidence_out_sql(d: Dialect, similarity_table: str | None = None) -> str:
     ORDER BY p.seq_a, p.seq_b, p.behaviour, p.object"""
 
 
+def rounded_columns(d: Dialect, columns: dict[str, bool], prefix: str = "", digits: int = 10) -> list[str]:
+    """SELECT-list items for ``columns`` (name → is floating point), with floats rounded
+    to ``digits`` significant digits: parallel aggregation adds floats in varying
+    order, so the last bits can differ between runs; rounding makes files identical.
+
+    >>> from inconcert.sql.dialect import DuckDBDialect
+    >>> rounded_columns(DuckDBDialect(), {"n": False, "p": True}, "l.")
+    ['l.n', "CAST(format('{:.10g}', l.p) AS DOUBLE) AS p"]
+    """
+    return [(f"{d.round_sig(prefix + c, digits)} AS {c}" if is_float else prefix + c) for c, is_float in columns.items()]
+
+
+def rounded_select_sql(d: Dialect, columns: dict[str, bool], table: str, order: str, digits: int = 12) -> str:
+    """``SELECT`` every column of ``table`` with floats rounded (see :func:`rounded_columns`)."""
+    return f"SELECT {', '.join(rounded_columns(d, columns, digits=digits))} FROM {table} {order}"
+
+
 def links_out_sql(d: Dialect, columns: dict[str, bool]) -> str:
     """The links as written, with ``passes_threshold``, ``in_group`` and ``group_id``.
 
     ``columns`` maps each ``links`` column to whether it is floating point; floats
     are rounded to 10 significant digits so repeated runs give identical files.
     """
-    cols = ", ".join(
-        (f"{d.round_sig(f'l.{c}')} AS {c}" if is_float else f"l.{c}")
-        for c, is_float in columns.items()
-        if c not in ("first_t", "last_t")
-    )
+    kept = {c: f for c, f in columns.items() if c not in ("first_t", "last_t")}
+    cols = ", ".join(rounded_columns(d, kept, "l."))
     return f"""SELECT {cols},
            {d.from_epoch_us('l.first_t')} AS first_ts, {d.from_epoch_us('l.last_t')} AS last_ts,
            (g.account_a IS NOT NULL) AS passes_threshold,
