@@ -67,6 +67,11 @@ def _world(
             }
         ),
     )
+    # identity key dictionaries: here accounts and objects are keyed by their names
+    names = sorted({a for a, _, _ in posts} | {a for g in groups.values() for a in g})
+    e.register_arrow("ic_accounts", pa.table({"account_id": names, "name": names}))
+    urls = sorted({u for _, _, u in tr})
+    e.register_arrow("ic_objects", pa.table({"behaviour": ["url"] * len(urls), "object": urls, "name": urls}))
     return e
 
 

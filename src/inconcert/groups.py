@@ -31,7 +31,8 @@ def find_groups(
     seed: int = 42,
     min_size: int = 2,
 ) -> pa.Table:
-    """Membership table ``(account_id, group_id)`` from ``links`` (account_a, account_b, weight).
+    """Membership table ``(account_id, group_id)`` from ``links`` (account_a, account_b, weight);
+    accounts are names or integer keys (the result has the same type).
 
     Groups are numbered 1..G by decreasing size, then by their first account id.
     Accounts in groups smaller than ``min_size`` are left out.
@@ -39,9 +40,10 @@ def find_groups(
     a = links.column("account_a").to_pylist()
     b = links.column("account_b").to_pylist()
     w = [float(x) for x in links.column("weight").to_pylist()]
+    key_type = links.schema.field("account_a").type
     names = sorted(set(a) | set(b))
     if not names:
-        return pa.table({"account_id": pa.array([], pa.string()), "group_id": pa.array([], pa.int64())})
+        return pa.table({"account_id": pa.array([], key_type), "group_id": pa.array([], pa.int64())})
     index = {n: i for i, n in enumerate(names)}
     order = sorted(range(len(a)), key=lambda i: (index[a[i]], index[b[i]]))
     edges = [(index[a[i]], index[b[i]]) for i in order]
@@ -66,10 +68,10 @@ def find_groups(
         (members for members in clusters.values() if len(members) >= min_size),
         key=lambda m: (-len(m), names[m[0]]),
     )
-    acc: list[str] = []
+    acc: list[object] = []
     gid: list[int] = []
     for i, members in enumerate(ranked, start=1):
         for v in members:
             acc.append(names[v])
             gid.append(i)
-    return pa.table({"account_id": pa.array(acc, pa.string()), "group_id": pa.array(gid, pa.int64())})
+    return pa.table({"account_id": pa.array(acc, key_type), "group_id": pa.array(gid, pa.int64())})

@@ -41,15 +41,17 @@ from inconcert.ingest import ingest
 from inconcert.outputs.atomic import atomic_path
 from inconcert.outputs.graph import write_graphs
 from inconcert.sql.coaction import (
+    accounts_dict_sql,
     eligible_sql,
     filter_pairs_sql,
+    keyed_traces_sql,
     links_sql,
+    objects_dict_sql,
     pairs_sql,
     union_traces_sql,
 )
 from inconcert.sql.summaries import (
     ACCOUNTS_ORDER,
-    LINKS_ORDER,
     account_stats_sql,
     evidence_out_sql,
     group_stats_sql,
@@ -130,7 +132,11 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         b = get_behaviour(n)
         b.prepare(engine, config)
         parts.append((n, b.traces_sql(d, config)))
-    engine.create_table("traces", union_traces_sql(parts))
+    engine.create_table("ic_traces_raw", union_traces_sql(parts))
+    engine.create_table("ic_accounts", accounts_dict_sql())
+    engine.create_table("ic_objects", objects_dict_sql())
+    engine.create_table("traces", keyed_traces_sql(config.coortweet_compatible))
+    engine.execute("DROP TABLE IF EXISTS ic_traces_raw")
     window_note: dict[str, Any] = {}
     if config.extra.get("window_auto"):
         from inconcert.window import estimate_window
@@ -141,7 +147,7 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
 
     t0 = time.perf_counter()
     say("pairs")
-    engine.create_table("eligible", eligible_sql(config.min_participation))
+    engine.create_table("eligible", eligible_sql(config.min_participation, config.coortweet_compatible))
     engine.create_table("raw_pairs", pairs_sql(d, config.window_us, config.coortweet_compatible))
     engine.create_table("pairs", filter_pairs_sql(config.min_participation, config.coortweet_compatible))
     if "near_text" in names:
@@ -270,11 +276,11 @@ def write_outputs(
     outdir.mkdir(parents=True, exist_ok=True)
     near = "ic_near_text_pairs" if "near_text" in behaviours else None
     _engine_parquet(engine, evidence_out_sql(d, near), outdir / "evidence.parquet")
-    engine.create_table("links_out", links_out_sql(d, _float_columns(engine, "links")))
-    _engine_parquet(engine, f"SELECT * FROM links_out {LINKS_ORDER}", outdir / "links.parquet")
+    link_cols = engine.columns("links")
+    _engine_parquet(engine, links_out_sql(d, link_cols), outdir / "links.parquet")
     with atomic_path(outdir / "links.csv") as tmp:  # for spreadsheets: links that reach min_weight
-        engine.write_csv(f"SELECT * FROM links_out WHERE weight >= {int(min_weight)} {LINKS_ORDER}", tmp)
-    passing = engine.to_arrow(f"SELECT * FROM links_out WHERE passes_threshold {LINKS_ORDER}")
+        engine.write_csv(links_out_sql(d, link_cols, where=f"l.weight >= {int(min_weight)}"), tmp)
+    passing = engine.to_arrow(links_out_sql(d, link_cols, "glinks"))
     groups = engine.to_arrow(
         rounded_select_sql(d, _float_columns(engine, "groups"), "groups", "ORDER BY group_id")
     )

@@ -81,9 +81,10 @@ def member_features_sql(d: Any, fast_seconds: float = FAST_SECONDS, has_url: boo
             "FROM membership)"
         )
     return f"""WITH ma AS (
-        SELECT a.account_id, {d.epoch_us("a.ts")} AS t,
+        SELECT m.account_id, {d.epoch_us("a.ts")} AS t,
                CASE WHEN a.urls IS NOT NULL AND {d.list_len("a.urls")} > 0 THEN 1 ELSE 0 END AS is_link
-        FROM actions a JOIN membership m ON a.account_id = m.account_id),
+        FROM actions a JOIN ic_accounts x ON a.account_id = x.name
+        JOIN membership m ON x.account_id = m.account_id),
     gaps AS (
         SELECT account_id, CAST(t - lag(t) OVER (PARTITION BY account_id ORDER BY t) AS DOUBLE) AS gap
         FROM ma),
@@ -107,11 +108,12 @@ def member_features_sql(d: Any, fast_seconds: float = FAST_SECONDS, has_url: boo
 def domain_sql() -> str:
     """URL traces of group members per (group, domain)."""
     return """SELECT m.group_id,
-               regexp_extract(tr.object, '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#]+)', 1) AS domain,
+               regexp_extract(o.name, '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#]+)', 1) AS domain,
                count(*) AS n
         FROM traces tr JOIN membership m ON tr.account_id = m.account_id
+        JOIN ic_objects o ON tr.behaviour = o.behaviour AND tr.object = o.object
         WHERE tr.behaviour = 'url'
-        GROUP BY m.group_id, regexp_extract(tr.object, '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#]+)', 1)"""
+        GROUP BY m.group_id, regexp_extract(o.name, '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#]+)', 1)"""
 
 
 def _group_link_sql() -> str:
@@ -129,19 +131,23 @@ def _pct(x: float) -> str:
 def classify_groups(engine: Engine, config: DetectConfig) -> None:
     """Create table ``group_verdicts(group_id, p_value, verdict, reasons)``.
 
-    Needs ``membership``, ``links`` (scored), ``traces`` and ``actions``.
+    Needs ``membership``, ``links`` (scored), ``traces``, ``actions`` and the key
+    dictionaries ``ic_accounts`` and ``ic_objects``.
 
     >>> import pyarrow as pa, datetime as dt
     >>> from inconcert.engines.duckdb_engine import DuckDBEngine
     >>> e = DuckDBEngine()
-    >>> e.register_arrow("membership", pa.table({"account_id": ["a", "b"], "group_id": [1, 1]}))
-    >>> e.register_arrow("links", pa.table({"account_a": ["a"], "account_b": ["b"],
+    >>> e.register_arrow("ic_accounts", pa.table({"account_id": [1, 2], "name": ["a", "b"]}))
+    >>> e.register_arrow("ic_objects", pa.table({"behaviour": ["url"], "object": [1],
+    ...     "name": ["https://x.org/1"]}))
+    >>> e.register_arrow("membership", pa.table({"account_id": [1, 2], "group_id": [1, 1]}))
+    >>> e.register_arrow("links", pa.table({"account_a": [1], "account_b": [2],
     ...     "p_value": [1e-6], "significant": [True]}))
     >>> t0 = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
     >>> e.register_arrow("actions", pa.table({"account_id": ["a", "b"], "ts": [t0, t0],
     ...     "urls": [["https://x.org/1"], ["https://x.org/1"]]}))
     >>> e.register_arrow("traces", pa.table({"behaviour": ["url", "url"],
-    ...     "object": ["https://x.org/1"] * 2, "account_id": ["a", "b"], "t": [0, 1]}))
+    ...     "object": [1, 1], "account_id": [1, 2], "t": [0, 1]}))
     >>> classify_groups(e, DetectConfig())
     >>> e.to_arrow("SELECT verdict FROM group_verdicts").column(0).to_pylist()
     ['automation']

@@ -291,7 +291,13 @@ def score_links(engine: Engine, config: DetectConfig) -> None:
     engine.create_table("ic_null_tested", tested_links_sql(2))
     engine.create_table("ic_null_ep", popular_expected_sql())
     engine.create_table("ic_null_ws", small_weight_sql())
-    tested = engine.to_arrow(tested_sql(total) + " ORDER BY account_a, account_b")
+    # Expectations are float sums whose order varies between parallel runs and
+    # engines: rounded here, every score computed from them is reproducible.
+    r = engine.dialect.round_sig
+    tested = engine.to_arrow(
+        f"SELECT account_a, account_b, weight, w_small, w_first, {r('e_small', 12)} AS e_small, "
+        f"{r('e_popular', 12)} AS e_popular FROM ({tested_sql(total)}) t ORDER BY account_a, account_b"
+    )
     m = engine.count("links")
 
     def col(name: str) -> np.ndarray:

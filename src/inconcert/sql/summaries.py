@@ -2,7 +2,9 @@
 output views of links and evidence. Pure functions returning SQL strings.
 
 Expects tables ``actions``, ``pairs``, ``links``, ``glinks`` (links that pass the
-thresholds) and ``membership(account_id, group_id)``.
+thresholds), ``membership(account_id, group_id)`` and the key dictionaries
+``ic_accounts(account_id, name)`` and ``ic_objects(behaviour, object, name)``:
+inside, accounts and objects are integer keys; what the user reads has names.
 
 >>> from inconcert.sql.dialect import DuckDBDialect
 >>> "density" in group_stats_sql(DuckDBDialect())
@@ -20,7 +22,6 @@ __all__ = [
     "links_out_sql",
     "rounded_columns",
     "rounded_select_sql",
-    "LINKS_ORDER",
     "ACCOUNTS_ORDER",
 ]
 
@@ -39,7 +40,7 @@ def group_stats_sql(d: Dialect, top: int = 5) -> str:
     ge AS ({_same_group('pairs')}),
     sz AS (SELECT group_id, count(*) AS size FROM membership GROUP BY group_id),
     ls AS (SELECT group_id, count(*) AS links, sum(weight) AS weight FROM gl GROUP BY group_id),
-    es AS (SELECT group_id, count(DISTINCT behaviour || '|' || object) AS objects,
+    es AS (SELECT group_id, count(DISTINCT behaviour || '|' || CAST(object AS STRING)) AS objects,
                   min(t_a) AS first_t, max(t_b) AS last_t, count(*) AS pairs
            FROM ge GROUP BY group_id),
     bh AS (SELECT group_id, {d.string_agg_distinct('behaviour', ',')} AS behaviours
@@ -51,9 +52,10 @@ def group_stats_sql(d: Dialect, top: int = 5) -> str:
     ot AS (SELECT group_id, behaviour, object, members,
                   row_number() OVER (PARTITION BY group_id ORDER BY members DESC, behaviour, object) AS rk
            FROM om),
-    tops AS (SELECT group_id,
-                    {d.string_agg_ordered("behaviour || ':' || object || ' (' || CAST(members AS STRING) || ')'", 'rk', ' | ')} AS top_objects
-             FROM ot WHERE rk <= {int(top)} GROUP BY group_id)
+    tops AS (SELECT ot.group_id,
+                    {d.string_agg_ordered("ot.behaviour || ':' || o.name || ' (' || CAST(ot.members AS STRING) || ')'", 'ot.rk', ' | ')} AS top_objects
+             FROM ot JOIN ic_objects o ON ot.behaviour = o.behaviour AND ot.object = o.object
+             WHERE ot.rk <= {int(top)} GROUP BY ot.group_id)
     SELECT sz.group_id, sz.size,
            coalesce(ls.links, 0) AS links,
            CASE WHEN sz.size > 1 THEN CAST(2 * coalesce(ls.links, 0) AS DOUBLE) / (sz.size * (sz.size - 1)) ELSE 0.0 END AS density,
@@ -79,12 +81,13 @@ def account_stats_sql(d: Dialect) -> str:
         SELECT acc, count(*) AS degree, sum(weight) AS strength FROM (
             SELECT account_a AS acc, weight FROM glinks
             UNION ALL SELECT account_b, weight FROM glinks) s GROUP BY acc),
-    act AS (SELECT account_id, count(*) AS n_actions, min(platform) AS platform
-            FROM actions GROUP BY account_id),
+    act AS (SELECT x.account_id, x.name, count(*) AS n_actions, min(a.platform) AS platform
+            FROM actions a JOIN ic_accounts x ON a.account_id = x.name
+            GROUP BY x.account_id, x.name),
     co AS (SELECT acc, count(DISTINCT seq) AS n_coordinated FROM (
             SELECT account_a AS acc, seq_a AS seq FROM pairs
             UNION ALL SELECT account_b, seq_b FROM pairs) s GROUP BY acc)
-    SELECT act.account_id, m.group_id,
+    SELECT act.name AS account_id, m.group_id,
            coalesce(deg.degree, 0) AS degree, coalesce(deg.strength, 0) AS strength,
            act.n_actions, coalesce(co.n_coordinated, 0) AS n_coordinated,
            CAST(coalesce(co.n_coordinated, 0) AS DOUBLE) / act.n_actions AS coordinated_share,
@@ -109,11 +112,14 @@ def evidence_out_sql(d: Dialect, similarity_table: str | None = None) -> str:
         if similarity_table
         else ""
     )
-    return f"""SELECT p.behaviour, p.object, p.post_a, p.post_b, p.account_a, p.account_b,
+    return f"""SELECT p.behaviour, o.name AS object, p.post_a, p.post_b, xa.name AS account_a, xb.name AS account_b,
            {d.from_epoch_us('p.t_a')} AS ts_a, {d.from_epoch_us('p.t_b')} AS ts_b, p.dt,
            CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END AS group_id,
            {sim} AS similarity
     FROM pairs p{join}
+    JOIN ic_objects o ON p.behaviour = o.behaviour AND p.object = o.object
+    JOIN ic_accounts xa ON p.account_a = xa.account_id
+    JOIN ic_accounts xb ON p.account_b = xb.account_id
     LEFT JOIN membership ma ON p.account_a = ma.account_id
     LEFT JOIN membership mb ON p.account_b = mb.account_id
     ORDER BY p.seq_a, p.seq_b, p.behaviour, p.object"""
@@ -136,24 +142,35 @@ def rounded_select_sql(d: Dialect, columns: dict[str, bool], table: str, order: 
     return f"SELECT {', '.join(rounded_columns(d, columns, digits=digits))} FROM {table} {order}"
 
 
-def links_out_sql(d: Dialect, columns: dict[str, bool]) -> str:
-    """The links as written, with ``passes_threshold``, ``in_group`` and ``group_id``.
+def links_out_sql(d: Dialect, columns: list[str], source: str = "links", where: str = "") -> str:
+    """The links as written, strongest first, with account names,
+    ``passes_threshold``, ``in_group`` and ``group_id``.
 
-    ``columns`` maps each ``links`` column to whether it is floating point; floats
-    are rounded to 10 significant digits so repeated runs give identical files.
+    ``columns``: the ``links`` columns; ``source`` is ``links`` (all) or ``glinks``
+    (those that pass); ``where``: an optional condition on ``l``. No column is
+    rounded: weights and counts are integers, ``mean_dt`` is an integer sum
+    divided by a count, and the null model's scores are computed from rounded
+    expectations, so repeated runs give identical files. Ties in weight are
+    ordered by the account keys, which sort like the names.
     """
-    kept = {c: f for c, f in columns.items() if c not in ("first_t", "last_t")}
-    cols = ", ".join(rounded_columns(d, kept, "l."))
+    passes = "true" if source == "glinks" else "(g.account_a IS NOT NULL)"
+    join = (
+        ""
+        if source == "glinks"
+        else "\n    LEFT JOIN glinks g ON l.account_a = g.account_a AND l.account_b = g.account_b"
+    )
+    names = {"account_a": "xa.name AS account_a", "account_b": "xb.name AS account_b"}
+    cols = ", ".join(names.get(c, f"l.{c}") for c in columns if c not in ("first_t", "last_t"))
+    cond = f"\n    WHERE {where}" if where else ""
     return f"""SELECT {cols},
            {d.from_epoch_us('l.first_t')} AS first_ts, {d.from_epoch_us('l.last_t')} AS last_ts,
-           (g.account_a IS NOT NULL) AS passes_threshold,
+           {passes} AS passes_threshold,
            CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END AS group_id,
            (ma.group_id IS NOT NULL AND ma.group_id = mb.group_id) AS in_group
-    FROM links l
-    LEFT JOIN glinks g ON l.account_a = g.account_a AND l.account_b = g.account_b
+    FROM {source} l{join}
+    JOIN ic_accounts xa ON l.account_a = xa.account_id
+    JOIN ic_accounts xb ON l.account_b = xb.account_id
     LEFT JOIN membership ma ON l.account_a = ma.account_id
-    LEFT JOIN membership mb ON l.account_b = mb.account_id"""
+    LEFT JOIN membership mb ON l.account_b = mb.account_id{cond}
+    ORDER BY l.weight DESC, l.account_a, l.account_b"""
 
-
-#: Order of the written links: strongest first (ties by account ids).
-LINKS_ORDER = "ORDER BY weight DESC, account_a, account_b"
