@@ -45,7 +45,9 @@ def _noise_posts(seed: int, n_accounts: int = 300, n_objects: int = 1500) -> pa.
 def test_pure_noise_gives_uniformish_p_values_and_few_links(tmp_path, seed):
     posts = _noise_posts(seed)
     pacsv.write_csv(posts, tmp_path / "posts.csv")
-    detect([tmp_path / "posts.csv"], tmp_path / "out", DetectConfig(window=60))
+    r = detect([tmp_path / "posts.csv"], tmp_path / "out", DetectConfig(window=60))
+    # no groups, so pooled evidence has nothing to add to
+    assert r.summary["counts"]["groups"] == 0 and r.summary["counts"]["accounts_joined_pooled"] == 0
     links = pq.read_table(tmp_path / "out" / "links.parquet")
     w = np.asarray(links.column("weight"))
     p = np.asarray(links.column("p_value"))
@@ -61,3 +63,40 @@ def test_pure_noise_gives_uniformish_p_values_and_few_links(tmp_path, seed):
     e = np.asarray(links.column("expected").to_numpy(zero_copy_only=False), dtype=float)
     assert np.all(e[tested] > 0)
     assert np.all(np.isnan(e[~tested]))
+
+
+def test_pooled_p_values_against_random_groups_of_noise_accounts_are_super_uniform(tmp_path, monkeypatch):
+    """Pretend random sets of noise accounts are groups: the pooled test of every
+    other account against them must be (super-)uniform and BH must attach none."""
+    import inconcert.scoring as scoring
+    from inconcert.scoring.pooled import pooled_candidates
+    from inconcert.scoring.stats import bh_qvalues
+
+    real = scoring.attach_pooled
+    seen: list[np.ndarray] = []
+
+    def probe(engine, config):
+        accs = engine.to_arrow("SELECT account_id FROM ic_null_strength ORDER BY account_id")
+        accs = accs.column(0).to_pylist()
+        rng = np.random.default_rng(0)
+        for size in (5, 20):
+            n_groups = 200 // size
+            for _ in range(5):
+                who = rng.choice(len(accs), size=size * n_groups, replace=False)
+                members = pa.table(
+                    {
+                        "account_id": [accs[i] for i in who],
+                        "group_id": pa.array(np.repeat(np.arange(1, n_groups + 1), size), pa.int64()),
+                    }
+                )
+                seen.append(pooled_candidates(engine, members).column("p_value").to_numpy())
+        return real(engine, config)
+
+    monkeypatch.setattr(scoring, "attach_pooled", probe)
+    pacsv.write_csv(_noise_posts(1), tmp_path / "posts.csv")
+    detect([tmp_path / "posts.csv"], tmp_path / "out", DetectConfig(window=60))
+    p = np.concatenate(seen)
+    assert p.size > 5000 and (p < 1).sum() > 1000
+    for a in (0.01, 0.05, 0.2):
+        assert (p <= a).mean() <= a, a
+    assert all(int((bh_qvalues(x) <= 0.01).sum()) == 0 for x in seen)

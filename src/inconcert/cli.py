@@ -97,6 +97,7 @@ def _print_summary(summary: dict[str, Any], outdir: Path) -> None:
         f"{counts['pairs']:,} co-action pairs → {counts['links']:,} account links "
         f"({counts['links_passing']:,} pass) → [bold]{counts['groups']:,} groups[/bold] "
         f"with {counts['accounts_in_groups']:,} accounts"
+        + (f" ({counts['accounts_joined_pooled']:,} on pooled evidence)" if counts.get("accounts_joined_pooled") else "")
         + (
             " (" + ", ".join(f"{n} {v}" for v, n in counts["groups_by_verdict"].items()) + ")"
             if counts.get("groups_by_verdict")
@@ -146,6 +147,7 @@ def main() -> None:
 @click.option("--seed", default=42, show_default=True, type=int)
 @click.option("--fdr", default=0.01, show_default=True, type=float, help="False discovery rate for link significance.")
 @click.option("--keep-insignificant", is_flag=True, help="Group links even when the null model does not find them significant.")
+@click.option("--no-pooled", is_flag=True, help="Do not attach accounts to groups on pooled evidence (links each too weak, significant together).")
 @click.option("--near-text-threshold", type=float, default=None, help="Jaccard similarity for near_text (default 0.5).")
 @click.option("--semantic-threshold", type=float, default=None, help="Cosine similarity for semantic_text (default 0.7).")
 @click.option("--coortweet-compatible", is_flag=True, help="Reproduce CooRTweet 2.1.3 detect_groups share pairs exactly.")
@@ -171,6 +173,7 @@ def detect(
     seed: int,
     fdr: float,
     keep_insignificant: bool,
+    no_pooled: bool,
     near_text_threshold: float | None,
     semantic_threshold: float | None,
     coortweet_compatible: bool,
@@ -193,6 +196,8 @@ def detect(
     extra: dict[str, Any] = {}
     if keep_insignificant:
         extra["keep_insignificant"] = True
+    if no_pooled:
+        extra["pooled"] = False
     if near_text_threshold is not None:
         extra["near_text_threshold"] = near_text_threshold
     if semantic_threshold is not None:

@@ -196,6 +196,10 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         min_size=config.min_group_size,
     )
     engine.register_arrow("membership", membership)
+    pooled = None
+    if scored and hasattr(scoring, "attach_pooled"):  # links each too weak, together not
+        pooled = scoring.attach_pooled(engine, config)
+        timings["pooled"] = pooled["seconds"]
     engine.create_table("groups", group_stats_sql(d))
     try:
         from inconcert import verdicts  # issue 5: verdicts
@@ -209,7 +213,9 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
             "LEFT JOIN group_verdicts v ON g.group_id = v.group_id ORDER BY g.group_id",
         )
     engine.create_table("accounts_out", account_stats_sql(d))
-    timings["groups"] = time.perf_counter() - t0
+    if pooled is not None:
+        scoring.add_pooled_columns(engine, "accounts_out")
+    timings["groups"] = time.perf_counter() - t0 - timings.get("pooled", 0.0)
 
     counts = {
         "traces": engine.count("traces"),
@@ -219,6 +225,9 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         "groups": engine.count("groups"),
         "accounts_in_groups": membership.num_rows,
     }
+    if pooled is not None:
+        counts["accounts_in_groups"] = engine.count("membership")
+        counts["accounts_joined_pooled"] = pooled["attached"]
     if "verdict" in engine.columns("groups"):
         v = engine.to_arrow("SELECT verdict, count(*) AS n FROM groups GROUP BY verdict ORDER BY verdict")
         counts["groups_by_verdict"] = dict(

@@ -165,6 +165,12 @@ def classify_groups(engine: Engine, config: DetectConfig) -> None:
     domains: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for r in doms:
         domains[int(r["group_id"])].append((int(r["n"]), str(r["domain"] or "")))
+    pooled: dict[int, list[float]] = defaultdict(list)  # p-values of members joined on pooled evidence
+    if "joined_by" in engine.columns("membership"):
+        for r in engine.to_arrow(
+            "SELECT group_id, pooled_p FROM membership WHERE joined_by = 'pooled'"
+        ).to_pylist():
+            pooled[int(r["group_id"])].append(float(r["pooled_p"]))
     pvals: dict[int, list[float]] = defaultdict(list)
     nsig: dict[int, int] = defaultdict(int)
     for r in glinks:
@@ -195,6 +201,12 @@ def classify_groups(engine: Engine, config: DetectConfig) -> None:
             f"{nsig[g]} of {len(pvals.get(g, []))} member links significant "
             f"(FDR {fdr:g}); group p {p:.1e} (Simes)"
         ]
+        if pooled.get(g):
+            k = len(pooled[g])
+            parts.append(
+                f"{k} member{'s' if k > 1 else ''} joined on pooled evidence "
+                f"(pooled p ≤ {max(pooled[g]):.1e})"
+            )
         parts.append(
             f"{_pct(fast_share)} of actions are links posted ≤ {FAST_SECONDS:g} s after "
             f"the object's first share"

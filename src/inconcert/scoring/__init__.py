@@ -2,7 +2,10 @@
 
 :func:`score_links` adds ``expected``, ``p_value``, ``surprise``, ``q_value``
 and ``significant`` to the ``links`` table (null model in
-:mod:`inconcert.scoring.nullmodel`, maths in ``docs/null-model.md``).
+:mod:`inconcert.scoring.nullmodel`, maths in ``docs/null-model.md``);
+:func:`attach_pooled` adds to the groups found the accounts whose links to a
+group are each too weak but together beyond chance
+(:mod:`inconcert.scoring.pooled`).
 
 >>> from inconcert.scoring import bh_qvalues
 >>> bh_qvalues([0.001, 0.5]).tolist()
@@ -13,11 +16,15 @@ from __future__ import annotations
 
 from inconcert.scoring.evaluate import evaluate_verdicts
 from inconcert.scoring.nullmodel import fdr_of, score_links
+from inconcert.scoring.pooled import add_pooled_columns, attach_pooled, pooled_enabled
 from inconcert.scoring.stats import bh_qvalues, conditional_poisson_logsf, simes
 
 __all__ = [
     "score_links",
     "fdr_of",
+    "attach_pooled",
+    "add_pooled_columns",
+    "pooled_enabled",
     "bh_qvalues",
     "conditional_poisson_logsf",
     "simes",

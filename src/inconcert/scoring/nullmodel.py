@@ -43,6 +43,7 @@ import pyarrow as pa
 
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
+from inconcert.scoring.pooled import POOLED_TABLES, pooled_enabled
 from inconcert.scoring.stats import bh_qvalues, two_part_logp
 
 __all__ = [
@@ -256,7 +257,10 @@ def score_links(engine: Engine, config: DetectConfig) -> None:
     Links with one co-action are never evidence: they keep ``expected`` NULL and
     ``p_value`` 1 (but count in the BH family). All per-share work is SQL in the
     engine; only the tested links' ids, weights and expectations come to the
-    driver for the Poisson tail and the BH ranking.
+    driver for the Poisson tail and the BH ranking. When pooled evidence is on
+    (:func:`~inconcert.scoring.pooled.pooled_enabled`), the tables in
+    :data:`~inconcert.scoring.pooled.POOLED_TABLES` are kept for
+    :func:`~inconcert.scoring.pooled.attach_pooled`, which drops them.
 
     >>> import pyarrow as pa
     >>> from inconcert.engines.duckdb_engine import DuckDBEngine
@@ -343,6 +347,9 @@ def score_links(engine: Engine, config: DetectConfig) -> None:
     else:
         engine.create_table("ic_links_scored", scored_links_sql(fdr))
         engine.create_table("links", "SELECT * FROM ic_links_scored")
+    # Pooled evidence (after grouping) reads the strengths and the small-object
+    # pairs; it drops them itself.
+    keep = POOLED_TABLES if pooled_enabled(config) else ()
     for t in (
         "ic_links_scored",
         "ic_null_scores",
@@ -356,6 +363,8 @@ def score_links(engine: Engine, config: DetectConfig) -> None:
         "ic_null_ws",
         "ic_null_sp",
     ):
+        if t in keep:
+            continue
         try:
             engine.execute(f"DROP TABLE IF EXISTS {t}")
         except Exception:
