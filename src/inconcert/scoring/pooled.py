@@ -140,12 +140,7 @@ def pooled_logp(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
 
 def _membership(engine: Engine) -> pa.Table:
     m = engine.to_arrow("SELECT account_id, group_id FROM membership ORDER BY group_id, account_id")
-    return pa.table(
-        {
-            "account_id": m.column("account_id").cast(pa.string()),
-            "group_id": m.column("group_id").cast(pa.int64()),
-        }
-    )
+    return pa.table({"account_id": m.column("account_id"), "group_id": m.column("group_id").cast(pa.int64())})
 
 
 def _have_tables(engine: Engine) -> bool:
@@ -209,6 +204,7 @@ def attach_pooled(engine: Engine, config: DetectConfig) -> dict[str, Any]:
     rounds = int(config.extra.get("pooled_rounds", POOLED_ROUNDS)) if pooled_enabled(config) else 0
     level = float(config.fdr) / max(rounds, 1)
     base = _membership(engine)
+    key_type = base.schema.field("account_id").type  # integer keys in the pipeline
     accounts = base.column("account_id").to_pylist()
     groups = base.column("group_id").to_pylist()
     joined = ["link"] * len(accounts)
@@ -217,12 +213,12 @@ def attach_pooled(engine: Engine, config: DetectConfig) -> dict[str, Any]:
     if accounts and _have_tables(engine):
         for _ in range(rounds):
             members = pa.table(
-                {"account_id": pa.array(accounts, pa.string()), "group_id": pa.array(groups, pa.int64())}
+                {"account_id": pa.array(accounts, key_type), "group_id": pa.array(groups, pa.int64())}
             )
             cand = pooled_candidates(engine, members)
             p = cand.column("p_value").to_numpy(zero_copy_only=False)
             ok = np.flatnonzero(bh_qvalues(p) <= level)
-            best: dict[str, tuple[float, int]] = {}
+            best: dict[Any, tuple[float, int]] = {}
             ids = cand.column("account_id").to_pylist()
             gids = cand.column("group_id").to_pylist()
             for i in ok:  # the group with the smallest p (then the smallest id)
@@ -240,7 +236,7 @@ def attach_pooled(engine: Engine, config: DetectConfig) -> dict[str, Any]:
                 break
     out = pa.table(
         {
-            "account_id": pa.array(accounts, pa.string()),
+            "account_id": pa.array(accounts, key_type),
             "group_id": pa.array(groups, pa.int64()),
             "joined_by": pa.array(joined, pa.string()),
             "pooled_p": pa.array(pooled_p, pa.float64()),
@@ -267,12 +263,14 @@ def drop_pooled_tables(engine: Engine) -> None:
 
 def add_pooled_columns(engine: Engine, table: str = "accounts_out") -> None:
     """Add ``joined_by`` (``link`` / ``pooled``, NULL outside groups) and
-    ``pooled_p`` from ``membership`` to the accounts table ``table``.
+    ``pooled_p`` from ``membership`` (account keys) to the accounts table
+    ``table`` (account names), through the dictionary ``ic_accounts``.
 
     >>> from inconcert.engines.duckdb_engine import DuckDBEngine
     >>> e = DuckDBEngine()
     >>> e.register_arrow("accounts_out", pa.table({"account_id": ["a", "b"]}))
-    >>> e.register_arrow("membership", pa.table({"account_id": ["a"], "group_id": [1],
+    >>> e.register_arrow("ic_accounts", pa.table({"account_id": [1, 2], "name": ["a", "b"]}))
+    >>> e.register_arrow("membership", pa.table({"account_id": [1], "group_id": [1],
     ...     "joined_by": ["pooled"], "pooled_p": [1e-5]}))
     >>> add_pooled_columns(e)
     >>> e.to_arrow("SELECT * FROM accounts_out ORDER BY account_id").to_pylist()[1]
@@ -281,7 +279,8 @@ def add_pooled_columns(engine: Engine, table: str = "accounts_out") -> None:
     engine.create_table(
         "ic_pool_accounts",
         f"""SELECT a.*, m.joined_by, m.pooled_p
-        FROM {table} a LEFT JOIN membership m ON a.account_id = m.account_id""",
+        FROM {table} a LEFT JOIN ic_accounts x ON a.account_id = x.name
+        LEFT JOIN membership m ON x.account_id = m.account_id""",
     )
     engine.create_table(table, "SELECT * FROM ic_pool_accounts")
     engine.execute("DROP TABLE IF EXISTS ic_pool_accounts")
