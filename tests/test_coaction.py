@@ -73,7 +73,6 @@ def test_window_is_inclusive_and_links_aggregate():
     e.create_table("links", links_sql(e.dialect, ["url"]))
     link = e.to_arrow("SELECT * FROM links").to_pylist()[0]
     assert (link["account_a"], link["account_b"], link["weight"], link["n_url"]) == ("a", "b", 2, 2)
-    assert link["behaviours"] == "url"
     assert abs(link["mean_dt"] - 5.0) < 1e-9
 
 

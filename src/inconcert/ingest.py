@@ -14,6 +14,7 @@ collected with their reasons; per-file counts add up:
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,11 @@ def ingest(
     """Read ``paths`` into ``workdir/actions.parquet``; see module docstring."""
     workdir = Path(workdir)
     out = workdir / "actions.parquet"
-    writer = pq.ParquetWriter(out, ACTIONS_FILE_SCHEMA, compression="zstd")
+    writer = pq.ParquetWriter(out, ACTIONS_FILE_SCHEMA, compression="lz4")
+    # Parquet encoding runs in a second thread (it releases the GIL) while the
+    # reader parses the next batch; at most two batches wait in between.
+    pool = ThreadPoolExecutor(max_workers=1)
+    pending: list[Future[None]] = []
     seq = 0
     rejects: list[pa.Table] = []
     accounts: list[pa.Table] = []
@@ -78,7 +83,11 @@ def ingest(
                 if n == 0:
                     continue
                 seqs = pa.array(range(seq, seq + n), pa.int64())
-                writer.write_table(table.append_column(ACTIONS_FILE_SCHEMA.field("seq"), seqs))
+                pending.append(
+                    pool.submit(writer.write_table, table.append_column(ACTIONS_FILE_SCHEMA.field("seq"), seqs))
+                )
+                while len(pending) > 2:
+                    pending.pop(0).result()
                 seq += n
                 used += n
                 if progress is not None:
@@ -97,7 +106,10 @@ def ingest(
                     "reject_reasons": dict(sorted(ctx.reject_reasons.items())),
                 }
             )
+        for f in pending:
+            f.result()
     finally:
+        pool.shutdown(wait=True)
         writer.close()
     rej = pa.concat_tables(rejects) if rejects else REJECTS_SCHEMA.empty_table()
     acc = _merge_accounts(accounts)

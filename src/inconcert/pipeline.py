@@ -114,8 +114,10 @@ def _choose_behaviours(engine: Engine, config: DetectConfig) -> list[str]:
 def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = None) -> dict[str, Any]:
     """Run every SQL step on an engine whose ``actions`` table is registered.
 
-    Creates tables ``traces``, ``eligible``, ``raw_pairs``, ``pairs``, ``links``,
-    ``glinks``, ``membership``, ``groups``, ``accounts_out``; returns counts and timings.
+    Creates tables ``ic_accounts`` and ``ic_objects`` (integer keys ↔ names),
+    ``traces``, ``pairs``, ``links``, ``glinks``, ``membership``, ``groups`` and
+    ``accounts_out`` (``eligible`` and ``raw_pairs`` are dropped after scoring);
+    returns counts and timings.
     """
     d = engine.dialect
     timings: dict[str, float] = {}
@@ -136,7 +138,10 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
     engine.create_table("ic_accounts", accounts_dict_sql())
     engine.create_table("ic_objects", objects_dict_sql())
     engine.create_table("traces", keyed_traces_sql(config.coortweet_compatible))
-    engine.execute("DROP TABLE IF EXISTS ic_traces_raw")
+    chosen = [get_behaviour(n) for n in names]
+    kept = {t for b in chosen for t in b.keeps}
+    for t in sorted({t for b in chosen for t in b.scratch} - kept | {"ic_traces_raw"}):
+        engine.execute(f"DROP TABLE IF EXISTS {t}")
     window_note: dict[str, Any] = {}
     if config.extra.get("window_auto"):
         from inconcert.window import estimate_window
@@ -158,7 +163,13 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
 
     t0 = time.perf_counter()
     say("links")
-    engine.create_table("links", links_sql(d, names))
+    ranges = {
+        str(r["behaviour"]): (int(r["lo"]), int(r["hi"]))
+        for r in engine.to_arrow(
+            "SELECT behaviour, min(object) AS lo, max(object) AS hi FROM ic_objects GROUP BY behaviour"
+        ).to_pylist()
+    }
+    engine.create_table("links", links_sql(d, names, ranges))
     timings["links"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -172,6 +183,8 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         scoring.score_links(engine, config)
         scored = "significant" in engine.columns("links")
     timings["scoring"] = time.perf_counter() - t0
+    for t in ("raw_pairs", "eligible"):  # not needed past scoring: free the memory for the outputs
+        engine.execute(f"DROP TABLE IF EXISTS {t}")
 
     t0 = time.perf_counter()
     say("groups")
@@ -280,16 +293,13 @@ def write_outputs(
     min_weight: int = 1,
     behaviours: Sequence[str] = (),
 ) -> None:
-    """Write every output file of the contract into ``outdir`` (atomically)."""
+    """Write every output file of the contract into ``outdir`` (atomically).
+
+    Consumes the engine's tables: each big table is dropped once its files are
+    written (links, then the share pairs), so later writes have the memory.
+    """
     d = engine.dialect
     outdir.mkdir(parents=True, exist_ok=True)
-    near = "ic_near_text_pairs" if "near_text" in behaviours else None
-    _engine_parquet(engine, evidence_out_sql(d, near), outdir / "evidence.parquet")
-    link_cols = engine.columns("links")
-    _engine_parquet(engine, links_out_sql(d, link_cols), outdir / "links.parquet")
-    with atomic_path(outdir / "links.csv") as tmp:  # for spreadsheets: links that reach min_weight
-        engine.write_csv(links_out_sql(d, link_cols, where=f"l.weight >= {int(min_weight)}"), tmp)
-    passing = engine.to_arrow(links_out_sql(d, link_cols, "glinks"))
     groups = engine.to_arrow(
         rounded_select_sql(d, _float_columns(engine, "groups"), "groups", "ORDER BY group_id")
     )
@@ -310,6 +320,15 @@ def write_outputs(
         rounded_select_sql(d, _float_columns(engine, accounts_table), accounts_table, ACCOUNTS_ORDER)
     )
     _write_csv(accounts, outdir / "accounts.csv")
+    link_cols = engine.columns("links")
+    passing = engine.to_arrow(links_out_sql(d, link_cols, "glinks"))
+    _engine_parquet(engine, links_out_sql(d, link_cols), outdir / "links.parquet")
+    with atomic_path(outdir / "links.csv") as tmp:  # for spreadsheets: links that reach min_weight
+        engine.write_csv(links_out_sql(d, link_cols, where=f"l.weight >= {int(min_weight)}"), tmp)
+    for t in ("links", "glinks", "traces"):
+        engine.execute(f"DROP TABLE IF EXISTS {t}")
+    near = "ic_near_text_pairs" if "near_text" in behaviours else None
+    _engine_parquet(engine, evidence_out_sql(d, near), outdir / "evidence.parquet")
     _engine_parquet(
         engine,
         """SELECT a.post_id, a.account_id, a.ts, a.text, a.urls, a.repost_of, a.reply_to,
@@ -320,6 +339,7 @@ def write_outputs(
             ORDER BY a.seq""",
         outdir / "posts.parquet",
     )
+    engine.execute("DROP TABLE IF EXISTS pairs")
     write_graphs(passing, accounts, outdir / "graph.gexf", outdir / "graph.graphml")
     _write_csv(rejects, outdir / "rejects.csv")
 

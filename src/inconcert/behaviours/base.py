@@ -32,6 +32,11 @@ class Behaviour:
     columns ``account_id, object, t, post_id, seq``.
     """
 
+    #: Tables ``prepare`` makes that are not needed once the traces exist.
+    scratch: ClassVar[tuple[str, ...]] = ()
+    #: Tables (another behaviour's scratch) this behaviour still needs after the traces.
+    keeps: ClassVar[tuple[str, ...]] = ()
+
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     columns: ClassVar[tuple[str, ...]] = ()

@@ -20,7 +20,7 @@ as two co-actions.
 
 Tables created by :meth:`NearTextBehaviour.prepare`:
 
-- ``ic_nt_norm(seq, norm)``: normalised text per post;
+- ``ic_text_norm(seq, norm)``: normalised text per post;
 - ``ic_near_text(seq BIGINT, cluster VARCHAR, similarity DOUBLE)``: the posts
   in clusters, with the exact Jaccard similarity of each post's text to its
   cluster's representative text.
@@ -40,7 +40,7 @@ import numpy as np
 import pyarrow as pa
 
 from inconcert.behaviours.base import Behaviour
-from inconcert.behaviours.text import register_text_functions
+from inconcert.behaviours.text import normalized_texts
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.errors import ConfigError
@@ -132,18 +132,14 @@ class NearTextBehaviour(Behaviour):
     name = "near_text"
     description = "near-duplicate text (MinHash/LSH, exact Jaccard of shingles ≥ threshold)"
     columns = ("text",)
+    keeps = ("ic_text_norm",)  # exact similarity of the evidence pairs
     opt_in = True
 
     def prepare(self, engine: Engine, config: DetectConfig) -> None:
         params = near_text_params(config)
-        register_text_functions(engine)
-        engine.create_table(
-            "ic_nt_norm",
-            "SELECT seq, ic_norm_text(text) AS norm FROM actions "
-            "WHERE text IS NOT NULL AND repost_of IS NULL",
-        )
+        normalized_texts(engine)
         texts = engine.to_arrow(
-            "SELECT norm, count(*) AS n, min(seq) AS first_seq FROM ic_nt_norm "
+            "SELECT norm, count(*) AS n, min(seq) AS first_seq FROM ic_text_norm "
             "WHERE norm IS NOT NULL AND norm <> '' GROUP BY norm ORDER BY first_seq"
         )
         table, stats = cluster_texts(
@@ -154,7 +150,7 @@ class NearTextBehaviour(Behaviour):
         engine.register_arrow("ic_nt_map", table)
         engine.create_table(
             "ic_near_text",
-            "SELECT n.seq, m.cluster, m.similarity FROM ic_nt_norm n "
+            "SELECT n.seq, m.cluster, m.similarity FROM ic_text_norm n "
             "JOIN ic_nt_map m ON n.norm = m.norm",
         )
         engine.execute("DROP TABLE IF EXISTS ic_nt_map")
@@ -184,8 +180,8 @@ def add_pair_similarity(
     params = near_text_params(config)
     t = engine.to_arrow(
         f"""SELECT DISTINCT na.norm AS norm_a, nb.norm AS norm_b
-            FROM {pairs} p JOIN ic_nt_norm na ON na.seq = p.seq_a
-            JOIN ic_nt_norm nb ON nb.seq = p.seq_b
+            FROM {pairs} p JOIN ic_text_norm na ON na.seq = p.seq_a
+            JOIN ic_text_norm nb ON nb.seq = p.seq_b
             WHERE p.behaviour = 'near_text' AND na.norm <> nb.norm"""
     )
     na = t.column("norm_a").combine_chunks()
@@ -203,8 +199,8 @@ def add_pair_similarity(
         "ic_near_text_pairs",
         f"""SELECT p.seq_a, p.seq_b,
                    CASE WHEN na.norm = nb.norm THEN 1.0 ELSE s.similarity END AS similarity
-            FROM {pairs} p JOIN ic_nt_norm na ON na.seq = p.seq_a
-            JOIN ic_nt_norm nb ON nb.seq = p.seq_b
+            FROM {pairs} p JOIN ic_text_norm na ON na.seq = p.seq_a
+            JOIN ic_text_norm nb ON nb.seq = p.seq_b
             LEFT JOIN ic_nt_pair_text_sim s ON s.norm_a = na.norm AND s.norm_b = nb.norm
             WHERE p.behaviour = 'near_text'""",
     )

@@ -18,7 +18,7 @@ behaviour suits up to ~10⁵ distinct texts; use ``near_text`` for volume.
 Settings from ``config.extra``: ``semantic_text_threshold`` (0.7),
 ``semantic_text_neighbours`` (10), ``semantic_text_batch`` (256).
 
-Tables created by ``prepare``: ``ic_st_norm(seq, norm)`` and
+Tables created by ``prepare``: ``ic_text_norm(seq, norm)`` and
 ``ic_semantic_text(seq BIGINT, cluster VARCHAR, similarity DOUBLE)`` (cosine
 similarity of each post's text to its cluster's representative).
 
@@ -37,7 +37,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from inconcert.behaviours.base import Behaviour
-from inconcert.behaviours.text import register_text_functions
+from inconcert.behaviours.text import normalized_texts
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.errors import ConfigError
@@ -141,14 +141,9 @@ class SemanticTextBehaviour(Behaviour):
             raise ConfigError(f"semantic_text settings must be numbers ({e})") from None
         if not -1 <= threshold <= 1 or k < 1 or batch < 1:
             raise ConfigError("semantic_text_threshold must be in [-1, 1]; neighbours, batch ≥ 1")
-        register_text_functions(engine)
-        engine.create_table(
-            "ic_st_norm",
-            "SELECT seq, ic_norm_text(text) AS norm FROM actions "
-            "WHERE text IS NOT NULL AND repost_of IS NULL",
-        )
+        normalized_texts(engine)
         t = engine.to_arrow(
-            "SELECT norm, count(*) AS n, min(seq) AS first_seq FROM ic_st_norm "
+            "SELECT norm, count(*) AS n, min(seq) AS first_seq FROM ic_text_norm "
             "WHERE norm IS NOT NULL AND norm <> '' GROUP BY norm ORDER BY first_seq"
         )
         texts = t.column("norm").combine_chunks()
@@ -186,7 +181,7 @@ class SemanticTextBehaviour(Behaviour):
         engine.register_arrow("ic_st_map", table)
         engine.create_table(
             "ic_semantic_text",
-            "SELECT n.seq, m.cluster, m.similarity FROM ic_st_norm n JOIN ic_st_map m ON n.norm = m.norm",
+            "SELECT n.seq, m.cluster, m.similarity FROM ic_text_norm n JOIN ic_st_map m ON n.norm = m.norm",
         )
         engine.execute("DROP TABLE IF EXISTS ic_st_map")
         engine._ic_semantic_text_stats = {  # type: ignore[attr-defined]

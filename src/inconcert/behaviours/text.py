@@ -10,37 +10,38 @@ phrases ("thank you", "lol") are shared by chance.
 
 from __future__ import annotations
 
-import pyarrow as pa
-
 from inconcert.behaviours.base import Behaviour
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.normalize.text import normalize_text_array
 from inconcert.sql.dialect import Dialect
 
-__all__ = ["TextBehaviour", "register_text_functions"]
+__all__ = ["TextBehaviour", "normalized_texts"]
 
 
-def register_text_functions(engine: Engine) -> None:
-    """Register ``ic_norm_text(text)`` in the engine (idempotent)."""
-    if getattr(engine, "_ic_text_fn", False):
-        return
-    engine.register_function("ic_norm_text", normalize_text_array, pa.string())
-    engine._ic_text_fn = True  # type: ignore[attr-defined]
+def normalized_texts(engine: Engine) -> str:
+    """Create ``ic_text_norm(post_id, seq, norm)``: the normalised text of every
+    post that is not a repost (the text behaviours' common input); returns the
+    table name."""
+    engine.map_table(
+        "ic_text_norm",
+        "SELECT post_id, seq, text FROM actions WHERE text IS NOT NULL AND repost_of IS NULL",
+        ["post_id", "seq"],
+        normalize_text_array,
+        "text",
+        "norm",
+    )
+    return "ic_text_norm"
 
 
 class TextBehaviour(Behaviour):
     name = "text"
     description = "same text after normalisation (NFKC, case, URLs/mentions, Arabic/Persian variants)"
     columns = ("text",)
+    scratch = ("ic_text_norm",)
 
     def prepare(self, engine: Engine, config: DetectConfig) -> None:
-        register_text_functions(engine)
-        engine.create_table(
-            "ic_text_norm",
-            "SELECT post_id, seq, ic_norm_text(text) AS norm FROM actions "
-            "WHERE text IS NOT NULL AND repost_of IS NULL",
-        )
+        normalized_texts(engine)
 
     def traces_sql(self, d: Dialect, config: DetectConfig) -> str:
         n = int(config.min_text_tokens)

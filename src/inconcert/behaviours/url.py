@@ -21,6 +21,7 @@ class UrlBehaviour(Behaviour):
     name = "url"
     description = "same link (canonical URL: case, www., ports, slash, fragment, tracking params)"
     columns = ("urls",)
+    scratch = ("ic_url_raw", "ic_url_map")
 
     def prepare(self, engine: Engine, config: DetectConfig) -> None:
         d = engine.dialect

@@ -61,6 +61,28 @@ class Engine(ABC):
     ) -> None:
         """Register a vectorised scalar function (Arrow array in, Arrow array out)."""
 
+    def map_table(
+        self,
+        name: str,
+        sql: str,
+        keep: list[str],
+        fn: Callable[[pa.Array], pa.Array],
+        column: str,
+        out: str,
+        return_type: pa.DataType | None = None,
+    ) -> None:
+        """Create table ``name`` with the ``keep`` columns of query ``sql`` and
+        ``out = fn(column)`` (a vectorised Arrow function; ``return_type``
+        defaults to string).
+
+        Default: ``fn`` as a registered SQL function. Engines may run it their
+        own faster way (DuckDB: large batches on every core).
+        """
+        fname = f"ic_map_{out}"
+        self.register_function(fname, fn, return_type or pa.string())
+        cols = ", ".join(keep)
+        self.create_table(name, f"SELECT {cols}, {fname}({column}) AS {out} FROM ({sql}) s")
+
     def scalar(self, sql: str) -> object:
         """Run a query that returns one value."""
         t = self.to_arrow(sql)

@@ -132,8 +132,7 @@ def pairs_sql(d: Dialect, window_us: int, coortweet_compatible: bool = False) ->
     SELECT a.behaviour, a.object,
            a.post_id AS post_a, b.post_id AS post_b,
            a.account_id AS account_a, b.account_id AS account_b,
-           a.seq AS seq_a, b.seq AS seq_b, a.t AS t_a, b.t AS t_b,
-           CAST(b.t - a.t AS DOUBLE) / 1000000.0 AS dt
+           a.seq AS seq_a, b.seq AS seq_b, a.t AS t_a, b.t AS t_b
     FROM e a JOIN r b
       ON a.behaviour = b.behaviour AND a.object = b.object AND a.bucket = b.bucket
     WHERE b.t - a.t <= {int(window_us)} AND b.t >= a.t
@@ -176,34 +175,49 @@ def filter_pairs_sql(min_participation: int, coortweet_compatible: bool = False)
            OR EXISTS (SELECT 1 FROM ok WHERE ok.behaviour = p.behaviour AND ok.account_id = p.account_b)"""
 
 
-def links_sql(d: Dialect, behaviours: list[str]) -> str:
+def links_sql(
+    d: Dialect, behaviours: list[str], key_ranges: dict[str, tuple[int, int]] | None = None
+) -> str:
     """Aggregate share pairs to one row per unordered account pair.
 
     ``weight`` = distinct (behaviour, object) co-acted on; ``n_<behaviour>`` =
-    distinct objects per behaviour; ``pairs`` = share pairs. Two-level
+    distinct objects per behaviour; ``pairs`` = share pairs (the ``behaviours``
+    names column is added on output, :func:`inconcert.sql.summaries.links_out_sql`). Two-level
     aggregation (first per pair and object, then per pair) avoids
-    ``count(DISTINCT …)`` over long object strings.
+    ``count(DISTINCT …)``. ``key_ranges`` (behaviour → first and last object
+    key, from ``ic_objects``, whose keys are unique across behaviours) lets the
+    first level group on integers alone and the second tell behaviours apart
+    by key range; without it (objects as names) it groups on the behaviour too.
     """
+    if key_ranges:
+        keys = "object"
+
+        def is_b(b: str) -> str:
+            lo, hi = key_ranges.get(b, (0, -1))
+            return f"object BETWEEN {int(lo)} AND {int(hi)}"
+    else:
+        keys = "behaviour, object"
+
+        def is_b(b: str) -> str:
+            return f"behaviour = '{b}'"
+
     per = "".join(
-        f"CAST(sum(CASE WHEN behaviour = '{b}' THEN 1 ELSE 0 END) AS BIGINT) AS n_{b},\n           "
+        f"CAST(sum(CASE WHEN {is_b(b)} THEN 1 ELSE 0 END) AS BIGINT) AS n_{b},\n               "
         for b in behaviours
     )
-    names = " || ".join(
-        f"CASE WHEN max(CASE WHEN behaviour = '{b}' THEN 1 ELSE 0 END) = 1 THEN ',{b}' ELSE '' END"
-        for b in behaviours
-    ) or "''"
     return f"""WITH po AS (
         SELECT CASE WHEN account_a < account_b THEN account_a ELSE account_b END AS account_a,
                CASE WHEN account_a < account_b THEN account_b ELSE account_a END AS account_b,
-               behaviour, object,
+               {keys},
                count(*) AS n, sum(t_b - t_a) AS sum_dt_us, min(t_a) AS first_t, max(t_b) AS last_t
         FROM pairs
-        GROUP BY 1, 2, behaviour, object)
-    SELECT account_a, account_b,
-           count(*) AS weight,
-           CAST(sum(n) AS BIGINT) AS pairs,
-           {per}substr({names}, 2) AS behaviours,
-           CAST(sum(sum_dt_us) AS DOUBLE) / sum(n) / 1000000.0 AS mean_dt,
-           min(first_t) AS first_t,
-           max(last_t) AS last_t
-    FROM po GROUP BY account_a, account_b"""
+        GROUP BY 1, 2, {keys}),
+    l AS (
+        SELECT account_a, account_b,
+               count(*) AS weight,
+               CAST(sum(n) AS BIGINT) AS pairs,
+               {per}CAST(sum(sum_dt_us) AS DOUBLE) / sum(n) / 1000000.0 AS mean_dt,
+               min(first_t) AS first_t,
+               max(last_t) AS last_t
+        FROM po GROUP BY account_a, account_b)
+    SELECT * FROM l"""

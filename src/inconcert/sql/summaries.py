@@ -113,7 +113,8 @@ def evidence_out_sql(d: Dialect, similarity_table: str | None = None) -> str:
         else ""
     )
     return f"""SELECT p.behaviour, o.name AS object, p.post_a, p.post_b, xa.name AS account_a, xb.name AS account_b,
-           {d.from_epoch_us('p.t_a')} AS ts_a, {d.from_epoch_us('p.t_b')} AS ts_b, p.dt,
+           {d.from_epoch_us('p.t_a')} AS ts_a, {d.from_epoch_us('p.t_b')} AS ts_b,
+           CAST(p.t_b - p.t_a AS DOUBLE) / 1000000.0 AS dt,
            CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END AS group_id,
            {sim} AS similarity
     FROM pairs p{join}
@@ -146,7 +147,8 @@ def links_out_sql(d: Dialect, columns: list[str], source: str = "links", where: 
     """The links as written, strongest first, with account names,
     ``passes_threshold``, ``in_group`` and ``group_id``.
 
-    ``columns``: the ``links`` columns; ``source`` is ``links`` (all) or ``glinks``
+    ``columns``: the ``links`` columns (``behaviours``, the names of the
+    behaviours with co-actions, is made here from the ``n_<behaviour>`` counts); ``source`` is ``links`` (all) or ``glinks``
     (those that pass); ``where``: an optional condition on ``l``. No column is
     rounded: weights and counts are integers, ``mean_dt`` is an integer sum
     divided by a count, and the null model's scores are computed from rounded
@@ -159,7 +161,14 @@ def links_out_sql(d: Dialect, columns: list[str], source: str = "links", where: 
         if source == "glinks"
         else "\n    LEFT JOIN glinks g ON l.account_a = g.account_a AND l.account_b = g.account_b"
     )
-    names = {"account_a": "xa.name AS account_a", "account_b": "xb.name AS account_b"}
+    behs = [c[2:] for c in columns if c.startswith("n_")]
+    names = {
+        "account_a": "xa.name AS account_a",
+        "account_b": "xb.name AS account_b",
+        "mean_dt": "concat_ws(',', "
+        + (", ".join(f"CASE WHEN l.n_{b} > 0 THEN '{b}' END" for b in behs) or "''")
+        + ") AS behaviours, l.mean_dt",
+    }
     cols = ", ".join(names.get(c, f"l.{c}") for c in columns if c not in ("first_t", "last_t"))
     cond = f"\n    WHERE {where}" if where else ""
     return f"""SELECT {cols},
