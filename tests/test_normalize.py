@@ -59,7 +59,14 @@ url_parts = st.tuples(
     st.from_regex(r"[A-Za-z0-9-]{1,8}(\.[A-Za-z]{2,3}){1,2}\.?", fullmatch=True),
     st.sampled_from(["", ":80", ":443", ":8080"]),
     st.from_regex(r"(/[A-Za-z0-9%._-]{0,6}){0,3}/?", fullmatch=True),
-    st.sampled_from(["", "?utm_source=x", "?b=2&a=1", "?fbclid=1&x=%20y"]),
+    st.one_of(
+        st.sampled_from(["", "?utm_source=x", "?b=2&a=1", "?fbclid=1&x=%20y", "?", "?a", "?a=1&a=0&a-b=2&a_b=3"]),
+        st.lists(
+            st.tuples(st.sampled_from(["a", "a-b", "a_b", "B", "UTM_Medium", "fbclid", "id", "x.y"]),
+                      st.sampled_from(["", "1", "0", "z~", "a+b", "%41"])),
+            min_size=1, max_size=4,
+        ).map(lambda kv: "?" + "&".join(f"{k}={v}" for k, v in kv)),
+    ),
     st.sampled_from(["", "#frag"]),
 )
 

@@ -115,8 +115,8 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
     """Run every SQL step on an engine whose ``actions`` table is registered.
 
     Creates tables ``ic_accounts`` and ``ic_objects`` (integer keys ↔ names),
-    ``traces``, ``pairs``, ``links``, ``glinks``, ``membership``, ``groups`` and
-    ``accounts_out`` (``eligible`` and ``raw_pairs`` are dropped after scoring);
+    ``pairs``, ``links``, ``glinks``, ``membership``, ``groups`` and
+    ``accounts_out`` (``traces``, ``eligible`` and ``raw_pairs`` are dropped once spent);
     returns counts and timings.
     """
     d = engine.dialect
@@ -246,6 +246,7 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         counts["groups_by_verdict"] = dict(
             zip([str(x) for x in v.column("verdict").to_pylist()], v.column("n").to_pylist(), strict=True)
         )
+    engine.execute("DROP TABLE IF EXISTS traces")  # spent: the outputs need the memory
     extra_stats = {
         name: stats
         for name, stats in (
@@ -325,7 +326,7 @@ def write_outputs(
     _engine_parquet(engine, links_out_sql(d, link_cols), outdir / "links.parquet")
     with atomic_path(outdir / "links.csv") as tmp:  # for spreadsheets: links that reach min_weight
         engine.write_csv(links_out_sql(d, link_cols, where=f"l.weight >= {int(min_weight)}"), tmp)
-    for t in ("links", "glinks", "traces"):
+    for t in ("links", "glinks"):
         engine.execute(f"DROP TABLE IF EXISTS {t}")
     near = "ic_near_text_pairs" if "near_text" in behaviours else None
     _engine_parquet(engine, evidence_out_sql(d, near), outdir / "evidence.parquet")

@@ -11,6 +11,7 @@ import pyarrow as pa
 from inconcert.behaviours.base import Behaviour
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
+from inconcert.normalize.parallel import chunked_map
 from inconcert.normalize.url import canonical_url_array
 from inconcert.sql.dialect import Dialect
 
@@ -31,7 +32,7 @@ class UrlBehaviour(Behaviour):
             f"WHERE urls IS NOT NULL) s WHERE u IS NOT NULL",
         )
         raw = engine.to_arrow("SELECT raw FROM ic_url_raw ORDER BY raw").column("raw")
-        canon = canonical_url_array(raw)
+        canon = chunked_map(canonical_url_array, raw)
         engine.register_arrow("ic_url_map", pa.table({"raw": raw, "canon": canon}))
 
     def traces_sql(self, d: Dialect, config: DetectConfig) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -72,13 +73,38 @@ def canonical_url(url: str | None) -> str | None:
 
 
 _SIMPLE = r"^(?i)https?://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?(#.*)?$"
+# a query of plain key=value pairs, which parse_qsl + urlencode leave unchanged
+_PAIR = r"[A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*"
+_SIMPLE_QUERY = (
+    r"^(?i)https?://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?\?"
+    + _PAIR + "(&" + _PAIR + r")*(#.*)?$"
+)
+
+
+def _clean_queries(q: pa.Array) -> pa.Array:
+    """Plain ``k=v&…`` queries without tracking parameters, pairs sorted by (key,
+    value) as :func:`canonical_url` sorts them; ``""`` when none is left."""
+    lists = pc.split_pattern(q, "&")
+    flat = pc.list_flatten(lists)
+    parent = pc.list_parent_indices(lists)
+    kv = pc.split_pattern(flat, "=", max_splits=1)
+    key = pc.list_element(kv, 0)
+    value = pc.list_element(kv, 1)
+    keep = pc.invert(pc.match_substring_regex(key, "^(?:" + TRACKING_PARAMS.pattern[1:-1] + ")$", ignore_case=True))
+    t = pa.table({"parent": parent, "key": key, "value": value, "pair": flat}).filter(keep)
+    t = t.take(pc.sort_indices(t, [("parent", "ascending"), ("key", "ascending"), ("value", "ascending")]))
+    counts = np.bincount(t.column("parent").to_numpy(), minlength=len(q))
+    offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]), pa.int32())
+    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, t.column("pair").combine_chunks()), "&")
+    return pc.fill_null(joined, "")
 
 
 def canonical_url_array(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     """Vectorised :func:`canonical_url` over an Arrow string array.
 
-    Simple links (http/https, plain host, no query) are canonicalised with Arrow
-    compute kernels; every other string goes through :func:`canonical_url`.
+    Simple links (http/https, plain host, no query or a query of plain
+    ``key=value`` pairs) are canonicalised with Arrow compute kernels; every
+    other string goes through :func:`canonical_url`.
     Both paths give the same result (tested), the first one ~20× faster.
 
     >>> canonical_url_array(pa.array(["HTTP://WWW.A.com:80//x/#f", "b.com/?utm_source=1", None])).to_pylist()
@@ -89,9 +115,13 @@ def canonical_url_array(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     if arr.type != pa.string():
         arr = arr.cast(pa.string())
     s = pc.utf8_trim_whitespace(arr)
-    simple = pc.fill_null(pc.match_substring_regex(s, _SIMPLE), False)
+    plain = pc.fill_null(pc.match_substring_regex(s, _SIMPLE), False)
+    with_query = pc.fill_null(pc.match_substring_regex(s, _SIMPLE_QUERY), False)
+    simple = pc.or_(plain, with_query)
     # fast path
     x = pc.replace_substring_regex(s, pattern="#.*$", replacement="")
+    query = pc.if_else(with_query, pc.replace_substring_regex(x, pattern=r"^[^?]*\?", replacement=""), "")
+    x = pc.replace_substring_regex(x, pattern=r"\?.*$", replacement="")
     parts = pc.extract_regex(x, r"^(?P<scheme>[A-Za-z]+)://(?P<host>[^/:]*)(?P<port>:[0-9]+)?(?P<path>.*)$")
     scheme = pc.utf8_lower(pc.struct_field(parts, "scheme"))
     host = pc.utf8_lower(pc.struct_field(parts, "host"))
@@ -105,6 +135,12 @@ def canonical_url_array(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     port = pc.if_else(pc.fill_null(default, False), "", port)
     path = pc.replace_substring_regex(pc.struct_field(parts, "path"), pattern="/{2,}", replacement="/")
     path = pc.replace_substring_regex(path, pattern="/+$", replacement="")
+    if pc.any(with_query).as_py():
+        sub = _clean_queries(pc.filter(query, with_query))
+        cleaned = pc.replace_with_mask(pa.array([""] * len(s), pa.string()), with_query, sub)
+        path = pc.binary_join_element_wise(
+            path, pc.if_else(pc.equal(cleaned, ""), "", pc.binary_join_element_wise("?", cleaned, "")), ""
+        )
     fast = pc.binary_join_element_wise(scheme, "://", host, port, path, "")
     fast = pc.if_else(pc.equal(host, ""), s, fast)
     out = pc.if_else(simple, fast, pa.nulls(len(s), pa.string()))

@@ -202,7 +202,7 @@ def links_sql(
             return f"behaviour = '{b}'"
 
     per = "".join(
-        f"CAST(sum(CASE WHEN {is_b(b)} THEN 1 ELSE 0 END) AS BIGINT) AS n_{b},\n               "
+        f"CAST(sum(CASE WHEN {is_b(b)} THEN 1 ELSE 0 END) AS INT) AS n_{b},\n               "
         for b in behaviours
     )
     return f"""WITH po AS (
@@ -214,8 +214,8 @@ def links_sql(
         GROUP BY 1, 2, {keys}),
     l AS (
         SELECT account_a, account_b,
-               count(*) AS weight,
-               CAST(sum(n) AS BIGINT) AS pairs,
+               CAST(count(*) AS INT) AS weight,
+               CAST(sum(n) AS INT) AS pairs,
                {per}CAST(sum(sum_dt_us) AS DOUBLE) / sum(n) / 1000000.0 AS mean_dt,
                min(first_t) AS first_t,
                max(last_t) AS last_t
