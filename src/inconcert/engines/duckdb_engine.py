@@ -72,6 +72,16 @@ class DuckDBEngine(Engine):
     def create_table(self, name: str, sql: str) -> None:
         self._run(f"CREATE OR REPLACE TABLE {name} AS {sql}")
 
+    def drop(self, name: str) -> None:
+        kind = "VIEW" if self.con.sql(
+            f"SELECT 1 FROM duckdb_views() WHERE view_name = '{name}' AND NOT internal"
+        ).fetchall() else "TABLE"
+        self._run(f"DROP {kind} IF EXISTS {name}")
+
+    def create_view(self, name: str, sql: str) -> None:
+        self.drop(name)
+        self._run(f"CREATE OR REPLACE VIEW {name} AS {sql}")
+
     def register_arrow(self, name: str, table: pa.Table) -> None:
         try:
             self.con.register(f"__arrow_{name}", table)

@@ -28,6 +28,7 @@ __all__ = [
     "eligible_sql",
     "pairs_sql",
     "filter_pairs_sql",
+    "participants_sql",
     "links_sql",
 ]
 
@@ -140,12 +141,16 @@ def pairs_sql(d: Dialect, window_us: int, coortweet_compatible: bool = False) ->
       AND a.account_id <> b.account_id{extra}"""
 
 
-def filter_pairs_sql(min_participation: int, coortweet_compatible: bool = False) -> str:
+def filter_pairs_sql(
+    min_participation: int, coortweet_compatible: bool = False, ok_table: str = "ic_pair_ok"
+) -> str:
     """Keep a pair when one of its accounts has ``min_participation`` co-actions.
 
     Default: an account qualifies with at least that many distinct posts in
-    pairs of the behaviour. CooRTweet-compatible mode reproduces its
-    ``filter_min_participation`` exactly (it matches rows by content id).
+    pairs of the behaviour (table ``ok_table``, from :func:`participants_sql`);
+    the result is cheap enough to serve as a view over ``raw_pairs``.
+    CooRTweet-compatible mode reproduces its ``filter_min_participation``
+    exactly (it matches rows by content id).
     """
     mp = int(min_participation)
     if coortweet_compatible:
@@ -164,15 +169,21 @@ def filter_pairs_sql(min_participation: int, coortweet_compatible: bool = False)
         SELECT p.* FROM raw_pairs p
         WHERE EXISTS (SELECT 1 FROM ok_post o WHERE o.behaviour = p.behaviour AND o.post_id = p.post_a)
            OR EXISTS (SELECT 1 FROM ok_post o WHERE o.behaviour = p.behaviour AND o.post_id = p.post_b)"""
+    return f"""SELECT p.* FROM raw_pairs p
+        WHERE EXISTS (SELECT 1 FROM {ok_table} ok WHERE ok.behaviour = p.behaviour AND ok.account_id = p.account_a)
+           OR EXISTS (SELECT 1 FROM {ok_table} ok WHERE ok.behaviour = p.behaviour AND ok.account_id = p.account_b)"""
+
+
+def participants_sql(min_participation: int) -> str:
+    """``(behaviour, account_id)`` of the accounts with at least
+    ``min_participation`` distinct posts in the behaviour's share pairs
+    (``raw_pairs``): the default participation filter keeps a pair when one of
+    its accounts is here (:func:`filter_pairs_sql`)."""
     return f"""WITH sides AS (
             SELECT behaviour, account_a AS account_id, seq_a AS seq FROM raw_pairs
-            UNION SELECT behaviour, account_b, seq_b FROM raw_pairs),
-        ok AS (
-            SELECT behaviour, account_id FROM sides GROUP BY behaviour, account_id
-            HAVING count(*) >= {mp})
-        SELECT p.* FROM raw_pairs p
-        WHERE EXISTS (SELECT 1 FROM ok WHERE ok.behaviour = p.behaviour AND ok.account_id = p.account_a)
-           OR EXISTS (SELECT 1 FROM ok WHERE ok.behaviour = p.behaviour AND ok.account_id = p.account_b)"""
+            UNION SELECT behaviour, account_b, seq_b FROM raw_pairs)
+        SELECT behaviour, account_id FROM sides GROUP BY behaviour, account_id
+        HAVING count(*) >= {int(min_participation)}"""
 
 
 def links_sql(

@@ -104,7 +104,8 @@ ACCOUNTS_ORDER = "ORDER BY group_id IS NULL, group_id, strength DESC, account_id
 
 def evidence_out_sql(d: Dialect, similarity_table: str | None = None) -> str:
     """The share-pair evidence as written: timestamps, the group both accounts share,
-    and (for near-duplicate text) the two posts' exact similarity."""
+    and (for near-duplicate text) the two posts' exact similarity; in input order
+    (object keys are unique across behaviours and sort like (behaviour, name))."""
     sim = "s.similarity" if similarity_table else "CAST(NULL AS DOUBLE)"
     join = (
         f"\n    LEFT JOIN {similarity_table} s ON p.behaviour = 'near_text' "
@@ -123,7 +124,7 @@ def evidence_out_sql(d: Dialect, similarity_table: str | None = None) -> str:
     JOIN ic_accounts xb ON p.account_b = xb.account_id
     LEFT JOIN membership ma ON p.account_a = ma.account_id
     LEFT JOIN membership mb ON p.account_b = mb.account_id
-    ORDER BY p.seq_a, p.seq_b, p.behaviour, p.object"""
+    ORDER BY p.seq_a, p.seq_b, p.object"""
 
 
 def rounded_columns(d: Dialect, columns: dict[str, bool], prefix: str = "", digits: int = 10) -> list[str]:
