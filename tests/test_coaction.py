@@ -75,7 +75,7 @@ def test_window_is_inclusive_and_links_aggregate():
     e.create_table("eligible", eligible_sql(2))
     e.create_table("raw_pairs", pairs_sql(e.dialect, 10_000_000))
     e.create_table("ic_pair_ok", participants_sql(2))
-    e.create_view("pairs", filter_pairs_sql(2))
+    e.create_table("pairs", filter_pairs_sql(2))
     assert e.count("pairs") == 2  # u1 at exactly 10 s counts, u3 at 10.000001 s does not
     e.create_table("links", links_sql(e.dialect, ["url"]))
     link = e.to_arrow("SELECT * FROM links").to_pylist()[0]

@@ -117,8 +117,7 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
 
     Creates tables ``ic_accounts`` and ``ic_objects`` (integer keys ↔ names),
     ``pairs``, ``links``, ``glinks``, ``membership``, ``groups`` and
-    ``accounts_out`` (``traces`` and ``eligible`` are dropped once spent; ``pairs``
-    is a view over ``raw_pairs`` outside CooRTweet-compatible mode);
+    ``accounts_out`` (``traces``, ``eligible`` and ``raw_pairs`` are dropped once spent);
     returns counts and timings.
     """
     d = engine.dialect
@@ -158,9 +157,10 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
     engine.create_table("raw_pairs", pairs_sql(d, config.window_us, config.coortweet_compatible))
     if config.coortweet_compatible:
         engine.create_table("pairs", filter_pairs_sql(config.min_participation, True))
-    else:  # a view: the filter drops few pairs, a second copy of them would cost memory
+    else:
         engine.create_table("ic_pair_ok", participants_sql(config.min_participation))
-        engine.create_view("pairs", filter_pairs_sql(config.min_participation))
+        engine.create_table("pairs", filter_pairs_sql(config.min_participation))
+        engine.drop("ic_pair_ok")
     if "near_text" in names:
         from inconcert.behaviours.near_text import add_pair_similarity
 
@@ -189,7 +189,8 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         scoring.score_links(engine, config)
         scored = "significant" in engine.columns("links")
     timings["scoring"] = time.perf_counter() - t0
-    engine.execute("DROP TABLE IF EXISTS eligible")  # not needed past scoring: free the memory
+    for t in ("raw_pairs", "eligible"):  # not needed past scoring: free the memory for the outputs
+        engine.drop(t)
 
     t0 = time.perf_counter()
     say("groups")
@@ -345,8 +346,7 @@ def write_outputs(
             ORDER BY a.seq""",
         outdir / "posts.parquet",
     )
-    for t in ("pairs", "raw_pairs", "ic_pair_ok"):
-        engine.drop(t)
+    engine.drop("pairs")
     write_graphs(passing, accounts, outdir / "graph.gexf", outdir / "graph.graphml")
     _write_csv(rejects, outdir / "rejects.csv")
 

@@ -35,10 +35,6 @@ class Engine(ABC):
     def create_table(self, name: str, sql: str) -> None:
         """Materialise the result of ``sql`` as table ``name`` (replacing it)."""
 
-    def create_view(self, name: str, sql: str) -> None:
-        """Make query ``sql`` queryable as ``name`` without materialising it (it runs
-        each time ``name`` is read). Default: a materialised table."""
-        self.create_table(name, sql)
 
     def drop(self, name: str) -> None:
         """Drop table or view ``name`` if it exists."""

@@ -78,10 +78,6 @@ class DuckDBEngine(Engine):
         ).fetchall() else "TABLE"
         self._run(f"DROP {kind} IF EXISTS {name}")
 
-    def create_view(self, name: str, sql: str) -> None:
-        self.drop(name)
-        self._run(f"CREATE OR REPLACE VIEW {name} AS {sql}")
-
     def register_arrow(self, name: str, table: pa.Table) -> None:
         try:
             self.con.register(f"__arrow_{name}", table)

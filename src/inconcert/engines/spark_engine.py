@@ -317,15 +317,6 @@ class SparkEngine(Engine):
         if old is not None and self.storage == "cache":
             old.unpersist()
 
-    def create_view(self, name: str, sql: str) -> None:
-        try:
-            self._sql(sql).createOrReplaceTempView(name)
-        except self._errors() as e:
-            raise EngineError(f"Spark failed to create view {name}: {_first_line(e)}", sql) from e
-        old = self._tables.pop(name, None)
-        if old is not None and self.storage == "cache":
-            old.unpersist()
-
     def register_arrow(self, name: str, table: pa.Table) -> None:
         if self.storage == "parquet" and self.local and not _is_remote(self.work_dir or ""):
             # On one machine a table travels best as a Parquet file Spark reads.

@@ -147,8 +147,7 @@ def filter_pairs_sql(
     """Keep a pair when one of its accounts has ``min_participation`` co-actions.
 
     Default: an account qualifies with at least that many distinct posts in
-    pairs of the behaviour (table ``ok_table``, from :func:`participants_sql`);
-    the result is cheap enough to serve as a view over ``raw_pairs``.
+    pairs of the behaviour (table ``ok_table``, from :func:`participants_sql`).
     CooRTweet-compatible mode reproduces its ``filter_min_participation``
     exactly (it matches rows by content id).
     """
