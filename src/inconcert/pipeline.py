@@ -335,7 +335,8 @@ def write_outputs(
     for t in ("links", "glinks"):
         engine.execute(f"DROP TABLE IF EXISTS {t}")
     near = "ic_near_text_pairs" if "near_text" in behaviours else None
-    _engine_parquet(engine, evidence_out_sql(d, near), outdir / "evidence.parquet")
+    in_pairs = "post_a" in engine.columns("pairs")
+    _engine_parquet(engine, evidence_out_sql(d, near, in_pairs), outdir / "evidence.parquet")
     _engine_parquet(
         engine,
         """SELECT a.post_id, a.account_id, a.ts, a.text, a.urls, a.repost_of, a.reply_to,

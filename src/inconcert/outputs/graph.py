@@ -21,6 +21,7 @@ every value XML-escaped and no timestamps, so the files are deterministic.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
@@ -112,6 +113,18 @@ def write_graphs(links: pa.Table, accounts: pa.Table, gexf: str | Path, graphml:
     node_table = accounts.take(pc.index_in(nodes, value_set=ids)) if len(nodes) else accounts.slice(0, 0)
     qa, qb, qn = _quoted(a), _quoted(b), _quoted(nodes)
 
+    def graphml_file() -> None:
+        _write_graphml(graphml, node_cols, edge_cols, nodes, node_table, links, qa, qb, qn)
+
+    def gexf_file() -> None:
+        _write_gexf(gexf, node_cols, edge_cols, nodes, node_table, links, qa, qb, qn)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow kernels and writes release the GIL
+        for f in [pool.submit(graphml_file), pool.submit(gexf_file)]:
+            f.result()
+
+
+def _write_graphml(graphml, node_cols, edge_cols, nodes, node_table, links, qa, qb, qn) -> None:  # type: ignore[no-untyped-def]
     with atomic_path(graphml) as tmp, open(tmp, "w", encoding="utf-8") as fh:
         fh.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         fh.write('<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n')
@@ -127,6 +140,10 @@ def write_graphs(links: pa.Table, accounts: pa.Table, gexf: str | Path, graphml:
             fh.write(_lines("    <edge source=", qa, " target=", qb, ">", data, "</edge>"))
         fh.write("  </graph>\n</graphml>\n")
 
+
+
+def _write_gexf(gexf, node_cols, edge_cols, nodes, node_table, links, qa, qb, qn) -> None:  # type: ignore[no-untyped-def]
+    a = links.column("account_a")
     with atomic_path(gexf) as tmp, open(tmp, "w", encoding="utf-8") as fh:
         fh.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         fh.write('<gexf xmlns="http://gexf.net/1.3" version="1.3">\n')

@@ -113,7 +113,10 @@ def pairs_sql(d: Dialect, window_us: int, coortweet_compatible: bool = False) ->
     """
     width = max(int(window_us), 1)
     bucket = d.int_div("t", str(width))
-    po = ", post_object" if coortweet_compatible else ""
+    # post ids ride along only where CooRTweet's filter needs them; outputs get
+    # them back from ``actions`` by ``seq`` (two strings less per pair in memory)
+    po = ", post_id, post_object" if coortweet_compatible else ""
+    posts = "a.post_id AS post_a, b.post_id AS post_b,\n           " if coortweet_compatible else ""
     if coortweet_compatible:
         tie = "(a.acc_first < b.acc_first OR (a.acc_first = b.acc_first AND a.seq < b.seq))"
         extra = (
@@ -124,15 +127,14 @@ def pairs_sql(d: Dialect, window_us: int, coortweet_compatible: bool = False) ->
         tie = "a.seq < b.seq"
         extra = ""
     return f"""WITH e AS (
-        SELECT behaviour, object, account_id, post_id, seq, t, acc_first{po}, {bucket} AS bucket
+        SELECT behaviour, object, account_id, seq, t, acc_first{po}, {bucket} AS bucket
         FROM eligible),
     r AS (
-        SELECT behaviour, object, account_id, post_id, seq, t, acc_first{po}, bucket FROM e
+        SELECT behaviour, object, account_id, seq, t, acc_first{po}, bucket FROM e
         UNION ALL
-        SELECT behaviour, object, account_id, post_id, seq, t, acc_first{po}, bucket - 1 AS bucket FROM e)
+        SELECT behaviour, object, account_id, seq, t, acc_first{po}, bucket - 1 AS bucket FROM e)
     SELECT a.behaviour, a.object,
-           a.post_id AS post_a, b.post_id AS post_b,
-           a.account_id AS account_a, b.account_id AS account_b,
+           {posts}a.account_id AS account_a, b.account_id AS account_b,
            a.seq AS seq_a, b.seq AS seq_b, a.t AS t_a, b.t AS t_b
     FROM e a JOIN r b
       ON a.behaviour = b.behaviour AND a.object = b.object AND a.bucket = b.bucket
