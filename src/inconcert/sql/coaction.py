@@ -34,21 +34,23 @@ __all__ = [
 
 
 
-def union_traces_sql(parts: list[tuple[str, str]]) -> str:
-    """One ``traces`` query from ``(behaviour name, traces SELECT)`` parts.
+def union_traces_sql(parts: list[tuple[str, str]], post_ids: bool = True) -> str:
+    """One ``traces`` query from ``(behaviour name, traces SELECT)`` parts
+    (``post_ids``: keep the ``post_id`` column).
 
     >>> "UNION ALL" in union_traces_sql([("a", "SELECT 1"), ("b", "SELECT 2")])
     True
     """
+    pid = "CAST(post_id AS STRING) AS post_id, " if post_ids else ""
     if not parts:
         return (
             "SELECT CAST(NULL AS STRING) AS behaviour, CAST(NULL AS STRING) AS object, "
-            "CAST(NULL AS STRING) AS account_id, CAST(NULL AS STRING) AS post_id, "
+            f"CAST(NULL AS STRING) AS account_id, {pid.replace('post_id AS', 'NULL AS')}"
             "CAST(NULL AS BIGINT) AS seq, CAST(NULL AS BIGINT) AS t WHERE 1 = 0"
         )
     selects = [
         f"SELECT '{name}' AS behaviour, CAST(object AS STRING) AS object, "
-        f"CAST(account_id AS STRING) AS account_id, CAST(post_id AS STRING) AS post_id, "
+        f"CAST(account_id AS STRING) AS account_id, {pid}"
         f"CAST(seq AS BIGINT) AS seq, CAST(t AS BIGINT) AS t FROM ({sql}) tr_{i}"
         for i, (name, sql) in enumerate(parts)
     ]
@@ -78,15 +80,16 @@ def objects_dict_sql(raw: str = "ic_traces_raw") -> str:
 def keyed_traces_sql(coortweet_compatible: bool = False, raw: str = "ic_traces_raw") -> str:
     """The ``traces`` table: raw traces with integer account and object keys.
 
-    ``post_object`` is the key of the object whose name is the trace's own post
-    id (a column only in CooRTweet-compatible mode, where a post is never paired
-    with a share of itself).
+    Post ids are not carried (outputs take them from ``actions`` by ``seq``),
+    except in CooRTweet-compatible mode, which compares them: there ``post_id``
+    and ``post_object`` (the key of the object whose name is the trace's own
+    post id: a post is never paired with a share of itself) are added.
     """
     post_obj, join = "", ""
     if coortweet_compatible:
-        post_obj = ", po.object AS post_object"
+        post_obj = ", r.post_id, po.object AS post_object"
         join = "\n    LEFT JOIN ic_objects po ON r.behaviour = po.behaviour AND r.post_id = po.name"
-    return f"""SELECT r.behaviour, o.object, a.account_id, r.post_id, r.seq, r.t{post_obj}
+    return f"""SELECT r.behaviour, o.object, a.account_id, r.seq, r.t{post_obj}
     FROM {raw} r
     JOIN ic_objects o ON r.behaviour = o.behaviour AND r.object = o.name
     JOIN ic_accounts a ON r.account_id = a.name{join}"""
@@ -96,8 +99,8 @@ def eligible_sql(min_participation: int, coortweet_compatible: bool = False) -> 
     """Traces of accounts with at least ``min_participation`` traces in the behaviour,
     on objects acted on by at least two rows; ``acc_first`` is the account's first
     position in the input (CooRTweet's tie order)."""
-    po = ", post_object" if coortweet_compatible else ""
-    return f"""SELECT behaviour, object, account_id, post_id, seq, t, acc_first{po} FROM (
+    po = ", post_id, post_object" if coortweet_compatible else ""
+    return f"""SELECT behaviour, object, account_id, seq, t, acc_first{po} FROM (
         SELECT *, count(*) OVER (PARTITION BY behaviour, account_id) AS n_acc,
                min(seq) OVER (PARTITION BY behaviour, account_id) AS acc_first
         FROM traces) s
