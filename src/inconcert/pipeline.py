@@ -142,7 +142,7 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
     chosen = [get_behaviour(n) for n in names]
     kept = {t for b in chosen for t in b.keeps}
     for t in sorted({t for b in chosen for t in b.scratch} - kept | {"ic_traces_raw"}):
-        engine.execute(f"DROP TABLE IF EXISTS {t}")
+        engine.drop(t)
     window_note: dict[str, Any] = {}
     if config.extra.get("window_auto"):
         from inconcert.window import estimate_window
@@ -252,7 +252,7 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         counts["groups_by_verdict"] = dict(
             zip([str(x) for x in v.column("verdict").to_pylist()], v.column("n").to_pylist(), strict=True)
         )
-    engine.execute("DROP TABLE IF EXISTS traces")  # spent: the outputs need the memory
+    engine.drop("traces")  # spent: the outputs need the memory
     extra_stats = {
         name: stats
         for name, stats in (
@@ -333,7 +333,7 @@ def write_outputs(
     with atomic_path(outdir / "links.csv") as tmp:  # for spreadsheets: links that reach min_weight
         engine.write_csv(links_out_sql(d, link_cols, where=f"l.weight >= {int(min_weight)}"), tmp)
     for t in ("links", "glinks"):
-        engine.execute(f"DROP TABLE IF EXISTS {t}")
+        engine.drop(t)
     near = "ic_near_text_pairs" if "near_text" in behaviours else None
     in_pairs = "post_a" in engine.columns("pairs")
     _engine_parquet(engine, evidence_out_sql(d, near, in_pairs), outdir / "evidence.parquet")
