@@ -18,7 +18,7 @@ from typing import Any
 
 from inconcert.errors import InputError
 
-__all__ = ["evaluate", "adjusted_rand"]
+__all__ = ["evaluate", "adjusted_rand", "precision_recall_f1", "read_rows"]
 
 
 def _comb2(n: int) -> float:
@@ -41,18 +41,35 @@ def adjusted_rand(a: list[Any], b: list[Any]) -> float:
     return round((sum_ij - expected) / (maximum - expected), 6)
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
+def read_rows(path: Path, hint: str = "") -> list[dict[str, str]]:
+    """The rows of a CSV file as dicts; a missing file is an :class:`InputError`
+    (``hint`` is appended to its message)."""
     if not path.exists():
-        raise InputError(f"{path}: no such file")
+        raise InputError(f"{path}: no such file{hint}")
     with open(path, newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
+
+
+def precision_recall_f1(found: set[Any], positives: set[Any]) -> tuple[float, float, float]:
+    """Precision, recall and F1 of the ``found`` items against the ``positives``.
+
+    >>> precision_recall_f1({"a", "b", "x"}, {"a", "b", "c", "d"})
+    (0.6666666666666666, 0.5, 0.5714285714285715)
+    """
+    tp = len(found & positives)
+    fp = len(found - positives)
+    fn = len(positives - found)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
 
 
 def evaluate(outdir: str | Path, labels: str | Path, positive: str = "operation") -> dict[str, Any]:
     """Compare ``OUTDIR/accounts.csv`` with a labels file (``account_id, label[, group]``)."""
     out = Path(outdir)
-    acc_rows = _read_csv(out / "accounts.csv")
-    lab_rows = _read_csv(Path(labels))
+    acc_rows = read_rows(out / "accounts.csv")
+    lab_rows = read_rows(Path(labels))
     if lab_rows and not {"account_id", "label"} <= set(lab_rows[0]):
         raise InputError(f"{labels}: needs columns account_id and label")
     group = {r["account_id"]: r["group_id"] for r in acc_rows if r.get("group_id") not in (None, "")}
@@ -61,12 +78,8 @@ def evaluate(outdir: str | Path, labels: str | Path, positive: str = "operation"
     pos = {a for a, lab in label.items() if lab == positive}
     neg = {a for a, lab in label.items() if lab == "organic"}
     flagged = set(group)
-    tp = len(flagged & pos)
-    fp = len(flagged - pos)
-    fn = len(pos - flagged)
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    tp, fp, fn = len(flagged & pos), len(flagged - pos), len(pos - flagged)
+    precision, recall, f1 = precision_recall_f1(flagged, pos)
     fpr = len(flagged & neg) / len(neg) if neg else 0.0
     items = sorted(pos | flagged)
     ari = adjusted_rand(

@@ -16,7 +16,6 @@ is ``operation``, and *flagged* when its group's verdict is not ``weak``.
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -24,15 +23,13 @@ from typing import Any
 import pyarrow as pa
 
 from inconcert.errors import InputError
+from inconcert.evaluate import precision_recall_f1, read_rows
 
 __all__ = ["evaluate_verdicts"]
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
-    if not path.exists():
-        raise InputError(f"{path}: no such file; run `inconcert detect` first")
-    with open(path, newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+    return read_rows(path, "; run `inconcert detect` first")
 
 
 def evaluate_verdicts(outdir: str | Path, labels: str | Path | pa.Table) -> dict[str, Any]:
@@ -60,12 +57,7 @@ def evaluate_verdicts(outdir: str | Path, labels: str | Path | pa.Table) -> dict
     auto = {a for a, x in label.items() if x == "automation"}
     called_op = {a for a, v in verdict.items() if v == "operation"}
     flagged = {a for a, v in verdict.items() if v != "weak"}
-    tp = len(called_op & ops)
-    fp = len(called_op - ops)
-    fn = len(ops - called_op)
-    prec = tp / (tp + fp) if tp + fp else 0.0
-    rec = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    prec, rec, f1 = precision_recall_f1(called_op, ops)
     return {
         "operation_precision": round(prec, 4),
         "operation_recall": round(rec, 4),
