@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -111,20 +112,29 @@ def write_graphs(links: pa.Table, accounts: pa.Table, gexf: str | Path, graphml:
     nodes = pc.unique(both)
     ids = accounts.column("account_id").combine_chunks().cast(pa.string())
     node_table = accounts.take(pc.index_in(nodes, value_set=ids)) if len(nodes) else accounts.slice(0, 0)
-    qa, qb, qn = _quoted(a), _quoted(b), _quoted(nodes)
-
-    def graphml_file() -> None:
-        _write_graphml(graphml, node_cols, edge_cols, nodes, node_table, links, qa, qb, qn)
-
-    def gexf_file() -> None:
-        _write_gexf(gexf, node_cols, edge_cols, nodes, node_table, links, qa, qb, qn)
-
+    g = _Graph(links, node_table, nodes, node_cols, edge_cols, _quoted(a), _quoted(b), _quoted(nodes))
     with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow kernels and writes release the GIL
-        for f in [pool.submit(graphml_file), pool.submit(gexf_file)]:
+        for f in [pool.submit(_write_graphml, graphml, g), pool.submit(_write_gexf, gexf, g)]:
             f.result()
 
 
-def _write_graphml(graphml, node_cols, edge_cols, nodes, node_table, links, qa, qb, qn) -> None:  # type: ignore[no-untyped-def]
+@dataclass
+class _Graph:
+    """What both writers need: the edges and nodes with their attribute columns,
+    and the XML-quoted ids of edge ends (``qa``, ``qb``) and nodes (``qn``)."""
+
+    links: pa.Table
+    node_table: pa.Table
+    nodes: pa.Array
+    node_cols: list[tuple[str, pa.DataType]]
+    edge_cols: list[tuple[str, pa.DataType]]
+    qa: pa.Array
+    qb: pa.Array
+    qn: pa.Array
+
+
+def _write_graphml(graphml: str | Path, g: _Graph) -> None:
+    node_cols, edge_cols, qa, qb, qn = g.node_cols, g.edge_cols, g.qa, g.qb, g.qn
     with atomic_path(graphml) as tmp, open(tmp, "w", encoding="utf-8") as fh:
         fh.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         fh.write('<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n')
@@ -133,17 +143,16 @@ def _write_graphml(graphml, node_cols, edge_cols, nodes, node_table, links, qa, 
         for i, (c, t) in enumerate(edge_cols):
             fh.write(f'  <key id="e{i}" for="edge" attr.name="{c}" attr.type="{_kind(t)[0]}"/>\n')
         fh.write('  <graph id="inconcert" edgedefault="undirected">\n')
-        if len(nodes):
-            data = _attrs(node_table, node_cols, '<data key="n{i}">{v}</data>', False)
+        if len(g.nodes):
+            data = _attrs(g.node_table, node_cols, '<data key="n{i}">{v}</data>', False)
             fh.write(_lines("    <node id=", qn, ">", data, "</node>"))
-            data = _attrs(links, edge_cols, '<data key="e{i}">{v}</data>', False)
+            data = _attrs(g.links, edge_cols, '<data key="e{i}">{v}</data>', False)
             fh.write(_lines("    <edge source=", qa, " target=", qb, ">", data, "</edge>"))
         fh.write("  </graph>\n</graphml>\n")
 
 
-
-def _write_gexf(gexf, node_cols, edge_cols, nodes, node_table, links, qa, qb, qn) -> None:  # type: ignore[no-untyped-def]
-    a = links.column("account_a")
+def _write_gexf(gexf: str | Path, g: _Graph) -> None:
+    node_cols, edge_cols, qa, qb, qn, links = g.node_cols, g.edge_cols, g.qa, g.qb, g.qn, g.links
     with atomic_path(gexf) as tmp, open(tmp, "w", encoding="utf-8") as fh:
         fh.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         fh.write('<gexf xmlns="http://gexf.net/1.3" version="1.3">\n')
@@ -156,17 +165,18 @@ def _write_gexf(gexf, node_cols, edge_cols, nodes, node_table, links, qa, qb, qn
         for i, (c, t) in enumerate(edge_cols):
             fh.write(f'      <attribute id="{i}" title="{c}" type="{_kind(t)[1]}"/>\n')
         fh.write("    </attributes>\n    <nodes>\n")
-        if len(nodes):
-            vals = _attrs(node_table, node_cols, '<attvalue for="{i}" value="{v}"/>', True)
+        if len(g.nodes):
+            vals = _attrs(g.node_table, node_cols, '<attvalue for="{i}" value="{v}"/>', True)
             fh.write(_lines("      <node id=", qn, " label=", qn, "><attvalues>", vals, "</attvalues></node>"))
         fh.write("    </nodes>\n    <edges>\n")
-        if len(a):
-            eid = pc.cast(pa.array(range(len(a)), pa.int64()), pa.string())
+        n = links.num_rows
+        if n:
+            eid = pc.cast(pa.array(range(n), pa.int64()), pa.string())
             if "weight" in links.column_names:
                 w = pc.cast(links.column("weight").combine_chunks(), pa.float64())
                 wattr = pc.fill_null(pc.binary_join_element_wise(' weight="', _text(w, True), '"', ""), "")
             else:
-                wattr = pa.array([""] * len(a), pa.string())
+                wattr = pa.array([""] * n, pa.string())
             vals = _attrs(links, edge_cols, '<attvalue for="{i}" value="{v}"/>', True)
             fh.write(
                 _lines('      <edge id="', eid, '" source=', qa, " target=", qb, wattr, "><attvalues>", vals,
