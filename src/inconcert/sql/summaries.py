@@ -155,8 +155,9 @@ def links_out_sql(d: Dialect, columns: list[str], source: str = "links", where: 
     ``passes_threshold``, ``in_group`` and ``group_id``.
 
     ``columns``: the ``links`` columns (``behaviours``, the names of the
-    behaviours with co-actions, is made here from the ``n_<behaviour>`` counts); ``source`` is ``links`` (all) or ``glinks``
-    (those that pass); ``where``: an optional condition on ``l``. No column is
+    behaviours with co-actions, is made here from the ``n_<behaviour>`` counts);
+    ``source`` is ``links`` (all) or ``glinks`` (those that pass); ``where``: an
+    optional condition on ``l``. No column is
     rounded: weights and counts are integers, ``mean_dt`` is an integer sum
     divided by a count, and the null model's scores are computed from rounded
     expectations, so repeated runs give identical files. Ties in weight are
@@ -168,17 +169,15 @@ def links_out_sql(d: Dialect, columns: list[str], source: str = "links", where: 
         if source == "glinks"
         else "\n    LEFT JOIN glinks g ON l.account_a = g.account_a AND l.account_b = g.account_b"
     )
+    names = {"account_a": "xa.name AS account_a", "account_b": "xb.name AS account_b"}
+    cols = [names.get(c, f"l.{c}") for c in columns if c not in ("first_t", "last_t")]
     behs = [c[2:] for c in columns if c.startswith("n_")]
-    names = {
-        "account_a": "xa.name AS account_a",
-        "account_b": "xb.name AS account_b",
-        "mean_dt": "concat_ws(',', "
-        + (", ".join(f"CASE WHEN l.n_{b} > 0 THEN '{b}' END" for b in behs) or "''")
-        + ") AS behaviours, l.mean_dt",
-    }
-    cols = ", ".join(names.get(c, f"l.{c}") for c in columns if c not in ("first_t", "last_t"))
+    # ``behaviours`` follows the last per-behaviour count, as in the files before
+    after = max((i for i, c in enumerate(cols) if c.startswith("l.n_")), default=len(cols) - 1)
+    named = ", ".join(f"CASE WHEN l.n_{b} > 0 THEN '{b}' END" for b in behs) or "''"
+    cols.insert(after + 1, f"concat_ws(',', {named}) AS behaviours")
     cond = f"\n    WHERE {where}" if where else ""
-    return f"""SELECT {cols},
+    return f"""SELECT {', '.join(cols)},
            {d.from_epoch_us('l.first_t')} AS first_ts, {d.from_epoch_us('l.last_t')} AS last_ts,
            {passes} AS passes_threshold,
            CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END AS group_id,
