@@ -80,14 +80,8 @@ def conditional_poisson_logsf(observed: np.ndarray, expected: np.ndarray) -> np.
     w = np.asarray(observed, dtype=np.float64)
     e = np.maximum(np.asarray(expected, dtype=np.float64), 1e-300)
     with np.errstate(divide="ignore", invalid="ignore"):
-        tail = stats.poisson.logsf(w - 1, e)  # log P(W >= w)
-        # Far in the tail logsf underflows; there P(W >= w) lies between pmf(w)
-        # and pmf(w) / (1 - e / (w + 1)) (geometric bound), and we take the bound.
-        ratio = np.minimum(e / (w + 1.0), 0.5)
-        bound = stats.poisson.logpmf(w, e) - np.log1p(-ratio)
-        tail = np.where(np.isfinite(tail), tail, bound)
         at_least_one = np.log(-np.expm1(-e))  # log P(W >= 1)
-    out = tail - at_least_one
+    out = poisson_logsf(w, e) - at_least_one
     out = np.where(w <= 1, 0.0, out)
     return np.minimum(out, 0.0)
 
