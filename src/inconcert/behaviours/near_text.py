@@ -153,7 +153,7 @@ class NearTextBehaviour(Behaviour):
             "SELECT n.seq, m.cluster, m.similarity FROM ic_text_norm n "
             "JOIN ic_nt_map m ON n.norm = m.norm",
         )
-        engine.execute("DROP TABLE IF EXISTS ic_nt_map")
+        engine.drop("ic_nt_map")
         stats["params"] = {
             "threshold": params.threshold,
             "shingle": params.shingle,
@@ -204,7 +204,7 @@ def add_pair_similarity(
             LEFT JOIN ic_nt_pair_text_sim s ON s.norm_a = na.norm AND s.norm_b = nb.norm
             WHERE p.behaviour = 'near_text'""",
     )
-    engine.execute("DROP TABLE IF EXISTS ic_nt_pair_text_sim")
+    engine.drop("ic_nt_pair_text_sim")
 
 
 from inconcert.behaviours import register  # noqa: E402  (registry imports this module)

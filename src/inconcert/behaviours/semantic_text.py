@@ -183,7 +183,7 @@ class SemanticTextBehaviour(Behaviour):
             "ic_semantic_text",
             "SELECT n.seq, m.cluster, m.similarity FROM ic_text_norm n JOIN ic_st_map m ON n.norm = m.norm",
         )
-        engine.execute("DROP TABLE IF EXISTS ic_st_map")
+        engine.drop("ic_st_map")
         engine._ic_semantic_text_stats = {  # type: ignore[attr-defined]
             "texts": int(len(texts)),
             "too_short": int(len(texts) - len(elig)),

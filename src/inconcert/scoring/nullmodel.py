@@ -365,7 +365,4 @@ def score_links(engine: Engine, config: DetectConfig) -> None:
     ):
         if t in keep:
             continue
-        try:
-            engine.execute(f"DROP TABLE IF EXISTS {t}")
-        except Exception:
-            pass
+        engine.drop(t)

@@ -255,10 +255,7 @@ def drop_pooled_tables(engine: Engine) -> None:
     >>> drop_pooled_tables(DuckDBEngine())
     """
     for t in (*POOLED_TABLES, "ic_pool_members", "ic_pool_mass"):
-        try:
-            engine.execute(f"DROP TABLE IF EXISTS {t}")
-        except Exception:
-            pass
+        engine.drop(t)
 
 
 def add_pooled_columns(engine: Engine, table: str = "accounts_out") -> None:
@@ -283,4 +280,4 @@ def add_pooled_columns(engine: Engine, table: str = "accounts_out") -> None:
         LEFT JOIN membership m ON x.account_id = m.account_id""",
     )
     engine.create_table(table, "SELECT * FROM ic_pool_accounts")
-    engine.execute("DROP TABLE IF EXISTS ic_pool_accounts")
+    engine.drop("ic_pool_accounts")
