@@ -380,3 +380,7 @@ try:  # the report command lives with the report package
     main.add_command(report_command, "report")
 except ImportError:  # pragma: no cover
     pass
+
+from inconcert.personas.cli import personas_command  # noqa: E402 - the personas command lives with its package
+
+main.add_command(personas_command, "personas")

@@ -76,7 +76,7 @@ class PersonaConfig:
     min_chunks: int = 4
     max_hands: int = 4
     permutations: int = 30
-    alpha: float = 0.05
+    alpha: float = 0.01
     evidence_pairs: int = 200
     seed: int = 42
     workers: int | None = None
@@ -103,7 +103,7 @@ class PersonaConfig:
         if self.max_hands < 2:
             p.append("max_hands must be ≥ 2")
         if not 0 < self.alpha < 1:
-            p.append("alpha must be between 0 and 1 (e.g. 0.05)")
+            p.append("alpha must be between 0 and 1 (e.g. 0.01)")
         if self.evidence_pairs < 0:
             p.append("evidence_pairs must be ≥ 0")
         if self.workers is not None and self.workers < 1:

@@ -12,7 +12,8 @@ times); ``dispersion_z`` is the observed value in units of that spread. A
 single author still drifts in time (topics, events), so the p-value compares
 an account's ``dispersion_z`` with every other tested account of the same input
 (most accounts of an input are written by one hand each): ``p_value`` is the
-share of them at least as dispersed. Where ``p_value < alpha`` the chunks are
+upper tail of a robust normal fitted to the others (median and MAD, the scale
+at least 1), so a few merged bylines among them do not widen it. Where ``p_value < alpha`` the chunks are
 clustered (Ward) into 2..``max_hands`` groups, the number with the best
 silhouette is the ``hands_estimate``, and each chunk's group says which texts
 go together.
@@ -88,11 +89,10 @@ def chunk_test(
     permutations: int,
     max_hands: int,
     seed: int,
-    alpha_z: float = 3.0,
 ) -> ChunkTest | None:
     """The hands test of one account (texts in time order); None when it has fewer
-    than ``min_chunks`` chunks. Clustering runs when ``z`` ≥ ``alpha_z``
-    (the caller re-decides with the background p-value)."""
+    than ``min_chunks`` chunks. The chunks are always clustered; whether the
+    clustering is reported is decided with the background p-value."""
     bounds = chunk_bounds(words, chunk_words)
     k = len(bounds) - 1
     if k < min_chunks:
@@ -104,10 +104,7 @@ def chunk_test(
     sd = float(perm.std()) or 1e-12
     z = (obs - float(perm.mean())) / sd
     perm_p = (1.0 + float((perm >= obs).sum())) / (1.0 + permutations)
-    labels = np.zeros(k, dtype=np.int64)
-    hands, sil = 1, float("nan")
-    if z >= alpha_z:
-        hands, sil, labels = cluster_chunks(rows, bounds, max_hands)
+    hands, sil, labels = cluster_chunks(rows, bounds, max_hands)
     return ChunkTest(k, obs, z, perm_p, hands, sil, labels, bounds)
 
 
@@ -132,15 +129,25 @@ def cluster_chunks(rows: np.ndarray, bounds: np.ndarray, max_hands: int) -> tupl
     return best
 
 
-def background_p(z: np.ndarray) -> np.ndarray:
-    """Share of the *other* tested accounts at least as dispersed (1 when alone).
+def background_p(z: np.ndarray, min_background: int = 5) -> np.ndarray:
+    """p-value of each account's ``dispersion_z`` against the *other* tested
+    accounts of the input, taken as a robust normal background (median, and
+    1.4826 × MAD as the scale); NaN when fewer than ``min_background`` others.
 
-    >>> background_p(np.array([0.0, 1.0, 5.0])).tolist()
-    [1.0, 0.6666666666666666, 0.3333333333333333]
+    >>> p = background_p(np.array([0.0, 0.5, -0.5, 1.0, -1.0, 0.2, 9.0]))
+    >>> bool(p[-1] < 1e-4), bool(p[0] > 0.3)
+    (True, True)
     """
+    from scipy.stats import norm
+
     n = len(z)
-    if n < 2:
-        return np.ones(n)
-    s = np.sort(z)
-    ge = n - np.searchsorted(s, z, side="left") - 1  # others with z_j ≥ z_i
-    return (1.0 + ge) / n
+    out = np.full(n, np.nan)
+    if n - 1 < min_background:
+        return out
+    for i in range(n):
+        others = np.delete(z, i)
+        med = float(np.median(others))
+        # a single hand's z varies by about 1 from shuffle to shuffle: the scale is never below 1
+        scale = max(1.4826 * float(np.median(np.abs(others - med))), 1.0)
+        out[i] = float(norm.sf((z[i] - med) / scale))
+    return out

@@ -40,7 +40,7 @@ from inconcert.personas.config import PersonaConfig
 from inconcert.personas.habits import habit_matrix
 from inconcert.personas.texts import style_text_array, word_count_array
 
-__all__ = ["Texts", "StyleModel", "collect_texts", "count_rows", "fit_style_model", "rhythm_matrix"]
+__all__ = ["Texts", "StyleModel", "collect_texts", "count_rows", "fit_style_model", "sum_rows"]
 
 N_HASH = 2**22
 
@@ -134,12 +134,10 @@ def count_rows(style: pa.Array, config: PersonaConfig, chunk: int = 20_000) -> s
 def sum_rows(rows: sp.csr_matrix, offsets: np.ndarray) -> sp.csr_matrix:
     """Row ``i`` = the sum of ``rows[offsets[i]:offsets[i+1]]``."""
     n = len(offsets) - 1
-    counts = np.diff(offsets)
     ind = sp.csr_matrix(
         (np.ones(int(offsets[-1]), np.float32), np.arange(int(offsets[-1])), np.asarray(offsets)),
         shape=(n, rows.shape[0]),
     )
-    del counts
     return (ind @ rows).tocsr()
 
 
@@ -176,17 +174,3 @@ def fit_style_model(account_counts: sp.csr_matrix, config: PersonaConfig) -> Sty
     x = model.transform(account_counts)
     model.mean = np.asarray(x.mean(axis=0)).ravel()
     return model
-
-
-def rhythm_matrix(ts_by_account: list[np.ndarray]) -> np.ndarray:
-    """Hour-of-week share of each account's posts (168 columns, rows sum to 1).
-
-    >>> rhythm_matrix([np.array([0, 3_600_000_000])]).sum(axis=1).tolist()
-    [1.0]
-    """
-    out = np.zeros((len(ts_by_account), 168))
-    for i, ts in enumerate(ts_by_account):
-        if len(ts):
-            hours = (np.asarray(ts) // 3_600_000_000 + 72) % 168  # 1970-01-01 was a Thursday; 0 = Monday 00h
-            out[i] = np.bincount(hours, minlength=168)[:168] / len(ts)
-    return out
