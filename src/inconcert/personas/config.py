@@ -48,10 +48,9 @@ class PersonaConfig:
     chunk_words: words per chunk in the several-hands test.
     min_chunks: an account needs this many chunks for the hands test.
     max_hands: largest number of hands the clustering may report.
-    permutations: random re-chunkings per account in the hands test.
     alpha: p-value below which an account is said to show several hands.
     evidence_pairs: best pairs that get n-gram evidence and passages side by side.
-    seed: every random draw (sample, background, permutations) is seeded by this.
+    seed: every random draw (sample, background, SVD, index) is seeded by this.
     workers: processes for vectorising (None = every core).
     """
 
@@ -72,10 +71,9 @@ class PersonaConfig:
     svd_dims: int = 128
     fit_sample: int = 20_000
     background_pairs: int = 20_000
-    chunk_words: int = 250
+    chunk_words: int = 150
     min_chunks: int = 4
     max_hands: int = 4
-    permutations: int = 30
     alpha: float = 0.01
     evidence_pairs: int = 200
     seed: int = 42
@@ -84,8 +82,7 @@ class PersonaConfig:
     def __post_init__(self) -> None:
         p = []
         for name in ("min_text_tokens", "min_texts", "ngram_min", "min_df", "top_k", "hubness_k",
-                     "exact_limit", "svd_dims", "fit_sample", "background_pairs", "chunk_words",
-                     "permutations"):
+                     "exact_limit", "svd_dims", "fit_sample", "background_pairs", "chunk_words"):
             if int(getattr(self, name)) < 1:
                 p.append(f"{name} must be ≥ 1")
         if self.min_words < 0:

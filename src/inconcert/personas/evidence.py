@@ -33,7 +33,7 @@ SAME_HAND_COLUMNS = [
 ]
 HANDS_COLUMNS = [
     "account_id", "n_texts", "n_words", "n_chunks", "hands_estimate", "dispersion", "dispersion_z",
-    "p_value", "perm_p", "silhouette", "note",
+    "split_after", "p_value", "silhouette", "note",
 ]
 _RESTS = "style (char n-grams + {h} habits) of {wa} and {wb} words; a lead, not proof"
 
@@ -137,25 +137,22 @@ def hands_rows(
     tx: Texts, tests: dict[int, ChunkTest | None], cfg: PersonaConfig
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """``hands`` rows (every account) and ``hand_chunks`` rows (accounts with > 1 hand)."""
-    from inconcert.personas.hands import background_p
-
-    tested = sorted(a for a, t in tests.items() if t is not None)
-    zs = np.array([tests[a].z for a in tested])  # type: ignore[union-attr]
-    p = dict(zip(tested, background_p(zs).tolist(), strict=True))
+    p = {a: t.p_value for a, t in tests.items() if t is not None}
     rows, chunks = [], []
     for a, acc in enumerate(tx.accounts):
         t = tests.get(a)
         base = {"account_id": acc, "n_texts": int(tx.n_texts[a]), "n_words": int(tx.n_words[a])}
         if t is None:
             rows.append({**base, "n_chunks": None, "hands_estimate": None, "dispersion": None,
-                         "dispersion_z": None, "p_value": None, "perm_p": None, "silhouette": None,
+                         "dispersion_z": None, "split_after": None, "p_value": None, "silhouette": None,
                          "note": f"too little text for the hands test (needs {cfg.min_chunks} chunks of "
                                  f"{cfg.chunk_words} words)"})
             continue
         several = bool(p[a] < cfg.alpha) and t.hands > 1  # NaN (no background) is never < alpha
         rows.append({**base, "n_chunks": t.n_chunks, "hands_estimate": t.hands if several else 1,
                      "dispersion": float(f"{t.dispersion:.4g}"), "dispersion_z": round(t.z, 3),
-                     "p_value": None if np.isnan(p[a]) else float(f"{p[a]:.4g}"), "perm_p": float(f"{t.perm_p:.4g}"),
+                     "split_after": tx.post_id[tx.rows(a).start + t.split - 1].as_py(),
+                     "p_value": None if np.isnan(p[a]) else float(f"{p[a]:.4g}"),
                      "silhouette": round(t.silhouette, 3) if several else None,
                      "note": ("texts in time differ more than the input's other accounts: "
                               "several hands, or one hand changing genre/topic") if several

@@ -1,34 +1,31 @@
-"""Several hands behind one byline: do an account's texts, taken in time
-order, differ more than the same texts shuffled — and more than the input's
-other accounts show?
+"""Several hands behind one byline: does the account's writing, taken in time
+order, change hands?
 
-Each text is a unit-length TF-IDF style row (projected to a few dimensions by a
-seeded random projection, which keeps distances). The texts are cut in time
-order into chunks of about ``chunk_words`` words; the statistic is the
-between-chunk variance (mean squared distance of each chunk's mean row from the
-account's mean row). Shuffling the texts over the same chunk sizes gives what
-one hand writing the same texts in any order would show (``permutations``
-times); ``dispersion_z`` is the observed value in units of that spread. A
-single author still drifts in time (topics, events), so the p-value compares
-an account's ``dispersion_z`` with every other tested account of the same input
-(most accounts of an input are written by one hand each): ``p_value`` is the
-upper tail of a robust normal fitted to the others (median and MAD, the scale
-at least 1), so a few merged bylines among them do not widen it. Where ``p_value < alpha`` the chunks are
-clustered (Ward) into 2..``max_hands`` groups, the number with the best
-silhouette is the ``hands_estimate``, and each chunk's group says which texts
-go together.
+The texts are cut in time order into chunks of about ``chunk_words`` words.
+At up to five chunk boundaries between 20 % and 80 % of the texts, the texts
+before and after are profiled like two accounts and scored against each other
+with the same-hand score (hubness-corrected character n-gram similarity and
+Burrows' Delta of habits, standardised against random pairs of the input's
+accounts). Before and after are compared with how close each side is to its
+nearest *other* accounts: one hand's two halves are each other's nearest
+neighbours, two hands' are not. ``dispersion`` is minus the lowest of these
+scores (higher = the two sides look less like one hand). One hand still
+drifts in time, so ``p_value`` compares it with the input's other tested
+accounts (most written by one hand each): the upper tail of a robust normal
+fitted to them (median, and 1.4826 × MAD but never below half a unit
+of the standardised score: inputs of near-identical accounts do not make tiny
+differences significant), so a few bylines
+with several hands among them do not widen it. Where ``p_value < alpha``, the
+chunks are clustered (Ward) into 2..``max_hands`` groups, the number with the
+best silhouette is the ``hands_estimate`` and each chunk's group says which
+texts go together.
 
 Limits: hands that alternate text by text inside every chunk look like one
-hand here (chunks mix them); long texts (articles) each make a chunk of their
-own, so bylines of articles are tested text by text.
+hand (both sides of every split mix them); a hand that changes genre or
+topic looks like a new hand.
 
->>> rng = np.random.default_rng(0)
->>> one = rng.normal(size=(40, 8)) + 1.0
->>> two = np.vstack([rng.normal(size=(20, 8)) + 1.0, rng.normal(size=(20, 8)) - 1.0])
->>> w = np.full(40, 50)
->>> a, b = (chunk_test(x, w, 250, 4, 30, 4, seed=1) for x in (one, two))
->>> a.z < 3 < b.z, b.hands, b.labels.tolist()
-(True, 2, [0, 0, 0, 0, 1, 1, 1, 1])
+>>> background_p(np.array([0.0, 0.5, -0.5, 1.0, -1.0, 0.2, 9.0]))[-1] < 1e-4
+np.True_
 """
 
 from __future__ import annotations
@@ -37,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ChunkTest", "chunk_bounds", "chunk_test", "background_p"]
+__all__ = ["ChunkTest", "chunk_bounds", "split_points", "cluster_chunks", "background_p"]
 
 
 @dataclass
@@ -46,12 +43,13 @@ class ChunkTest:
 
     n_chunks: int
     dispersion: float
-    z: float
-    perm_p: float
+    split: int  # texts before the split where the two sides look least like one hand
     hands: int
     silhouette: float
-    labels: np.ndarray  # hand of each chunk (0-based)
+    labels: np.ndarray  # hand of each chunk (0-based), from the clustering
     bounds: np.ndarray  # chunk k = texts bounds[k]:bounds[k+1]
+    p_value: float = float("nan")
+    z: float = float("nan")  # dispersion in units of the input's spread (robust)
 
 
 def chunk_bounds(words: np.ndarray, chunk_words: int) -> np.ndarray:
@@ -76,45 +74,32 @@ def chunk_bounds(words: np.ndarray, chunk_words: int) -> np.ndarray:
     return np.asarray(bounds, dtype=np.int64)
 
 
-def _between(rows: np.ndarray, bounds: np.ndarray, centre: np.ndarray) -> float:
-    means = np.add.reduceat(rows, bounds[:-1], axis=0) / np.diff(bounds)[:, None]
-    return float(((means - centre) ** 2).sum(axis=1).mean())
+def split_points(bounds: np.ndarray, n_texts: int, most: int = 5) -> list[int]:
+    """Chunk boundaries between 20 % and 80 % of the texts (at most ``most``, evenly
+    spread); the middle text when none qualifies.
+
+    >>> split_points(np.array([0, 10, 20, 30, 40, 50]), 50)
+    [10, 20, 30, 40]
+    """
+    cands = [int(x) for x in bounds[1:-1] if 0.2 <= x / n_texts <= 0.8]
+    if not cands:
+        return [n_texts // 2]
+    if len(cands) > most:
+        cands = [cands[int(round(i))] for i in np.linspace(0, len(cands) - 1, most)]
+    return cands
 
 
-def chunk_test(
-    rows: np.ndarray,
-    words: np.ndarray,
-    chunk_words: int,
-    min_chunks: int,
-    permutations: int,
-    max_hands: int,
-    seed: int,
-) -> ChunkTest | None:
-    """The hands test of one account (texts in time order); None when it has fewer
-    than ``min_chunks`` chunks. The chunks are always clustered; whether the
-    clustering is reported is decided with the background p-value."""
-    bounds = chunk_bounds(words, chunk_words)
-    k = len(bounds) - 1
-    if k < min_chunks:
-        return None
-    centre = rows.mean(axis=0)
-    obs = _between(rows, bounds, centre)
-    rng = np.random.default_rng(seed)
-    perm = np.array([_between(rows[rng.permutation(len(rows))], bounds, centre) for _ in range(permutations)])
-    sd = float(perm.std()) or 1e-12
-    z = (obs - float(perm.mean())) / sd
-    perm_p = (1.0 + float((perm >= obs).sum())) / (1.0 + permutations)
-    hands, sil, labels = cluster_chunks(rows, bounds, max_hands)
-    return ChunkTest(k, obs, z, perm_p, hands, sil, labels, bounds)
+def cluster_chunks(means: np.ndarray, max_hands: int) -> tuple[int, float, np.ndarray]:
+    """Ward clustering of the chunk profiles into the number of groups with the best
+    silhouette (2..max_hands); labels renumbered in order of first chunk.
 
-
-def cluster_chunks(rows: np.ndarray, bounds: np.ndarray, max_hands: int) -> tuple[int, float, np.ndarray]:
-    """Ward clustering of the chunk means into the number of groups with the best
-    silhouette (2..max_hands); labels renumbered in order of first chunk."""
+    >>> m = np.array([[0.0, 1], [0.1, 1], [0, 0.9], [5, 0], [5.1, 0]])
+    >>> cluster_chunks(m, 3)[0], cluster_chunks(m, 3)[2].tolist()
+    (2, [0, 0, 0, 1, 1])
+    """
     from scipy.cluster.hierarchy import fcluster, linkage
     from sklearn.metrics import silhouette_score
 
-    means = np.add.reduceat(rows, bounds[:-1], axis=0) / np.diff(bounds)[:, None]
     k = len(means)
     tree = linkage(means, method="ward")
     best = (1, float("nan"), np.zeros(k, dtype=np.int64))
@@ -129,7 +114,11 @@ def cluster_chunks(rows: np.ndarray, bounds: np.ndarray, max_hands: int) -> tupl
     return best
 
 
-def background_p(z: np.ndarray, min_background: int = 5) -> np.ndarray:
+#: the background's scale is never below half a unit of the standardised same-hand score
+MIN_SCALE = 0.5
+
+
+def background_p(z: np.ndarray, min_background: int = 5, min_scale: float = MIN_SCALE) -> np.ndarray:
     """p-value of each account's ``dispersion_z`` against the *other* tested
     accounts of the input, taken as a robust normal background (median, and
     1.4826 × MAD as the scale); NaN when fewer than ``min_background`` others.
@@ -147,7 +136,6 @@ def background_p(z: np.ndarray, min_background: int = 5) -> np.ndarray:
     for i in range(n):
         others = np.delete(z, i)
         med = float(np.median(others))
-        # a single hand's z varies by about 1 from shuffle to shuffle: the scale is never below 1
-        scale = max(1.4826 * float(np.median(np.abs(others - med))), 1.0)
+        scale = max(1.4826 * float(np.median(np.abs(others - med))), min_scale)
         out[i] = float(norm.sf((z[i] - med) / scale))
     return out

@@ -20,6 +20,8 @@ neighbor search using Hierarchical Navigable Small World graphs", IEEE TPAMI 201
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -63,9 +65,9 @@ def reduce_profiles(x_fit: sp.csr_matrix, dims: int, seed: int) -> np.ndarray:
     return svd.components_.astype(np.float32)
 
 
-def knn(z: np.ndarray, k: int, seed: int, threads: int = 1) -> tuple[np.ndarray, np.ndarray]:
+def knn(z: np.ndarray, k: int, seed: int, threads: int = 1) -> tuple[np.ndarray, np.ndarray, Any]:
     """Approximate ``k`` nearest neighbours (cosine) of every row of unit-length ``z``,
-    self excluded: (indices n×k, similarities n×k), best first."""
+    self excluded: (indices n×k, similarities n×k, best first; the index)."""
     try:
         import hnswlib
     except ImportError as e:  # pragma: no cover - optional dependency
@@ -89,4 +91,4 @@ def knn(z: np.ndarray, k: int, seed: int, threads: int = 1) -> tuple[np.ndarray,
             li = np.concatenate([li, np.full(k - len(li), li[-1] if len(li) else r)])
             si = np.concatenate([si, np.full(k - len(si), si[-1] if len(si) else 0.0)])
         out_i[r], out_s[r] = li, si
-    return out_i, out_s
+    return out_i, out_s, index

@@ -24,7 +24,8 @@ import scipy.sparse as sp
 
 from inconcert.personas.config import PersonaConfig
 from inconcert.personas.habits import HABIT_NAMES, habit_matrix
-from inconcert.personas.hands import chunk_bounds, chunk_test
+from inconcert.personas.hands import chunk_bounds, split_points
+from inconcert.personas.segments import HandsInput, score_hands
 from inconcert.personas.neighbours import reduce_profiles
 from inconcert.personas.profiles import Texts, collect_texts, count_rows, fit_style_model, sum_rows
 from inconcert.personas.space import StyleSpace, build_space
@@ -36,7 +37,6 @@ RESTS_ON = (
     "and {n_habits} writing habits); a lead, not proof: language, genre and topic also shape style"
 )
 _BATCH_TEXTS = 100_000
-_PROJECTION_DIMS = 128
 
 
 @dataclass
@@ -139,56 +139,64 @@ def personas_from_actions(
             cache[b_no] = (rows, local, batch)
     model = fit_style_model(sp.vstack(fit_counts, format="csr"), cfg)
     del fit_counts
-    components = None
-    if mode == "hnsw":
-        fit_x = model.transform(sp.vstack([sum_rows(*cache[b][:2]) for b in cache], format="csr")) if cache else None
-        if fit_x is None:
-            fit_x = model.transform(sp.vstack(
-                [sum_rows(*_batch_rows(tx, b, cfg)) for b in _batches(tx.offsets, fit_idx, _BATCH_TEXTS)],
-                format="csr"))
-        components = reduce_profiles(fit_x, cfg.svd_dims, cfg.seed)
-        centre = components @ model.mean.astype(np.float32)
-        del fit_x
+    # the reduced space (truncated SVD) carries the HNSW index and the hands test
+    fit_x = model.transform(sp.vstack([sum_rows(*cache[b][:2]) for b in sorted(cache)], format="csr")) if cache else (
+        model.transform(sp.vstack([sum_rows(*_batch_rows(tx, b, cfg)) for b in _batches(tx.offsets, fit_idx, _BATCH_TEXTS)],
+                                  format="csr")))
+    components = reduce_profiles(fit_x, cfg.svd_dims, cfg.seed)
+    centre = components @ model.mean.astype(np.float32)
+    del fit_x
     lap("fit")
 
-    proj = np.random.default_rng([cfg.seed, 7]).standard_normal((len(model.features), _PROJECTION_DIMS)).astype(np.float32)
-    proj /= np.sqrt(_PROJECTION_DIMS)
+    def reduce(m: sp.csr_matrix) -> np.ndarray:
+        red = np.asarray(m @ components.T) - centre
+        return red / np.maximum(np.linalg.norm(red, axis=1, keepdims=True), 1e-12)
+
     pos_scored = {int(a): k for k, a in enumerate(idx)}
     x_parts: list[tuple[np.ndarray, sp.csr_matrix]] = []
-    z = np.zeros((len(idx), components.shape[0] if components is not None else 0), dtype=np.float32)
-    tests: dict[int, Any] = {}
+    z = np.zeros((len(idx), components.shape[0]), dtype=np.float32)
+    hands_in: list[HandsInput] = []
     source = [cache[b] for b in sorted(cache)] if cache_all else _lazy_batches(tx, work, cfg)
     for rows, local, batch in source:
         sc = np.array([i for i in range(len(batch)) if scored[batch[i]]], dtype=np.int64)
         if len(sc):
             acc = model.transform(sum_rows(rows, local)[sc])
             ids = np.array([pos_scored[int(batch[i])] for i in sc])
-            if components is not None:
-                red = np.asarray(acc @ components.T) - centre
-                red /= np.maximum(np.linalg.norm(red, axis=1, keepdims=True), 1e-12)
-                z[ids] = red
-            else:
+            z[ids] = reduce(acc)
+            if mode == "exact":
                 x_parts.append((ids, acc))
-        for li, a in enumerate(batch):
-            if not hands_ok[a]:
-                continue
-            text_rows = model.transform(rows[local[li]: local[li + 1]])
-            p = np.asarray(text_rows @ proj)
-            tests[int(a)] = chunk_test(p, tx.words[tx.rows(int(a))], cfg.chunk_words, cfg.min_chunks,
-                                       cfg.permutations, cfg.max_hands, seed=cfg.seed + int(a))
+        tested = [li for li, a in enumerate(batch) if hands_ok[a]]
+        if tested:
+            sel = np.concatenate([np.arange(tx.offsets[batch[li]], tx.offsets[batch[li] + 1]) for li in tested])
+            per_text = habit_matrix(tx.style.take(pa.array(sel, pa.int64())), np.arange(len(sel) + 1), tx.words[sel])
+            start = 0
+            for li in tested:
+                a = int(batch[li])
+                r = rows[local[li]: local[li + 1]]
+                n = r.shape[0]
+                ht = per_text[start: start + n]
+                start += n
+                b = bounds[a]
+                splits = split_points(b, n)
+                cuts = [sum_rows(r, np.array([0, s_, n])) for s_ in splits]
+                vecs = reduce(model.transform(sp.vstack(cuts + [sum_rows(r, b)], format="csr")))
+                seg_h = np.vstack([np.vstack([ht[:s_].mean(axis=0), ht[s_:].mean(axis=0)]) for s_ in splits])
+                hands_in.append(HandsInput(a, splits, vecs[: 2 * len(splits)], seg_h, vecs[2 * len(splits):], b))
     del source, cache
     lap("profiles")
 
     habits_all = habit_matrix(tx.style, tx.offsets, tx.words)
     space = None
     if len(idx) >= 2:
-        if components is None:
+        if mode == "exact":
             order = np.argsort(np.concatenate([ids for ids, _ in x_parts]))
             x = sp.vstack([m for _, m in x_parts], format="csr")[order]
-            space = build_space(x, model.mean, None, habits_all[idx], tx.n_words[idx], cfg)
+            space = build_space(x, model.mean, z, habits_all[idx], tx.n_words[idx], cfg)
         else:
             space = build_space(None, None, z, habits_all[idx], tx.n_words[idx], cfg)
     lap("neighbours")
+    tests = score_hands(hands_in, pos_scored, z, space, cfg) if space is not None else {}
+    lap("hands")
 
     from inconcert.personas.evidence import pair_rows, hands_rows
 

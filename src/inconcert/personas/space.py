@@ -9,6 +9,7 @@ scoring of any pair in it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -39,6 +40,9 @@ class StyleSpace:
     standardiser: Standardiser | None = None
     background: Background | None = None
     background_scores: np.ndarray | None = None
+    index: Any = None  # hnsw: the index over z
+    habit_mean: np.ndarray | None = None
+    habit_sd: np.ndarray | None = None
 
     def char_cosine(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         if self.cos is not None:
@@ -72,7 +76,7 @@ def build_space(
 ) -> StyleSpace:
     """Neighbours, radii, standardiser and background for the scored accounts.
 
-    ``x``/``mean`` (exact) or ``z`` (hnsw) are the char profiles; ``habits`` the raw
+    ``x``/``mean`` (exact: used when given) or ``z`` (hnsw) are the char profiles; ``habits`` the raw
     habit matrix of the same accounts."""
     n = len(n_words)
     mu, sd = habits.mean(axis=0), habits.std(axis=0)
@@ -80,7 +84,8 @@ def build_space(
     k = max(3 * config.top_k, config.hubness_k + 1)
     k = max(1, min(k, n - 1))
     cos = None
-    if z is None:
+    index = None
+    if x is not None:
         assert x is not None and mean is not None
         cos = centered_cosine_matrix(x, mean)
         np.fill_diagonal(cos, -np.inf)
@@ -89,11 +94,12 @@ def build_space(
         np.fill_diagonal(cos, 1.0)
         mode = "exact"
     else:
-        nbr, sims = knn(z, k, seed=config.seed, threads=config.workers or 1)
+        nbr, sims, index = knn(z, k, seed=config.seed, threads=config.workers or 1)
         mode = "hnsw"
     h = min(config.hubness_k, sims.shape[1])
     radius = sims[:, :h].mean(axis=1) if n > 1 else np.zeros(n)
-    space = StyleSpace(mode, n_words, habit_z, radius, nbr, config, x=x, mean=mean, z=z, cos=cos)
+    space = StyleSpace(mode, n_words, habit_z, radius, nbr, config, x=x, mean=mean, z=z, cos=cos, index=index)
+    space.habit_mean, space.habit_sd = mu, np.where(sd > 0, sd, 1.0)
     bi, bj = background_pairs(n, config.background_pairs, config.seed)
     views = space.views(bi, bj)
     space.standardiser = Standardiser.fit(views)
