@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -149,10 +149,26 @@ class StyleModel:
     idf: np.ndarray
     mean: np.ndarray  # mean L2-normalised profile (in kept-feature space)
     n_fit: int
+    _keep: np.ndarray | None = field(default=None, repr=False)  # hashed column → kept position
+
+    def select(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        """Hashed counts → counts over the kept features only (do it once per batch)."""
+        if self._keep is None or len(self._keep) != counts.shape[1]:
+            self._keep = np.full(counts.shape[1], -1, dtype=np.int64)
+            self._keep[self.features] = np.arange(len(self.features))
+        keep = self._keep
+        counts = counts.tocsr()
+        col = keep[counts.indices]
+        ok = col >= 0
+        rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))[ok]
+        return sp.csr_matrix((counts.data[ok], (rows, col[ok])), shape=(counts.shape[0], len(self.features)),
+                             dtype=np.float32)
 
     def transform(self, counts: sp.csr_matrix, sublinear: bool = True) -> sp.csr_matrix:
-        """L2-normalised TF-IDF rows over the kept features."""
-        x = counts[:, self.features].tocsr().astype(np.float32)
+        """L2-normalised TF-IDF rows over the kept features (``counts`` hashed, or
+        already :meth:`select`-ed)."""
+        x = (self.select(counts) if counts.shape[1] != len(self.features) else counts).astype(np.float32)
+        x = x.copy() if x is counts else x
         if sublinear:
             x.data = 1.0 + np.log(x.data)
         x = x @ sp.diags(self.idf.astype(np.float32))

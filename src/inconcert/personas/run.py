@@ -158,6 +158,7 @@ def personas_from_actions(
     hands_in: list[HandsInput] = []
     source = [cache[b] for b in sorted(cache)] if cache_all else _lazy_batches(tx, work, cfg)
     for rows, local, batch in source:
+        rows = model.select(rows)
         sc = np.array([i for i in range(len(batch)) if scored[batch[i]]], dtype=np.int64)
         if len(sc):
             acc = model.transform(sum_rows(rows, local)[sc])
