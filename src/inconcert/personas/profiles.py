@@ -37,7 +37,6 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from inconcert.personas.config import PersonaConfig
-from inconcert.personas.habits import habit_matrix
 from inconcert.personas.texts import style_text_array, word_count_array
 
 __all__ = ["Texts", "StyleModel", "collect_texts", "count_rows", "fit_style_model", "sum_rows"]
@@ -118,6 +117,10 @@ def count_rows(style: pa.Array, config: PersonaConfig, chunk: int = 20_000) -> s
     Chunks run in a process pool of ``config.workers`` (n-gram extraction holds
     the GIL); the result does not depend on the number of workers.
     """
+    try:
+        import sklearn  # noqa: F401
+    except ImportError as e:  # pragma: no cover - optional dependency
+        raise ImportError("inconcert personas needs scikit-learn: pip install 'inconcert[personas]'") from e
     texts = [s or "" for s in style.to_pylist()]
     jobs = [(texts[i:i + chunk], config.ngram_min, config.ngram_max) for i in range(0, len(texts), chunk)]
     if not jobs:

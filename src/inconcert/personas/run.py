@@ -25,9 +25,9 @@ import scipy.sparse as sp
 from inconcert.personas.config import PersonaConfig
 from inconcert.personas.habits import HABIT_NAMES, habit_matrix
 from inconcert.personas.hands import chunk_bounds, split_points
-from inconcert.personas.segments import HandsInput, score_hands
 from inconcert.personas.neighbours import reduce_profiles
 from inconcert.personas.profiles import Texts, collect_texts, count_rows, fit_style_model, sum_rows
+from inconcert.personas.segments import HandsInput, score_hands
 from inconcert.personas.space import StyleSpace, build_space
 
 __all__ = ["PersonaResult", "find_personas", "personas_from_actions", "RESTS_ON"]
@@ -199,7 +199,7 @@ def personas_from_actions(
     tests = score_hands(hands_in, pos_scored, z, space, cfg) if space is not None else {}
     lap("hands")
 
-    from inconcert.personas.evidence import pair_rows, hands_rows
+    from inconcert.personas.evidence import hands_rows, pair_rows
 
     rhythm = _rhythm(actions, [tx.accounts[i] for i in idx])
     same_hand = pair_rows(space, tx, idx, rhythm, habits_all[idx], cfg) if space is not None else []
@@ -282,8 +282,9 @@ def find_personas(
         >>> res.same_hand[0]["account_a"]  # doctest: +SKIP
         'acct_17'
     """
-    from inconcert.ingest import ingest
     import pyarrow.parquet as pq
+
+    from inconcert.ingest import ingest
 
     with tempfile.TemporaryDirectory(prefix="inconcert-personas-") as work:
         ing = ingest(list(inputs), workdir=work, format=format, column_map=column_map)
