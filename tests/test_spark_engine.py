@@ -19,7 +19,8 @@ pyspark = pytest.importorskip("pyspark")
 if shutil.which("java") is None:  # pragma: no cover - CI has Java 17
     pytest.skip("the Spark engine needs Java", allow_module_level=True)
 
-from inconcert.engines.spark_engine import SparkEngine, check_java, spark_options_from_cli  # noqa: E402
+from inconcert.engines.spark_engine import SparkEngine  # noqa: E402
+from inconcert.engines.spark_session import check_java, spark_options_from_cli  # noqa: E402
 
 pytestmark = pytest.mark.spark
 

@@ -23,6 +23,7 @@ from rich.table import Table
 
 from inconcert import __version__
 from inconcert.config import DetectConfig
+from inconcert.engines.registry import engine_names
 from inconcert.errors import InconcertError
 
 __all__ = ["main"]
@@ -153,7 +154,7 @@ def main() -> None:
 @click.option("--coortweet-compatible", is_flag=True, help="Reproduce CooRTweet 2.1.3 detect_groups share pairs exactly.")
 @click.option("--format", "fmt", default=None, help="Force the input format (see `inconcert formats`).")
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Name the column for a field, e.g. account_id=user.")
-@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True)
+@click.option("--engine", type=click.Choice(engine_names()), default="duckdb", show_default=True)
 @click.option("--memory-limit", default=None, help="DuckDB memory limit, e.g. 4GB (spills to disk beyond).")
 @click.option("--spark-master", default=None, help="Spark master URL (with --engine spark), e.g. local[2] or yarn.")
 @click.option("--spark-conf", multiple=True, metavar="KEY=VALUE", help="Spark configuration (repeatable).")

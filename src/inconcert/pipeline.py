@@ -135,8 +135,8 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         b = get_behaviour(n)
         b.prepare(engine, config)
         parts.append((n, b.traces_sql(d, config)))
-    engine.create_table("ic_traces_raw", union_traces_sql(parts, post_ids=config.coortweet_compatible))
-    engine.create_table("ic_accounts", accounts_dict_sql())
+    engine.create_table("ic_traces_raw", union_traces_sql(engine.dialect, parts, post_ids=config.coortweet_compatible))
+    engine.create_table("ic_accounts", accounts_dict_sql(engine.dialect))
     engine.create_table("ic_objects", objects_dict_sql())
     engine.create_table("traces", keyed_traces_sql(config.coortweet_compatible))
     chosen = [get_behaviour(n) for n in names]
