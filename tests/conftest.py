@@ -37,6 +37,12 @@ def _engine_params() -> list[Any]:
     return params
 
 
+@pytest.fixture(scope="session")
+def engine_fixture_names() -> list[str]:
+    """The engines the ``engine`` fixture runs tests on."""
+    return list(ENGINE_FIXTURES)
+
+
 @pytest.fixture(params=_engine_params())
 def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     """A fresh engine of each registered kind (Spark tests are marked ``spark``)."""

@@ -226,12 +226,13 @@ def detect(
     )
     engine_options: dict[str, Any] = {}
     if engine == "duckdb" and memory_limit:
-        engine_options["memory_limit"] = memory_limit
+        from inconcert.engines.duckdb_engine import check_memory_limit
+
+        engine_options["memory_limit"] = check_memory_limit(memory_limit)
     if engine == "spark":
-        if spark_master:
-            engine_options["master"] = spark_master
-        if spark_conf:
-            engine_options["conf"] = _parse_map(spark_conf)
+        from inconcert.engines.spark_session import spark_options_from_cli
+
+        engine_options.update(spark_options_from_cli(spark_master, spark_conf))
     command = "inconcert " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     started = time.perf_counter()
     if quiet:

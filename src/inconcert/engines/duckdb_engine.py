@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -18,9 +19,34 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from inconcert.engines.base import Engine
+from inconcert.errors import ConfigError
 from inconcert.sql.dialect import DuckDBDialect
 
-__all__ = ["DuckDBEngine"]
+__all__ = ["DuckDBEngine", "check_memory_limit"]
+
+_MEMORY = re.compile(
+    r"\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>[KMGT]i?B|[KMGT]|B|%)\s*", re.IGNORECASE
+)
+
+
+def check_memory_limit(value: str) -> str:
+    """``value`` if DuckDB can use it as a memory limit (``4GB``, ``500MB``,
+    ``2GiB``, ``1.5 GB``, ``80%`` of RAM), else a :class:`ConfigError` that says so.
+
+    >>> check_memory_limit("2GiB")
+    '2GiB'
+    >>> check_memory_limit("lots")
+    Traceback (most recent call last):
+    ...
+    inconcert.errors.ConfigError: memory limit 'lots' is not a size: give a number and a unit, e.g. 4GB, 500MB, 2GiB (or 80%)
+    """
+    m = _MEMORY.fullmatch(str(value))
+    if not m or float(m["n"]) <= 0:
+        raise ConfigError(
+            f"memory limit {value!r} is not a size: give a number and a unit, "
+            "e.g. 4GB, 500MB, 2GiB (or 80%)"
+        )
+    return str(value)
 
 _TYPES = {
     pa.string(): "VARCHAR",
@@ -50,6 +76,8 @@ class DuckDBEngine(Engine):
         temp_directory: str | None = None,
     ):
         self.dialect = DuckDBDialect()
+        if memory_limit:
+            check_memory_limit(memory_limit)
         with self.failing(f"to open {database}"):
             self.con = duckdb.connect(database)
         self._run("SET TimeZone='UTC'")
