@@ -113,3 +113,28 @@ def test_cli_spark_conf_has_its_own_message(tmp_path: Path):
 def test_spark_conf_reports_every_bad_item():
     with pytest.raises(ConfigError, match="'a', '=b'"):
         parse_spark_conf(["a", "=b", "c=d"])
+
+
+def test_a_newly_registered_engine_runs_the_pipeline(monkeypatch, tmp_path: Path):
+    """The seam end to end: a registry entry is all ``detect`` needs to use an engine."""
+    from inconcert.config import DetectConfig
+    from inconcert.engines import EngineSpec, registry
+    from inconcert.pipeline import detect as run
+
+    monkeypatch.setitem(
+        registry._ENGINES,
+        "third",
+        EngineSpec("third", "inconcert.engines.duckdb_engine:DuckDBEngine", ("duckdb",)),
+    )
+    assert "third" in engine_names() and "third" in available_engines()
+    posts = tmp_path / "posts.csv"
+    lines = ["post_id,account_id,ts,url"]
+    for i in range(4):  # a, b, c share four links within seconds
+        for j, acc in enumerate("abc"):
+            lines.append(f"{i}{j},{acc},2024-01-0{i + 1}T00:00:0{j}Z,http://x.example/{i}")
+    posts.write_text("\n".join(lines) + "\n")
+    out = {}
+    for name in ("duckdb", "third"):
+        run([posts], tmp_path / name, DetectConfig(communities="components"), engine=name)
+        out[name] = (tmp_path / name / "links.csv").read_bytes()
+    assert out["duckdb"] == out["third"] and out["third"].count(b"\n") == 4  # header + 3 links
