@@ -31,9 +31,8 @@ import pyarrow.parquet as pq
 
 from inconcert.engines.base import Engine
 from inconcert.engines.spark_session import (
-    DEFAULT_CONF,
     check_java,
-    root_session,
+    child_session,
     spark_errors,
     spark_options_from_cli,
     stop_sessions,
@@ -106,28 +105,9 @@ class SparkEngine(Engine):
         if master is None and not under_spark_submit():
             master = "local[2]"
         self.master = master
-        user = {k: str(v) for k, v in (conf or {}).items()}
-        merged = dict(DEFAULT_CONF)
-        if (master or "").startswith("local"):
-            merged["spark.driver.memory"] = "4g"  # the driver JVM is the executor
-        merged.update(user)
-        merged["spark.sql.session.timeZone"] = "UTC"  # not negotiable: t is UTC µs
-        root = root_session(master, merged, app_name)
-        local = str(root.sparkContext.master).startswith("local")
-        if local and "spark.sql.shuffle.partitions" not in user:
-            # 200 default partitions are pure overhead on one machine; AQE coalesces further.
-            merged["spark.sql.shuffle.partitions"] = str(max(4, 2 * (os.cpu_count() or 2)))
-        self.conf = merged
-        self.local = local
-        self.spark = root.newSession()
-        for k, v in merged.items():
-            if k.startswith("spark.sql."):
-                try:
-                    self.spark.conf.set(k, v)
-                except Exception:  # noqa: BLE001 - static confs cannot be set per session
-                    pass
+        self.spark, self.conf, self.local = child_session(master, conf, app_name)
         self._own_tmp = None
-        if work_dir is None and local:
+        if work_dir is None and self.local:
             self._own_tmp = tempfile.mkdtemp(prefix="inconcert-spark-")
             atexit.register(shutil.rmtree, self._own_tmp, True)
             work_dir = self._own_tmp

@@ -25,6 +25,7 @@ from inconcert.errors import ConfigError, EngineError
 __all__ = [
     "DEFAULT_CONF",
     "check_java",
+    "child_session",
     "java_missing",
     "parse_spark_conf",
     "root_session",
@@ -192,6 +193,37 @@ def root_session(master: str | None, conf: dict[str, str], app_name: str) -> Any
     logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
     _SESSIONS[key] = s
     return s
+
+
+def child_session(
+    master: str | None, conf: dict[str, str] | None, app_name: str
+) -> tuple[Any, dict[str, str], bool]:
+    """A new child session of the root session, with inconcert's settings.
+
+    Returns ``(session, settings, local)``: :data:`DEFAULT_CONF` overridden by
+    ``conf``, the session time zone always UTC, 4 GB of driver memory and a
+    few shuffle partitions on a ``local`` master (unless ``conf`` says
+    otherwise); ``local`` tells whether the master runs on this machine.
+    """
+    user = {k: str(v) for k, v in (conf or {}).items()}
+    merged = dict(DEFAULT_CONF)
+    if (master or "").startswith("local"):
+        merged["spark.driver.memory"] = "4g"  # the driver JVM is the executor
+    merged.update(user)
+    merged["spark.sql.session.timeZone"] = "UTC"  # not negotiable: t is UTC µs
+    root = root_session(master, merged, app_name)
+    local = str(root.sparkContext.master).startswith("local")
+    if local and "spark.sql.shuffle.partitions" not in user:
+        # 200 default partitions are pure overhead on one machine; AQE coalesces further.
+        merged["spark.sql.shuffle.partitions"] = str(max(4, 2 * (os.cpu_count() or 2)))
+    session = root.newSession()
+    for k, v in merged.items():
+        if k.startswith("spark.sql."):
+            try:
+                session.conf.set(k, v)
+            except Exception:  # noqa: BLE001 - static confs cannot be set per session
+                pass
+    return session, merged, local
 
 
 def stop_sessions() -> None:
