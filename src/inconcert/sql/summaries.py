@@ -23,6 +23,10 @@ __all__ = [
     "rounded_columns",
     "rounded_select_sql",
     "ACCOUNTS_ORDER",
+    "groups_with_verdicts_sql",
+    "verdict_counts_sql",
+    "accounts_with_attrs_sql",
+    "posts_out_sql",
 ]
 
 
@@ -189,3 +193,39 @@ def links_out_sql(d: Dialect, columns: list[str], source: str = "links", where: 
     LEFT JOIN membership mb ON l.account_b = mb.account_id{cond}
     ORDER BY l.weight DESC, l.account_a, l.account_b"""
 
+
+def groups_with_verdicts_sql(groups: str = "groups", verdicts: str = "group_verdicts") -> str:
+    """The groups table with each group's ``p_value``, ``verdict`` and ``reasons``.
+
+    >>> "LEFT JOIN group_verdicts v" in groups_with_verdicts_sql()
+    True
+    """
+    return (
+        f"SELECT g.*, v.p_value, v.verdict, v.reasons FROM {groups} g "
+        f"LEFT JOIN {verdicts} v ON g.group_id = v.group_id ORDER BY g.group_id"
+    )
+
+
+def verdict_counts_sql(groups: str = "groups") -> str:
+    """``(verdict, n)``: how many groups got each verdict."""
+    return f"SELECT verdict, count(*) AS n FROM {groups} GROUP BY verdict ORDER BY verdict"
+
+
+def accounts_with_attrs_sql(columns: list[str], accounts: str = "accounts_out", attrs: str = "account_attrs") -> str:
+    """The accounts table with the attribute ``columns`` the readers found (by account name).
+
+    >>> accounts_with_attrs_sql(["platform_id"])
+    'SELECT a.*, x.platform_id FROM accounts_out a LEFT JOIN account_attrs x ON a.account_id = x.account_id'
+    """
+    cols = ", ".join(f"x.{c}" for c in columns)
+    return f"SELECT a.*, {cols} FROM {accounts} a LEFT JOIN {attrs} x ON a.account_id = x.account_id"
+
+
+def posts_out_sql(actions: str = "actions", pairs: str = "pairs", membership: str = "membership") -> str:
+    """The posts of grouped accounts that are in share pairs (``posts.parquet``), in input order."""
+    return f"""SELECT a.post_id, a.account_id, a.ts, a.text, a.urls, a.repost_of, a.reply_to,
+                   a.hashtags, a.platform, a.seq
+            FROM {actions} a WHERE a.seq IN (
+                SELECT seq_a FROM {pairs} p JOIN {membership} m ON p.account_a = m.account_id
+                UNION SELECT seq_b FROM {pairs} p JOIN {membership} m ON p.account_b = m.account_id)
+            ORDER BY a.seq"""
