@@ -254,7 +254,8 @@ def detect(
     from inconcert.pipeline import replay
 
     if replay_file is not None:
-        given = [f"--{n.replace('_', '-')}" for n in (*SETTING_FLAGS, "config_file", "fmt", "maps")
+        flag = {p.name: max(p.opts, key=len) for p in ctx.command.params}
+        given = [flag[n] for n in (*SETTING_FLAGS, "config_file", "fmt", "maps")
                  if ctx.get_parameter_source(n) not in (None, click.core.ParameterSource.DEFAULT)]
         if inputs or given:
             raise click.UsageError("--replay runs the recorded inputs and settings: give no INPUTS"
