@@ -33,7 +33,14 @@ from typing import Any, Literal
 from inconcert.errors import ConfigError
 from inconcert.textsim.minhash import NearTextParams
 
-__all__ = ["DetectConfig", "NearTextParams", "SemanticTextParams", "POOLED_ROUNDS", "POPULAR_SHARERS"]
+__all__ = [
+    "DetectConfig",
+    "NearTextParams",
+    "SemanticTextParams",
+    "POOLED_ROUNDS",
+    "POPULAR_SHARERS",
+    "read_settings_file",
+]
 
 #: Default rounds of pooled-evidence attachment (:mod:`inconcert.scoring.pooled`).
 POOLED_ROUNDS = 3
@@ -284,15 +291,7 @@ class DetectConfig:
     def from_file(cls, path: str | Path) -> DetectConfig:
         """Settings from a ``.toml`` file, or a ``.json`` file: a dict of settings
         or a ``summary.json`` (its ``parameters``)."""
-        p = Path(path)
-        if p.suffix.lower() != ".json":
-            return cls.from_toml(p)
-        try:
-            data = json.loads(p.read_text(encoding="utf-8"))
-        except OSError as e:
-            raise ConfigError(f"{p}: cannot read the settings file: {e.strerror or e}") from None
-        except json.JSONDecodeError as e:
-            raise ConfigError(f"{p}: not a valid JSON settings file: {e}") from None
+        data = read_settings_file(path)
         if isinstance(data, dict) and isinstance(data.get("parameters"), dict):
             data = data["parameters"]
         return cls.from_dict(data)
@@ -300,14 +299,21 @@ class DetectConfig:
     @classmethod
     def from_toml(cls, path: str | Path) -> DetectConfig:
         """Settings from a TOML file (keys as in :meth:`to_dict`)."""
-        p = Path(path)
-        try:
-            data = tomllib.loads(p.read_text(encoding="utf-8"))
-        except OSError as e:
-            raise ConfigError(f"{p}: cannot read the settings file: {e.strerror or e}") from None
-        except tomllib.TOMLDecodeError as e:
-            raise ConfigError(f"{p}: not a valid TOML settings file: {e}") from None
-        return cls.from_dict(data)
+        return cls.from_dict(read_settings_file(path, "toml"))
+
+
+def read_settings_file(path: str | Path, kind: Literal["toml", "json"] | None = None) -> Any:
+    """The parsed content of a TOML or JSON file (``kind`` None: by its suffix),
+    or a one-line :class:`ConfigError` saying why it cannot be read."""
+    p = Path(path)
+    kind = kind or ("json" if p.suffix.lower() == ".json" else "toml")
+    try:
+        text = p.read_text(encoding="utf-8")
+        return json.loads(text) if kind == "json" else tomllib.loads(text)
+    except OSError as e:
+        raise ConfigError(f"{p}: cannot read the settings file: {e.strerror or e}") from None
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as e:
+        raise ConfigError(f"{p}: not a valid {kind.upper()} settings file: {e}") from None
 
 
 def _unchecked(cls: type[DetectConfig], kw: dict[str, Any]) -> DetectConfig:

@@ -27,7 +27,17 @@ from inconcert.sql.summaries import (
     posts_out_sql,
     rounded_select_sql,
 )
-from inconcert.tables import ACCOUNTS_OUT, ACTIONS, GROUPS, LINKS, MEMBERSHIP, PAIRS, PASSING_LINKS
+from inconcert.tables import (
+    ACCOUNT_KEYS,
+    ACCOUNTS_OUT,
+    ACTIONS,
+    GROUPS,
+    LINKS,
+    MEMBERSHIP,
+    OBJECT_KEYS,
+    PAIRS,
+    PASSING_LINKS,
+)
 
 __all__ = ["write_outputs"]
 
@@ -81,17 +91,28 @@ def write_outputs(
     )
     _write_csv(accounts, outdir / "accounts.csv")
     link_cols = engine.columns(LINKS)
-    passing = engine.to_arrow(links_out_sql(d, link_cols, PASSING_LINKS))
-    _engine_parquet(engine, links_out_sql(d, link_cols, LINKS), outdir / "links.parquet")
+    keys = {"passing": PASSING_LINKS, "membership": MEMBERSHIP, "accounts": ACCOUNT_KEYS}
+    passing = engine.to_arrow(links_out_sql(d, link_cols, PASSING_LINKS, **keys))
+    _engine_parquet(engine, links_out_sql(d, link_cols, LINKS, **keys), outdir / "links.parquet")
     with atomic_path(outdir / "links.csv") as tmp:  # for spreadsheets: links that reach min_weight
-        engine.write_csv(links_out_sql(d, link_cols, LINKS, where=f"l.weight >= {int(min_weight)}"), tmp)
+        engine.write_csv(links_out_sql(d, link_cols, LINKS, f"l.weight >= {int(min_weight)}", **keys), tmp)
     for t in (LINKS, PASSING_LINKS):
         engine.drop(t)
-    similarity = next(
-        (s for s in (get_behaviour(n).pair_similarity for n in behaviours) if s is not None), None
-    )
+    # the one behaviour (near_text today) whose after_pairs measured its pairs' similarity
+    similar = next((b for b in (get_behaviour(n) for n in behaviours) if b.pair_similarity), None)
     in_pairs = "post_a" in engine.columns(PAIRS)
-    _engine_parquet(engine, evidence_out_sql(d, similarity, in_pairs), outdir / "evidence.parquet")
+    evidence = evidence_out_sql(
+        d,
+        similar.pair_similarity if similar else None,
+        in_pairs,
+        similar.name if similar else "",
+        PAIRS,
+        MEMBERSHIP,
+        ACTIONS,
+        ACCOUNT_KEYS,
+        OBJECT_KEYS,
+    )
+    _engine_parquet(engine, evidence, outdir / "evidence.parquet")
     _engine_parquet(engine, posts_out_sql(ACTIONS, PAIRS, MEMBERSHIP), outdir / "posts.parquet")
     engine.drop(PAIRS)
     write_graphs(passing, accounts, outdir / "graph.gexf", outdir / "graph.graphml")

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from inconcert.config import DetectConfig
+from inconcert.config import DetectConfig, read_settings_file
 from inconcert.engines import get_engine
 from inconcert.engines.base import Engine
 from inconcert.errors import ConfigError
@@ -221,12 +221,7 @@ def replay(
     options and settings (and engine, unless ``engine`` is given) give the same files.
     """
     p = Path(summary)
-    try:
-        s = json.loads(p.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise ConfigError(f"{p}: cannot read the summary to replay: {e.strerror or e}") from None
-    except json.JSONDecodeError as e:
-        raise ConfigError(f"{p}: not a summary.json ({e})") from None
+    s = read_settings_file(p, "json")
     if not isinstance(s, dict) or "parameters" not in s or not s.get("inputs"):
         raise ConfigError(f"{p}: not a summary.json of a detection (no parameters or inputs)")
     opts = s.get("read_options") or {}

@@ -53,6 +53,7 @@ from inconcert.sql.summaries import (
 from inconcert.tables import (
     ACCOUNT_KEYS,
     ACCOUNTS_OUT,
+    ACTIONS,
     ELIGIBLE,
     GROUP_VERDICTS,
     GROUPS,
@@ -173,7 +174,7 @@ def traces_stage(engine: Engine, config: DetectConfig, out: str = TRACES) -> Tra
             stats[n] = s
         parts.append((n, b.traces_sql(engine.dialect, config)))
     engine.create_table(TRACES_RAW, union_traces_sql(parts, post_ids=config.coortweet_compatible))
-    engine.create_table(ACCOUNT_KEYS, accounts_dict_sql())
+    engine.create_table(ACCOUNT_KEYS, accounts_dict_sql(ACTIONS))
     engine.create_table(OBJECT_KEYS, objects_dict_sql(TRACES_RAW))
     engine.create_table(
         out, keyed_traces_sql(config.coortweet_compatible, TRACES_RAW, ACCOUNT_KEYS, OBJECT_KEYS)
@@ -235,6 +236,7 @@ def groups_stage(
     config: DetectConfig,
     scoring_result: ScoringResult,
     links: str = LINKS,
+    pairs: str = PAIRS,
     out: str = GROUPS,
 ) -> GroupsResult:
     """``links`` → ``glinks`` (links that pass) → ``membership`` (communities,
@@ -258,8 +260,8 @@ def groups_stage(
     )
     engine.register_arrow(MEMBERSHIP, membership)
     pooled = scoring.attach_pooled(engine, config) if scoring_result.scored else None
-    engine.create_table(out, group_stats_sql(d))
-    engine.create_table(ACCOUNTS_OUT, account_stats_sql(d))
+    engine.create_table(out, group_stats_sql(d, 5, PASSING_LINKS, pairs, MEMBERSHIP, OBJECT_KEYS))
+    engine.create_table(ACCOUNTS_OUT, account_stats_sql(d, PASSING_LINKS, pairs, MEMBERSHIP, ACTIONS, ACCOUNT_KEYS))
     if pooled is not None:
         scoring.add_pooled_columns(engine, ACCOUNTS_OUT)
     return GroupsResult(
