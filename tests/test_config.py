@@ -74,6 +74,7 @@ def test_config_unchanged_after_a_run(sim_dir: Path, tmp_path: Path):
     assert cfg == before and cfg.window == "auto"
     assert r.window_used > 0 and r.summary["window_used"] == r.window_used
     assert r.summary["parameters"] == before.to_dict()
+    assert r.behaviours == ["url", "repost"] and r.counts.groups == r.summary["counts"]["groups"]
 
 
 def test_every_setting_documented():

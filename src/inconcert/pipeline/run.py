@@ -76,7 +76,9 @@ class Detection:
 
 @dataclass
 class DetectResult:
-    """Where the outputs are and what the run found (``summary`` = summary.json)."""
+    """Where the outputs are and what the run found: the window used (seconds),
+    the behaviours, the counts, seconds per stage and each behaviour's
+    statistics (``summary`` is what summary.json holds)."""
 
     outdir: Path
     summary: dict[str, Any]
@@ -84,6 +86,7 @@ class DetectResult:
     window_used: float | None = None
     behaviours: list[str] = field(default_factory=list)
     counts: Counts | None = None
+    behaviour_stats: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def table(self, name: str) -> pa.Table:
         """Load an output table: ``groups``, ``accounts``, ``links`` or ``evidence``."""
@@ -202,7 +205,9 @@ def detect(
             summary["behaviour_stats"] = run.behaviour_stats
         with atomic_path(outdir / "summary.json") as tmp:
             tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n")
-        return DetectResult(outdir, summary, timings, run.window_used, run.behaviours, run.counts)
+        return DetectResult(
+            outdir, summary, timings, run.window_used, run.behaviours, run.counts, run.behaviour_stats
+        )
     finally:
         if own_engine and eng is not None:
             eng.close()
