@@ -84,3 +84,14 @@ def test_every_setting_documented():
     names += [f"semantic_text.{f.name}" for f in dataclasses.fields(SemanticTextParams)]
     missing = [n for n in names if f"| `{n}` |" not in text]
     assert not missing, f"docs/settings.md does not document: {missing}"
+
+
+def test_every_setting_flag_names_a_field():
+    from inconcert.cli import SETTING_FLAGS
+
+    d = DetectConfig().to_dict()
+    for flag, path in SETTING_FLAGS.items():
+        node = d
+        for part in path:
+            assert part in node, (flag, path)
+            node = node[part]

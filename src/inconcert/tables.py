@@ -28,7 +28,7 @@ table                     holds                                              wri
 ``membership``            ``(account_id, group_id[, joined_by, pooled_p])``  groups stage         verdicts, outputs
 ``groups``                one row per group with statistics (and verdict)    groups; verdicts     outputs
 ``group_verdicts``        ``(group_id, p_value, verdict, reasons)``          verdicts stage       verdicts stage
-``accounts_out``          one row per account with group, degree, shares     verdicts stage       outputs
+``accounts_out``          one row per account with group, degree, shares     groups stage         outputs
 ========================  =================================================  ===================  ===========================
 
 Behaviours add their own scratch tables in ``prepare`` (``ic_text_norm``,
