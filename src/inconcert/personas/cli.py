@@ -39,15 +39,11 @@ def personas_command(inputs: tuple[Path, ...], outdir: Path, top_k: int, min_tex
     hands.csv (a several-hands test per account), hand_chunks.csv and the
     evidence. Style is a lead, not proof. Then: inconcert report OUTDIR.
     """
+    from inconcert.cli import _parse_map  # the CLI's one --map parser (imported late: cli imports us)
     from inconcert.personas import PersonaConfig, find_personas, write_personas
 
+    column_map = _parse_map(maps)
     try:
-        column_map = {}
-        for v in maps:
-            if "=" not in v:
-                raise click.BadParameter(f"'{v}' should look like FIELD=COLUMN", param_hint="--map")
-            k, c = v.split("=", 1)
-            column_map[k.strip()] = c.strip()
         cfg = PersonaConfig(top_k=top_k, min_texts=min_texts, min_words=min_words, mask_topic=not keep_topic,
                             neighbours=neighbours, seed=seed)  # type: ignore[arg-type]
         res = find_personas(list(inputs), cfg, format=fmt, column_map=column_map,
