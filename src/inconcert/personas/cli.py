@@ -39,7 +39,8 @@ def personas_command(inputs: tuple[Path, ...], outdir: Path, top_k: int, min_tex
     hands.csv (a several-hands test per account), hand_chunks.csv and the
     evidence. Style is a lead, not proof. Then: inconcert report OUTDIR.
     """
-    from inconcert.cli import _parse_map  # the CLI's one --map parser (imported late: cli imports us)
+    # the CLI's one --map parser, imported late because inconcert.cli imports this module
+    from inconcert.cli import _parse_map
     from inconcert.personas import PersonaConfig, find_personas, write_personas
 
     column_map = _parse_map(maps)
