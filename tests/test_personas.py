@@ -116,3 +116,13 @@ def test_ira_subset_runs_and_keeps_categories_together():
             best.setdefault(a, b)
     # local-news feeds find each other, not the political personas
     assert best["NewOrleansON"] in ("BatonRougeVoice", "KansasDailyNews", "DailySanFran")
+
+
+def test_pairs_joined_to_detect_groups(tmp_path):
+    from inconcert.personas.join import join_groups, read_groups
+
+    (tmp_path / "accounts.csv").write_text("account_id,group_id\nhand1_a,7\nw2,\n", encoding="utf-8")
+    res = personas_from_actions(persona_actions(seed=5), PersonaConfig(evidence_pairs=0))
+    assert join_groups(res.same_hand, read_groups(tmp_path)) >= 1
+    top = res.same_hand[0]
+    assert "7" in (top["group_a"], top["group_b"])

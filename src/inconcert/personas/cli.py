@@ -26,11 +26,13 @@ __all__ = ["personas_command"]
 @click.option("--keep-topic", is_flag=True, help="Keep hashtags, mentions and URLs in the style signal (not advised).")
 @click.option("--neighbours", type=click.Choice(["auto", "exact", "hnsw"]), default="auto", show_default=True,
               help="Compare all pairs, or approximate nearest neighbours (auto: exact up to 5,000 accounts).")
+@click.option("--groups", "groups_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="A detect output folder: mark pairs whose accounts are in its co-action groups.")
 @click.option("--seed", default=42, show_default=True, type=int)
 @click.option("--format", "fmt", default=None, help="Force the input format (see `inconcert formats`).")
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Name the column for a field, e.g. account_id=user.")
 def personas_command(inputs: tuple[Path, ...], outdir: Path, top_k: int, min_texts: int, min_words: int,
-                     keep_topic: bool, neighbours: str, seed: int, fmt: str | None, maps: tuple[str, ...]) -> None:
+                     keep_topic: bool, neighbours: str, groups_dir: Path | None, seed: int, fmt: str | None, maps: tuple[str, ...]) -> None:
     """Find the same hand behind several accounts and several hands behind one account.
 
     Reads INPUT... like `detect` (any format it reads), profiles each account's
@@ -49,6 +51,10 @@ def personas_command(inputs: tuple[Path, ...], outdir: Path, top_k: int, min_tex
                             neighbours=neighbours, seed=seed)  # type: ignore[arg-type]
         res = find_personas(list(inputs), cfg, format=fmt, column_map=column_map,
                             progress=lambda s: click.echo(f"  {s} done", err=True))
+        if groups_dir is not None:
+            from inconcert.personas.join import join_groups, read_groups
+
+            res.summary["pairs_touching_groups"] = join_groups(res.same_hand, read_groups(groups_dir))
         write_personas(res, outdir)
     except InconcertError as e:
         click.echo(f"error: {e}", err=True)

@@ -29,7 +29,7 @@ __all__ = ["pair_rows", "hands_rows", "evidence_records", "fmt_ngram", "SAME_HAN
 SAME_HAND_COLUMNS = [
     "account_a", "account_b", "score", "p_value", "rank_in_a", "rank_in_b", "mutual",
     "char_similarity", "char_csls", "habit_delta", "n_texts_a", "n_words_a", "n_texts_b", "n_words_b",
-    "top_habits", "top_ngrams", "rhythm_similarity", "rhythm_p", "rests_on",
+    "top_habits", "top_ngrams", "rhythm_similarity", "rhythm_p", "rests_on", "group_a", "group_b",
 ]
 HANDS_COLUMNS = [
     "account_id", "n_texts", "n_words", "n_chunks", "hands_estimate", "dispersion", "dispersion_z",
