@@ -14,6 +14,7 @@ import bz2
 import gzip
 import io
 import json
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,7 +25,17 @@ import pyarrow as pa
 
 from inconcert.actions import REJECTS_SCHEMA
 
-__all__ = ["Reader", "ReadContext", "open_text", "read_head", "is_compressed"]
+__all__ = [
+    "Reader",
+    "ReadContext",
+    "RecordError",
+    "open_binary",
+    "open_text",
+    "read_head",
+    "safe_head",
+    "head_text",
+    "is_compressed",
+]
 
 HEAD_BYTES = 65536
 
@@ -59,6 +70,34 @@ def read_head(path: str | Path, n: int = HEAD_BYTES) -> bytes:
     """The first ``n`` bytes of the (decompressed) file."""
     with open_binary(path) as fh:
         return fh.read(n)
+
+
+def safe_head(path: Path, n: int = HEAD_BYTES) -> bytes:
+    """The first ``n`` decompressed bytes, or as many as a truncated archive gives."""
+    out = b""
+    try:
+        with open_binary(path) as fh:
+            while len(out) < n:
+                chunk = fh.read(min(8192, n - len(out)))
+                if not chunk:
+                    break
+                out += chunk
+    except (EOFError, zlib.error, OSError):
+        pass
+    return out
+
+
+def head_text(head: bytes) -> str:
+    """The head bytes as text without BOM or leading whitespace.
+
+    >>> head_text(b"\\xef\\xbb\\xbf  [1]")
+    '[1]'
+    """
+    return head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+
+
+class RecordError(ValueError):
+    """A record cannot become an action; the message is the reject reason."""
 
 
 @dataclass

@@ -1,0 +1,106 @@
+"""Timestamps of every format to microseconds since 1970 UTC.
+
+One parser for the Python-side readers (the generic reader parses inside
+DuckDB with the same rules, :func:`inconcert.readers.columns.ts_expr`).
+
+>>> to_us("Wed Oct 10 20:19:24 +0000 2018")
+1539202764000000
+>>> to_us("2018-10-10T22:19:24+02:00") == to_us(1539202764)
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from inconcert.readers.base import RecordError
+
+__all__ = ["EPOCH", "to_us", "epoch_us"]
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_US = dt.timedelta(microseconds=1)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1
+    )
+}
+_SLASH = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
+
+
+def _aware_us(d: dt.datetime) -> int:
+    if d.tzinfo is None:
+        d = d.replace(tzinfo=dt.UTC)
+    return (d - EPOCH) // _US
+
+
+def epoch_us(x: float) -> int:
+    """Unix time in seconds, milliseconds or microseconds (told apart by size) → µs."""
+    a = abs(x)
+    if a >= 1e14:
+        return int(x)
+    if a >= 1e11:
+        return int(round(x * 1000))
+    return int(round(x * 1_000_000))
+
+
+def to_us(value: Any, tz: dt.tzinfo | None = None) -> int:
+    """Parse a timestamp to microseconds since 1970 UTC; raise :class:`RecordError`.
+
+    Accepts unix seconds/ms/µs (number or digits), ISO 8601 (``Z``, offsets,
+    fractions), Twitter v1.1's ``Wed Oct 10 20:19:24 +0000 2018`` and
+    ``M/D/YYYY H:MM[:SS]``. A time without zone is read in ``tz`` (default UTC).
+
+    >>> to_us("2021-01-01T00:00:00.000Z")
+    1609459200000000
+    >>> to_us("1/1/2021 01:00", tz=dt.timezone(dt.timedelta(hours=1)))
+    1609459200000000
+    """
+    if value is None or isinstance(value, bool):
+        raise RecordError("missing timestamp")
+    try:
+        if isinstance(value, (int, float)):
+            if value != value or abs(value) > 1e17:
+                raise RecordError(f"unparseable timestamp: {value!r}")
+            return epoch_us(value)
+        if not isinstance(value, str):
+            raise RecordError(f"unparseable timestamp: {str(value)[:60]!r}")
+        s = value.strip()
+        if not s:
+            raise RecordError("missing timestamp")
+        if s.lstrip("-").replace(".", "", 1).isdigit():
+            return epoch_us(float(s))
+        parts = s.split()
+        if len(parts) == 6 and parts[1] in _MONTHS and len(parts[4]) == 5:
+            # Twitter v1.1: Wed Oct 10 20:19:24 +0000 2018
+            h, m, sec = (int(x) for x in parts[3].split(":"))
+            off = parts[4]
+            sign = -1 if off[0] == "-" else 1
+            offset = dt.timedelta(hours=int(off[1:3]), minutes=int(off[3:5])) * sign
+            d = dt.datetime(
+                int(parts[5]),
+                _MONTHS[parts[1]],
+                int(parts[2]),
+                h,
+                m,
+                sec,
+                tzinfo=dt.timezone(offset),
+            )
+            return _aware_us(d)
+        m_ = _SLASH.match(s)
+        if m_:
+            mo, day, yr, hh, mi, ss = m_.groups()
+            d = dt.datetime(int(yr), int(mo), int(day), int(hh), int(mi), int(ss or 0))
+        else:
+            d = dt.datetime.fromisoformat(s)
+        if d.tzinfo is None and tz is not None:
+            d = d.replace(tzinfo=tz)
+        return _aware_us(d)
+    except RecordError:
+        raise
+    except (ValueError, OverflowError, TypeError, IndexError):
+        raise RecordError(f"unparseable timestamp: {str(value)[:60]!r}") from None
+
+
