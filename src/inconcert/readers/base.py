@@ -35,6 +35,7 @@ __all__ = [
     "safe_head",
     "head_text",
     "is_compressed",
+    "utf8_safe",
 ]
 
 HEAD_BYTES = 65536
@@ -96,6 +97,19 @@ def head_text(head: bytes) -> str:
     return head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
 
 
+def utf8_safe(s: str) -> str:
+    """``s`` with lone surrogates (``"\\ud800"`` from a JSON escape) replaced by U+FFFD.
+
+    >>> utf8_safe("a\\ud800b")
+    'a\ufffdb'
+    """
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 class RecordError(ValueError):
     """A record cannot become an action; the message is the reject reason."""
 
@@ -122,15 +136,18 @@ class ReadContext:
         return str(self.path)
 
     def reject(self, row: int, reason: str, record: Any = "") -> None:
-        """Record one rejected input record (``row`` is 1-based)."""
+        """Record one rejected input record (``row`` is 1-based).
+
+        Never fails on the record itself: one nested too deep to serialise is
+        shown by its type, lone surrogates become U+FFFD.
+        """
         if not isinstance(record, str):
             try:
                 record = json.dumps(record, ensure_ascii=False, default=str)
-            except (TypeError, ValueError):
-                record = repr(record)
-        self._pending.append(
-            {"source": self.source, "row": int(row), "reason": reason, "record": record[:2000]}
-        )
+            except (TypeError, ValueError, RecursionError):
+                record = f"<{type(record).__name__} not shown: cannot be written as JSON>"
+        reason, record = utf8_safe(reason), utf8_safe(record[:2000])
+        self._pending.append({"source": self.source, "row": int(row), "reason": reason, "record": record})
         self.reject_reasons[reason] += 1
         if len(self._pending) >= 10_000:
             self.flush_rejects()

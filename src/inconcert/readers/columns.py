@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ALIASES", "auto_map", "list_expr", "ts_expr", "quote_ident"]
+__all__ = ["ALIASES", "auto_map", "list_expr", "ts_expr", "in_range", "quote_ident"]
 
 #: Canonical field -> accepted column names, first match wins (case-insensitive).
 ALIASES: dict[str, list[str]] = {
@@ -83,10 +83,10 @@ def ts_expr(v: str) -> str:
 
     Handles ISO-8601 with or without zone (no zone = UTC), ``YYYY-MM-DD HH:MM[:SS]``,
     Twitter's ``Wed Oct 10 20:19:24 +0000 2018`` and unix seconds, milliseconds or
-    microseconds (told apart by magnitude).
+    microseconds (told apart by magnitude). Times outside 1900–2199 (and ``infinity``) are NULL.
     """
     t = f"trim({v})"
-    return (
+    return in_range(
         f"CASE WHEN regexp_full_match({t}, '-?[0-9]+(\\.[0-9]+)?') THEN "
         f"(CASE WHEN abs(try_cast({t} AS DOUBLE)) >= 1e14 THEN try(to_timestamp(try_cast({t} AS DOUBLE) / 1e6)) "
         f"WHEN abs(try_cast({t} AS DOUBLE)) >= 1e11 THEN try(to_timestamp(try_cast({t} AS DOUBLE) / 1e3)) "
@@ -94,4 +94,13 @@ def ts_expr(v: str) -> str:
         f"ELSE coalesce(try_cast({t} AS TIMESTAMPTZ), "
         f"try_strptime({t}, '%a %b %d %H:%M:%S %z %Y'), "
         f"try_strptime({t}, '%m/%d/%Y %H:%M:%S'), try_strptime({t}, '%m/%d/%Y %H:%M')::TIMESTAMPTZ) END"
+    )
+
+
+def in_range(ts: str) -> str:
+    """``ts`` where it lies in 1900–2199 UTC, else NULL (so ``infinity`` and a
+    20-digit number are rejected, as :data:`inconcert.readers.timeparse.MIN_US`)."""
+    return (
+        f"CASE WHEN ({ts}) BETWEEN TIMESTAMPTZ '1900-01-01 00:00:00+00' "
+        f"AND TIMESTAMPTZ '2199-12-31 23:59:59.999999+00' THEN ({ts}) END"
     )

@@ -25,7 +25,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from inconcert.readers.base import ReadContext, head_text, open_binary, open_text
 
@@ -50,7 +50,28 @@ __all__ = [
     "iter_json_items",
     "iter_json_objects",
     "open_json_stream",
+    "BadValue",
+    "MAX_DEPTH",
+    "MAX_RECORD_BYTES",
 ]
+
+#: Deepest nesting a record may have: orjson refuses deeper JSON Lines, and a JSON array
+#: element deeper than Python's recursion limit (1,000) is rejected and skipped.
+MAX_DEPTH = 1024
+
+#: Largest record (one JSON line, one array element) in bytes/characters; a bigger one is
+#: rejected ("record larger than …") and skipped without being held in memory.
+MAX_RECORD_BYTES = 16 * 1024 * 1024
+
+_TOKEN = re.compile(r'["\[\]{}]')
+_STRING_REST = re.compile(r'(?:[^"\\]|\\.)*"', re.S)
+
+
+class BadValue(NamedTuple):
+    """An array element that was skipped instead of decoded: why, and how it began."""
+
+    reason: str
+    snippet: str
 
 
 def has_keys(text: str, *keys: str) -> bool:
@@ -62,7 +83,14 @@ def has_keys(text: str, *keys: str) -> bool:
 def iter_jsonl(path: Path, ctx: ReadContext) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, object) for every JSON object line; bad lines are rejected."""
     with open_binary(path) as fh:
-        for lineno, raw in enumerate(fh, 1):
+        lineno = 0
+        while raw := fh.readline(MAX_RECORD_BYTES + 1):
+            lineno += 1
+            if len(raw) > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
+                while (more := fh.readline(1 << 20)) and not more.endswith(b"\n"):
+                    pass
+                ctx.reject(lineno, f"record larger than {MAX_RECORD_BYTES} bytes", raw[:200].decode("utf-8", "replace"))
+                continue
             line = raw.strip()
             if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
                 line = line[3:]
@@ -70,7 +98,7 @@ def iter_jsonl(path: Path, ctx: ReadContext) -> Iterator[tuple[int, dict[str, An
                 continue
             try:
                 obj = loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):  # orjson: depth > 1024 is a ValueError
                 ctx.reject(lineno, "invalid JSON", line.decode("utf-8", "replace"))
                 continue
             if not isinstance(obj, dict):
@@ -164,25 +192,61 @@ class JsonStream:
             self.pos = m.end()
 
     def value(self) -> Any:
-        """Decode the next complete JSON value."""
-        self.peek()
+        """Decode the next complete JSON value.
+
+        An object or array that is broken inside, nested too deep or larger than
+        :data:`MAX_RECORD_BYTES` is skipped (brackets counted outside strings) and
+        returned as a :class:`BadValue`, so the values after it are still read.
+        """
+        first = self.peek()
         grow = self.chunk
         while True:
             try:
                 obj, end = self._dec.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as e:
+                if len(self.buf) - self.pos > MAX_RECORD_BYTES and first in "{[":
+                    return self._skip(f"record larger than {MAX_RECORD_BYTES} characters")
                 # an escape, literal or string cut by the chunk end: read on and retry
                 near_end = e.pos >= len(self.buf) - _TAIL or e.msg.startswith("Unterminated")
                 if near_end and self._fill(grow):
                     grow *= 2
                     continue
+                if first in "{[":
+                    return self._skip(f"invalid JSON ({e.msg} at character {self.base + e.pos})")
                 raise JsonSyntaxError(e.msg, self.base + e.pos) from None
             except RecursionError:
+                if first in "{[":
+                    return self._skip(f"invalid JSON (nested deeper than {MAX_DEPTH} levels)")
                 raise JsonSyntaxError("nesting too deep", self.offset) from None
             if end >= len(self.buf) - _TAIL and not self.eof and self._fill(grow):
                 continue  # a number may go on in the next chunk
             self.pos = end
             return obj
+
+    def _skip(self, reason: str) -> BadValue:
+        """Move past the object/array at the cursor without decoding it."""
+        bad = BadValue(reason, self.buf[self.pos : self.pos + 200])
+        depth = 0
+        while True:
+            m = _TOKEN.search(self.buf, self.pos)
+            if m is None:
+                self.pos = len(self.buf)
+                if not self._fill():
+                    raise JsonSyntaxError(f"{reason}; the value never ends", self.offset)
+                continue
+            if m.group() == '"':
+                rest = _STRING_REST.match(self.buf, m.end())
+                if rest is None:
+                    self.pos = m.start()
+                    if not self._fill():
+                        raise JsonSyntaxError(f"{reason}; a string never ends", self.offset)
+                    continue
+                self.pos = rest.end()
+                continue
+            depth += 1 if m.group() in "[{" else -1
+            self.pos = m.end()
+            if depth <= 0:
+                return bad
 
     def _items(self, close: str) -> Iterator[None]:
         if self.peek() == close:
@@ -228,13 +292,20 @@ def iter_json_items(
 ) -> Iterator[tuple[int, Any]]:
     """Number the elements of a streamed JSON array (1-based) and stop cleanly on broken JSON.
 
-    ``items`` yields decoded elements; a syntax error becomes one reject saying
-    where the file breaks and that the rest was not read.
+    ``items`` yields decoded elements; a skipped element (:class:`BadValue`, alone or
+    first in a tuple) is one reject; a syntax error between elements becomes one
+    reject saying where the file breaks and that the rest was not read.
     """
     row = start_row
     try:
         for obj in items:
             row += 1
+            bad = obj if isinstance(obj, BadValue) else None
+            if bad is None and isinstance(obj, tuple) and obj and isinstance(obj[0], BadValue):
+                bad = obj[0]
+            if bad is not None:
+                ctx.reject(row, bad.reason, bad.snippet)
+                continue
             yield row, obj
     except JsonSyntaxError as e:
         ctx.reject(

@@ -12,14 +12,14 @@ reject, so one bad record costs that record only.
 from __future__ import annotations
 
 import hashlib
-import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pyarrow as pa
 
 from inconcert.actions import ACTIONS_SCHEMA
-from inconcert.readers.base import ReadContext, RecordError
+from inconcert.errors import InconcertError
+from inconcert.readers.base import ReadContext, RecordError, utf8_safe
 
 __all__ = [
     "Rows",
@@ -140,15 +140,24 @@ class Rows:
             if f.name in self._LISTS:
                 arrays.append(
                     pa.ListArray.from_arrays(
-                        pa.array(self._offs[f.name], pa.int32()),
-                        pa.array(self._vals[f.name], pa.string()),
+                        pa.array(self._offs[f.name], pa.int32()), _strings(self._vals[f.name], pa.string())
                     )
                 )
             else:
-                arrays.append(pa.array(self._cols[f.name], f.type))
+                arrays.append(_strings(self._cols[f.name], f.type))
         self.n_out += len(self)
         self._reset()
         return pa.Table.from_arrays(arrays, schema=ACTIONS_SCHEMA)
+
+
+def _strings(values: list[Any], type_: pa.DataType) -> pa.Array:
+    """``pa.array``, with lone surrogates (valid JSON, invalid UTF-8) replaced by U+FFFD."""
+    try:
+        return pa.array(values, type_)
+    except (UnicodeEncodeError, pa.ArrowInvalid):
+        if not pa.types.is_string(type_):
+            raise
+        return pa.array([v if v is None else utf8_safe(v) for v in values], type_)
 
 
 class Accounts:
@@ -179,7 +188,7 @@ class Accounts:
         cols: dict[str, list[Any]] = {"account_id": ids}
         for c in self.columns:
             cols[c] = [self._data[i].get(c) for i in ids]
-        ctx.add_accounts(pa.table({k: pa.array(v, pa.string()) for k, v in cols.items()}))
+        ctx.add_accounts(pa.table({k: _strings(v, pa.string()) for k, v in cols.items()}))
 
 
 def text_repost_id(text: str) -> str:
@@ -200,8 +209,11 @@ def read_records(
     """Run ``convert`` on every record, rejecting those it cannot use; yield batches.
 
     ``convert(row, record, rows)`` calls ``rows.add`` once per action or raises
-    :class:`RecordError`; any other ordinary exception from a malformed record
-    is turned into a reject too. Sets ``ctx.records_read``.
+    :class:`RecordError`; any other exception from a malformed record (wrong
+    types, ``RecursionError`` on deep nesting, ``OverflowError`` on huge numbers)
+    is turned into a reject too, so one record never costs the file. An error
+    while reading the file on (truncated archive) ends the file with one reject.
+    Sets ``ctx.records_read``.
     """
     last = 0
     while True:
@@ -209,7 +221,9 @@ def read_records(
             row, rec = next(records)
         except StopIteration:
             break
-        except (OSError, EOFError, zlib.error) as e:  # truncated .gz/.bz2, unreadable disk
+        except InconcertError:
+            raise
+        except Exception as e:  # truncated .gz/.bz2 (EOFError, zlib.error), unreadable disk
             ctx.reject(
                 last + 1,
                 f"cannot read the file further ({type(e).__name__}: {e}); "
@@ -224,7 +238,9 @@ def read_records(
         except RecordError as e:
             _rollback(rows, before)
             ctx.reject(row, str(e), rec[0] if isinstance(rec, tuple) else rec)
-        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as e:
+        except InconcertError:
+            raise
+        except Exception as e:
             _rollback(rows, before)
             reason = f"malformed record: {type(e).__name__}: {str(e)[:100]}"
             ctx.reject(row, reason, rec[0] if isinstance(rec, tuple) else rec)

@@ -17,9 +17,13 @@ from typing import Any
 
 from inconcert.readers.base import RecordError
 
-__all__ = ["EPOCH", "to_us", "epoch_us"]
+__all__ = ["EPOCH", "MIN_US", "MAX_US", "to_us", "epoch_us"]
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+#: Times outside 1900-01-01 … 2199-12-31 UTC are rejected ("timestamp out of range"):
+#: no social-media export holds them, and a 20-digit number must not overflow int64.
+MIN_US = -2_208_988_800_000_000
+MAX_US = 7_258_118_399_999_999
 _US = dt.timedelta(microseconds=1)
 _MONTHS = {
     m: i
@@ -52,12 +56,24 @@ def to_us(value: Any, tz: dt.tzinfo | None = None) -> int:
     Accepts unix seconds/ms/µs (number or digits), ISO 8601 (``Z``, offsets,
     fractions), Twitter v1.1's ``Wed Oct 10 20:19:24 +0000 2018`` and
     ``M/D/YYYY H:MM[:SS]``. A time without zone is read in ``tz`` (default UTC).
+    NaN, infinities and times outside :data:`MIN_US` … :data:`MAX_US` are rejected.
 
     >>> to_us("2021-01-01T00:00:00.000Z")
     1609459200000000
     >>> to_us("1/1/2021 01:00", tz=dt.timezone(dt.timedelta(hours=1)))
     1609459200000000
+    >>> to_us("99999999999999999999")
+    Traceback (most recent call last):
+    ...
+    inconcert.readers.base.RecordError: timestamp out of range: '99999999999999999999'
     """
+    us = _parse_us(value, tz)
+    if not MIN_US <= us <= MAX_US:
+        raise RecordError(f"timestamp out of range: {str(value)[:60]!r}")
+    return us
+
+
+def _parse_us(value: Any, tz: dt.tzinfo | None) -> int:
     if value is None or isinstance(value, bool):
         raise RecordError("missing timestamp")
     try:
