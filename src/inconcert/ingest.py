@@ -93,9 +93,10 @@ def ingest(
                 if progress is not None:
                     progress(n)
             ctx.flush_rejects()
-            rejects.extend(ctx.rejects)
+            if ctx.rejects:  # in input order, whichever step rejected them
+                rejects.append(pa.concat_tables(ctx.rejects).sort_by("row"))
             accounts.extend(ctx.accounts)
-            records = max(ctx.records_read, used + ctx.n_rejected)
+            records = ctx.records_read  # every reader counts each input record once
             inputs.append(
                 {
                     "path": str(p),

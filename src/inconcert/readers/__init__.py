@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from inconcert.errors import AmbiguousFormatError, InputError, UnknownFormatError
-from inconcert.readers.base import ReadContext, Reader, read_head
+from inconcert.readers.base import ReadContext, Reader, safe_head
 from inconcert.readers.generic import GenericReader
 
 __all__ = ["READERS", "Reader", "ReadContext", "detect_format", "get_reader", "register"]
@@ -64,7 +64,7 @@ def detect_format(path: str | Path) -> Reader:
             return READERS[folder[0][1]]
         raise InputError(f"{p}: is a folder; pass the files inside it (or a folder reader's format)")
     try:
-        head = read_head(p)
+        head = safe_head(p)
     except (OSError, EOFError) as e:
         raise InputError(
             f"{p}: cannot read: {getattr(e, 'strerror', None) or e} (is the file complete and readable?)"

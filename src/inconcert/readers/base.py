@@ -35,6 +35,7 @@ __all__ = [
     "safe_head",
     "head_text",
     "is_compressed",
+    "is_truncated",
     "utf8_safe",
 ]
 
@@ -71,6 +72,29 @@ def read_head(path: str | Path, n: int = HEAD_BYTES) -> bytes:
     """The first ``n`` bytes of the (decompressed) file."""
     with open_binary(path) as fh:
         return fh.read(n)
+
+
+def is_truncated(path: str | Path) -> bool:
+    """Whether a gzip/bz2 file ends before its end-of-stream marker (one decompression pass;
+    False for uncompressed files).
+
+    >>> import gzip, tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.gz"
+    >>> data = gzip.compress(b"a,b\\n" * 1000)
+    >>> _ = p.write_bytes(data); is_truncated(p)
+    False
+    >>> _ = p.write_bytes(data[:-20]); is_truncated(p)
+    True
+    """
+    if is_compressed(path) is None:
+        return False
+    try:
+        with open_binary(path) as fh:
+            while fh.read(1 << 20):
+                pass
+    except (EOFError, OSError, zlib.error):
+        return True
+    return False
 
 
 def safe_head(path: Path, n: int = HEAD_BYTES) -> bytes:

@@ -20,8 +20,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import duckdb
 import pyarrow as pa
@@ -34,8 +36,9 @@ from inconcert.readers.base import (
     ReadContext,
     Reader,
     is_compressed,
+    is_truncated,
     open_text,
-    read_head,
+    safe_head,
 )
 from inconcert.readers.columns import (
     REQUIRED,
@@ -89,7 +92,7 @@ def _json_keys(head: bytes) -> list[str]:
     for line in head.decode("utf-8", errors="replace").splitlines()[:200]:
         try:
             obj = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         if isinstance(obj, dict):
             keys.update(dict.fromkeys(obj))
@@ -120,7 +123,7 @@ class GenericReader(Reader):
         return 0.1
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[pa.Table]:
-        head = read_head(path)
+        head = safe_head(path)
         kind = table_kind(path, head)
         if kind is None:
             raise InputError(f"{path}: not a CSV, TSV, Parquet or JSON Lines table")
@@ -157,7 +160,8 @@ class GenericReader(Reader):
             if ";" in head.split(b"\n", 1)[0].decode("utf-8", "replace") and len(cols) <= 1:
                 delim = ";"
                 cols = _header(head, delim)
-            python_csv = _looks_broken(head, delim, len(cols))
+            # A cut .gz/.bz2 is read in Python up to the cut (DuckDB would fail the file).
+            python_csv = is_truncated(path) or _looks_broken(head, delim, len(cols))
             src = "chunk" if python_csv else _csv_source(p, delim, comp, cols)
         mapping = auto_map(cols, ctx.column_map)
         for field, col in ctx.column_map.items():
@@ -291,6 +295,8 @@ class GenericReader(Reader):
             FROM {src}) m"""
 
 
+_TRUNCATED = "the compressed file is cut off here; the rows before the cut were read"
+
 #: Longest CSV field read in Python (characters); a longer one is a reject.
 MAX_FIELD_CHARS = 16 * 1024 * 1024
 
@@ -354,6 +360,9 @@ def _csv_chunks(path: Path, delim: str, header: list[str], size: int, ctx: ReadC
                 rec = next(reader)
             except StopIteration:
                 break
+            except (EOFError, OSError, zlib.error) as e:
+                ctx.reject(row + 1, f"{_TRUNCATED} ({type(e).__name__}: {e})", "")
+                break
             except csv.Error as e:
                 if "end of data" in str(e):  # an unterminated quote runs to the end
                     ctx.reject(row, "unterminated quote; the rest of the file from this row was not read", "")
@@ -399,7 +408,7 @@ def _json_line_chunks(path: Path, size: int, ctx: ReadContext) -> Iterator[pa.Ta
     rows: list[int] = []
     lines: list[str] = []
     with open_text(path) as fh:
-        for i, line in enumerate(fh, start=1):
+        for i, line in _lines_until_cut(fh, ctx):
             s = line.strip()
             if not s:
                 continue
@@ -413,6 +422,16 @@ def _json_line_chunks(path: Path, size: int, ctx: ReadContext) -> Iterator[pa.Ta
                 rows, lines = [], []
     if lines:
         yield _validated(rows, lines, ctx)
+
+
+def _lines_until_cut(fh: IO[str], ctx: ReadContext) -> Iterator[tuple[int, str]]:
+    """Numbered lines; a cut compressed file ends them with one reject."""
+    i = 0
+    try:
+        for i, line in enumerate(fh, start=1):  # noqa: B007 - i is read after the loop
+            yield i, line
+    except (EOFError, OSError, zlib.error) as e:
+        ctx.reject(i + 1, f"{_TRUNCATED} ({type(e).__name__}: {e})", "")
 
 
 def _validated(rows: list[int], lines: list[str], ctx: ReadContext) -> pa.Table:

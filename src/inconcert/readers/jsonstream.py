@@ -52,17 +52,19 @@ __all__ = [
     "open_json_stream",
     "BadValue",
     "MAX_DEPTH",
+    "too_deep",
     "MAX_RECORD_BYTES",
 ]
 
-#: Deepest nesting a record may have: orjson refuses deeper JSON Lines, and a JSON array
-#: element deeper than Python's recursion limit (1,000) is rejected and skipped.
-MAX_DEPTH = 1024
+#: Deepest nesting a JSON line may have (a deeper one is rejected before decoding); a JSON
+#: array element deeper than Python's recursion limit (~1,000) is rejected and skipped.
+MAX_DEPTH = 512
 
 #: Largest record (one JSON line, one array element) in bytes/characters; a bigger one is
 #: rejected ("record larger than …") and skipped without being held in memory.
 MAX_RECORD_BYTES = 16 * 1024 * 1024
 
+_NEST = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
 _TOKEN = re.compile(r'["\[\]{}]')
 _STRING_REST = re.compile(r'(?:[^"\\]|\\.)*"', re.S)
 
@@ -80,6 +82,28 @@ def has_keys(text: str, *keys: str) -> bool:
 
 
 # ---------------------------------------------------------------- JSON Lines
+def too_deep(line: bytes, limit: int | None = None) -> bool:
+    """Whether JSON text nests deeper than ``limit`` (:data:`MAX_DEPTH`); brackets in strings
+    do not count. Cheap unless the line holds more than ``limit`` brackets.
+
+    >>> too_deep(b'[[["]]]]]]"]]]', 3), too_deep(b"[[[[]]]]", 3)
+    (False, True)
+    """
+    limit = MAX_DEPTH if limit is None else limit
+    if line.count(b"[") + line.count(b"{") <= limit:
+        return False
+    depth = 0
+    for m in _NEST.finditer(line):
+        c = m.group()
+        if c in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif c in (b"]", b"}"):
+            depth -= 1
+    return False
+
+
 def iter_jsonl(path: Path, ctx: ReadContext) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, object) for every JSON object line; bad lines are rejected."""
     with open_binary(path) as fh:
@@ -95,6 +119,9 @@ def iter_jsonl(path: Path, ctx: ReadContext) -> Iterator[tuple[int, dict[str, An
             if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
                 line = line[3:]
             if not line:
+                continue
+            if too_deep(line):
+                ctx.reject(lineno, f"invalid JSON (nested deeper than {MAX_DEPTH} levels)", line[:200].decode("utf-8", "replace"))
                 continue
             try:
                 obj = loads(line)
