@@ -143,11 +143,13 @@ class ReadContext:
     """Settings and sinks for reading one file.
 
     ``column_map`` maps canonical names (``account_id``) to file columns;
+    ``time_formats`` are strftime patterns tried first on text times (``--time-format``);
     ``chunk_rows`` is how many records a reader should put in one batch.
     """
 
     path: Path
     column_map: dict[str, str] = field(default_factory=dict)
+    time_formats: tuple[str, ...] = ()
     chunk_rows: int = 100_000
     rejects: list[pa.Table] = field(default_factory=list)
     reject_reasons: Counter = field(default_factory=Counter)

@@ -23,7 +23,7 @@ import json
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import duckdb
 import pyarrow as pa
@@ -41,6 +41,7 @@ from inconcert.readers.base import (
     safe_head,
 )
 from inconcert.readers.columns import (
+    MAP_OPTIONS,
     REQUIRED,
     auto_map,
     in_range,
@@ -48,11 +49,12 @@ from inconcert.readers.columns import (
     quote_ident,
     ts_expr,
 )
+from inconcert.readers.timeparse import slash_day_first
 
 #: Rows per batch when DuckDB maps a Parquet or CSV file (about 200 MB of actions).
 BATCH_ROWS = 1_000_000
 
-__all__ = ["GenericReader", "table_kind"]
+__all__ = ["GenericReader", "table_kind", "delimiter", "generic_missing"]
 
 
 def table_kind(path: Path, head: bytes) -> str | None:
@@ -69,13 +71,37 @@ def table_kind(path: Path, head: bytes) -> str | None:
     first = text.split("\n", 1)[0]
     if "\t" in first and first.count("\t") >= first.count(","):
         return "tsv"
-    if "," in first or ";" in first:
+    if "," in first or ";" in first or "|" in first:
         return "csv"
     name = path.name.lower()
     for ext, kind in ((".tsv", "tsv"), (".csv", "csv"), (".jsonl", "jsonl"), (".ndjson", "jsonl")):
         if ext in name:
             return kind
     return None
+
+
+def delimiter(head: bytes) -> str:
+    """The CSV delimiter of a header line: the most frequent of ``,`` ``;`` tab ``|``
+    outside quotes (a tie goes to the comma).
+
+    >>> delimiter(b"a;b;c\\n1;2;3\\n"), delimiter(b"a\\tb\\n"), delimiter(b'"x;y",b\\n')
+    (';', '\\t', ',')
+    """
+    first = head.decode("utf-8", "replace").lstrip("\ufeff").split("\n", 1)[0]
+    bare = "".join(first.split('"')[::2])  # drop quoted parts
+    counts = {d: bare.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def generic_missing(path: Path, head: bytes) -> tuple[list[str], list[str]] | None:
+    """For a CSV/TSV/JSON Lines table: (required fields with no column, its columns), else None."""
+    kind = table_kind(path, head)
+    if kind not in ("csv", "tsv", "jsonl"):
+        return None
+    cols = _json_keys(head) if kind == "jsonl" else _header(head, delimiter(head))
+    missing = [f for f in REQUIRED if f not in auto_map(cols)]
+    return (missing, cols) if missing and cols else None
 
 
 def _header(head: bytes, delim: str) -> list[str]:
@@ -116,7 +142,7 @@ class GenericReader(Reader):
             return 0.0
         if kind == "parquet":
             return 0.5
-        cols = _json_keys(head) if kind == "jsonl" else _header(head, "\t" if kind == "tsv" else ",")
+        cols = _json_keys(head) if kind == "jsonl" else _header(head, delimiter(head))
         mapping = auto_map(cols)
         if all(f in mapping for f in REQUIRED):
             return 0.5
@@ -155,22 +181,18 @@ class GenericReader(Reader):
             src = "chunk"
             cols = _json_keys(head)
         else:
-            delim = "\t" if kind == "tsv" else ","
+            delim = delimiter(head)
             cols = _header(head, delim)
-            if ";" in head.split(b"\n", 1)[0].decode("utf-8", "replace") and len(cols) <= 1:
-                delim = ";"
-                cols = _header(head, delim)
             # A cut .gz/.bz2 is read in Python up to the cut (DuckDB would fail the file).
             python_csv = is_truncated(path) or _looks_broken(head, delim, len(cols))
             src = "chunk" if python_csv else _csv_source(p, delim, comp, cols)
         mapping = auto_map(cols, ctx.column_map)
-        for field, col in ctx.column_map.items():
-            if kind != "jsonl" and col not in cols:
-                raise MissingColumnError(str(path), field, cols)
-        for field in REQUIRED:
-            if field not in mapping:
-                raise MissingColumnError(str(path), field, cols)
-        sql = self._mapping_sql(kind, mapping, types, src, ctx.source)
+        missing = [f for f, c in ctx.column_map.items() if kind != "jsonl" and f not in MAP_OPTIONS and c not in cols]
+        missing += [f for f in REQUIRED if f not in mapping and f not in missing]
+        if missing:
+            raise MissingColumnError(str(path), missing, cols)
+        day_first = kind != "parquet" and slash_day_first(_head_values(head, kind, delimiter(head), mapping["ts"]))
+        sql = self._mapping_sql(kind, mapping, types, src, ctx.source, ctx.time_formats, day_first)
         counter = used = 0
         held: list[pa.Table] = []  # CSV rejects, renumbered once DuckDB's own rejects are known
 
@@ -236,7 +258,15 @@ class GenericReader(Reader):
         ctx.records_read = used + ctx.n_rejected
 
     @staticmethod
-    def _mapping_sql(kind: str, mapping: dict[str, str], types: dict[str, str], src: str, source: str) -> str:
+    def _mapping_sql(
+        kind: str,
+        mapping: dict[str, str],
+        types: dict[str, str],
+        src: str,
+        source: str,
+        formats: tuple[str, ...] = (),
+        day_first: bool = False,
+    ) -> str:
         def val(field: str) -> str:
             col = mapping.get(field)
             if col is None:
@@ -250,7 +280,7 @@ class GenericReader(Reader):
             col = mapping["ts"]
             if kind == "parquet" and types.get(col, "").startswith("TIMESTAMP"):
                 return in_range(f"CAST({quote_ident(col)} AS TIMESTAMPTZ)")
-            return ts_expr(val("ts"))
+            return ts_expr(val("ts"), formats, day_first)
 
         def lst(field: str) -> str:
             col = mapping.get(field)
@@ -319,6 +349,35 @@ def _csv_source(p: str, delim: str, comp: str, header: list[str]) -> str:
         f"delim={_lit(delim)}, quote='\"', escape='\"', compression='{comp}', "
         f"store_rejects=true, null_padding=false, strict_mode=true, max_line_size={MAX_LINE_BYTES}))"
     )
+
+
+def _head_values(head: bytes, kind: str, delim: str, col: str, limit: int = 2000) -> list[str]:
+    """Values of column ``col`` in the head's complete records (for per-file decisions)."""
+    text = head.decode("utf-8", "replace").lstrip("\ufeff")
+    if len(head) >= HEAD_BYTES:
+        text = text[: text.rfind("\n") + 1]
+    out: list[str] = []
+    if kind == "jsonl":
+        for line in text.splitlines()[:limit]:
+            try:
+                v: Any = json.loads(line)
+                for part in col.split("."):
+                    v = v.get(part) if isinstance(v, dict) else None
+            except (ValueError, RecursionError):
+                continue
+            if isinstance(v, str):
+                out.append(v)
+        return out
+    try:
+        rows = csv.reader(io.StringIO(text), delimiter=delim)
+        header = [h.strip() for h in next(rows, [])]
+        i = header.index(col)
+        for r, _ in zip(rows, range(limit), strict=False):
+            if len(r) > i:
+                out.append(r[i])
+    except (ValueError, csv.Error):
+        pass
+    return out
 
 
 def _looks_broken(head: bytes, delim: str, n: int, share: float = 0.1) -> bool:

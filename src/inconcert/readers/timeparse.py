@@ -17,7 +17,7 @@ from typing import Any
 
 from inconcert.readers.base import RecordError
 
-__all__ = ["EPOCH", "MIN_US", "MAX_US", "to_us", "epoch_us"]
+__all__ = ["EPOCH", "MIN_US", "MAX_US", "to_us", "epoch_us", "check_time_formats", "slash_day_first", "EXTRA_FORMATS"]
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 #: Times outside 1900-01-01 … 2199-12-31 UTC are rejected ("timestamp out of range"):
@@ -32,6 +32,73 @@ _MONTHS = {
     )
 }
 _SLASH = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_SLASH_DATE = re.compile(r"\s*(\d{1,2})/(\d{1,2})/\d{2,4}\b")
+
+#: Day-first and month-name forms tried after ISO 8601, Twitter's and M/D/YYYY (Python and
+#: DuckDB alike). The ambiguity rule: dots are day-first (``01.02.2024`` is 1 February);
+#: slashes are month-first (``1/2/2024`` is 2 January) unless a first field above 12 in
+#: the file's first 64 KiB proves them day-first — decided per file, never per row
+#: (:func:`slash_day_first`, generic reader).
+EXTRA_FORMATS = (
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+    "%b %d %Y %H:%M:%S",
+    "%b %d %Y %H:%M",
+    "%b %d, %Y %H:%M:%S",
+    "%b %d, %Y %H:%M",
+    "%d %b %Y %H:%M:%S",
+    "%d %b %Y %H:%M",
+    "%B %d %Y %H:%M",
+    "%B %d, %Y %H:%M",
+    "%d %B %Y %H:%M",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+)
+
+
+def check_time_formats(formats: tuple[str, ...] | list[str]) -> None:
+    """Reject a ``--time-format`` that is not a strftime pattern with a date or time in it.
+
+    >>> check_time_formats(["%d.%m.%Y %H:%M"])
+    >>> check_time_formats(["dd.mm.yyyy"])
+    Traceback (most recent call last):
+    ...
+    inconcert.errors.ConfigError: --time-format dd.mm.yyyy: not a strftime pattern; write e.g. '%d.%m.%Y %H:%M:%S' (%d day, %m month, %Y year, %H hour, %M minute, %S second, %b month name, %I %p 12-hour clock)
+    """
+    from inconcert.errors import ConfigError
+
+    for f in formats:
+        if not any(d in f for d in ("%Y", "%y", "%d", "%H", "%s", "%m", "%b", "%B", "%j")):
+            raise ConfigError(
+                f"--time-format {f}: not a strftime pattern; write e.g. '%d.%m.%Y %H:%M:%S' (%d day, "
+                "%m month, %Y year, %H hour, %M minute, %S second, %b month name, %I %p 12-hour clock)"
+            )
+
+
+def slash_day_first(values: list[str]) -> bool:
+    """Whether slashed dates in ``values`` are day-first: some first field is above 12.
+
+    >>> slash_day_first(["1/2/2024 10:00", "13/2/2024 10:00"]), slash_day_first(["1/2/2024", "2/13/2024"])
+    (True, False)
+    """
+    first = second = 0
+    for v in values:
+        m = _SLASH_DATE.match(v or "")
+        if m:
+            first, second = max(first, int(m.group(1))), max(second, int(m.group(2)))
+    return first > 12 >= second
+
+
+def _strptime_any(s: str) -> dt.datetime:
+    for f in EXTRA_FORMATS:
+        try:
+            return dt.datetime.strptime(s, f)
+        except ValueError:
+            continue
+    raise ValueError(s)
 
 
 def _aware_us(d: dt.datetime) -> int:
@@ -110,7 +177,10 @@ def _parse_us(value: Any, tz: dt.tzinfo | None) -> int:
             mo, day, yr, hh, mi, ss = m_.groups()
             d = dt.datetime(int(yr), int(mo), int(day), int(hh), int(mi), int(ss or 0))
         else:
-            d = dt.datetime.fromisoformat(s)
+            try:
+                d = dt.datetime.fromisoformat(s)
+            except ValueError:
+                d = _strptime_any(s)
         if d.tzinfo is None and tz is not None:
             d = d.replace(tzinfo=tz)
         return _aware_us(d)
