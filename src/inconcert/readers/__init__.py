@@ -34,7 +34,7 @@ def register(reader: Reader) -> Reader:
 
 register(GenericReader())
 
-# Platform readers register themselves here (one import per module).
+# Platform readers register themselves on import (one import per module there).
 from inconcert.readers import platforms as _platforms  # noqa: E402, F401
 
 
