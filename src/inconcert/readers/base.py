@@ -127,6 +127,8 @@ def utf8_safe(s: str) -> str:
     >>> utf8_safe("a\\ud800b")
     'a\ufffdb'
     """
+    if s.isascii():
+        return s
     try:
         s.encode("utf-8")
         return s

@@ -65,6 +65,7 @@ MAX_DEPTH = 512
 MAX_RECORD_BYTES = 16 * 1024 * 1024
 
 _NEST = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
+_JSON_START = frozenset(b'{["-0123456789tfnNI')
 _TOKEN = re.compile(r'["\[\]{}]')
 _STRING_REST = re.compile(r'(?:[^"\\]|\\.)*"', re.S)
 
@@ -119,6 +120,9 @@ def iter_jsonl(path: Path, ctx: ReadContext) -> Iterator[tuple[int, dict[str, An
             if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
                 line = line[3:]
             if not line:
+                continue
+            if line[0] not in _JSON_START:  # junk: no need to ask the parser
+                ctx.reject(lineno, "invalid JSON", line[:2000].decode("utf-8", "replace"))
                 continue
             if too_deep(line):
                 ctx.reject(lineno, f"invalid JSON (nested deeper than {MAX_DEPTH} levels)", line[:200].decode("utf-8", "replace"))
