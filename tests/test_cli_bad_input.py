@@ -174,11 +174,13 @@ def test_folder_of_mixed_files_reads_what_it_can(tmp_path: Path) -> None:
     _csv(d, "good.csv", "account_id,ts,text", [",".join(r) for r in ROWS])
     (d / "notes.txt").write_text("just some notes\nnothing to see\n")
     (d / "empty.csv").write_text("")
+    (d / "broken.parquet").write_bytes(b"PAR1" + b"\0" * 64)
     code, text, summary = detect(tmp_path, str(d))
     assert code == 0, text
     assert summary["rows"]["used"] == 3
+    assert summary["rows"]["read"] == summary["rows"]["used"] + summary["rows"]["rejected"]
     errors = {Path(i["path"]).name: i["error"] for i in summary["inputs"] if i.get("error")}
-    assert set(errors) == {"notes.txt", "empty.csv"} and "empty" in errors["empty.csv"]
+    assert set(errors) == {"notes.txt", "empty.csv", "broken.parquet"} and "empty" in errors["empty.csv"]
     assert "notes.txt: not read" in text
 
 

@@ -128,20 +128,28 @@ def ingest(
                 continue
             ctx = ReadContext(p, column_map=dict(column_map or {}), time_formats=time_formats)
             used = 0
-            for table in reader.read(src, ctx):
-                n = table.num_rows
-                if n == 0:
-                    continue
-                seqs = pa.array(range(seq, seq + n), pa.int64())
-                pending.append(
-                    pool.submit(writer.write_table, table.append_column(ACTIONS_FILE_SCHEMA.field("seq"), seqs))
-                )
-                while len(pending) > 2:
-                    pending.pop(0).result()
-                seq += n
-                used += n
-                if progress is not None:
-                    progress(n)
+            error = None
+            try:
+                for table in reader.read(src, ctx):
+                    n = table.num_rows
+                    if n == 0:
+                        continue
+                    seqs = pa.array(range(seq, seq + n), pa.int64())
+                    pending.append(
+                        pool.submit(writer.write_table, table.append_column(ACTIONS_FILE_SCHEMA.field("seq"), seqs))
+                    )
+                    while len(pending) > 2:
+                        pending.pop(0).result()
+                    seq += n
+                    used += n
+                    if progress is not None:
+                        progress(n)
+            except InputError as e:  # in a folder: keep what was read, report the file
+                if not in_folder:
+                    raise
+                error = str(e)
+                ctx.reject(0, f"file not read (further): {e}", "")
+                ctx.records_read = used + ctx.n_rejected
             ctx.flush_rejects()
             if ctx.rejects:  # in input order, whichever step rejected them
                 rejects.append(pa.concat_tables(ctx.rejects).sort_by("row"))
@@ -156,9 +164,10 @@ def ingest(
                     "rejected": ctx.n_rejected,
                     "reject_reasons": dict(sorted(ctx.reject_reasons.items())),
                     **({"encoding": enc} if enc != "utf-8" else {}),
+                    **({"error": error} if error else {}),
                 }
             )
-        if inputs and all("error" in i for i in inputs):
+        if inputs and all("error" in i and not i["used"] for i in inputs):
             raise InputError("no input could be read: " + "; ".join(i["error"] for i in inputs))
         for f in pending:
             f.result()
