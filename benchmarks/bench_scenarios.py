@@ -53,7 +53,9 @@ HEADER = (
 def run_one(name: str, seed: int, n_posts: int, truncate: bool, work: Path) -> dict:
     """Simulate one scenario, detect with defaults, score."""
     d = work / f"{name}_s{seed}{'_min' if truncate else ''}"
-    posts, labels = simulate_scenarios([name], n_posts=n_posts, seed=seed, truncate="minute" if truncate else None)
+    posts, labels = simulate_scenarios(
+        [name], n_posts=n_posts, seed=seed, truncate="minute" if truncate else None
+    )
     d.mkdir(parents=True, exist_ok=True)
     pacsv.write_csv(posts, d / "posts.csv")
     pacsv.write_csv(labels, d / "labels.csv")
@@ -62,6 +64,13 @@ def run_one(name: str, seed: int, n_posts: int, truncate: bool, work: Path) -> d
     res = detect([d / "posts.csv"], d / "out", DetectConfig(), column_map=cmap)
     secs = time.perf_counter() - t0
     v = evaluate_verdicts(d / "out", labels)
+    key = [
+        c
+        for c in ("account_id", "created_at", "text", "urls", "repost_of", "hashtags", "domain")
+        if c in posts.column_names
+    ]
+    planted_dups = posts.num_rows - posts.select(key).group_by(key).aggregate([]).num_rows
+    dropped = res.summary.get("duplicates", res.summary.get("counts", {}).get("duplicates"))
     nets = network_recall(d / "out", labels)
     return {
         "scenario": name,
@@ -79,6 +88,8 @@ def run_one(name: str, seed: int, n_posts: int, truncate: bool, work: Path) -> d
         "groups_by_verdict": v["groups_by_verdict"],
         "networks": nets,
         "window_used": res.summary.get("parameters", {}).get("window"),
+        "duplicates_planted": planted_dups,
+        "duplicates_reported": dropped,
         "seconds": round(secs, 1),
     }
 
@@ -92,12 +103,22 @@ def _nets(r: dict) -> str:
         auto = [n for n in r["networks"] if n["label"] == "automation"]
         ops = [p for p, n in zip(parts, r["networks"], strict=True) if n["label"] != "automation"]
         called = sum(n["called_operation"] for n in auto)
-        parts = ops + [f"{len(auto)} feed trios: {called}/{sum(n['size'] for n in auto)} called operation"]
+        parts = ops + [
+            f"{len(auto)} feed trios: {called}/{sum(n['size'] for n in auto)} called operation"
+        ]
+    if r.get("duplicates_planted"):
+        parts.append(
+            f"duplicate rows {r['duplicates_planted']:,} (reported: {r.get('duplicates_reported')})"
+        )
     return "; ".join(parts)
 
 
 def row(r: dict) -> str:
-    auto = f"{r['automation_called_operation']}/{r['automation_accounts']}" if r["automation_accounts"] else "–"
+    auto = (
+        f"{r['automation_called_operation']}/{r['automation_accounts']}"
+        if r["automation_accounts"]
+        else "–"
+    )
     name = r["scenario"] + (" (minute)" if r["truncate_minute"] else "")
     return (
         f"| {name} | {r['seed']} | {r['posts']:,} | {r['operation_accounts']} | {r['precision']:.3f} "
@@ -140,11 +161,17 @@ def real(work: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--scenarios", default="held_out", help="held_out (default), all, or a comma list")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--scenarios", default="held_out", help="held_out (default), all, or a comma list"
+    )
     ap.add_argument("--seeds", default="1,2,3,4,5", help="comma list of seeds (default 1-5)")
     ap.add_argument("--posts", type=int, default=40_000, help="posts per scenario (default 40,000)")
-    ap.add_argument("--truncate-minute", action="store_true", help="floor every timestamp to the minute")
+    ap.add_argument(
+        "--truncate-minute", action="store_true", help="floor every timestamp to the minute"
+    )
     ap.add_argument("--real", action="store_true", help="check the real-data targets instead")
     ap.add_argument("--json", type=Path, default=None, help="also write rows as JSON lines here")
     ap.add_argument("--keep", type=Path, default=None, help="keep data and outputs in this folder")
@@ -168,7 +195,10 @@ def main(argv: list[str] | None = None) -> int:
                     out.write(json.dumps(r) + "\n")
                     out.flush()
                 if not a.keep:
-                    shutil.rmtree(work / f"{name}_s{seed}{'_min' if a.truncate_minute else ''}", ignore_errors=True)
+                    shutil.rmtree(
+                        work / f"{name}_s{seed}{'_min' if a.truncate_minute else ''}",
+                        ignore_errors=True,
+                    )
             print(median_row(rs), flush=True)
         if out:
             out.close()

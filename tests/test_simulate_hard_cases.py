@@ -246,3 +246,17 @@ def test_names_select_worlds_and_stack_them(tmp_path):
     labels = pacsv.read_csv(tmp_path / "labels.csv")
     assert labels.column_names == ["account_id", "label", "group", "tactic"]
     assert labels.num_rows == len(set(labels.column("account_id").to_pylist()))
+
+
+def test_cli_selects_worlds_and_truncates(tmp_path):
+    from click.testing import CliRunner
+
+    from inconcert.cli import main
+
+    args = ["simulate", "-o", str(tmp_path), "--posts", "3000", "--seed", "2"]
+    r = CliRunner().invoke(main, args + ["--scenarios", "slow_links", "--truncate-to", "minute"])
+    assert r.exit_code == 0, r.output
+    posts = pacsv.read_csv(tmp_path / "posts.csv")
+    assert set((_secs(posts) % 60).tolist()) == {0.0}
+    r = CliRunner().invoke(main, args + ["--scenarios", "big_campaing"])
+    assert r.exit_code != 0 and "big_campaign" in r.output
