@@ -16,8 +16,8 @@ big_campaign   a hashtag campaign (15–60 events over a month; at each a random
                pushed by a random 30–80 % of members within minutes); 100–5,000
                accounts each, as many as the post budget allows
 focused        a collection gathered around one hashtag: every post carries
-               it, and 2–4 operations (links, co-retweets, near-copies,
-               hashtags) make 60–75 % of the posts and most of the sharers
+               it, and 2–4 operations of 20–150 accounts (links, co-retweets,
+               near-copies, hashtags) make 60–75 % of the posts
 slow_copypaste scripts copied with one or two words changed, each copy 2–60 min
                after the last, by a random 40–90 % of 10–60 members
 slow_links     each of an operation's links shared by a random 40–90 % of its
@@ -388,8 +388,9 @@ def _focused(w: _World, n_posts: int) -> None:
     members = []
     for k in range(1, n_ops + 1):
         tac = tactics[(k - 1) % 4]
-        n_ev = int(rng.integers(20, 41))
-        size = max(20, int(budget / (n_ev * 0.55)))  # as many members as the budget allows
+        size = int(round(_loguniform(rng, 20, 150)))
+        # as many events as the budget allows: the members are the collection's heaviest posters
+        n_ev = int(np.clip(budget / (size * 0.55), 20, 400))
         m = w.members(k, size, tac)
         members.append(m)
         width = rng.uniform(30, 240)
@@ -402,10 +403,10 @@ def _focused(w: _World, n_posts: int) -> None:
             made += _copypaste(w, m, n_ev, (0.3, 0.8), fast, (1, 2), k)
         else:
             made += _hashtag_campaign(w, m, n_ev, k, (30, 240))
-    # organic sharers of the topic: fewer posts each than the members
+    # organic accounts of the topic: a few posts each
     w.organic(
         max(int(n_posts - made), n_posts // 5),
-        posts_per_account=10.0,
+        posts_per_account=4.0,
         mix=(0.35, 0.30, 0.25, 0.05, 0.05),
     )
     w.camouflage(np.concatenate(members), 1.0)
