@@ -71,6 +71,7 @@ def test_config_collects_problems():
 
 
 def test_approximate_neighbours_find_the_same_top_pair():
+    pytest.importorskip("hnswlib")
     res = personas_from_actions(persona_actions(seed=5), PersonaConfig(neighbours="hnsw", svd_dims=8, evidence_pairs=0))
     assert res.summary["neighbours"] == "hnsw"
     assert {res.same_hand[0]["account_a"], res.same_hand[0]["account_b"]} == {"hand1_a", "hand1_b"}
