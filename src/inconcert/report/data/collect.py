@@ -22,7 +22,7 @@ from inconcert.report.data.limits import ReportLimits
 from inconcert.report.data.overview import overview
 from inconcert.report.data.ranking import GROUP_KEYS, rank_groups
 from inconcert.report.data.sections import sections as collect_sections
-from inconcert.report.data.values import fmt_duration, fmt_ts_text
+from inconcert.report.data.values import fmt_duration, fmt_ts_text, reason_text
 
 __all__ = ["collect_report_data"]
 
@@ -68,7 +68,9 @@ def collect_report_data(outdir: str | Path, limits: ReportLimits | None = None) 
         g["colour"] = group_colour(i)
         g["first_text"] = fmt_ts_text(g.get("first_ts"))
         g["last_text"] = fmt_ts_text(g.get("last_ts"))
-        g["reason_list"] = [r.strip() for r in str(g.get("reasons") or "").split(";") if r.strip()]
+        g["reason_list"] = [
+            reason_text(r.strip()) for r in str(g.get("reasons") or "").split(";") if r.strip()
+        ]
         g["span_text"] = (
             fmt_duration(g.get("span_s")) if isinstance(g.get("span_s"), int | float) else ""
         )

@@ -1,0 +1,95 @@
+"""Reading the results (issue 15, item 3): p-values, one ranking, a palette that does
+not repeat, receipts marked against the window, settings the user set, labels that say
+what they are, networks and the clock."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from click.testing import CliRunner
+
+from inconcert.format import format_p
+from inconcert.report import build_report, collect_report_data
+from inconcert.report.data.values import reason_text
+
+
+def _fixture_module():
+    spec = importlib.util.spec_from_file_location(
+        "_report_fixtures", Path(__file__).with_name("test_report.py")
+    )
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+write_outdir = _fixture_module().write_outdir
+
+
+def _rewrite_groups(path: Path, edit) -> None:
+    with (path / "groups.csv").open(newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        cols = list(reader.fieldnames or [])
+        rows = list(reader)
+    cols, rows = edit(cols, rows)
+    with (path / "groups.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, cols)
+        w.writeheader()
+        w.writerows(rows)
+
+
+def test_tiny_p_values_never_print_as_zero(tmp_path: Path) -> None:
+    assert format_p(0.0) == "< 1e-300" and format_p(1e-320) == "< 1e-300"
+    assert format_p(1.27122725624e-49) == "1.3e-49" and format_p(0.0312) == "0.031"
+    assert reason_text("group p 0.0e+00 (Simes)") == "group p < 1e-300 (Simes)"
+    out = write_outdir(tmp_path / "out", n_groups=3, scoring=True)
+
+    def underflow(cols, rows):
+        for r in rows:
+            if r["group_id"] == "2":
+                r["p_value"] = "0.0"
+                r["reasons"] = "3 of 3 member links significant (FDR 0.01); group p 0.0e+00 (Simes)"
+        return cols, rows
+
+    _rewrite_groups(out, underflow)
+    html = build_report(out).read_text(encoding="utf-8")
+    assert "&lt; 1e-300" in html and "0.0e+00" not in html
+    assert ">0<" not in html.replace(" ", "")  # no p-value cell reads 0
+
+
+def test_one_ranking_rank_one_is_first_everywhere(tmp_path: Path) -> None:
+    out = write_outdir(tmp_path / "out", n_groups=5, scoring=True)
+    data = collect_report_data(out)
+    order = [g["group_id"] for g in data["groups"]]
+    assert order == [5, 4, 3, 2, 1] and [g["rank"] for g in data["groups"]] == [1, 2, 3, 4, 5]
+    assert [s["group"]["group_id"] for s in data["sections"]] == order
+    assert [lg["gid"] for lg in data["network"]["legend"]] == order
+    html = build_report(out).read_text(encoding="utf-8")
+    first_section = html.index('class="group" id="group-')
+    assert html[first_section:].startswith('class="group" id="group-5"')
+    assert "rank 1 ·" in html[first_section : first_section + 400]
+
+
+def test_terminal_summary_uses_the_report_order_and_prints_the_report_path(tmp_path: Path) -> None:
+    from inconcert.cli import main
+    from inconcert.simulate import simulate_to_dir
+
+    simulate_to_dir(tmp_path / "sim", n_posts=3000, seed=3)
+    res = CliRunner().invoke(
+        main, ["detect", str(tmp_path / "sim" / "posts.csv"), "-o", str(tmp_path / "out"), "--report"]
+    )
+    assert res.exit_code == 0, res.output
+    assert f"report: {tmp_path / 'out' / 'report.html'}" in " ".join(res.output.split())
+    assert (tmp_path / "out" / "report.html").is_file()
+    with (tmp_path / "out" / "groups.csv").open(newline="", encoding="utf-8") as f:
+        groups = list(csv.DictReader(f))
+    data = collect_report_data(tmp_path / "out")
+    first = str(data["groups"][0]["group_id"])
+    table = res.output[res.output.index("Top groups") :]
+    rows = [ln.split("│")[1].strip() for ln in table.splitlines() if ln.startswith("│")]
+    assert rows[0] == first and len(groups) >= 1
+    assert format_p(data["groups"][0]["p_value"]) in table
