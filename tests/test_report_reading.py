@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-import json
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from click.testing import CliRunner
 
 from inconcert.format import format_p
