@@ -90,3 +90,20 @@ def test_terminal_summary_uses_the_report_order_and_prints_the_report_path(tmp_p
     rows = [ln.split("│")[1].strip() for ln in table.splitlines() if ln.startswith("│")]
     assert rows[0] == first and len(groups) >= 1
     assert format_p(data["groups"][0]["p_value"]) in table
+
+
+def test_palette_never_repeats_among_groups_and_greys_the_rest(tmp_path: Path) -> None:
+    from inconcert.report.layout import OTHER_GROUPS, PALETTE, UNGROUPED
+
+    out = write_outdir(tmp_path / "out", n_groups=len(PALETTE) + 4, size=3, scoring=True)
+    data = collect_report_data(out)
+    coloured = [g["colour"] for g in data["groups"][: len(PALETTE)]]
+    assert len(set(coloured)) == len(PALETTE) and OTHER_GROUPS not in coloured
+    assert UNGROUPED not in coloured
+    assert all(g["colour"] == OTHER_GROUPS for g in data["groups"][len(PALETTE) :])
+    net = data["network"]
+    assert [lg["colour"] for lg in net["legend"]] == coloured
+    assert net["other_groups"] == 4
+    html = build_report(out).read_text(encoding="utf-8")
+    assert "4 other groups (ranked below 11)" in html
+    assert "has a colour of its own" in html
