@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -107,3 +108,36 @@ def test_palette_never_repeats_among_groups_and_greys_the_rest(tmp_path: Path) -
     html = build_report(out).read_text(encoding="utf-8")
     assert "4 other groups (ranked below 11)" in html
     assert "has a colour of its own" in html
+
+
+def _edit_summary(path: Path, **changes) -> None:
+    s = json.loads((path / "summary.json").read_text(encoding="utf-8"))
+    s.update(changes)
+    (path / "summary.json").write_text(json.dumps(s), encoding="utf-8")
+
+
+def test_settings_panel_shows_what_the_user_set_and_folds_the_rest(tmp_path: Path) -> None:
+    from inconcert.config import DetectConfig
+
+    out = write_outdir(tmp_path / "out")
+    params = DetectConfig().to_dict()
+    params.update(window=600.0, min_weight=3, behaviours=None, extra={})
+    params["near_text"]["threshold"] = 0.8
+    _edit_summary(out, parameters=params)
+    ov = collect_report_data(out)["overview"]
+    assert ov["settings_set"] == [("min_weight", "3"), ("near_text.threshold", "0.8"), ("window", "600")]
+    default_keys = [k for k, _ in ov["settings_default"]]
+    assert "fdr" in default_keys and "near_text.shingle" in default_keys
+    assert not {"extra", "behaviours"} & set(default_keys + [k for k, _ in ov["settings_set"]])
+    html = build_report(out).read_text(encoding="utf-8")
+    panel = html[html.index("<h3>Settings</h3>") : html.index("<h3>Software</h3>")]
+    assert panel.index("near_text.threshold") < panel.index("<details") < panel.index(">fdr<")
+    assert "extra" not in panel and ">null<" not in panel and "{}" not in panel
+
+
+def test_clock_resolution_line_when_summary_has_a_clock(tmp_path: Path) -> None:
+    out = write_outdir(tmp_path / "out")
+    assert collect_report_data(out)["overview"]["clock"] == ""
+    _edit_summary(out, clock={"resolution_s": 60.0, "clock": "minute", "by_source": {"a.csv": 60.0}})
+    html = build_report(out).read_text(encoding="utf-8")
+    assert "Timestamps tick in minutes (60 s)" in html
