@@ -9,10 +9,12 @@ import importlib.util
 import json
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 from click.testing import CliRunner
 
 from inconcert.format import format_p
-from inconcert.report import build_report, collect_report_data
+from inconcert.report import ReportLimits, build_report, collect_report_data
 from inconcert.report.data.values import reason_text
 
 
@@ -141,3 +143,67 @@ def test_clock_resolution_line_when_summary_has_a_clock(tmp_path: Path) -> None:
     _edit_summary(out, clock={"resolution_s": 60.0, "clock": "minute", "by_source": {"a.csv": 60.0}})
     html = build_report(out).read_text(encoding="utf-8")
     assert "Timestamps tick in minutes (60 s)" in html
+
+
+def _add_late_object(out: Path, obj: str = "https://late.example/x", behaviour: str = "url") -> None:
+    """Group 1 shares ``obj``: acct0 and acct1 30 s apart, acct2 7 h 3 min later, as if the
+    evidence had been gathered at a wider window than the link's."""
+    from datetime import timedelta
+
+    fx = _fixture_module()
+    t = fx.T0 + timedelta(days=3)
+    ev = pq.read_table(out / "evidence.parquet")
+    late = t + timedelta(hours=7, minutes=3, seconds=30)
+    rows = [
+        (behaviour, obj, "late0", "late1", "g1_acct0", "g1_acct1", t, t + timedelta(seconds=30), 30.0, 1),
+        (behaviour, obj, "late1", "late2", "g1_acct1", "g1_acct2", t + timedelta(seconds=30), late, 25380.0, 1),
+    ]
+    extra = pa.Table.from_pylist([dict(zip(ev.schema.names, r, strict=True)) for r in rows], schema=ev.schema)
+    pq.write_table(pa.concat_tables([ev, extra]), out / "evidence.parquet")
+
+
+def _receipts(data, obj: str) -> dict[str, dict]:
+    sec = next(s for s in data["sections"] if s["group"]["group_id"] == 1)
+    ob = next(o for o in sec["objects"] if o["object"] == obj)
+    return {r["account"]: r for r in ob["receipts"]}
+
+
+def test_receipts_mark_actions_inside_and_outside_the_window(tmp_path: Path) -> None:
+    out = write_outdir(tmp_path / "out", n_groups=1, size=4, objects=1)
+    _add_late_object(out)
+    _edit_summary(out, window_used=60.0)
+    data = collect_report_data(out, ReportLimits(objects=20))
+    rec = _receipts(data, "https://late.example/x")
+    assert rec["g1_acct0"]["inside"] and rec["g1_acct1"]["inside"]
+    assert rec["g1_acct2"]["inside"] is False and rec["g1_acct2"]["delta"] == "+7h 3m 30s"
+    assert rec["g1_acct2"]["nearest"] == "7h 3m 0s before, g1_acct1"
+    assert rec["g1_acct0"]["nearest"] == "30s after, g1_acct1"
+    tl = data["sections"][0]["timeline"]
+    assert tl["marked"] and tl["n_outside"] == 1
+    row = next(r for r in tl["rows"] if r[0] == "g1_acct2")
+    assert len(row[3]) == 1 and all(isinstance(x, float) for x in row[2])
+    html = build_report(out, limits=ReportLimits(objects=20))
+    text = html.read_text(encoding="utf-8")
+    assert '<tr class="outside"><td class="mark nowrap">○ outside</td><td><a href="#account=g1_acct2">' in text
+    assert "● inside" in text and "grey short ticks: outside (1)" in text
+
+
+def test_receipts_use_each_links_own_window_when_links_carry_one(tmp_path: Path) -> None:
+    from inconcert.report import ReportLimits
+
+    out = write_outdir(tmp_path / "out", n_groups=1, size=4, objects=1)
+    _add_late_object(out)
+    lk = pq.read_table(out / "links.parquet")
+    windows = [
+        10.0 if {a, b} == {"g1_acct0", "g1_acct1"} else None
+        for a, b in zip(lk.column("account_a").to_pylist(), lk.column("account_b").to_pylist(), strict=True)
+    ]
+    pq.write_table(lk.append_column("window_s", pa.array(windows, pa.float64())), out / "links.parquet")
+    data = collect_report_data(out, ReportLimits(objects=20))
+    rec = _receipts(data, "https://late.example/x")
+    # 30 s apart is outside that pair's own 10 s window
+    assert not rec["g1_acct0"]["inside"] and not rec["g1_acct1"]["inside"]
+    assert data["per_link_windows"]
+    # pairs without a window of their own keep the run's (60 s): the planted bursts stay inside
+    other = next(o for o in data["sections"][0]["objects"] if o["object"] != "https://late.example/x")
+    assert all(r["inside"] for r in other["receipts"])

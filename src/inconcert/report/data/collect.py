@@ -19,7 +19,7 @@ from inconcert.errors import InputError
 from inconcert.report.data.accounts import account_index
 from inconcert.report.data.files import POSTS_FILE, check_outdir, read_csv, sql_path
 from inconcert.report.data.limits import ReportLimits
-from inconcert.report.data.overview import overview
+from inconcert.report.data.overview import overview, window_seconds
 from inconcert.report.data.ranking import GROUP_KEYS, rank_groups
 from inconcert.report.data.sections import sections as collect_sections
 from inconcert.report.data.values import fmt_duration, fmt_ts_text, reason_text
@@ -114,10 +114,14 @@ def collect_report_data(outdir: str | Path, limits: ReportLimits | None = None) 
               FROM ev WHERE group_id IN (SELECT group_id FROM sel))
             """
         )
-        sections = collect_sections(con, ranked, accounts, account_columns, limits, posts_available, notes)
+        sections = collect_sections(
+            con, ranked, accounts, account_columns, limits, posts_available, notes,
+            window=window_seconds(summary),
+        )
         network = network_picture(con, ranked, accounts, limits, notes)
         index = account_index(con, accounts, account_columns, limits, notes)
         evidence_rows = con.execute("SELECT count(*) FROM ev").fetchone()[0]
+        per_link_windows = "window_s" in {r[0] for r in con.execute("DESCRIBE lk").fetchall()}
     except duckdb.Error as e:
         raise InputError(
             f"{outdir}: cannot read the evidence files ({e}). "
@@ -139,4 +143,5 @@ def collect_report_data(outdir: str | Path, limits: ReportLimits | None = None) 
         "accounts": index,
         "notes": notes,
         "posts_available": posts_available,
+        "per_link_windows": per_link_windows,
     }

@@ -8,7 +8,7 @@ from typing import Any
 from inconcert.config import DetectConfig
 from inconcert.report.data.values import fmt_duration
 
-__all__ = ["clock_line", "overview", "split_settings"]
+__all__ = ["clock_line", "overview", "split_settings", "window_seconds"]
 
 
 def overview(
@@ -137,3 +137,16 @@ def clock_line(clock: Any) -> str:
     if isinstance(by_source, dict) and len({v for v in by_source.values()}) > 1:
         text += " Per source: " + "; ".join(f"{k} {v:g} s" for k, v in sorted(by_source.items()) if isinstance(v, int | float)) + "."
     return text
+
+
+def window_seconds(summary: dict[str, Any]) -> float | None:
+    """The run's time window in seconds: ``window_used``, else the ``window`` setting.
+
+    >>> window_seconds({"window_used": 60.0}), window_seconds({"parameters": {"window": "auto"}})
+    (60.0, None)
+    """
+    params = summary.get("parameters") if isinstance(summary.get("parameters"), dict) else {}
+    for value in (summary.get("window_used"), params.get("window")):
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+            return float(value)
+    return None
