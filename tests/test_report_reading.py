@@ -207,3 +207,53 @@ def test_receipts_use_each_links_own_window_when_links_carry_one(tmp_path: Path)
     # pairs without a window of their own keep the run's (60 s): the planted bursts stay inside
     other = next(o for o in data["sections"][0]["objects"] if o["object"] != "https://late.example/x")
     assert all(r["inside"] for r in other["receipts"])
+
+
+def test_labels_say_what_objects_are(tmp_path: Path) -> None:
+    fx = _fixture_module()
+    out = write_outdir(tmp_path / "out", n_groups=1, size=4, objects=2, posts=True)
+    _add_late_object(out, "2195", "object")
+    _add_late_object(out, "text:ef10a73c", "repost")
+    _add_late_object(out, "#wahl #btw21", "hashtags")
+    posts = pq.read_table(out / "posts.parquet")
+    extra = [
+        dict(zip(posts.schema.names, (f"late{i}", f"g1_acct{i}", fx.T0, "Same words, every time", None), strict=False))
+        for i in range(3)
+    ]
+    pq.write_table(
+        pa.concat_tables([posts, pa.Table.from_pylist(extra, schema=posts.schema)]), out / "posts.parquet"
+    )
+    _edit_summary(out, inputs=[{"path": "x.csv", "format": "coortweet_multi", "records": 9}])
+    data = collect_report_data(out, ReportLimits(objects=20))
+    assert data["labels"] == {"object": "domain"}
+    shows = {o["object"]: o["show"] for o in data["sections"][0]["objects"]}
+    assert shows["2195"] == {"kind": "plain", "label": "domain"}
+    assert shows["text:ef10a73c"]["label"] == "repost of identical text"
+    assert shows["text:ef10a73c"]["text"] == "Same words, every time"
+    assert shows["#wahl #btw21"]["tags"] == ["#wahl", "#btw21"]
+    url = "https://news.example/1/1?q=<b>&x=1"
+    assert shows[url] == {"kind": "link", "label": "url", "href": url}
+    html = build_report(out, limits=ReportLimits(objects=20)).read_text(encoding="utf-8")
+    assert 'title="behaviour object">domain</span>' in html
+    assert "repost of identical text" in html and "“Same words, every time”" in html
+    assert '<span class="hashtag">#wahl</span>' in html
+    esc = "https://news.example/1/1?q=&lt;b&gt;&amp;x=1"
+    assert f'<a class="obj" href="{esc}" rel="noopener noreferrer nofollow" target="_blank">{esc}</a>' in html
+    # without a known column the generic behaviour stays "object"; no text: the hash is named
+    _edit_summary(out, inputs=[{"path": "x.csv", "format": "generic"}])
+    (out / "posts.parquet").unlink()
+    data = collect_report_data(out, ReportLimits(objects=20))
+    shows = {o["object"]: o["show"] for o in data["sections"][0]["objects"]}
+    assert data["labels"] == {} and shows["2195"]["label"] == "object"
+    assert shows["text:ef10a73c"] == {
+        "kind": "repost_text", "label": "repost of identical text", "text": "", "hash": "ef10a73c"
+    }
+
+
+def test_links_only_for_web_addresses(tmp_path: Path) -> None:
+    from inconcert.report.data.labels import describe_object
+
+    assert describe_object("url", "javascript:alert(1)", {})["kind"] == "plain"
+    assert describe_object("url", " https://x.example/", {})["kind"] == "plain"
+    assert describe_object("url", "data:text/html,<b>", {})["kind"] == "plain"
+    assert describe_object("url", "20810", {})["kind"] == "plain"

@@ -18,6 +18,7 @@ import pyarrow as pa
 from inconcert.errors import InputError
 from inconcert.report.data.accounts import account_index
 from inconcert.report.data.files import POSTS_FILE, check_outdir, read_csv, sql_path
+from inconcert.report.data.labels import behaviour_labels, label_behaviours
 from inconcert.report.data.limits import ReportLimits
 from inconcert.report.data.overview import overview, window_seconds
 from inconcert.report.data.ranking import GROUP_KEYS, rank_groups
@@ -74,6 +75,9 @@ def collect_report_data(outdir: str | Path, limits: ReportLimits | None = None) 
         g["span_text"] = (
             fmt_duration(g.get("span_s")) if isinstance(g.get("span_s"), int | float) else ""
         )
+    labels = behaviour_labels(summary)
+    for g in ranked:
+        g["behaviours_text"] = label_behaviours(g.get("behaviours"), labels)
     notes: list[str] = []
     if len(ranked) > limits.sections:
         notes.append(
@@ -116,10 +120,10 @@ def collect_report_data(outdir: str | Path, limits: ReportLimits | None = None) 
         )
         sections = collect_sections(
             con, ranked, accounts, account_columns, limits, posts_available, notes,
-            window=window_seconds(summary),
+            window=window_seconds(summary), labels=labels,
         )
         network = network_picture(con, ranked, accounts, limits, notes)
-        index = account_index(con, accounts, account_columns, limits, notes)
+        index = account_index(con, accounts, account_columns, limits, notes, labels)
         evidence_rows = con.execute("SELECT count(*) FROM ev").fetchone()[0]
         per_link_windows = "window_s" in {r[0] for r in con.execute("DESCRIBE lk").fetchall()}
     except duckdb.Error as e:
@@ -144,4 +148,5 @@ def collect_report_data(outdir: str | Path, limits: ReportLimits | None = None) 
         "notes": notes,
         "posts_available": posts_available,
         "per_link_windows": per_link_windows,
+        "labels": labels,
     }

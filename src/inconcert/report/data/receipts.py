@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 
 from inconcert.report.data.files import query_rows
+from inconcert.report.data.labels import describe_object
 from inconcert.report.data.limits import ReportLimits
 from inconcert.report.data.values import clip, fmt_duration, fmt_time
 
@@ -37,6 +38,7 @@ def add_receipts(
     by_group: dict[int, dict[str, Any]],
     limits: ReportLimits,
     posts_available: bool,
+    labels: dict[str, str] | None = None,
 ) -> None:
     """Each section's ``objects``: top objects with their receipts (creates ``topobj``)."""
     con.execute(
@@ -85,6 +87,7 @@ def add_receipts(
         ORDER BY group_id, behaviour, object, t, account
         """,
     )
+    labels = labels or {}
     rec_map: dict[tuple, list] = {}
     for gid, behaviour, obj, account, t, post, n_posts, text, inside, near_us, near_acc in receipts:
         rec_map.setdefault((gid, behaviour, obj), []).append(
@@ -112,6 +115,9 @@ def add_receipts(
         ]
         by_group[gid]["objects"].append(
             {
+                "show": describe_object(
+                    behaviour, obj, labels, next((r["text"] for r in rows if r["text"]), None)
+                ),
                 "behaviour": behaviour,
                 "object": clip(obj, limits.text_chars),
                 "n_accounts": int(n_acc),

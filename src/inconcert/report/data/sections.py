@@ -26,6 +26,7 @@ def sections(
     posts_available: bool,
     notes: list[str],
     window: float | None = None,
+    labels: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """The full sections of the top ``limits.sections`` groups, in rank order.
 
@@ -65,7 +66,7 @@ def sections(
     mark_windows(con, window)
     add_timelines(con, by_group, limits)
     add_behaviour_counts(con, by_group)
-    add_receipts(con, by_group, limits, posts_available)
+    add_receipts(con, by_group, limits, posts_available, labels)
     add_texts(con, by_group, limits, posts_available)
     add_members(by_group, accounts, account_columns, limits, notes)
     return [by_group[g["group_id"]] for g in chosen]
