@@ -257,3 +257,49 @@ def test_links_only_for_web_addresses(tmp_path: Path) -> None:
     assert describe_object("url", " https://x.example/", {})["kind"] == "plain"
     assert describe_object("url", "data:text/html,<b>", {})["kind"] == "plain"
     assert describe_object("url", "20810", {})["kind"] == "plain"
+
+
+def _add_networks(out: Path, net_of_group: dict[int, int]) -> None:
+    def groups(cols, rows):
+        for r in rows:
+            r["network_id"] = net_of_group[int(r["group_id"])]
+        return cols + ["network_id"], rows
+
+    _rewrite_groups(out, groups)
+    with (out / "accounts.csv").open(newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        cols, rows = list(reader.fieldnames or []), list(reader)
+    for r in rows:
+        r["network_id"] = net_of_group[int(r["group_id"])] if r["group_id"] else ""
+    rows[-1]["network_id"] = 10  # an ungrouped account linked into network 10
+    with (out / "accounts.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, cols + ["network_id"])
+        w.writeheader()
+        w.writerows(rows)
+
+
+def test_groups_shown_under_their_network_when_outputs_have_network_id(tmp_path: Path) -> None:
+    out = write_outdir(tmp_path / "out", n_groups=4, size=3, scoring=True)
+    _add_networks(out, {1: 10, 2: 20, 3: 10, 4: 20})
+    data = collect_report_data(out)
+    # the network of the most significant group (4) first, its groups together, in rank order
+    assert [g["group_id"] for g in data["groups"]] == [4, 2, 3, 1]
+    assert [g["rank"] for g in data["groups"]] == [1, 2, 3, 4]
+    assert [s["group"]["group_id"] for s in data["sections"]] == [4, 2, 3, 1]
+    assert [lg["gid"] for lg in data["network"]["legend"]] == [4, 2, 3, 1]
+    nets = {n["network_id"]: n for n in data["networks"]}
+    assert nets[20]["groups"] == [4, 2] and nets[20]["n_accounts"] == 6
+    assert nets[10]["n_accounts"] == 7 and nets[10]["verdicts"] == [("automation", 1), ("operation", 1)]
+    html = build_report(out).read_text(encoding="utf-8")
+    assert html.index('id="network-20"') < html.index('id="group-4"') < html.index('id="group-2"')
+    assert html.index('id="group-2"') < html.index('id="network-10"') < html.index('id="group-3"')
+    assert "Network 10 <small>7 accounts · 2 groups: G3, G1</small>" in html
+    assert html.count('class="network-row"') == 2
+
+
+def test_without_network_id_nothing_changes(tmp_path: Path) -> None:
+    out = write_outdir(tmp_path / "out", n_groups=3, scoring=True)
+    data = collect_report_data(out)
+    assert data["networks"] == [] and all(g["net"] is None for g in data["groups"])
+    html = build_report(out).read_text(encoding="utf-8")
+    assert 'class="network-row"' not in html and 'class="network"' not in html

@@ -20,6 +20,7 @@ from inconcert.report.data.accounts import account_index
 from inconcert.report.data.files import POSTS_FILE, check_outdir, read_csv, sql_path
 from inconcert.report.data.labels import behaviour_labels, label_behaviours
 from inconcert.report.data.limits import ReportLimits
+from inconcert.report.data.networks import attach_networks
 from inconcert.report.data.overview import overview, window_seconds
 from inconcert.report.data.ranking import GROUP_KEYS, rank_groups
 from inconcert.report.data.sections import sections as collect_sections
@@ -75,6 +76,7 @@ def collect_report_data(outdir: str | Path, limits: ReportLimits | None = None) 
         g["span_text"] = (
             fmt_duration(g.get("span_s")) if isinstance(g.get("span_s"), int | float) else ""
         )
+    networks = attach_networks(ranked, accounts)
     labels = behaviour_labels(summary)
     for g in ranked:
         g["behaviours_text"] = label_behaviours(g.get("behaviours"), labels)
@@ -149,4 +151,5 @@ def collect_report_data(outdir: str | Path, limits: ReportLimits | None = None) 
         "posts_available": posts_available,
         "per_link_windows": per_link_windows,
         "labels": labels,
+        "networks": networks,
     }
