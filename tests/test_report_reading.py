@@ -303,3 +303,26 @@ def test_without_network_id_nothing_changes(tmp_path: Path) -> None:
     assert data["networks"] == [] and all(g["net"] is None for g in data["groups"])
     html = build_report(out).read_text(encoding="utf-8")
     assert 'class="network-row"' not in html and 'class="network"' not in html
+
+
+def test_new_labels_and_headers_stay_escaped_and_deterministic(tmp_path: Path) -> None:
+    fx = _fixture_module()
+    hostile = fx.XSS_IMG
+    outs = []
+    for name in ("a", "b"):
+        out = write_outdir(tmp_path / name, n_groups=2, size=3, scoring=True, hostile=True, posts=True)
+        _add_late_object(out, f"#{hostile} #x", "hashtags")
+        _add_late_object(out, f"https://e.example/{fx.XSS_SCRIPT}", "url")
+        _add_networks(out, {1: 1, 2: 1})
+        _edit_summary(
+            out,
+            read_options={"column_map": {"object": hostile}},
+            clock={"resolution_s": 60.0, "clock": hostile, "by_source": {hostile: 60.0, "b": 1.0}},
+            parameters={"window": 60.0, hostile: fx.XSS_SCRIPT, "near_text": {hostile: 1}},
+        )
+        outs.append(build_report(out, tmp_path / f"{name}.html").read_bytes())
+    assert outs[0] == outs[1]
+    text = outs[0].decode("utf-8")
+    body = text.split("<style>")[0] + text.split("</style>")[1].split('<script type="application/json"')[0]
+    assert "<img" not in body and "<script>alert" not in body
+    assert "&lt;img src=x onerror=alert(1)&gt;" in body
