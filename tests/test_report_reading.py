@@ -326,3 +326,44 @@ def test_new_labels_and_headers_stay_escaped_and_deterministic(tmp_path: Path) -
     body = text.split("<style>")[0] + text.split("</style>")[1].split('<script type="application/json"')[0]
     assert "<img" not in body and "<script>alert" not in body
     assert "&lt;img src=x onerror=alert(1)&gt;" in body
+
+
+def test_one_window_marks_equal_the_pairwise_check(tmp_path: Path) -> None:
+    import random
+
+    import duckdb
+
+    from inconcert.report.data import windows
+
+    rng = random.Random(5)
+    rows = [
+        (1, "url", f"o{rng.randint(0, 3)}", f"a{rng.randint(0, 5)}", f"p{i}", rng.randint(0, 400) * 1_000_000)
+        for i in range(300)
+    ]
+    results = []
+    for fn in (windows._one_window, lambda con, w: windows._per_pair(con, w, w)):
+        con = duckdb.connect()
+        con.execute("CREATE TABLE acts (group_id BIGINT, behaviour VARCHAR, object VARCHAR, account VARCHAR, post VARCHAR, t BIGINT)")
+        con.executemany("INSERT INTO acts VALUES (?, ?, ?, ?, ?, ?)", rows)
+        con.execute("CREATE TEMP TABLE pairwin (a VARCHAR, b VARCHAR, w DOUBLE)")
+        fn(con, 7.0)
+        results.append(con.execute("SELECT post, inside FROM act_in ORDER BY post").fetchall())
+    assert results[0] == results[1]
+    assert {i for _, i in results[0]} == {True, False}
+
+
+def test_too_many_pair_checks_fall_back_to_the_runs_window_with_a_note(tmp_path: Path, monkeypatch) -> None:
+    from inconcert.report.data import windows
+
+    out = write_outdir(tmp_path / "out", n_groups=1, size=4, objects=1)
+    _add_late_object(out)
+    lk = pq.read_table(out / "links.parquet")
+    pq.write_table(
+        lk.append_column("window_s", pa.array([10.0] * lk.num_rows, pa.float64())), out / "links.parquet"
+    )
+    _edit_summary(out, window_used=60.0)
+    monkeypatch.setattr(windows, "MAX_PAIR_CHECKS", 0)
+    data = collect_report_data(out, ReportLimits(objects=20))
+    rec = _receipts(data, "https://late.example/x")
+    assert rec["g1_acct0"]["inside"] and not rec["g1_acct2"]["inside"]
+    assert any("too many actions to check each link's own window" in n for n in data["notes"])

@@ -63,7 +63,7 @@ def sections(
         }
         for g in chosen
     }
-    mark_windows(con, window)
+    mark_windows(con, window, notes)
     add_timelines(con, by_group, limits)
     add_behaviour_counts(con, by_group)
     add_receipts(con, by_group, limits, posts_available, labels)

@@ -13,14 +13,24 @@ from __future__ import annotations
 
 import duckdb
 
-__all__ = ["mark_windows"]
+__all__ = ["MAX_PAIR_CHECKS", "mark_windows"]
 
 
-def mark_windows(con: duckdb.DuckDBPyConnection, window: float | None) -> None:
+#: per-pair checks compare every two actions on an object within the widest window;
+#: above this many comparisons the run's window is used for every pair (noted)
+MAX_PAIR_CHECKS = 20_000_000
+
+
+def mark_windows(
+    con: duckdb.DuckDBPyConnection, window: float | None, notes: list[str] | None = None
+) -> None:
     """Create ``act_in``: the ``acts`` rows with ``inside`` (NULL when no window is known).
 
     Per-pair windows come from ``lk.window_s`` when that column exists; the
-    run's ``window`` (seconds) applies to pairs without one.
+    run's ``window`` (seconds) applies to pairs without one. With one window
+    for all pairs the test is two range-window counts per action (all actions
+    within ±window minus the member's own), O(n log n); per-pair windows need a
+    band join, used up to :data:`MAX_PAIR_CHECKS` comparisons.
     """
     cols = {r[0] for r in con.execute("DESCRIBE lk").fetchall()}
     if "window_s" in cols:
@@ -38,7 +48,39 @@ def mark_windows(con: duckdb.DuckDBPyConnection, window: float | None) -> None:
     if not known:
         con.execute("CREATE TEMP TABLE act_in AS SELECT *, CAST(NULL AS BOOLEAN) AS inside FROM acts")
         return
-    band = int(max(known) * 1e6)
+    if widest is not None:
+        checks = con.execute(
+            "SELECT coalesce(sum(n * n), 0) FROM (SELECT count(*) AS n FROM acts GROUP BY group_id, behaviour, object)"
+        ).fetchone()[0]
+        if checks <= MAX_PAIR_CHECKS:
+            _per_pair(con, window, max(known))
+            return
+        if notes is not None:
+            notes.append(
+                f"Receipts mark actions inside or outside the run's window ({max(known):g} s) for every "
+                "pair: too many actions to check each link's own window."
+            )
+    _one_window(con, max(known) if window is None else window)
+
+
+def _one_window(con: duckdb.DuckDBPyConnection, window: float) -> None:
+    w = int(window * 1e6)
+    con.execute(
+        f"""
+        CREATE TEMP TABLE act_in AS
+        SELECT * EXCLUDE (n_all, n_own), n_all > n_own AS inside FROM (
+          SELECT *,
+            count(*) OVER (PARTITION BY group_id, behaviour, object ORDER BY t
+                           RANGE BETWEEN {w} PRECEDING AND {w} FOLLOWING) AS n_all,
+            count(*) OVER (PARTITION BY group_id, behaviour, object, account ORDER BY t
+                           RANGE BETWEEN {w} PRECEDING AND {w} FOLLOWING) AS n_own
+          FROM acts)
+        """
+    )
+
+
+def _per_pair(con: duckdb.DuckDBPyConnection, window: float | None, widest: float) -> None:
+    band = int(widest * 1e6)
     default = "NULL" if window is None else repr(float(window))
     con.execute(
         f"""
