@@ -150,16 +150,20 @@ def _print_summary(summary: dict[str, Any], outdir: Path) -> None:
     if counts["groups"] and groups_csv.exists():
         import csv
 
+        from inconcert.format import format_p
+        from inconcert.report.data.ranking import rank_csv_groups
+
         with open(groups_csv, newline="", encoding="utf-8") as fh:
-            groups = list(csv.DictReader(fh))
-        t = Table(title="Top groups", show_lines=False)
-        for col in ("group", "size", "verdict", "behaviours", "objects", "span (h)", "top object"):
+            groups = rank_csv_groups(list(csv.DictReader(fh)))  # the report's order
+        t = Table(title="Top groups (most significant first, as in the report)", show_lines=False)
+        for col in ("group", "size", "p", "verdict", "behaviours", "objects", "span (h)", "top object"):
             t.add_column(col)
         for g in groups[:10]:
             top = (g.get("top_objects") or "").split(" | ")[0]
             t.add_row(
                 g["group_id"],
                 g["size"],
+                format_p(g.get("p_value")) or "-",
                 g.get("verdict") or "-",
                 g.get("behaviours", ""),
                 g.get("objects", ""),
@@ -338,9 +342,11 @@ def detect(
     if with_report:
         from inconcert.report import build_report
 
-        build_report(outdir, outdir / "report.html")
+        report_path = build_report(outdir, outdir / "report.html")
     if not quiet:
         _print_summary(result.summary, outdir)
+        if with_report:
+            out.print(f"report: [bold]{report_path}[/bold] (open it in a browser; it works offline)")
         out.print(f"done in {time.perf_counter() - started:.1f}s")
         for line in input_warnings(result.summary):
             console.print(f"[yellow]warning:[/yellow] {line}")
