@@ -91,7 +91,8 @@ def _print_summary(summary: dict[str, Any], outdir: Path) -> None:
     out.print(
         f"[bold]inconcert[/bold] read {rows['read']:,} rows "
         f"({rows['used']:,} used, {rows['rejected']:,} rejected) · behaviours: "
-        f"{', '.join(summary['behaviours']) or 'none'} · window {summary['parameters']['window']:g}s"
+        f"{', '.join(summary['behaviours']) or 'none'} · windows "
+        f"{', '.join(f'{w:g}' for w in summary.get('windows') or [summary['parameters']['window']])} s"
     )
     out.print(
         f"{counts['pairs']:,} co-action pairs → {counts['links']:,} account links "
@@ -137,7 +138,7 @@ def main() -> None:
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path), help="Folder for the outputs.")
-@click.option("--window", default="60", show_default=True, help="Seconds within which co-actions count (or 'auto').")
+@click.option("--window", default=None, help="Fix one window: seconds within which co-actions count (or 'auto'). Default: test every window of the ladder 10 s, 1 min, 10 min, 1 h, 6 h.")
 @click.option("--behaviours", default=None, help="Comma-separated behaviours (default: all the input has data for).")
 @click.option("--min-participation", default=2, show_default=True, type=int, help="Actions (and co-actions) an account needs.")
 @click.option("--min-weight", default=2, show_default=True, type=int, help="Distinct co-acted objects a link needs.")
@@ -203,7 +204,9 @@ def detect(
     if semantic_threshold is not None:
         extra["semantic_text_threshold"] = semantic_threshold
     win: Any = window
-    if window != "auto":
+    if window is None:
+        win = None
+    elif window != "auto":
         try:
             win = float(window)
         except ValueError:

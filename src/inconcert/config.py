@@ -11,16 +11,25 @@ from typing import Any, Literal
 
 from inconcert.errors import ConfigError
 
-__all__ = ["DetectConfig"]
+__all__ = ["DetectConfig", "DEFAULT_WINDOWS", "MAX_PARTNERS"]
+
+#: The ladder of co-action windows tested by default, in seconds (10 s to 6 h).
+DEFAULT_WINDOWS: tuple[float, ...] = (10.0, 60.0, 600.0, 3600.0, 21600.0)
+
+#: An object counts at a window only while a share of it has on average at most
+#: this many other shares within the window (wider windows are meaningless for it).
+MAX_PARTNERS = 50.0
 
 
 @dataclass
 class DetectConfig:
     """Every knob of a detection run, with defaults.
 
-    window: seconds within which two accounts' actions on one object count as
-        a co-action (inclusive: |Δt| ≤ window); ``"auto"`` estimates it from the
-        data as CooRnet does (see :mod:`inconcert.window`).
+    window: None (default) tests every window of ``windows``, each against its
+        own null, and reports per link the window where it is most significant;
+        a number fixes one window (seconds within which two accounts' actions on
+        one object count as a co-action, inclusive: |Δt| ≤ window); ``"auto"``
+        estimates one from the data as CooRnet does (see :mod:`inconcert.window`).
     behaviours: behaviour names to use; None = every behaviour the input has data for.
     min_participation: an account needs at least this many actions in a behaviour
         (and this many co-actions) to be paired, as in CooRTweet.
@@ -38,9 +47,14 @@ class DetectConfig:
         only significant links form groups.
     coortweet_compatible: reproduce CooRTweet 2.1.3 ``detect_groups`` share pairs exactly.
     seed: randomness (Leiden) is seeded by this.
+    windows: the ladder of windows (seconds) tested when ``window`` is None;
+        windows below the input's clock resolution are skipped.
+    max_partners: at a window where a share of an object has on average more
+        than this many other shares within the window, the object counts only at
+        the widest window where it has not (docs/null-model.md, "Cost").
     """
 
-    window: float | str = 60.0
+    window: float | str | None = None
     behaviours: list[str] | None = None
     min_participation: int = 2
     min_weight: int = 2
@@ -53,19 +67,31 @@ class DetectConfig:
     coortweet_compatible: bool = False
     seed: int = 42
     extra: dict[str, Any] = field(default_factory=dict)
+    windows: tuple[float, ...] = DEFAULT_WINDOWS
+    max_partners: float = MAX_PARTNERS
 
     def __post_init__(self) -> None:
         problems = []
         if self.window == "auto":  # estimated from the data once traces exist
             self.extra = {**self.extra, "window_auto": True}
             self.window = 60.0
+        if self.window is not None:
+            try:
+                self.window = float(self.window)
+            except (TypeError, ValueError):
+                problems.append(f"window must be a number of seconds, not {self.window!r}")
+            else:
+                if self.window < 0:
+                    problems.append("window must be ≥ 0 seconds")
         try:
-            self.window = float(self.window)
+            self.windows = tuple(sorted({float(w) for w in self.windows}))
         except (TypeError, ValueError):
-            problems.append(f"window must be a number of seconds, not {self.window!r}")
+            problems.append(f"windows must be numbers of seconds, not {self.windows!r}")
         else:
-            if self.window < 0:
-                problems.append("window must be ≥ 0 seconds")
+            if not self.windows or self.windows[0] <= 0:
+                problems.append("windows must be a non-empty list of seconds > 0")
+        if not self.max_partners > 0:
+            problems.append("max_partners must be > 0")
         if self.min_participation < 1:
             problems.append("min_participation must be ≥ 1")
         if self.min_weight < 1:
@@ -83,7 +109,19 @@ class DetectConfig:
 
     @property
     def window_us(self) -> int:
-        return int(round(self.window * 1_000_000))
+        """The fixed window in microseconds (the widest of the ladder when none is fixed)."""
+        w = self.window if isinstance(self.window, float) else max(self.windows)
+        return int(round(w * 1_000_000))
+
+    def ladder(self) -> list[float]:
+        """The windows this run tests, before the clock's resolution is applied.
+
+        >>> DetectConfig().ladder()[:2], DetectConfig(window=30).ladder()
+        ([10.0, 60.0], [30.0])
+        """
+        if isinstance(self.window, float):
+            return [self.window]
+        return [float(w) for w in self.windows]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

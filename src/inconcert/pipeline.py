@@ -40,9 +40,13 @@ from inconcert.groups import find_groups
 from inconcert.ingest import ingest
 from inconcert.outputs.atomic import atomic_path
 from inconcert.outputs.graph import write_graphs
+from inconcert.clock import clock_summary, raise_window, usable_windows
 from inconcert.sql.coaction import (
     accounts_dict_sql,
     eligible_sql,
+    event_links_sql,
+    pairs_by_object_window_sql,
+    post_pairs_sql,
     filter_pairs_sql,
     keyed_traces_sql,
     links_sql,
@@ -112,6 +116,67 @@ def _choose_behaviours(engine: Engine, config: DetectConfig) -> list[str]:
     return chosen
 
 
+def _clock(engine: Engine) -> dict[str, Any]:
+    """The input's clock resolution (:mod:`inconcert.clock`), per source when the
+    actions carry one."""
+    cols = set(engine.columns("actions"))
+    if {"source", "platform"} <= cols:
+        return clock_summary(engine)
+    src = "source" if "source" in cols else "'' AS source"
+    plat = "platform" if "platform" in cols else "'' AS platform"
+    engine.create_table("ic_clock_in", f"SELECT {src}, {plat}, ts FROM actions")
+    try:
+        return clock_summary(engine, "ic_clock_in")
+    finally:
+        engine.drop("ic_clock_in")
+
+
+def prepare_null(engine: Engine, windows_us: list[int], max_partners: float) -> None:
+    """The null model's tables, from every trace: ``ic_null_ao`` (shares per account
+    and object), ``ic_null_degree(account_id, d)`` (distinct objects per account),
+    ``ic_null_owp`` (within-window share pairs per object, in closed form) and
+    ``ic_obj_window`` (per object its widest meaningful window ``w_us`` and its
+    co-action chances ``c<i>``; :mod:`inconcert.scoring.nullmodel`)."""
+    from inconcert.scoring.nullmodel import (
+        account_objects_sql,
+        object_window_pairs_sql,
+        object_windows_sql,
+    )
+
+    engine.create_table("ic_null_ao", account_objects_sql())
+    engine.create_table(
+        "ic_null_degree", "SELECT account_id, count(*) AS d FROM ic_null_ao GROUP BY account_id"
+    )
+    engine.create_table("ic_null_owp", object_window_pairs_sql(windows_us))
+    engine.create_table("ic_obj_window", object_windows_sql(windows_us, max_partners))
+
+
+def drop_one_object_groups(engine: Engine) -> int:
+    """Remove from ``membership`` every group whose member links (``glinks``)
+    together rest on a single object (one post pair's objects count as one: its
+    primary object); returns how many groups were dropped."""
+    engine.create_table(
+        "ic_group_objects",
+        """SELECT ma.group_id, count(DISTINCT p.object) AS objects
+        FROM pairs p JOIN glinks g ON g.account_a = least(p.account_a, p.account_b)
+                                 AND g.account_b = greatest(p.account_a, p.account_b)
+        JOIN membership ma ON p.account_a = ma.account_id
+        JOIN membership mb ON p.account_b = mb.account_id AND ma.group_id = mb.group_id
+        GROUP BY ma.group_id""",
+    )
+    n = int(engine.scalar("SELECT count(*) FROM ic_group_objects WHERE objects < 2") or 0)
+    if n:
+        engine.create_table(
+            "ic_membership_kept",
+            """SELECT m.* FROM membership m JOIN ic_group_objects g ON m.group_id = g.group_id
+            WHERE g.objects >= 2 ORDER BY m.group_id, m.account_id""",
+        )
+        engine.create_table("membership", "SELECT * FROM ic_membership_kept")
+        engine.drop("ic_membership_kept")
+    engine.drop("ic_group_objects")
+    return n
+
+
 def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = None) -> dict[str, Any]:
     """Run every SQL step on an engine whose ``actions`` table is registered.
 
@@ -127,9 +192,6 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
     t0 = time.perf_counter()
     say("traces")
     names = _choose_behaviours(engine, config)
-    window = config.window
-    if window is None or (isinstance(window, str)):
-        raise ConfigError("window must be a number of seconds")
     parts = []
     for n in names:
         b = get_behaviour(n)
@@ -149,18 +211,30 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
 
         config.window = estimate_window(engine)
         window_note = {"window_auto": config.window}
+    clock = _clock(engine)
+    windows = usable_windows(config.ladder(), clock["resolution_s"])
+    if isinstance(config.window, float) and config.window not in windows:
+        windows = [raise_window(config.window, clock["resolution_s"])[0]]
+    if config.coortweet_compatible:
+        windows = [float(config.window if isinstance(config.window, float) else 60.0)]
+    windows_us = [int(round(w * 1_000_000)) for w in windows]
     timings["traces"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     say("pairs")
     engine.create_table("eligible", eligible_sql(config.min_participation, config.coortweet_compatible))
-    engine.create_table("raw_pairs", pairs_sql(d, config.window_us, config.coortweet_compatible))
     if config.coortweet_compatible:
+        engine.create_table("raw_pairs", pairs_sql(d, windows_us[0], True))
         engine.create_table("pairs", filter_pairs_sql(config.min_participation, True))
     else:
+        prepare_null(engine, windows_us, config.max_partners)
+        engine.create_table("raw_pairs", pairs_by_object_window_sql(d))
         engine.create_table("ic_pair_ok", participants_sql(config.min_participation))
-        engine.create_table("pairs", filter_pairs_sql(config.min_participation))
+        engine.create_table("ic_trace_pairs", filter_pairs_sql(config.min_participation))
         engine.drop("ic_pair_ok")
+        engine.drop("raw_pairs")
+        engine.create_table("pairs", post_pairs_sql(d, windows_us, names))
+        engine.drop("ic_trace_pairs")
     if "near_text" in names:
         from inconcert.behaviours.near_text import add_pair_similarity
 
@@ -175,7 +249,10 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
             "SELECT behaviour, min(object) AS lo, max(object) AS hi FROM ic_objects GROUP BY behaviour"
         ).to_pylist()
     }
-    engine.create_table("links", links_sql(d, names, ranges))
+    if config.coortweet_compatible:
+        engine.create_table("links", links_sql(d, names, ranges))
+    else:
+        engine.create_table("links", event_links_sql(d, names, len(windows), ranges))
     timings["links"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -184,12 +261,13 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         from inconcert import scoring  # issue 5: null model
     except ImportError:
         scoring = None  # type: ignore[assignment]
+    null_info: dict[str, Any] = {}
     if scoring is not None and hasattr(scoring, "score_links") and not config.coortweet_compatible:
         say("scoring")
-        scoring.score_links(engine, config)
+        null_info = scoring.score_links(engine, config, windows)
         scored = "significant" in engine.columns("links")
     timings["scoring"] = time.perf_counter() - t0
-    for t in ("raw_pairs", "eligible"):  # not needed past scoring: free the memory for the outputs
+    for t in ("raw_pairs", "eligible", "ic_null_ao", "ic_null_owp"):  # spent: free the memory
         engine.drop(t)
 
     t0 = time.perf_counter()
@@ -215,6 +293,7 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         min_size=config.min_group_size,
     )
     engine.register_arrow("membership", membership)
+    one_object = drop_one_object_groups(engine) if scored else 0
     pooled = None
     if scored and hasattr(scoring, "attach_pooled"):  # links each too weak, together not
         pooled = scoring.attach_pooled(engine, config)
@@ -252,7 +331,9 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         counts["groups_by_verdict"] = dict(
             zip([str(x) for x in v.column("verdict").to_pylist()], v.column("n").to_pylist(), strict=True)
         )
-    engine.drop("traces")  # spent: the outputs need the memory
+    counts["groups_dropped_one_object"] = one_object
+    for t in ("traces", "ic_null_degree", "ic_obj_window"):  # spent: the outputs need the memory
+        engine.drop(t)
     extra_stats = {
         name: stats
         for name, stats in (
@@ -267,6 +348,9 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         "timings": timings,
         "behaviour_stats": extra_stats,
         "window": config.window,
+        "windows": windows,
+        "clock": clock,
+        "null": null_info,
         **window_note,
     }
 
@@ -402,6 +486,10 @@ def detect(
             "counts": run["counts"],
             "timings": {k: round(v, 3) for k, v in timings.items()},
         }
+        summary["windows"] = run["windows"]
+        summary["clock"] = run["clock"]
+        if run.get("null"):
+            summary["null"] = run["null"]
         if "window_auto" in run:
             summary["window_estimated_s"] = run["window_auto"]
         if run.get("behaviour_stats"):

@@ -1,71 +1,63 @@
 """The null model of co-action, as SQL builders plus one driver function.
 
-Objects are split by how many accounts shared them (``popular`` = at least
-``POPULAR_SHARERS`` sharers, default 50).
+Who shares what is randomised by the bipartite configuration model (BiCM,
+:mod:`inconcert.scoring.bicm`) fitted to every account's *whole* activity in
+the input and every object (singletons included); when shares happen comes
+from each object's own timing. For a pair of accounts and a window ``W``:
 
-- **Popular objects** — viral stories, big cascades. Who shares them is
-  interest, not evidence; the null keeps who shared them and randomises only
-  timing. For a link ``(a, b)`` and each popular object both acted on,
-  ``r_abo = 1 − (1 − q_o)^(k_ao · k_bo)`` is the chance that at least one of their
-  ``k_ao · k_bo`` share pairs falls within the window, with ``q_o = P_o / C_o``
-  the object's own fraction of cross-account share pairs within the window.
-  A tight viral burst has ``q_o`` near 1 and explains its co-actions; a story
-  shared over weeks has ``q_o`` near 0 and does not.
-- **Other objects** — sharing the same rare objects at the same time is
-  itself the evidence. Only each account's *first* share of an object counts
-  (re-posting the same thing over and over co-acts with everyone by
-  repetition, not by coordination). Each account's expected number of
-  within-window partners on these objects is ``A_a = Σ_o c_o`` with
-  ``c_o = 2 P'_o / n_o`` (``P'_o`` first-share pairs within the window: the
-  object's mean number of within-window partners per sharer; large for bursty
-  objects, ≈ 0 for slow ones), summed over the objects ``a`` shared (so active
-  accounts expect more). A partner is any account, drawn in proportion to its
-  activity ``d_b`` (distinct such objects it shared; the Chung–Lu form of the
-  bipartite configuration model): ``E_small = ½ (A_a d_b / (M − d_a) +
-  A_b d_a / (M − d_b))`` with ``M = Σ_c d_c``.
+    E_ab(W) = Σ_o p_ao p_bo c_o(W),   c_o(W) = min(1, 2 P_o(W) / (n_o (n_o − 1)))
 
-``expected`` = E_popular + E_small with ``E_popular = Σ_popular r_abo``. The co-actions of a link (distinct objects) split
-into the same two parts, each tested by its Poisson tail; the smaller p-value,
-Bonferroni-corrected for the parts that can occur and conditioned on the link
-existing (``W ≥ 1``), is the link's p-value, and the p-values of all links are
-adjusted by Benjamini–Hochberg. A single co-action is never evidence: links
-with ``W = 1`` keep p = 1 and are not computed. Maths and sources:
-``docs/null-model.md``.
+``p_ao`` = the BiCM probability that ``a`` shares ``o``; ``P_o(W)`` = pairs of
+shares of ``o`` by different accounts at most ``W`` apart (counted per object
+in closed form with window functions, never by pairing shares), ``n_o`` its
+sharers: ``c_o`` is the chance that two given sharers of ``o`` co-act within
+``W`` (≤ 1). A tight viral burst has ``c_o`` ≈ 1, but two accounts are
+expected to both share it only in proportion to their activity; a campaign's
+own objects burst too, but nothing in the accounts' activity makes the same
+accounts meet on many of them.
 
->>> "e_small" in tested_sql(100.0)
+The observed count ``w_ab(W)`` is the number of distinct objects the two
+accounts co-acted on within ``W``, one post pair counting once whatever
+behaviours it carries (:func:`inconcert.sql.coaction.post_pairs_sql`). Each
+window is tested by the Poisson tail of ``w`` at ``E`` (Poisson-binomial:
+conservative, Hoeffding 1956), conditioned on the link existing, with ``w ≤ 1``
+never evidence; the windows' p-values are combined by Simes (1986) and the
+links' by Benjamini–Hochberg. Each link reports the window at which it is most
+significant (``window_s``), its ``weight`` and ``expected`` there. Maths,
+sources and tests: ``docs/null-model.md``.
+
+>>> "RANGE BETWEEN" in object_window_pairs_sql([10_000_000])
 True
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
-from inconcert.scoring.pooled import POOLED_TABLES, pooled_enabled
-from inconcert.scoring.stats import bh_qvalues, two_part_logp
+from inconcert.scoring.bicm import BiCMFit, fit_bicm, pair_expectation
+from inconcert.scoring.stats import bh_qvalues, poisson_logsf
 
 __all__ = [
-    "POPULAR_SHARERS",
+    "NULL_TABLES",
     "account_objects_sql",
-    "object_stats_sql",
-    "account_strength_sql",
-    "popular_ids_sql",
-    "tested_links_sql",
-    "popular_expected_sql",
-    "small_pairs_sql",
-    "small_weight_sql",
-    "tested_sql",
-    "scored_links_sql",
+    "object_window_pairs_sql",
+    "object_windows_sql",
+    "fit_null",
+    "NullModel",
+    "window_logp",
     "score_links",
     "fdr_of",
 ]
 
-_SCORE_COLUMNS = ("expected", "p_value", "surprise", "q_value", "significant")
+_SCORE_COLUMNS = ("expected", "p_value", "surprise", "q_value", "significant", "window_s")
 
-#: Objects shared by at least this many accounts are "popular" (timing-only null).
-POPULAR_SHARERS = 50
+#: Tables of the null kept until the groups are found (pooled evidence reads them).
+NULL_TABLES = ("ic_null_degree", "ic_obj_window")
 
 
 def fdr_of(config: DetectConfig) -> float:
@@ -77,292 +69,207 @@ def fdr_of(config: DetectConfig) -> float:
     return float(config.fdr)
 
 
-def account_objects_sql(min_participation: int, eligible: str | None = None) -> str:
-    """``(behaviour, object, account_id, k, seq0)``: shares per account and object
-    and the input position of the first one, for accounts with at least
-    ``min_participation`` traces in the behaviour (only they can be paired).
+def account_objects_sql(traces: str = "traces") -> str:
+    """``(behaviour, object, account_id, k)``: shares per account and object over
+    *every* trace (no participation filter: the null sees all activity)."""
+    return f"""SELECT behaviour, object, account_id, count(*) AS k
+        FROM {traces} GROUP BY behaviour, object, account_id"""
 
-    ``eligible``: a table of exactly those traces, if the pipeline kept one.
+
+def object_window_pairs_sql(windows_us: list[int], traces: str = "traces", ao: str = "ic_null_ao") -> str:
+    """Per object with at least two sharers: sharers ``n``, shares ``s`` and, per
+    window ``i``, ``p_i`` = pairs of shares by different accounts at most
+    ``windows_us[i]`` apart — in closed form: each share counts the shares of
+    the object within ±W (a window frame over the object's sorted times), minus
+    those of its own account, halved. No share pair is materialised.
     """
-    if eligible:
-        src = f"SELECT behaviour, object, account_id, seq FROM {eligible}"
-    else:
-        src = f"""SELECT behaviour, object, account_id, seq FROM (
-            SELECT behaviour, object, account_id, seq,
-                   count(*) OVER (PARTITION BY behaviour, account_id) AS n_acc
-            FROM traces) s
-        WHERE n_acc >= {int(min_participation)}"""
-    return f"""SELECT behaviour, object, account_id, count(*) AS k, min(seq) AS seq0
-        FROM ({src}) e
-        GROUP BY behaviour, object, account_id"""
+    frames = ",\n               ".join(
+        f"count(*) OVER (PARTITION BY behaviour, object ORDER BY t "
+        f"RANGE BETWEEN {int(w)} PRECEDING AND {int(w)} FOLLOWING) "
+        f"- count(*) OVER (PARTITION BY behaviour, object, account_id ORDER BY t "
+        f"RANGE BETWEEN {int(w)} PRECEDING AND {int(w)} FOLLOWING) AS c{i}"
+        for i, w in enumerate(windows_us)
+    )
+    sums = ", ".join(f"CAST(sum(c{i}) AS DOUBLE) / 2.0 AS p{i}" for i in range(len(windows_us)))
+    return f"""WITH ob AS (SELECT behaviour, object, count(*) AS n, sum(k) AS s FROM {ao}
+                GROUP BY behaviour, object HAVING count(*) >= 2),
+    tr AS (SELECT t.behaviour, t.object, t.account_id, t.t FROM {traces} t
+           JOIN ob ON t.behaviour = ob.behaviour AND t.object = ob.object),
+    c AS (SELECT behaviour, object,
+               {frames}
+          FROM tr)
+    SELECT ob.behaviour, ob.object, ob.n, ob.s, {sums}
+    FROM c JOIN ob ON c.behaviour = ob.behaviour AND c.object = ob.object
+    GROUP BY ob.behaviour, ob.object, ob.n, ob.s"""
 
 
-def _pairs_table(engine: Engine) -> str:
-    """Within-window share pairs for the null's rates: the pipeline's
-    ``raw_pairs`` (before the participation filter, which would drop pairs of
-    one-off sharers and bias ``q_o`` low) when it exists, else ``pairs``."""
-    try:
-        cols = set(engine.columns("raw_pairs"))
-    except Exception:
-        return "pairs"
-    need = {"behaviour", "object", "account_a", "account_b", "seq_a", "seq_b"}
-    return "raw_pairs" if need <= cols else "pairs"
+def object_windows_sql(windows_us: list[int], max_partners: float, table: str = "ic_null_owp") -> str:
+    """Per object: ``cap`` = the widest window index at which a share of it has on
+    average at most ``max_partners`` other shares within the window (at least 0),
+    ``w_us`` that window, and ``c<i>`` = ``min(1, 2 p / (n (n − 1)))`` at window
+    ``min(i, cap)``: the chance that two given sharers co-act within it."""
+    L = len(windows_us)
+    ok = " + ".join(
+        f"CASE WHEN 2.0 * p{i} / s <= {float(max_partners)!r} THEN 1 ELSE 0 END" for i in range(1, L)
+    ) or "0"
+    cap = f"({ok})"  # the dense windows are the widest ones: the count of fine ones is the cap
+    cs = []
+    for i in range(L):
+        cases = " ".join(f"WHEN cap = {j} THEN p{j}" for j in range(i))
+        pi = f"CASE {cases} ELSE p{i} END" if cases else f"p{i}"
+        cs.append(f"least(1.0, 2.0 * ({pi}) / (CAST(n AS DOUBLE) * (n - 1))) AS c{i}")
+    wsel = " ".join(f"WHEN cap = {j} THEN {int(w)}" for j, w in enumerate(windows_us))
+    return f"""WITH x AS (SELECT *, {cap} AS cap FROM {table})
+    SELECT behaviour, object, n, s, cap, CAST(CASE {wsel} END AS BIGINT) AS w_us, {', '.join(cs)}
+    FROM x"""
 
 
-def _eligible_table(engine: Engine) -> str | None:
-    """The pipeline's ``eligible`` traces table, when it exists."""
-    try:
-        cols = set(engine.columns("eligible"))
-    except Exception:
-        return None
-    return "eligible" if {"behaviour", "object", "account_id", "seq"} <= cols else None
+class NullModel:
+    """The fitted null: the BiCM of who shares what and, per object degree class
+    and window, the summed chances ``C[n, i] = Σ_{o: n_o = n} c_o(W_i)``.
 
-
-def object_stats_sql(popular_sharers: int = POPULAR_SHARERS, pairs_table: str = "pairs") -> str:
-    """Per object with at least one within-window pair: sharers ``n``, shares
-    ``s``, share pairs within the window ``p``, ``q`` = ``p`` / share pairs by
-    different accounts, and ``popular``; reads ``ic_null_ao``."""
-    return f"""WITH pp AS (
-        SELECT behaviour, object, count(*) AS p FROM {pairs_table} GROUP BY behaviour, object),
-    ob AS (SELECT behaviour, object, count(*) AS n, sum(k) AS s, sum(k * k) AS s2
-           FROM ic_null_ao GROUP BY behaviour, object)
-    SELECT ob.behaviour, ob.object, ob.n, ob.s, pp.p,
-           least(CAST(pp.p AS DOUBLE) / greatest(CAST(ob.s * ob.s - ob.s2 AS DOUBLE) / 2.0, 1.0), 1.0) AS q,
-           ob.n >= {int(popular_sharers)} AS popular
-    FROM ob JOIN pp ON ob.behaviour = pp.behaviour AND ob.object = pp.object"""
-
-
-def small_pairs_sql(pairs_table: str = "pairs") -> str:
-    """Share pairs on objects that are not popular, one row per (account pair,
-    object), with ``first`` = the two accounts' first posts carrying the object
-    fall within the window; reads ``ic_null_obj`` and ``ic_null_ao``."""
-    return f"""WITH f AS (SELECT DISTINCT seq0 FROM ic_null_ao),
-    sp AS (
-        SELECT p.behaviour, p.object,
-               CASE WHEN p.account_a < p.account_b THEN p.account_a ELSE p.account_b END AS account_a,
-               CASE WHEN p.account_a < p.account_b THEN p.account_b ELSE p.account_a END AS account_b,
-               CASE WHEN fa.seq0 IS NOT NULL AND fb.seq0 IS NOT NULL THEN 1 ELSE 0 END AS first
-        FROM {pairs_table} p
-        JOIN ic_null_obj o ON p.behaviour = o.behaviour AND p.object = o.object
-        LEFT JOIN f fa ON p.seq_a = fa.seq0
-        LEFT JOIN f fb ON p.seq_b = fb.seq0
-        WHERE NOT o.popular)
-    SELECT behaviour, object, account_a, account_b, max(first) AS first
-    FROM sp GROUP BY behaviour, object, account_a, account_b"""
-
-
-def account_strength_sql(popular_sharers: int = POPULAR_SHARERS) -> str:
-    """``(account_id, a, d)``: on objects that are not popular, ``d`` = distinct
-    objects the account shared and ``a`` = its expected within-window partners
-    ``A`` (first shares only: ``c_o = 2 P'_o / n_o``, ``P'_o`` first-share pairs
-    within the window); reads ``ic_null_ao``, ``ic_null_obj`` and ``ic_null_sp``."""
-    return f"""WITH oc AS (
-        SELECT o.behaviour, o.object,
-               least(CAST(o.n - 1 AS DOUBLE), 2.0E0 * sum(sp.first) / o.n) AS c
-        FROM ic_null_obj o JOIN ic_null_sp sp ON o.behaviour = sp.behaviour AND o.object = sp.object
-        GROUP BY o.behaviour, o.object, o.n),
-    ob AS (SELECT behaviour, object FROM ic_null_ao GROUP BY behaviour, object
-           HAVING count(*) < {int(popular_sharers)})
-    SELECT a.account_id, sum(coalesce(oc.c, 0.0)) AS a, count(*) AS d
-    FROM ic_null_ao a
-    JOIN ob ON a.behaviour = ob.behaviour AND a.object = ob.object
-    LEFT JOIN oc ON a.behaviour = oc.behaviour AND a.object = oc.object
-    GROUP BY a.account_id"""
-
-
-def popular_ids_sql() -> str:
-    """``ic_null_popular`` with integer ids for accounts (``aid``) and objects
-    (``oid``), so the intersection join below runs on integers."""
-    return """WITH acc AS (
-        SELECT account_id, row_number() OVER (ORDER BY account_id) AS aid
-        FROM (SELECT DISTINCT account_id FROM ic_null_popular) s),
-    obj AS (
-        SELECT behaviour, object, row_number() OVER (ORDER BY behaviour, object) AS oid
-        FROM (SELECT DISTINCT behaviour, object FROM ic_null_popular) s)
-    SELECT acc.aid, obj.oid, p.account_id, p.k, p.q
-    FROM ic_null_popular p
-    JOIN acc ON p.account_id = acc.account_id
-    JOIN obj ON p.behaviour = obj.behaviour AND p.object = obj.object"""
-
-
-def tested_links_sql(min_weight: int = 2) -> str:
-    """Links with at least ``min_weight`` co-actions and the integer ids of
-    their accounts in ``ic_null_pid`` (NULL when an account shared no popular
-    object), ``aid_a`` being the account with fewer popular objects, so the
-    intersection join below expands the smaller side."""
-    return f"""WITH acc AS (SELECT account_id, aid, count(*) AS deg FROM ic_null_pid
-                 GROUP BY account_id, aid)
-    SELECT l.account_a, l.account_b, l.weight,
-           CASE WHEN xa.deg <= xb.deg THEN xa.aid ELSE xb.aid END AS aid_a,
-           CASE WHEN xa.deg <= xb.deg THEN xb.aid ELSE xa.aid END AS aid_b
-    FROM (SELECT account_a, account_b, weight FROM links WHERE weight >= {int(min_weight)}) l
-    LEFT JOIN acc xa ON l.account_a = xa.account_id
-    LEFT JOIN acc xb ON l.account_b = xb.account_id"""
-
-
-def popular_expected_sql() -> str:
-    """``(aid_a, aid_b, e)``: Σ over popular objects both accounts of a tested
-    link acted on of ``1 − (1 − q_o)^(k_a k_b)``; reads ``ic_null_tested`` and
-    ``ic_null_pid``."""
-    return """SELECT l.aid_a, l.aid_b, sum(1.0 - power(1.0 - x.q, x.k * y.k)) AS e
-    FROM (SELECT DISTINCT aid_a, aid_b FROM ic_null_tested
-          WHERE aid_a IS NOT NULL AND aid_b IS NOT NULL) l
-    JOIN ic_null_pid x ON x.aid = l.aid_a
-    JOIN ic_null_pid y ON y.aid = l.aid_b AND y.oid = x.oid
-    GROUP BY l.aid_a, l.aid_b"""
-
-
-def small_weight_sql() -> str:
-    """``(account_a, account_b, w_small, w_first)``: distinct objects that are not
-    popular on which a pair co-acted (with any share / with first shares);
-    reads ``ic_null_sp``."""
-    return """SELECT account_a, account_b, count(*) AS w_small, sum(first) AS w_first
-    FROM ic_null_sp GROUP BY account_a, account_b"""
-
-
-def tested_sql(total: float) -> str:
-    """The tested links with the co-actions and expectations of both parts:
-    ``w_small``, ``w_first``, ``e_small`` (``total`` = M) and ``e_popular`` = Σ_popular r_abo;
-    reads ``ic_null_tested``, ``ic_null_ws``, ``ic_null_ep`` and ``ic_null_strength``."""
-    t = max(float(total), 1e-12)
-    return f"""SELECT l.account_a, l.account_b, l.weight, coalesce(ws.w_small, 0) AS w_small,
-           coalesce(ws.w_first, 0) AS w_first,
-           0.5 * (coalesce(sx.a, 0.0) * coalesce(sy.d, 0) / greatest({t!r} - coalesce(sx.d, 0), 1.0)
-                + coalesce(sy.a, 0.0) * coalesce(sx.d, 0) / greatest({t!r} - coalesce(sy.d, 0), 1.0))
-             AS e_small,
-           coalesce(ep.e, 0.0) AS e_popular
-    FROM ic_null_tested l
-    LEFT JOIN ic_null_ws ws ON l.account_a = ws.account_a AND l.account_b = ws.account_b
-    LEFT JOIN ic_null_ep ep ON l.aid_a = ep.aid_a AND l.aid_b = ep.aid_b
-    LEFT JOIN ic_null_strength sx ON l.account_a = sx.account_id
-    LEFT JOIN ic_null_strength sy ON l.account_b = sy.account_id"""
-
-
-def scored_links_sql(fdr: float) -> str:
-    """``links`` with the score columns from ``ic_null_scores``; untested links
-    (one co-action) get ``expected`` NULL, ``p_value`` 1 and ``q_value`` 1."""
-    return f"""SELECT l.*, s.expected,
-           coalesce(s.p_value, 1.0) AS p_value, coalesce(s.surprise, 0.0) AS surprise,
-           coalesce(s.q_value, 1.0) AS q_value,
-           coalesce(s.q_value, 1.0) <= {float(fdr)!r} AS significant
-    FROM links l LEFT JOIN ic_null_scores s
-      ON l.account_a = s.account_a AND l.account_b = s.account_b"""
-
-
-def score_links(engine: Engine, config: DetectConfig) -> None:
-    """Add ``expected``, ``p_value``, ``surprise`` (−log10 p), ``q_value`` and
-    ``significant`` to the engine's ``links`` table.
-
-    Needs tables ``traces``, ``pairs`` and ``links`` (the pipeline contract).
-    Links with one co-action are never evidence: they keep ``expected`` NULL and
-    ``p_value`` 1 (but count in the BH family). All per-share work is SQL in the
-    engine; only the tested links' ids, weights and expectations come to the
-    driver for the Poisson tail and the BH ranking. When pooled evidence is on
-    (:func:`~inconcert.scoring.pooled.pooled_enabled`), the tables in
-    :data:`~inconcert.scoring.pooled.POOLED_TABLES` are kept for
-    :func:`~inconcert.scoring.pooled.attach_pooled`, which drops them.
-
-    >>> import pyarrow as pa
-    >>> from inconcert.engines.duckdb_engine import DuckDBEngine
-    >>> e = DuckDBEngine()
-    >>> e.register_arrow("traces", pa.table({"behaviour": ["url"] * 4,
-    ...     "object": ["u1", "u1", "u2", "u2"], "account_id": ["a", "b", "a", "b"],
-    ...     "post_id": ["1", "2", "3", "4"], "seq": [0, 1, 2, 3], "t": [0, 1, 10**9, 10**9 + 1]}))
-    >>> e.register_arrow("pairs", pa.table({"behaviour": ["url"] * 2, "object": ["u1", "u2"],
-    ...     "account_a": ["a", "a"], "account_b": ["b", "b"], "seq_a": [0, 2], "seq_b": [1, 3]}))
-    >>> e.register_arrow("links", pa.table({"account_a": ["a"], "account_b": ["b"], "weight": [2]}))
-    >>> score_links(e, DetectConfig(min_participation=1))
-    >>> e.to_arrow("SELECT expected, round(p_value, 4) AS p FROM links").to_pylist()
-    [{'expected': 2.0, 'p': 0.687}]
+    ``expected(d_a, d_b)`` gives ``E_ab(W_i)`` for accounts of degrees ``d_a``,
+    ``d_b`` (one column per window).
     """
+
+    def __init__(self, fit: BiCMFit, weights: np.ndarray, windows: list[float]):
+        self.fit = fit
+        self.weights = weights
+        self.windows = windows
+
+    def expected(self, deg_a: np.ndarray, deg_b: np.ndarray) -> np.ndarray:
+        return pair_expectation(self.fit, self.weights, deg_a, deg_b)
+
+
+def fit_null(engine: Engine, windows: list[float]) -> NullModel:
+    """Fit the null from ``ic_null_degree(account_id, d)`` and ``ic_obj_window``
+    plus the object degrees of ``ic_null_ao`` (singletons included)."""
+    L = len(windows)
+    acc = engine.to_arrow("SELECT d, count(*) AS k FROM ic_null_degree GROUP BY d ORDER BY d")
+    csum = ", ".join(f"sum(coalesce(w.c{i}, 0.0)) AS c{i}" for i in range(L))
+    obj = engine.to_arrow(
+        f"""SELECT o.n, count(*) AS k, {csum}
+        FROM (SELECT behaviour, object, count(*) AS n FROM ic_null_ao GROUP BY behaviour, object) o
+        LEFT JOIN ic_obj_window w ON o.behaviour = w.behaviour AND o.object = w.object
+        GROUP BY o.n ORDER BY o.n"""
+    )
+
+    def col(t: pa.Table, c: str) -> np.ndarray:
+        return np.nan_to_num(t.column(c).to_numpy(zero_copy_only=False).astype(np.float64))
+
+    if acc.num_rows == 0 or obj.num_rows == 0:
+        fit = fit_bicm(np.ones(1), np.ones(1), np.ones(1), np.ones(1))
+        return NullModel(fit, np.zeros((1, L)), windows)
+    fit = fit_bicm(col(acc, "d"), col(acc, "k"), col(obj, "n"), col(obj, "k"))
+    weights = np.stack([col(obj, f"c{i}") for i in range(L)], axis=1)
+    return NullModel(fit, weights, windows)
+
+
+def window_logp(w: np.ndarray, e: np.ndarray, e_any: np.ndarray) -> np.ndarray:
+    """Log p-values per link and window: ``P(X ≥ w) / P(X_widest ≥ 1)``,
+    ``X ~ Poisson(E)``, 1 where ``w ≤ 1`` (one co-action is never evidence).
+
+    ``w``, ``e``: links × windows; ``e_any``: the expectation at the widest
+    window (links exist only where that count is ≥ 1: the selection event).
+
+    >>> import numpy as np
+    >>> p = window_logp(np.array([[1, 3]]), np.array([[0.05, 0.1]]), np.array([0.1]))
+    >>> np.exp(p).round(5).tolist()
+    [[1.0, 0.00163]]
+    """
+    w = np.asarray(w, dtype=np.float64)
+    e = np.asarray(e, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        at_least_one = np.log(-np.expm1(-np.maximum(np.asarray(e_any, dtype=np.float64), 1e-300)))
+    out = poisson_logsf(w, np.maximum(e, 1e-300)) - at_least_one[:, None]
+    out = np.where(w <= 1, 0.0, out)
+    return np.minimum(out, 0.0)
+
+
+def _simes_log(logp: np.ndarray) -> np.ndarray:
+    """Row-wise Simes combination of log p-values: ``log min_i p_(i) L / i``."""
+    L = logp.shape[1]
+    s = np.sort(logp, axis=1)
+    adj = s + np.log(L / np.arange(1, L + 1))[None, :]
+    return np.minimum(np.min(adj, axis=1), 0.0)
+
+
+def score_links(engine: Engine, config: DetectConfig, windows: list[float] | None = None) -> dict[str, Any]:
+    """Score the engine's ``links`` table (built by
+    :func:`inconcert.sql.coaction.event_links_sql`, with per-window counts
+    ``w0 … w<L-1>``): adds ``expected``, ``p_value``, ``surprise`` (−log10 p),
+    ``q_value``, ``significant`` and ``window_s``, and sets ``weight`` to the
+    count at ``window_s``. Needs ``ic_null_ao``, ``ic_null_degree`` and
+    ``ic_obj_window`` (:func:`prepare_null` in the pipeline). Returns what the
+    run found (windows, links tested).
+    """
+    windows = [float(w) for w in (windows or config.ladder())]
+    L = len(windows)
     fdr = fdr_of(config)
-    popular = int(config.extra.get("null_popular_sharers", POPULAR_SHARERS))
-    engine.create_table(
-        "ic_null_ao", account_objects_sql(config.min_participation, _eligible_table(engine))
-    )
-    src = _pairs_table(engine)
-    engine.create_table("ic_null_obj", object_stats_sql(popular, src))
-    engine.create_table("ic_null_sp", small_pairs_sql(src))
-    engine.create_table("ic_null_strength", account_strength_sql(popular))
-    total = float(engine.scalar("SELECT sum(d) FROM ic_null_strength") or 0.0)
-    engine.create_table(
-        "ic_null_popular",
-        "SELECT a.behaviour, a.object, a.account_id, CAST(a.k AS DOUBLE) AS k, o.q "
-        "FROM ic_null_ao a JOIN ic_null_obj o ON a.behaviour = o.behaviour "
-        "AND a.object = o.object WHERE o.popular",
-    )
-    engine.create_table("ic_null_pid", popular_ids_sql())
-    engine.create_table("ic_null_tested", tested_links_sql(2))
-    engine.create_table("ic_null_ep", popular_expected_sql())
-    engine.create_table("ic_null_ws", small_weight_sql())
-    # Expectations are float sums whose order varies between parallel runs and
-    # engines: rounded here, every score computed from them is reproducible.
-    r = engine.dialect.round_sig
+    null = fit_null(engine, windows)
+    wcols = ", ".join(f"l.w{i}" for i in range(L))
     tested = engine.to_arrow(
-        f"SELECT account_a, account_b, weight, w_small, w_first, {r('e_small', 12)} AS e_small, "
-        f"{r('e_popular', 12)} AS e_popular FROM ({tested_sql(total)}) t ORDER BY account_a, account_b"
+        f"""SELECT l.account_a, l.account_b, {wcols}, coalesce(da.d, 1) AS d_a, coalesce(db.d, 1) AS d_b
+        FROM links l LEFT JOIN ic_null_degree da ON l.account_a = da.account_id
+        LEFT JOIN ic_null_degree db ON l.account_b = db.account_id
+        WHERE l.w{L - 1} >= 2 ORDER BY l.account_a, l.account_b"""
     )
     m = engine.count("links")
 
     def col(name: str) -> np.ndarray:
-        x = tested.column(name).to_numpy(zero_copy_only=False).astype(np.float64)
-        return np.nan_to_num(x)
+        return np.nan_to_num(tested.column(name).to_numpy(zero_copy_only=False).astype(np.float64))
 
-    w, ws, wf = col("weight"), col("w_small"), col("w_first")
-    es, ep = col("e_small"), col("e_popular")
-    e = es + ep
-    logp = two_part_logp(wf, es, np.maximum(w - ws, 0.0), ep)
+    w = np.stack([col(f"w{i}") for i in range(L)], axis=1) if tested.num_rows else np.zeros((0, L))
+    e = null.expected(col("d_a"), col("d_b")) if tested.num_rows else np.zeros((0, L))
+    # expectations are rounded so that every score is reproducible across runs and engines
+    e = np.array([[float(f"{v:.12g}") for v in row] for row in e]).reshape(w.shape)
+    logp_w = window_logp(w, e, e[:, -1] if len(e) else np.zeros(0))
+    logp = _simes_log(logp_w) if len(w) else np.zeros(0)
+    best = np.argmin(logp_w + 1e-12 * np.arange(L)[None, :], axis=1) if len(w) else np.zeros(0, np.int64)
+    untested_best = L - 1
+    rows = np.arange(len(w))
     p = np.exp(logp)
-    # BH over all m links; the untested ones (weight 1) have p = 1 and rank last.
     q = bh_qvalues(np.concatenate([p, np.ones(m - len(p))]))[: len(p)]
+    wb = w[rows, best] if len(w) else np.zeros(0)
     scores = pa.table(
         {
             "account_a": tested.column("account_a"),
             "account_b": tested.column("account_b"),
-            "expected": pa.array(e, pa.float64()),
+            "weight": pa.array(wb.astype(np.int32), pa.int32()),
+            "expected": pa.array(e[rows, best] if len(w) else np.zeros(0), pa.float64()),
             "p_value": pa.array(p, pa.float64()),
             "surprise": pa.array(np.maximum(-logp / np.log(10.0), 0.0), pa.float64()),
             "q_value": pa.array(q, pa.float64()),
+            "window_s": pa.array(np.asarray(windows)[best] if len(w) else np.zeros(0), pa.float64()),
         }
     )
     engine.register_arrow("ic_null_scores", scores)
-    if engine.name == "duckdb":
-        # DuckDB adds the columns in place and updates only the tested rows,
-        # instead of rewriting every link (3-4x faster on millions of links).
-        for c in _SCORE_COLUMNS:
-            engine.execute(f"ALTER TABLE links DROP COLUMN IF EXISTS {c}")
-        engine.execute(
-            "ALTER TABLE links ADD COLUMN expected DOUBLE; "
-            "ALTER TABLE links ADD COLUMN p_value DOUBLE DEFAULT 1.0; "
-            "ALTER TABLE links ADD COLUMN surprise DOUBLE DEFAULT 0.0; "
-            "ALTER TABLE links ADD COLUMN q_value DOUBLE DEFAULT 1.0; "
-            "ALTER TABLE links ADD COLUMN significant BOOLEAN DEFAULT false"
-        )
-        engine.execute(
-            "UPDATE links SET expected = s.expected, p_value = s.p_value, "
-            f"surprise = s.surprise, q_value = s.q_value, significant = s.q_value <= {float(fdr)!r} "
-            "FROM ic_null_scores s "
-            "WHERE links.account_a = s.account_a AND links.account_b = s.account_b"
-        )
-    else:
-        engine.create_table("ic_links_scored", scored_links_sql(fdr))
-        engine.create_table("links", "SELECT * FROM ic_links_scored")
-    # Pooled evidence (after grouping) reads the strengths and the small-object
-    # pairs; it drops them itself.
-    keep = POOLED_TABLES if pooled_enabled(config) else ()
-    for t in (
-        "ic_links_scored",
-        "ic_null_scores",
-        "ic_null_ao",
-        "ic_null_obj",
-        "ic_null_strength",
-        "ic_null_popular",
-        "ic_null_pid",
-        "ic_null_tested",
-        "ic_null_ep",
-        "ic_null_ws",
-        "ic_null_sp",
-    ):
-        if t in keep:
+    items = []
+    for c in engine.columns("links"):
+        if c in _SCORE_COLUMNS or (c[0] == "w" and c[1:].isdigit()):
             continue
-        engine.drop(t)
+        if c == "weight":
+            items.append(f"CAST(coalesce(s.weight, l.w{L - 1}) AS INT) AS weight")
+        else:
+            items.append(f"l.{c}")
+    engine.create_table(
+        "ic_links_scored",
+        f"""SELECT {', '.join(items)},
+               s.expected, coalesce(s.p_value, 1.0) AS p_value, coalesce(s.surprise, 0.0) AS surprise,
+               coalesce(s.q_value, 1.0) AS q_value,
+               coalesce(s.q_value, 1.0) <= {fdr!r} AS significant,
+               coalesce(s.window_s, {windows[untested_best]!r}) AS window_s
+        FROM links l LEFT JOIN ic_null_scores s
+          ON l.account_a = s.account_a AND l.account_b = s.account_b""",
+    )
+    engine.create_table("links", "SELECT * FROM ic_links_scored")
+    engine.drop("ic_links_scored")
+    engine.drop("ic_null_scores")
+    sig = p[q <= fdr] if len(p) else p
+    chosen = np.asarray(windows)[best[q <= fdr]] if len(p) else np.zeros(0)
+    return {
+        "windows": windows,
+        "links_tested": int(len(p)),
+        "links_significant": int(len(sig)),
+        "significant_by_window": {f"{wv:g}": int((chosen == wv).sum()) for wv in windows},
+    }
