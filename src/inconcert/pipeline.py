@@ -141,11 +141,20 @@ def prepare_null(engine: Engine, windows_us: list[int], max_partners: float) -> 
         account_objects_sql,
         object_window_pairs_sql,
         object_windows_sql,
+        popularity_class_sql,
     )
 
     engine.create_table("ic_null_ao", account_objects_sql())
     engine.create_table(
-        "ic_null_degree", "SELECT account_id, count(*) AS d FROM ic_null_ao GROUP BY account_id"
+        "ic_null_objects",
+        f"""SELECT behaviour, object, n, {popularity_class_sql('n')} AS cls FROM (
+            SELECT behaviour, object, count(*) AS n FROM ic_null_ao GROUP BY behaviour, object) s""",
+    )
+    engine.create_table(
+        "ic_null_degree",
+        """SELECT a.account_id, o.cls, count(*) AS d FROM ic_null_ao a
+        JOIN ic_null_objects o ON a.behaviour = o.behaviour AND a.object = o.object
+        GROUP BY a.account_id, o.cls""",
     )
     engine.create_table("ic_null_owp", object_window_pairs_sql(windows_us))
     engine.create_table("ic_obj_window", object_windows_sql(windows_us, max_partners))
@@ -332,7 +341,7 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
             zip([str(x) for x in v.column("verdict").to_pylist()], v.column("n").to_pylist(), strict=True)
         )
     counts["groups_dropped_one_object"] = one_object
-    for t in ("traces", "ic_null_degree", "ic_obj_window"):  # spent: the outputs need the memory
+    for t in ("traces", "ic_null_degree", "ic_null_objects", "ic_obj_window"):  # spent: the outputs need the memory
         engine.drop(t)
     extra_stats = {
         name: stats

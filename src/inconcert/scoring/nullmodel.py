@@ -47,6 +47,7 @@ __all__ = [
     "account_objects_sql",
     "object_window_pairs_sql",
     "object_windows_sql",
+    "popularity_class_sql",
     "fit_null",
     "NullModel",
     "window_logp",
@@ -57,7 +58,7 @@ __all__ = [
 _SCORE_COLUMNS = ("expected", "p_value", "surprise", "q_value", "significant", "window_s")
 
 #: Tables of the null kept until the groups are found (pooled evidence reads them).
-NULL_TABLES = ("ic_null_degree", "ic_obj_window")
+NULL_TABLES = ("ic_null_degree", "ic_null_objects", "ic_obj_window")
 
 
 def fdr_of(config: DetectConfig) -> float:
@@ -124,45 +125,67 @@ def object_windows_sql(windows_us: list[int], max_partners: float, table: str = 
     FROM x"""
 
 
-class NullModel:
-    """The fitted null: the BiCM of who shares what and, per object degree class
-    and window, the summed chances ``C[n, i] = Σ_{o: n_o = n} c_o(W_i)``.
+def popularity_class_sql(n: str) -> str:
+    """The popularity class of an object with ``n`` sharers: ``floor(log2 n)``
+    (1: 2–3 sharers, 2: 4–7, 3: 8–15, …; 0: one sharer, which cannot co-act).
 
-    ``expected(d_a, d_b)`` gives ``E_ab(W_i)`` for accounts of degrees ``d_a``,
-    ``d_b`` (one column per window).
+    >>> popularity_class_sql("n")
+    'CAST(floor(ln(CAST(n AS DOUBLE)) / ln(2.0)) AS INT)'
+    """
+    return f"CAST(floor(ln(CAST({n} AS DOUBLE)) / ln(2.0)) AS INT)"
+
+
+class NullModel:
+    """The fitted null: one BiCM of who shares what per popularity class of
+    objects and, per object degree and window, the summed chances
+    ``C[n, i] = Σ_{o: n_o = n} c_o(W_i)``.
+
+    ``expected(cls, d_a, d_b)`` gives the class's part of ``E_ab(W_i)`` for
+    accounts with ``d_a``, ``d_b`` objects in class ``cls`` (one column per window).
     """
 
-    def __init__(self, fit: BiCMFit, weights: np.ndarray, windows: list[float]):
-        self.fit = fit
-        self.weights = weights
+    def __init__(self, fits: dict[int, tuple[BiCMFit, np.ndarray]], windows: list[float]):
+        self.fits = fits
         self.windows = windows
 
-    def expected(self, deg_a: np.ndarray, deg_b: np.ndarray) -> np.ndarray:
-        return pair_expectation(self.fit, self.weights, deg_a, deg_b)
+    def expected(self, cls: np.ndarray, deg_a: np.ndarray, deg_b: np.ndarray) -> np.ndarray:
+        out = np.zeros((len(cls), len(self.windows)))
+        for c, (fit, weights) in self.fits.items():
+            sel = np.flatnonzero(cls == c)
+            if sel.size:
+                out[sel] = pair_expectation(fit, weights, deg_a[sel], deg_b[sel])
+        return out
 
 
 def fit_null(engine: Engine, windows: list[float]) -> NullModel:
-    """Fit the null from ``ic_null_degree(account_id, d)`` and ``ic_obj_window``
-    plus the object degrees of ``ic_null_ao`` (singletons included)."""
+    """Fit the null from ``ic_null_degree(account_id, cls, d)`` and
+    ``ic_null_objects(behaviour, object, n, cls)`` (every account and object,
+    singletons included) and the chances in ``ic_obj_window``."""
     L = len(windows)
-    acc = engine.to_arrow("SELECT d, count(*) AS k FROM ic_null_degree GROUP BY d ORDER BY d")
+    acc = engine.to_arrow("SELECT cls, d, count(*) AS k FROM ic_null_degree GROUP BY cls, d ORDER BY cls, d")
     csum = ", ".join(f"sum(coalesce(w.c{i}, 0.0)) AS c{i}" for i in range(L))
     obj = engine.to_arrow(
-        f"""SELECT o.n, count(*) AS k, {csum}
-        FROM (SELECT behaviour, object, count(*) AS n FROM ic_null_ao GROUP BY behaviour, object) o
+        f"""SELECT o.cls, o.n, count(*) AS k, {csum}
+        FROM ic_null_objects o
         LEFT JOIN ic_obj_window w ON o.behaviour = w.behaviour AND o.object = w.object
-        GROUP BY o.n ORDER BY o.n"""
+        GROUP BY o.cls, o.n ORDER BY o.cls, o.n"""
     )
 
     def col(t: pa.Table, c: str) -> np.ndarray:
         return np.nan_to_num(t.column(c).to_numpy(zero_copy_only=False).astype(np.float64))
 
+    fits: dict[int, tuple[BiCMFit, np.ndarray]] = {}
     if acc.num_rows == 0 or obj.num_rows == 0:
-        fit = fit_bicm(np.ones(1), np.ones(1), np.ones(1), np.ones(1))
-        return NullModel(fit, np.zeros((1, L)), windows)
-    fit = fit_bicm(col(acc, "d"), col(acc, "k"), col(obj, "n"), col(obj, "k"))
-    weights = np.stack([col(obj, f"c{i}") for i in range(L)], axis=1)
-    return NullModel(fit, weights, windows)
+        return NullModel(fits, windows)
+    a_cls, o_cls = col(acc, "cls"), col(obj, "cls")
+    for c in np.unique(o_cls):
+        if c < 1:
+            continue  # objects with one sharer: no pair can co-act on them
+        ia, io = a_cls == c, o_cls == c
+        fit = fit_bicm(col(acc, "d")[ia], col(acc, "k")[ia], col(obj, "n")[io], col(obj, "k")[io])
+        weights = np.stack([col(obj, f"c{i}")[io] for i in range(L)], axis=1)
+        fits[int(c)] = (fit, weights)
+    return NullModel(fits, windows)
 
 
 def window_logp(w: np.ndarray, e: np.ndarray, e_any: np.ndarray) -> np.ndarray:
@@ -209,18 +232,33 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
     null = fit_null(engine, windows)
     wcols = ", ".join(f"l.w{i}" for i in range(L))
     tested = engine.to_arrow(
-        f"""SELECT l.account_a, l.account_b, {wcols}, coalesce(da.d, 1) AS d_a, coalesce(db.d, 1) AS d_b
-        FROM links l LEFT JOIN ic_null_degree da ON l.account_a = da.account_id
-        LEFT JOIN ic_null_degree db ON l.account_b = db.account_id
+        f"""SELECT l.account_a, l.account_b, {wcols} FROM links l
         WHERE l.w{L - 1} >= 2 ORDER BY l.account_a, l.account_b"""
     )
     m = engine.count("links")
 
-    def col(name: str) -> np.ndarray:
-        return np.nan_to_num(tested.column(name).to_numpy(zero_copy_only=False).astype(np.float64))
+    def col(t: pa.Table, name: str) -> np.ndarray:
+        return np.nan_to_num(t.column(name).to_numpy(zero_copy_only=False).astype(np.float64))
 
-    w = np.stack([col(f"w{i}") for i in range(L)], axis=1) if tested.num_rows else np.zeros((0, L))
-    e = null.expected(col("d_a"), col("d_b")) if tested.num_rows else np.zeros((0, L))
+    n = tested.num_rows
+    w = np.stack([col(tested, f"w{i}") for i in range(L)], axis=1) if n else np.zeros((0, L))
+    e = np.zeros((n, L))
+    if n:
+        engine.register_arrow(
+            "ic_null_tested",
+            pa.table({"i": pa.array(np.arange(n), pa.int64()), "account_a": tested.column("account_a"),
+                      "account_b": tested.column("account_b")}),
+        )
+        parts = engine.to_arrow(
+            """SELECT t.i, da.cls, da.d AS d_a, db.d AS d_b FROM ic_null_tested t
+            JOIN ic_null_degree da ON t.account_a = da.account_id
+            JOIN ic_null_degree db ON t.account_b = db.account_id AND da.cls = db.cls
+            WHERE da.cls >= 1"""
+        )
+        engine.drop("ic_null_tested")
+        if parts.num_rows:
+            ex = null.expected(col(parts, "cls"), col(parts, "d_a"), col(parts, "d_b"))
+            np.add.at(e, parts.column("i").to_numpy().astype(np.int64), ex)
     # expectations are rounded so that every score is reproducible across runs and engines
     e = np.array([[float(f"{v:.12g}") for v in row] for row in e]).reshape(w.shape)
     logp_w = window_logp(w, e, e[:, -1] if len(e) else np.zeros(0))
