@@ -32,27 +32,26 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from inconcert.behaviours import BEHAVIOURS, get_behaviour
+from inconcert.clock import clock_summary, raise_window, usable_windows
 from inconcert.config import DetectConfig
 from inconcert.engines import get_engine
 from inconcert.engines.base import Engine
-from inconcert.errors import ConfigError
 from inconcert.groups import find_groups
 from inconcert.ingest import ingest
 from inconcert.outputs.atomic import atomic_path
 from inconcert.outputs.graph import write_graphs
-from inconcert.clock import clock_summary, raise_window, usable_windows
 from inconcert.sql.coaction import (
     accounts_dict_sql,
     eligible_sql,
     event_links_sql,
-    pairs_by_object_window_sql,
-    post_pairs_sql,
     filter_pairs_sql,
     keyed_traces_sql,
     links_sql,
     objects_dict_sql,
+    pairs_by_object_window_sql,
     pairs_sql,
     participants_sql,
+    post_pairs_sql,
     union_traces_sql,
 )
 from inconcert.sql.summaries import (
@@ -305,7 +304,7 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
     one_object = drop_one_object_groups(engine) if scored else 0
     pooled = None
     if scored and hasattr(scoring, "attach_pooled"):  # links each too weak, together not
-        pooled = scoring.attach_pooled(engine, config)
+        pooled = scoring.attach_pooled(engine, config, windows)
         timings["pooled"] = pooled["seconds"]
     engine.create_table("groups", group_stats_sql(d))
     try:

@@ -51,6 +51,7 @@ __all__ = [
     "fit_null",
     "NullModel",
     "window_logp",
+    "simes_log",
     "score_links",
     "fdr_of",
 ]
@@ -209,8 +210,13 @@ def window_logp(w: np.ndarray, e: np.ndarray, e_any: np.ndarray) -> np.ndarray:
     return np.minimum(out, 0.0)
 
 
-def _simes_log(logp: np.ndarray) -> np.ndarray:
-    """Row-wise Simes combination of log p-values: ``log min_i p_(i) L / i``."""
+def simes_log(logp: np.ndarray) -> np.ndarray:
+    """Row-wise Simes combination of log p-values: ``log min_i p_(i) L / i``.
+
+    >>> import numpy as np
+    >>> np.exp(simes_log(np.log(np.array([[0.01, 0.5]])))).round(3).tolist()
+    [0.02]
+    """
     L = logp.shape[1]
     s = np.sort(logp, axis=1)
     adj = s + np.log(L / np.arange(1, L + 1))[None, :]
@@ -262,7 +268,7 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
     # expectations are rounded so that every score is reproducible across runs and engines
     e = np.array([[float(f"{v:.12g}") for v in row] for row in e]).reshape(w.shape)
     logp_w = window_logp(w, e, e[:, -1] if len(e) else np.zeros(0))
-    logp = _simes_log(logp_w) if len(w) else np.zeros(0)
+    logp = simes_log(logp_w) if len(w) else np.zeros(0)
     best = np.argmin(logp_w + 1e-12 * np.arange(L)[None, :], axis=1) if len(w) else np.zeros(0, np.int64)
     untested_best = L - 1
     rows = np.arange(len(w))
