@@ -17,15 +17,10 @@ Written in the generic format (``posts.csv``) with ``labels.csv``
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
-from inconcert.outputs.atomic import atomic_path
-
-__all__ = ["simulate", "simulate_to_dir", "TACTICS"]
+__all__ = ["simulate", "TACTICS", "START"]
 
 TACTICS = ("url_push", "retweet_ring", "copypasta", "hashtag_campaign")
 START = 1_704_067_200  # 2024-01-01T00:00:00Z
@@ -219,37 +214,3 @@ def simulate(
         }
     )
     return tbl, labels
-
-
-def simulate_to_dir(
-    outdir: str | Path,
-    n_posts: int = 20_000,
-    seed: int = 42,
-    scenarios: tuple[str, ...] | list[str] = (),
-    **kw: object,
-) -> dict[str, int]:
-    """Write ``posts.csv`` and ``labels.csv`` into ``outdir``; return counts.
-
-    ``scenarios`` adds the harder cases of :mod:`inconcert.scenarios` (``viral``,
-    ``automation``, ``slow_burn``, ``camouflage``) to the base simulation.
-    """
-    out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
-    if scenarios:
-        from inconcert.scenarios import simulate_extended
-
-        posts, labels = simulate_extended(n_posts=n_posts, seed=seed, scenarios=tuple(scenarios), **kw)  # type: ignore[arg-type]
-    else:
-        posts, labels = simulate(n_posts=n_posts, seed=seed, **kw)  # type: ignore[arg-type]
-    opts = pacsv.WriteOptions(include_header=True)
-    with atomic_path(out / "posts.csv") as tmp:
-        pacsv.write_csv(posts, tmp, opts)
-    with atomic_path(out / "labels.csv") as tmp:
-        pacsv.write_csv(labels, tmp, opts)
-    kinds = labels.column("label").to_pylist()
-    return {
-        "posts": posts.num_rows,
-        "accounts": labels.num_rows,
-        "operation_accounts": kinds.count("operation"),
-        "automation_accounts": kinds.count("automation"),
-    }
