@@ -159,6 +159,22 @@ def prepare_null(engine: Engine, windows_us: list[int], max_partners: float) -> 
     engine.create_table("ic_obj_window", object_windows_sql(windows_us, max_partners))
 
 
+def primary_share_sql(n_windows: int, windows: str = "ic_obj_window") -> str:
+    """``windows`` with each object's chances ``c<i>`` scaled by ``pi``, the share
+    of its co-action pairs (``ic_trace_pairs``) whose post pair counts under it as
+    the primary object (``pairs``): a URL carried by retweets co-acts mostly as
+    part of the retweet, a domain as part of its URL, and the null must not
+    expect those co-actions twice (docs/null-model.md, "One post, one piece of
+    evidence")."""
+    cs = ", ".join(f"w.c{i} * coalesce(x.pi, 1.0) AS c{i}" for i in range(n_windows))
+    return f"""WITH t AS (SELECT behaviour, object, count(*) AS n FROM ic_trace_pairs GROUP BY behaviour, object),
+    p AS (SELECT behaviour, object, count(*) AS n FROM pairs GROUP BY behaviour, object),
+    x AS (SELECT t.behaviour, t.object, CAST(coalesce(p.n, 0) AS DOUBLE) / t.n AS pi
+          FROM t LEFT JOIN p ON t.behaviour = p.behaviour AND t.object = p.object)
+    SELECT w.behaviour, w.object, w.n, w.s, w.cap, w.w_us, {cs}
+    FROM {windows} w LEFT JOIN x ON w.behaviour = x.behaviour AND w.object = x.object"""
+
+
 def drop_one_object_groups(engine: Engine) -> int:
     """Remove from ``membership`` every group whose member links (``glinks``)
     together rest on a single object (one post pair's objects count as one: its
@@ -242,6 +258,7 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         engine.drop("ic_pair_ok")
         engine.drop("raw_pairs")
         engine.create_table("pairs", post_pairs_sql(d, windows_us, names))
+        engine.create_table("ic_obj_window", primary_share_sql(len(windows)))
         engine.drop("ic_trace_pairs")
     if "near_text" in names:
         from inconcert.behaviours.near_text import add_pair_similarity

@@ -127,13 +127,16 @@ def object_windows_sql(windows_us: list[int], max_partners: float, table: str = 
 
 
 def popularity_class_sql(n: str) -> str:
-    """The popularity class of an object with ``n`` sharers: ``floor(log2 n)``
-    (1: 2–3 sharers, 2: 4–7, 3: 8–15, …; 0: one sharer, which cannot co-act).
+    """The class of an object with ``n`` sharers in the BiCM: 1 when at least two
+    accounts shared it, 0 otherwise. Objects of one sharer cannot co-act and are
+    left out of the fit: counted in, they apportion the expected co-sharing by
+    the volume of an account's unique content (own texts) rather than by its
+    propensity to share what others share (measured: docs/null-model.md).
 
     >>> popularity_class_sql("n")
-    'CAST(floor(ln(CAST(n AS DOUBLE)) / ln(2.0)) AS INT)'
+    'CASE WHEN n >= 2 THEN 1 ELSE 0 END'
     """
-    return f"CAST(floor(ln(CAST({n} AS DOUBLE)) / ln(2.0)) AS INT)"
+    return f"CASE WHEN {n} >= 2 THEN 1 ELSE 0 END"
 
 
 class NullModel:
