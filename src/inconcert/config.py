@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from inconcert.errors import ConfigError
 
-__all__ = ["DetectConfig", "DEFAULT_WINDOWS", "MAX_PARTNERS"]
+__all__ = ["DetectConfig", "DEFAULT_WINDOWS", "MAX_PARTNERS", "NEAR_TEXT_MAX_TEXTS"]
 
 #: The ladder of co-action windows tested by default, in seconds (10 s to 6 h).
 DEFAULT_WINDOWS: tuple[float, ...] = (10.0, 60.0, 600.0, 3600.0, 21600.0)
@@ -19,6 +19,9 @@ DEFAULT_WINDOWS: tuple[float, ...] = (10.0, 60.0, 600.0, 3600.0, 21600.0)
 #: An object counts at a window only while a share of it has on average at most
 #: this many other shares within the window (wider windows are meaningless for it).
 MAX_PARTNERS = 50.0
+
+#: Near-duplicate text is a default behaviour up to this many text posts.
+NEAR_TEXT_MAX_TEXTS = 2_000_000
 
 
 @dataclass
@@ -52,6 +55,9 @@ class DetectConfig:
     max_partners: at a window where a share of an object has on average more
         than this many other shares within the window, the object counts only at
         the widest window where it has not (docs/null-model.md, "Cost").
+    near_text_max_texts: near-duplicate text replaces exact text among the
+        default behaviours when the input has at most this many text posts
+        (0: never by default); above it its cost outgrows the rest of a run.
     """
 
     window: float | str | None = None
@@ -69,6 +75,7 @@ class DetectConfig:
     extra: dict[str, Any] = field(default_factory=dict)
     windows: tuple[float, ...] = DEFAULT_WINDOWS
     max_partners: float = MAX_PARTNERS
+    near_text_max_texts: int = NEAR_TEXT_MAX_TEXTS
 
     def __post_init__(self) -> None:
         problems = []

@@ -112,7 +112,25 @@ def _choose_behaviours(engine: Engine, config: DetectConfig) -> list[str]:
             continue
         if engine.to_arrow(b.applicable_sql(engine.dialect)).num_rows:
             chosen.append(name)
+    if "text" in chosen and "near_text" in BEHAVIOURS and near_text_by_default(engine, config):
+        chosen[chosen.index("text")] = "near_text"  # it subsumes exact copies
     return chosen
+
+
+def near_text_by_default(engine: Engine, config: DetectConfig) -> bool:
+    """Whether near-duplicate text replaces exact text among the default
+    behaviours: when the input has at most ``config.near_text_max_texts`` text
+    posts (not reposts). Above that its cost (~40 s per 10⁶ texts on 2 cores,
+    ``docs/near_text.md``) outgrows the rest of a run, and exact text is used.
+    """
+    limit = int(config.near_text_max_texts)
+    if limit <= 0:
+        return False
+    n = engine.scalar(
+        f"SELECT count(*) FROM (SELECT 1 FROM actions WHERE text IS NOT NULL AND repost_of IS NULL "
+        f"LIMIT {limit + 1}) s"
+    )
+    return int(n or 0) <= limit
 
 
 def _clock(engine: Engine) -> dict[str, Any]:

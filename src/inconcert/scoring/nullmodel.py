@@ -271,6 +271,11 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
     # expectations are rounded so that every score is reproducible across runs and engines
     e = np.array([[float(f"{v:.12g}") for v in row] for row in e]).reshape(w.shape)
     logp_w = window_logp(w, e, e[:, -1] if len(e) else np.zeros(0))
+    import os
+    if os.environ.get("IC_DUMP"):
+        import pyarrow.parquet as _pq
+        _pq.write_table(pa.table({"account_a": tested.column("account_a"), "account_b": tested.column("account_b"),
+            **{f"w{i}": w[:, i] for i in range(L)}, **{f"e{i}": e[:, i] for i in range(L)}}), os.environ["IC_DUMP"])
     logp = simes_log(logp_w) if len(w) else np.zeros(0)
     best = np.argmin(logp_w + 1e-12 * np.arange(L)[None, :], axis=1) if len(w) else np.zeros(0, np.int64)
     untested_best = L - 1

@@ -268,6 +268,9 @@ def pairs_by_object_window_sql(d: Dialect, windows_table: str = "ic_obj_window",
     :func:`pairs_sql` with a bucket width per object. Computed once, at the widest
     window of the ladder; each pair keeps its times, so the counts at every
     narrower window are derived by filtering Δt (:func:`post_pairs_sql`).
+    A post carrying several objects (a retweet, its URL, its hashtags) pairs
+    within the narrowest of their windows under all of them, so that which
+    object a post pair counts under (its primary) never depends on the caps.
     Objects with fewer than two sharers are not in ``windows_table`` and pair nothing.
 
     >>> from inconcert.sql.dialect import DuckDBDialect
@@ -276,17 +279,18 @@ def pairs_by_object_window_sql(d: Dialect, windows_table: str = "ic_obj_window",
     """
     bucket = d.int_div("e.t", "w.w_us")
     return f"""WITH e AS (
-        SELECT e.behaviour, e.object, e.account_id, e.seq, e.t, w.w_us, {bucket} AS bucket
+        SELECT e.behaviour, e.object, e.account_id, e.seq, e.t, w.w_us, {bucket} AS bucket,
+               min(w.w_us) OVER (PARTITION BY e.seq) AS w_post
         FROM {eligible} e JOIN {windows_table} w ON e.behaviour = w.behaviour AND e.object = w.object),
     r AS (
-        SELECT behaviour, object, account_id, seq, t, bucket FROM e
+        SELECT behaviour, object, account_id, seq, t, w_post, bucket FROM e
         UNION ALL
-        SELECT behaviour, object, account_id, seq, t, bucket - 1 AS bucket FROM e)
+        SELECT behaviour, object, account_id, seq, t, w_post, bucket - 1 AS bucket FROM e)
     SELECT a.behaviour, a.object, a.account_id AS account_a, b.account_id AS account_b,
            a.seq AS seq_a, b.seq AS seq_b, a.t AS t_a, b.t AS t_b
     FROM e a JOIN r b
       ON a.behaviour = b.behaviour AND a.object = b.object AND a.bucket = b.bucket
-    WHERE b.t - a.t <= a.w_us AND b.t >= a.t
+    WHERE b.t - a.t <= a.w_us AND b.t - a.t <= a.w_post AND b.t - a.t <= b.w_post AND b.t >= a.t
       AND (a.t < b.t OR a.seq < b.seq)
       AND a.account_id <> b.account_id"""
 
