@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from inconcert.errors import ConfigError
 
-__all__ = ["DetectConfig", "DEFAULT_WINDOWS", "MAX_PARTNERS", "NEAR_TEXT_MAX_TEXTS"]
+__all__ = ["DetectConfig", "DEFAULT_WINDOWS", "MAX_PARTNERS", "NEAR_TEXT_MAX_TEXTS", "EXPECTED_CV"]
 
 #: The ladder of co-action windows tested by default, in seconds (10 s to 6 h).
 DEFAULT_WINDOWS: tuple[float, ...] = (10.0, 60.0, 600.0, 3600.0, 21600.0)
@@ -19,6 +19,9 @@ DEFAULT_WINDOWS: tuple[float, ...] = (10.0, 60.0, 600.0, 3600.0, 21600.0)
 #: An object counts at a window only while a share of it has on average at most
 #: this many other shares within the window (wider windows are meaningless for it).
 MAX_PARTNERS = 50.0
+
+#: Multiplicative uncertainty (CV) of the null model's expectations (docs/null-model.md).
+EXPECTED_CV = 0.5
 
 #: Near-duplicate text is a default behaviour up to this many text posts.
 NEAR_TEXT_MAX_TEXTS = 2_000_000
@@ -58,6 +61,9 @@ class DetectConfig:
     near_text_max_texts: near-duplicate text replaces exact text among the
         default behaviours when the input has at most this many text posts
         (0: never by default); above it its cost outgrows the rest of a run.
+    expected_cv: the null model's expectations are estimates; their
+        multiplicative uncertainty (coefficient of variation) widens the tails
+        of the test (negative binomial of size 1/cv²; 0 = plain Poisson).
     """
 
     window: float | str | None = None
@@ -76,6 +82,7 @@ class DetectConfig:
     windows: tuple[float, ...] = DEFAULT_WINDOWS
     max_partners: float = MAX_PARTNERS
     near_text_max_texts: int = NEAR_TEXT_MAX_TEXTS
+    expected_cv: float = EXPECTED_CV
 
     def __post_init__(self) -> None:
         problems = []
@@ -97,6 +104,8 @@ class DetectConfig:
         else:
             if not self.windows or self.windows[0] <= 0:
                 problems.append("windows must be a non-empty list of seconds > 0")
+        if not self.expected_cv >= 0:
+            problems.append("expected_cv must be ≥ 0")
         if not self.max_partners > 0:
             problems.append("max_partners must be > 0")
         if self.min_participation < 1:

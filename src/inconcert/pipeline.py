@@ -463,7 +463,8 @@ def write_outputs(
         engine.drop(t)
     near = "ic_near_text_pairs" if "near_text" in behaviours else None
     in_pairs = "post_a" in engine.columns("pairs")
-    _engine_parquet(engine, evidence_out_sql(d, near, in_pairs), outdir / "evidence.parquet")
+    behs = "behaviours" in engine.columns("pairs")
+    _engine_parquet(engine, evidence_out_sql(d, near, in_pairs, behs), outdir / "evidence.parquet")
     _engine_parquet(
         engine,
         """SELECT a.post_id, a.account_id, a.ts, a.text, a.urls, a.repost_of, a.reply_to,

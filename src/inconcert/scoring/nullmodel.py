@@ -40,7 +40,7 @@ import pyarrow as pa
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.scoring.bicm import BiCMFit, fit_bicm, pair_expectation
-from inconcert.scoring.stats import bh_qvalues, poisson_logsf
+from inconcert.scoring.stats import bh_qvalues, gamma_poisson_log_any, gamma_poisson_logsf
 
 __all__ = [
     "NULL_TABLES",
@@ -192,9 +192,10 @@ def fit_null(engine: Engine, windows: list[float]) -> NullModel:
     return NullModel(fits, windows)
 
 
-def window_logp(w: np.ndarray, e: np.ndarray, e_any: np.ndarray) -> np.ndarray:
-    """Log p-values per link and window: ``P(X ≥ w) / P(X_widest ≥ 1)``,
-    ``X ~ Poisson(E)``, 1 where ``w ≤ 1`` (one co-action is never evidence).
+def window_logp(w: np.ndarray, e: np.ndarray, e_any: np.ndarray, cv: float = 0.0) -> np.ndarray:
+    """Log p-values per link and window: ``P(X ≥ w) / P(X_widest ≥ 1)``, 1 where
+    ``w ≤ 1`` (one co-action is never evidence); ``X`` Poisson at ``E`` with the
+    rate's multiplicative uncertainty ``cv`` (:func:`~inconcert.scoring.stats.gamma_poisson_logsf`).
 
     ``w``, ``e``: links × windows; ``e_any``: the expectation at the widest
     window (links exist only where that count is ≥ 1: the selection event).
@@ -206,9 +207,8 @@ def window_logp(w: np.ndarray, e: np.ndarray, e_any: np.ndarray) -> np.ndarray:
     """
     w = np.asarray(w, dtype=np.float64)
     e = np.asarray(e, dtype=np.float64)
-    with np.errstate(divide="ignore"):
-        at_least_one = np.log(-np.expm1(-np.maximum(np.asarray(e_any, dtype=np.float64), 1e-300)))
-    out = poisson_logsf(w, np.maximum(e, 1e-300)) - at_least_one[:, None]
+    at_least_one = gamma_poisson_log_any(np.asarray(e_any, dtype=np.float64), cv)
+    out = gamma_poisson_logsf(w, np.maximum(e, 1e-300), cv) - at_least_one[:, None]
     out = np.where(w <= 1, 0.0, out)
     return np.minimum(out, 0.0)
 
@@ -270,7 +270,7 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
             np.add.at(e, parts.column("i").to_numpy().astype(np.int64), ex)
     # expectations are rounded so that every score is reproducible across runs and engines
     e = np.array([[float(f"{v:.12g}") for v in row] for row in e]).reshape(w.shape)
-    logp_w = window_logp(w, e, e[:, -1] if len(e) else np.zeros(0))
+    logp_w = window_logp(w, e, e[:, -1] if len(e) else np.zeros(0), float(config.expected_cv))
     import os
     if os.environ.get("IC_DUMP"):
         import pyarrow.parquet as _pq

@@ -107,7 +107,7 @@ def _membership(engine: Engine) -> pa.Table:
     return pa.table({"account_id": m.column("account_id"), "group_id": m.column("group_id").cast(pa.int64())})
 
 
-def pooled_candidates(engine: Engine, members: pa.Table, null: NullModel) -> pa.Table:
+def pooled_candidates(engine: Engine, members: pa.Table, null: NullModel, cv: float = 0.0) -> pa.Table:
     """Every candidate ``(account_id, group_id)`` for the groups in ``members``
     (``account_id, group_id``) with ``w`` (distinct objects at the candidate's
     window), ``expected`` there, ``window_s`` and the pooled ``p_value``
@@ -142,7 +142,7 @@ def pooled_candidates(engine: Engine, members: pa.Table, null: NullModel) -> pa.
 
             ex = null.expected(col("cls"), col("d_a"), col("d_b"))
             np.add.at(e, parts.column("i").to_numpy().astype(np.int64), ex)
-    logp_w = window_logp(w, e, e[:, -1] if n else np.zeros(0))
+    logp_w = window_logp(w, e, e[:, -1] if n else np.zeros(0), cv)
     logp = simes_log(logp_w) if n else np.zeros(0)
     best = np.argmin(logp_w + 1e-12 * np.arange(L)[None, :], axis=1) if n else np.zeros(0, np.int64)
     rows = np.arange(n)
@@ -193,7 +193,7 @@ def attach_pooled(engine: Engine, config: DetectConfig, windows: list[float] | N
             members = pa.table(
                 {"account_id": pa.array(accounts, key_type), "group_id": pa.array(groups, pa.int64())}
             )
-            cand = pooled_candidates(engine, members, null)
+            cand = pooled_candidates(engine, members, null, float(config.expected_cv))
             p = cand.column("p_value").to_numpy(zero_copy_only=False)
             ok = np.flatnonzero(bh_qvalues(p) <= level)
             best: dict[Any, tuple[float, int]] = {}

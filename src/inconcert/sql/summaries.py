@@ -102,11 +102,15 @@ def account_stats_sql(d: Dialect) -> str:
 ACCOUNTS_ORDER = "ORDER BY group_id IS NULL, group_id, strength DESC, account_id"
 
 
-def evidence_out_sql(d: Dialect, similarity_table: str | None = None, post_ids_in_pairs: bool = False) -> str:
+def evidence_out_sql(
+    d: Dialect, similarity_table: str | None = None, post_ids_in_pairs: bool = False, behaviours: bool = False
+) -> str:
     """The share-pair evidence as written: timestamps, the group both accounts share,
     and (for near-duplicate text) the two posts' exact similarity; in input order
     (object keys are unique across behaviours and sort like (behaviour, name)).
-    Post ids come from ``actions`` by ``seq`` unless ``post_ids_in_pairs``."""
+    Post ids come from ``actions`` by ``seq`` unless ``post_ids_in_pairs``.
+    ``behaviours``: the pairs are post pairs (one row each) carrying the list
+    of every behaviour they co-act under (``behaviour``/``object`` = the primary)."""
     sim = "s.similarity" if similarity_table else "CAST(NULL AS DOUBLE)"
     join = (
         f"\n    LEFT JOIN {similarity_table} s ON p.behaviour = 'near_text' "
@@ -119,7 +123,8 @@ def evidence_out_sql(d: Dialect, similarity_table: str | None = None, post_ids_i
     else:
         posts = "pa.post_id AS post_a, pb.post_id AS post_b"
         pjoin = "\n    JOIN actions pa ON pa.seq = p.seq_a\n    JOIN actions pb ON pb.seq = p.seq_b"
-    return f"""SELECT p.behaviour, o.name AS object, {posts}, xa.name AS account_a, xb.name AS account_b,
+    behs = "p.behaviours, " if behaviours else ""
+    return f"""SELECT p.behaviour, {behs}o.name AS object, {posts}, xa.name AS account_a, xb.name AS account_b,
            {d.from_epoch_us('p.t_a')} AS ts_a, {d.from_epoch_us('p.t_b')} AS ts_b,
            CAST(p.t_b - p.t_a AS DOUBLE) / 1000000.0 AS dt,
            CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END AS group_id,
