@@ -151,6 +151,28 @@ class NullModel:
     def __init__(self, fits: dict[int, tuple[BiCMFit, np.ndarray]], windows: list[float]):
         self.fits = fits
         self.windows = windows
+        #: per object degree class, window and chance bin: (class index, window, objects, Σ c)
+        self.c_bins: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def group_expected(self, deg_cands: np.ndarray, deg_members: np.ndarray) -> np.ndarray:
+        """Expected distinct objects on which each candidate (degree ``deg_cands``)
+        co-acts with at least one member of a group (degrees ``deg_members``), per
+        window: ``Σ_o p_ao min(1, c_o Σ_b p_bo)`` — one object counts once however
+        many members share it; chances binned by quarter decades, each bin at its
+        mean (an upper bound, as ``min(1, ·)`` is concave)."""
+        L = len(self.windows)
+        out = np.zeros((len(deg_cands), L))
+        if 1 not in self.fits or self.c_bins is None or not len(deg_cands):
+            return out
+        fit = self.fits[1][0]
+        cls, win, k, c = self.c_bins
+        gm = fit.x_of(np.maximum(deg_members, 1.0))[:, None] * fit.y[None, :]
+        mass = (gm / (1.0 + gm)).sum(axis=0)  # Σ_b p_bo per object degree class
+        part = k * np.minimum(1.0, (c / k) * mass[cls])
+        m = np.zeros((len(fit.y), L))
+        np.add.at(m, (cls, win), part)
+        ga = fit.x_of(np.maximum(deg_cands, 1.0))[:, None] * fit.y[None, :]
+        return (ga / (1.0 + ga)) @ m
 
     def expected(self, cls: np.ndarray, deg_a: np.ndarray, deg_b: np.ndarray) -> np.ndarray:
         out = np.zeros((len(cls), len(self.windows)))
@@ -181,6 +203,14 @@ def fit_null(engine: Engine, windows: list[float]) -> NullModel:
     fits: dict[int, tuple[BiCMFit, np.ndarray]] = {}
     if acc.num_rows == 0 or obj.num_rows == 0:
         return NullModel(fits, windows)
+    bins = engine.to_arrow(
+        " UNION ALL ".join(
+            f"""SELECT o.n, {i} AS win, {_c_bin(f"w.c{i}")} AS bin, count(*) AS k, sum(w.c{i}) AS c
+            FROM ic_null_objects o JOIN ic_obj_window w ON o.behaviour = w.behaviour AND o.object = w.object
+            WHERE o.cls = 1 AND w.c{i} > 0 GROUP BY o.n, bin"""
+            for i in range(L)
+        )
+    )
     a_cls, o_cls = col(acc, "cls"), col(obj, "cls")
     for c in np.unique(o_cls):
         if c < 1:
@@ -189,7 +219,17 @@ def fit_null(engine: Engine, windows: list[float]) -> NullModel:
         fit = fit_bicm(col(acc, "d")[ia], col(acc, "k")[ia], col(obj, "n")[io], col(obj, "k")[io])
         weights = np.stack([col(obj, f"c{i}")[io] for i in range(L)], axis=1)
         fits[int(c)] = (fit, weights)
-    return NullModel(fits, windows)
+    null = NullModel(fits, windows)
+    if 1 in fits and bins.num_rows:
+        fit = fits[1][0]
+        pos = np.searchsorted(fit.deg_o, col(bins, "n"))
+        null.c_bins = (pos.astype(np.int64), col(bins, "win").astype(np.int64), col(bins, "k"), col(bins, "c"))
+    return null
+
+
+def _c_bin(c: str) -> str:
+    """Quarter-decade bins of a co-action chance (for the pooled expectation)."""
+    return f"CAST(floor(4 * log10(greatest({c}, 1e-12))) AS INT)"
 
 
 def window_logp(w: np.ndarray, e: np.ndarray, e_any: np.ndarray, cv: float = 0.0) -> np.ndarray:

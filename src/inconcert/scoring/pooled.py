@@ -123,25 +123,17 @@ def pooled_candidates(engine: Engine, members: pa.Table, null: NullModel, cv: fl
     w = np.stack([cand.column(f"w{i}").to_numpy(zero_copy_only=False).astype(np.float64) for i in range(L)], axis=1) if n else np.zeros((0, L))
     e = np.zeros((n, L))
     if n:
-        engine.register_arrow(
-            "ic_pool_cand",
-            pa.table({"i": pa.array(np.arange(n), pa.int64()), "account_id": cand.column("account_id"),
-                      "group_id": cand.column("group_id")}),
-        )
-        parts = engine.to_arrow(
-            """SELECT c.i, da.cls, da.d AS d_a, db.d AS d_b FROM ic_pool_cand c
-            JOIN ic_pool_members m ON c.group_id = m.group_id
-            JOIN ic_null_degree da ON c.account_id = da.account_id
-            JOIN ic_null_degree db ON m.account_id = db.account_id AND da.cls = db.cls
-            WHERE da.cls >= 1"""
-        )
-        engine.drop("ic_pool_cand")
-        if parts.num_rows:
-            def col(name: str) -> np.ndarray:
-                return parts.column(name).to_numpy(zero_copy_only=False).astype(np.float64)
-
-            ex = null.expected(col("cls"), col("d_a"), col("d_b"))
-            np.add.at(e, parts.column("i").to_numpy().astype(np.int64), ex)
+        deg = engine.to_arrow("SELECT account_id, d FROM ic_null_degree WHERE cls = 1")
+        dmap = dict(zip(deg.column("account_id").to_pylist(), deg.column("d").to_pylist(), strict=True))
+        cand_acc = cand.column("account_id").to_pylist()
+        cand_grp = np.asarray(cand.column("group_id").to_pylist())
+        mem_acc = members.column("account_id").to_pylist()
+        mem_grp = np.asarray(members.column("group_id").to_pylist())
+        da = np.array([float(dmap.get(a, 1)) for a in cand_acc])
+        dm = np.array([float(dmap.get(a, 1)) for a in mem_acc])
+        for g in np.unique(cand_grp):
+            sel = np.flatnonzero(cand_grp == g)
+            e[sel] = null.group_expected(da[sel], dm[mem_grp == g])
     logp_w = window_logp(w, e, e[:, -1] if n else np.zeros(0), cv)
     logp = simes_log(logp_w) if n else np.zeros(0)
     best = np.argmin(logp_w + 1e-12 * np.arange(L)[None, :], axis=1) if n else np.zeros(0, np.int64)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-__all__ = ["conditional_poisson_logsf", "poisson_logsf", "gamma_poisson_logsf", "gamma_poisson_log_any", "two_part_logp", "bh_qvalues", "simes"]
+__all__ = ["conditional_poisson_logsf", "poisson_logsf", "gamma_poisson_logsf", "gamma_poisson_log_any", "bh_qvalues", "simes"]
 
 
 def poisson_logsf(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
@@ -78,35 +78,6 @@ def gamma_poisson_log_any(expected: np.ndarray, cv: float) -> np.ndarray:
         return np.log(-np.expm1(-e))
     r = 1.0 / (cv * cv)
     return np.log(-np.expm1(-r * np.log1p(e / r)))
-
-
-def two_part_logp(
-    w_small: np.ndarray, e_small: np.ndarray, w_popular: np.ndarray, e_popular: np.ndarray
-) -> np.ndarray:
-    """Log p-value of a link whose co-actions split into two independent parts.
-
-    Each part is tested by its Poisson tail; the smaller p-value is multiplied
-    by the number of parts that can occur (expected > 0: Bonferroni), and the
-    result is conditioned on the link existing (``W ≥ 1``). One co-action in all
-    is never evidence (p = 1).
-
-    >>> import numpy as np
-    >>> p = two_part_logp(np.array([3]), np.array([0.1]), np.array([0]), np.array([0.0]))
-    >>> round(float(np.exp(p[0])), 5)  # P(Pois(0.1) ≥ 3) / P(Pois(0.1) ≥ 1)
-    0.00163
-    """
-    ws = np.asarray(w_small, dtype=np.float64)
-    wp = np.asarray(w_popular, dtype=np.float64)
-    es = np.asarray(e_small, dtype=np.float64)
-    ep = np.asarray(e_popular, dtype=np.float64)
-    ls = np.where(ws > 0, poisson_logsf(ws, es), 0.0)
-    lp = np.where(wp > 0, poisson_logsf(wp, ep), 0.0)
-    parts = (es > 0).astype(np.float64) + (ep > 0).astype(np.float64)
-    with np.errstate(divide="ignore"):
-        at_least_one = np.log(-np.expm1(-np.maximum(es + ep, 1e-300)))
-        out = np.minimum(ls, lp) + np.log(np.maximum(parts, 1.0)) - at_least_one
-    out = np.where(ws + wp <= 1, 0.0, out)
-    return np.minimum(out, 0.0)
 
 
 def conditional_poisson_logsf(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
