@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from inconcert import scoring
 from inconcert.behaviours import BEHAVIOURS, get_behaviour
 from inconcert.clock import clock_summary, raise_window, usable_windows
 from inconcert.config import DetectConfig
@@ -148,35 +149,6 @@ def _clock(engine: Engine) -> dict[str, Any]:
         engine.drop("ic_clock_in")
 
 
-def prepare_null(engine: Engine, windows_us: list[int], max_partners: float) -> None:
-    """The null model's tables, from every trace: ``ic_null_ao`` (shares per account
-    and object), ``ic_null_degree(account_id, d)`` (distinct objects per account),
-    ``ic_null_owp`` (within-window share pairs per object, in closed form) and
-    ``ic_obj_window`` (per object its widest meaningful window ``w_us`` and its
-    co-action chances ``c<i>``; :mod:`inconcert.scoring.nullmodel`)."""
-    from inconcert.scoring.nullmodel import (
-        account_objects_sql,
-        object_window_pairs_sql,
-        object_windows_sql,
-        popularity_class_sql,
-    )
-
-    engine.create_table("ic_null_ao", account_objects_sql())
-    engine.create_table(
-        "ic_null_objects",
-        f"""SELECT behaviour, object, n, {popularity_class_sql('n')} AS cls FROM (
-            SELECT behaviour, object, count(*) AS n FROM ic_null_ao GROUP BY behaviour, object) s""",
-    )
-    engine.create_table(
-        "ic_null_degree",
-        """SELECT a.account_id, o.cls, count(*) AS d FROM ic_null_ao a
-        JOIN ic_null_objects o ON a.behaviour = o.behaviour AND a.object = o.object
-        GROUP BY a.account_id, o.cls""",
-    )
-    engine.create_table("ic_null_owp", object_window_pairs_sql(windows_us))
-    engine.create_table("ic_obj_window", object_windows_sql(windows_us, max_partners))
-
-
 def primary_share_sql(n_windows: int, windows: str = "ic_obj_window") -> str:
     """``windows`` with each object's chances ``c<i>`` scaled by ``pi``, the share
     of its co-action pairs (``ic_trace_pairs``) whose post pair counts under it as
@@ -269,7 +241,7 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         engine.create_table("raw_pairs", pairs_sql(d, windows_us[0], True))
         engine.create_table("pairs", filter_pairs_sql(config.min_participation, True))
     else:
-        prepare_null(engine, windows_us, config.max_partners)
+        scoring.prepare_null(engine, windows_us, config.max_partners)
         engine.create_table("raw_pairs", pairs_by_object_window_sql(d))
         engine.create_table("ic_pair_ok", participants_sql(config.min_participation))
         engine.create_table("ic_trace_pairs", filter_pairs_sql(config.min_participation))
@@ -300,12 +272,8 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
 
     t0 = time.perf_counter()
     scored = False
-    try:
-        from inconcert import scoring  # issue 5: null model
-    except ImportError:
-        scoring = None  # type: ignore[assignment]
     null_info: dict[str, Any] = {}
-    if scoring is not None and hasattr(scoring, "score_links") and not config.coortweet_compatible:
+    if not config.coortweet_compatible:
         say("scoring")
         null_info = scoring.score_links(engine, config, windows)
         scored = "significant" in engine.columns("links")
@@ -338,7 +306,7 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
     engine.register_arrow("membership", membership)
     one_object = drop_one_object_groups(engine) if scored else 0
     pooled = None
-    if scored and hasattr(scoring, "attach_pooled"):  # links each too weak, together not
+    if scored:  # links each too weak, together not
         pooled = scoring.attach_pooled(engine, config, windows)
         timings["pooled"] = pooled["seconds"]
     engine.create_table("groups", group_stats_sql(d))

@@ -48,6 +48,8 @@ __all__ = [
     "object_window_pairs_sql",
     "object_windows_sql",
     "popularity_class_sql",
+    "populations",
+    "prepare_null",
     "fit_null",
     "NullModel",
     "window_logp",
@@ -126,9 +128,96 @@ def object_windows_sql(windows_us: list[int], max_partners: float, table: str = 
     FROM x"""
 
 
+#: A connected population of at least this share of the accounts (and
+#: :data:`MIN_POPULATION_ACCOUNTS` accounts) gets a BiCM of its own.
+MIN_POPULATION_SHARE = 0.05
+MIN_POPULATION_ACCOUNTS = 100
+
+
+def populations(accounts: np.ndarray, objects: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Populations of the bipartite graph of who shared what (``accounts[i]``
+    shared ``objects[i]``, integer keys): the connected components holding at
+    least :data:`MIN_POPULATION_SHARE` of the accounts (and
+    :data:`MIN_POPULATION_ACCOUNTS`) are numbered 1, 2, … by size; all other
+    accounts form one more population. Returns the distinct account keys and
+    their population.
+
+    Accounts in different components never share an object, so a null that let
+    one share the other's objects would misjudge both (two platforms in one
+    file, two languages, unrelated collections): each large component is
+    randomised on its own. Small components are pooled, so that an operation
+    that shares nothing with anyone else is not its own population (which
+    would explain it away).
+
+    >>> populations(np.array([1, 2, 3, 4]), np.array([10, 10, 20, 20]))[1].tolist()
+    [1, 1, 1, 1]
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    ua, ia = np.unique(accounts, return_inverse=True)
+    uo, io = np.unique(objects, return_inverse=True)
+    na = len(ua)
+    if na == 0:
+        return ua, np.zeros(0, np.int64)
+    g = coo_matrix((np.ones(len(ia)), (ia, na + io)), shape=(na + len(uo), na + len(uo)))
+    _, lab = connected_components(g, directed=False)
+    comp = lab[:na]
+    size = np.bincount(comp)
+    big = np.flatnonzero(size >= max(MIN_POPULATION_ACCOUNTS, MIN_POPULATION_SHARE * na))
+    big = big[np.lexsort((big, -size[big]))]  # largest first, ties by label
+    pop = np.full(len(size), len(big) + 1, dtype=np.int64)
+    pop[big] = np.arange(1, len(big) + 1)
+    out = pop[comp]
+    if (out == len(big) + 1).all():
+        out[:] = 1
+    return ua, out
+
+
+def prepare_null(engine: Engine, windows_us: list[int], max_partners: float) -> None:
+    """The null model's tables, from every trace: ``ic_null_ao`` (shares per
+    account and object), ``ic_null_objects(behaviour, object, n, cls)`` (sharers
+    and population, 0 for one sharer), ``ic_null_degree(account_id, cls, d)``
+    (distinct objects per account in its population), ``ic_null_owp``
+    (within-window share pairs per object, in closed form) and ``ic_obj_window``
+    (per object its widest meaningful window ``w_us`` and chances ``c<i>``)."""
+    engine.create_table("ic_null_ao", account_objects_sql())
+    engine.create_table(
+        "ic_null_objn", "SELECT behaviour, object, count(*) AS n FROM ic_null_ao GROUP BY behaviour, object"
+    )
+    inc = engine.to_arrow(
+        """SELECT a.account_id, o.object FROM ic_null_ao a
+        JOIN ic_null_objn o ON a.behaviour = o.behaviour AND a.object = o.object WHERE o.n >= 2"""
+    )
+    keys, pop = populations(
+        inc.column("account_id").to_numpy(), inc.column("object").to_numpy()
+    )
+    engine.register_arrow(
+        "ic_null_pop", pa.table({"account_id": pa.array(keys), "pop": pa.array(pop, pa.int64())})
+    )
+    engine.create_table(
+        "ic_null_objects",
+        """SELECT o.behaviour, o.object, o.n,
+               CASE WHEN o.n >= 2 THEN min(p.pop) ELSE 0 END AS cls
+        FROM ic_null_objn o JOIN ic_null_ao a ON a.behaviour = o.behaviour AND a.object = o.object
+        LEFT JOIN ic_null_pop p ON a.account_id = p.account_id
+        GROUP BY o.behaviour, o.object, o.n""",
+    )
+    engine.create_table(
+        "ic_null_degree",
+        """SELECT a.account_id, o.cls, count(*) AS d FROM ic_null_ao a
+        JOIN ic_null_objects o ON a.behaviour = o.behaviour AND a.object = o.object
+        GROUP BY a.account_id, o.cls""",
+    )
+    for t in ("ic_null_objn", "ic_null_pop"):
+        engine.drop(t)
+    engine.create_table("ic_null_owp", object_window_pairs_sql(windows_us))
+    engine.create_table("ic_obj_window", object_windows_sql(windows_us, max_partners))
+
+
 def popularity_class_sql(n: str) -> str:
-    """The class of an object with ``n`` sharers in the BiCM: 1 when at least two
-    accounts shared it, 0 otherwise. Objects of one sharer cannot co-act and are
+    """(Unused by the pipeline, which numbers populations.) The class of an object
+    with ``n`` sharers in a single BiCM: 1 when at least two accounts shared it, 0 otherwise. Objects of one sharer cannot co-act and are
     left out of the fit: counted in, they apportion the expected co-sharing by
     the volume of an account's unique content (own texts) rather than by its
     propensity to share what others share (measured: docs/null-model.md).
@@ -151,10 +240,11 @@ class NullModel:
     def __init__(self, fits: dict[int, tuple[BiCMFit, np.ndarray]], windows: list[float]):
         self.fits = fits
         self.windows = windows
-        #: per object degree class, window and chance bin: (class index, window, objects, Σ c)
-        self.c_bins: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        #: per population: per object degree class, window and chance bin
+        #: (class index, window, objects, Σ c)
+        self.c_bins: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
 
-    def group_expected(self, deg_cands: np.ndarray, deg_members: np.ndarray) -> np.ndarray:
+    def group_expected(self, pop: int, deg_cands: np.ndarray, deg_members: np.ndarray) -> np.ndarray:
         """Expected distinct objects on which each candidate (degree ``deg_cands``)
         co-acts with at least one member of a group (degrees ``deg_members``), per
         window: ``Σ_o p_ao min(1, c_o Σ_b p_bo)`` — one object counts once however
@@ -162,10 +252,10 @@ class NullModel:
         mean (an upper bound, as ``min(1, ·)`` is concave)."""
         L = len(self.windows)
         out = np.zeros((len(deg_cands), L))
-        if 1 not in self.fits or self.c_bins is None or not len(deg_cands):
+        if pop not in self.fits or pop not in self.c_bins or not len(deg_cands) or not len(deg_members):
             return out
-        fit = self.fits[1][0]
-        cls, win, k, c = self.c_bins
+        fit = self.fits[pop][0]
+        cls, win, k, c = self.c_bins[pop]
         gm = fit.x_of(np.maximum(deg_members, 1.0))[:, None] * fit.y[None, :]
         mass = (gm / (1.0 + gm)).sum(axis=0)  # Σ_b p_bo per object degree class
         part = k * np.minimum(1.0, (c / k) * mass[cls])
@@ -205,9 +295,9 @@ def fit_null(engine: Engine, windows: list[float]) -> NullModel:
         return NullModel(fits, windows)
     bins = engine.to_arrow(
         " UNION ALL ".join(
-            f"""SELECT o.n, {i} AS win, {_c_bin(f"w.c{i}")} AS bin, count(*) AS k, sum(w.c{i}) AS c
+            f"""SELECT o.cls, o.n, {i} AS win, {_c_bin(f"w.c{i}")} AS bin, count(*) AS k, sum(w.c{i}) AS c
             FROM ic_null_objects o JOIN ic_obj_window w ON o.behaviour = w.behaviour AND o.object = w.object
-            WHERE o.cls = 1 AND w.c{i} > 0 GROUP BY o.n, bin"""
+            WHERE o.cls >= 1 AND w.c{i} > 0 GROUP BY o.cls, o.n, bin"""
             for i in range(L)
         )
     )
@@ -220,10 +310,13 @@ def fit_null(engine: Engine, windows: list[float]) -> NullModel:
         weights = np.stack([col(obj, f"c{i}")[io] for i in range(L)], axis=1)
         fits[int(c)] = (fit, weights)
     null = NullModel(fits, windows)
-    if 1 in fits and bins.num_rows:
-        fit = fits[1][0]
-        pos = np.searchsorted(fit.deg_o, col(bins, "n"))
-        null.c_bins = (pos.astype(np.int64), col(bins, "win").astype(np.int64), col(bins, "k"), col(bins, "c"))
+    bc = col(bins, "cls") if bins.num_rows else np.zeros(0)
+    for c, (fit, _) in fits.items():
+        sel = bc == c
+        if sel.any():
+            pos = np.searchsorted(fit.deg_o, col(bins, "n")[sel])
+            null.c_bins[c] = (pos.astype(np.int64), col(bins, "win")[sel].astype(np.int64),
+                              col(bins, "k")[sel], col(bins, "c")[sel])
     return null
 
 

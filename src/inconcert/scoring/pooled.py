@@ -123,17 +123,22 @@ def pooled_candidates(engine: Engine, members: pa.Table, null: NullModel, cv: fl
     w = np.stack([cand.column(f"w{i}").to_numpy(zero_copy_only=False).astype(np.float64) for i in range(L)], axis=1) if n else np.zeros((0, L))
     e = np.zeros((n, L))
     if n:
-        deg = engine.to_arrow("SELECT account_id, d FROM ic_null_degree WHERE cls = 1")
-        dmap = dict(zip(deg.column("account_id").to_pylist(), deg.column("d").to_pylist(), strict=True))
-        cand_acc = cand.column("account_id").to_pylist()
+        deg = engine.to_arrow("SELECT account_id, cls, d FROM ic_null_degree WHERE cls >= 1")
+        dmap = {
+            a: (int(c), float(d))
+            for a, c, d in zip(deg.column("account_id").to_pylist(), deg.column("cls").to_pylist(),
+                               deg.column("d").to_pylist(), strict=True)
+        }
+        cand_info = [dmap.get(a, (0, 1.0)) for a in cand.column("account_id").to_pylist()]
+        mem_info = [dmap.get(a, (0, 1.0)) for a in members.column("account_id").to_pylist()]
         cand_grp = np.asarray(cand.column("group_id").to_pylist())
-        mem_acc = members.column("account_id").to_pylist()
         mem_grp = np.asarray(members.column("group_id").to_pylist())
-        da = np.array([float(dmap.get(a, 1)) for a in cand_acc])
-        dm = np.array([float(dmap.get(a, 1)) for a in mem_acc])
+        cp, da = (np.array([x[i] for x in cand_info]) for i in (0, 1))
+        mp, dm = (np.array([x[i] for x in mem_info]) for i in (0, 1))
         for g in np.unique(cand_grp):
-            sel = np.flatnonzero(cand_grp == g)
-            e[sel] = null.group_expected(da[sel], dm[mem_grp == g])
+            for pop in np.unique(cp[cand_grp == g]):
+                sel = np.flatnonzero((cand_grp == g) & (cp == pop))
+                e[sel] = null.group_expected(int(pop), da[sel].astype(float), dm[(mem_grp == g) & (mp == pop)].astype(float))
     logp_w = window_logp(w, e, e[:, -1] if n else np.zeros(0), cv)
     logp = simes_log(logp_w) if n else np.zeros(0)
     best = np.argmin(logp_w + 1e-12 * np.arange(L)[None, :], axis=1) if n else np.zeros(0, np.int64)
