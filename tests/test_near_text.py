@@ -260,7 +260,12 @@ def test_registered_and_opt_in():
     from inconcert.pipeline import _choose_behaviours
 
     e = _engine(ROWS)
-    assert "near_text" not in _choose_behaviours(e, DetectConfig())
+    # opt-in as a behaviour of its own, but it replaces exact text among the
+    # defaults while the input is small enough (issue 12): never both
+    chosen = _choose_behaviours(e, DetectConfig())
+    assert "near_text" in chosen and "text" not in chosen
+    limited = _choose_behaviours(e, DetectConfig(near_text_max_texts=1))
+    assert "near_text" not in limited and "text" in limited
     assert "near_text" in _choose_behaviours(e, DetectConfig(behaviours=["near_text"]))
 
 
@@ -287,7 +292,8 @@ def test_copypasta_simulation_end_to_end(tmp_path):
     posts, labels = simulate_copypasta(n_accounts=150, n_operations=4, n_memes=8, seed=11)
     pacsv.write_csv(posts.drop_columns(["script"]), tmp_path / "posts.csv")
     pacsv.write_csv(labels, tmp_path / "labels.csv")
-    cfg = DetectConfig(behaviours=["near_text"], extra={"keep_insignificant": True})
+    # links kept without the null model: the window decides, as it did by default (60 s)
+    cfg = DetectConfig(window=60, behaviours=["near_text"], extra={"keep_insignificant": True})
     detect([tmp_path / "posts.csv"], tmp_path / "out", cfg)
     ev = evaluate(tmp_path / "out", tmp_path / "labels.csv")
     assert ev["precision"] == 1.0  # organic memes (posted over days) are rejected
@@ -296,7 +302,7 @@ def test_copypasta_simulation_end_to_end(tmp_path):
     detect(
         [tmp_path / "posts.csv"],
         tmp_path / "out_text",
-        DetectConfig(behaviours=["text"], extra={"keep_insignificant": True}),
+        DetectConfig(window=60, behaviours=["text"], extra={"keep_insignificant": True}),
     )
     assert evaluate(tmp_path / "out_text", tmp_path / "labels.csv")["recall"] < 0.5
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from inconcert.errors import ConfigError
 
-__all__ = ["DetectConfig", "DEFAULT_WINDOWS", "MAX_PARTNERS", "NEAR_TEXT_MAX_TEXTS", "EXPECTED_CV"]
+__all__ = ["DetectConfig", "DEFAULT_WINDOWS", "MAX_PARTNERS", "NEAR_TEXT_MAX_TEXTS", "EXPECTED_CV", "EXPECTED_CV_FROM"]
 
 #: The ladder of co-action windows tested by default, in seconds (10 s to 6 h).
 DEFAULT_WINDOWS: tuple[float, ...] = (10.0, 60.0, 600.0, 3600.0, 21600.0)
@@ -22,6 +22,9 @@ MAX_PARTNERS = 50.0
 
 #: Multiplicative uncertainty (CV) of the null model's expectations (docs/null-model.md).
 EXPECTED_CV = 0.5
+
+#: ... from this window up (seconds); narrower windows use the Poisson tail.
+EXPECTED_CV_FROM = 3600.0
 
 #: Near-duplicate text is a default behaviour up to this many text posts.
 NEAR_TEXT_MAX_TEXTS = 2_000_000
@@ -63,7 +66,11 @@ class DetectConfig:
         (0: never by default); above it its cost outgrows the rest of a run.
     expected_cv: the null model's expectations are estimates; their
         multiplicative uncertainty (coefficient of variation) widens the tails
-        of the test (negative binomial of size 1/cv²; 0 = plain Poisson).
+        of the test (negative binomial of size 1/cv²; 0 = plain Poisson), at
+        windows of ``expected_cv_from`` seconds and more.
+    expected_cv_from: the narrowest window (seconds) tested with that
+        uncertainty; below it the object's own timing predicts co-actions well
+        and the plain Poisson tail is used.
     """
 
     window: float | str | None = None
@@ -83,6 +90,7 @@ class DetectConfig:
     max_partners: float = MAX_PARTNERS
     near_text_max_texts: int = NEAR_TEXT_MAX_TEXTS
     expected_cv: float = EXPECTED_CV
+    expected_cv_from: float = EXPECTED_CV_FROM
 
     def __post_init__(self) -> None:
         problems = []

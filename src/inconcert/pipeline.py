@@ -343,7 +343,7 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
             zip([str(x) for x in v.column("verdict").to_pylist()], v.column("n").to_pylist(), strict=True)
         )
     counts["groups_dropped_one_object"] = one_object
-    for t in ("traces", "ic_null_degree", "ic_null_objects", "ic_obj_window"):  # spent: the outputs need the memory
+    for t in ("traces", "ic_null_degree", "ic_null_objects", "ic_obj_window", "ic_null_rest"):  # spent: the outputs need the memory
         engine.drop(t)
     extra_stats = {
         name: stats

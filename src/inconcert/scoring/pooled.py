@@ -40,7 +40,14 @@ import pyarrow as pa
 
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
-from inconcert.scoring.nullmodel import NULL_TABLES, NullModel, fit_null, simes_log, window_logp
+from inconcert.scoring.nullmodel import (
+    NULL_TABLES,
+    NullModel,
+    fit_null,
+    simes_log,
+    window_cv,
+    window_logp,
+)
 from inconcert.scoring.stats import bh_qvalues, conditional_poisson_logsf
 
 __all__ = [
@@ -107,7 +114,7 @@ def _membership(engine: Engine) -> pa.Table:
     return pa.table({"account_id": m.column("account_id"), "group_id": m.column("group_id").cast(pa.int64())})
 
 
-def pooled_candidates(engine: Engine, members: pa.Table, null: NullModel, cv: float = 0.0) -> pa.Table:
+def pooled_candidates(engine: Engine, members: pa.Table, null: NullModel, cv: float | np.ndarray = 0.0) -> pa.Table:
     """Every candidate ``(account_id, group_id)`` for the groups in ``members``
     (``account_id, group_id``) with ``w`` (distinct objects at the candidate's
     window), ``expected`` there, ``window_s`` and the pooled ``p_value``
@@ -190,7 +197,8 @@ def attach_pooled(engine: Engine, config: DetectConfig, windows: list[float] | N
             members = pa.table(
                 {"account_id": pa.array(accounts, key_type), "group_id": pa.array(groups, pa.int64())}
             )
-            cand = pooled_candidates(engine, members, null, float(config.expected_cv))
+            cvs = window_cv(null.windows, float(config.expected_cv), float(config.expected_cv_from))
+            cand = pooled_candidates(engine, members, null, cvs)
             p = cand.column("p_value").to_numpy(zero_copy_only=False)
             ok = np.flatnonzero(bh_qvalues(p) <= level)
             best: dict[Any, tuple[float, int]] = {}

@@ -310,10 +310,11 @@ def post_pairs_sql(d: Dialect, windows_us: list[int], behaviours: list[str], tra
     True
     """
     order = [b for b in PRIMARY_ORDER if b in behaviours] + [b for b in behaviours if b not in PRIMARY_ORDER]
+    order = order or ["object"]
     rank = " ".join(f"WHEN '{b}' THEN {i}" for i, b in enumerate(order))
     back = " ".join(f"WHEN {i} THEN '{b}'" for i, b in enumerate(order))
     big = 10**12
-    names = " || ".join(
+    names = " || ".join(  # every behaviour of the post pair, in primary order
         f"max(CASE WHEN behaviour = '{b}' THEN '{',' if i else ''}{b}' ELSE '' END)" for i, b in enumerate(order)
     )
     return f"""WITH k AS (
