@@ -156,7 +156,9 @@ def primary_share_sql(n_windows: int, windows: str = "ic_obj_window") -> str:
     part of the retweet, a domain as part of its URL, and the null must not
     expect those co-actions twice (docs/null-model.md, "One post, one piece of
     evidence")."""
-    cs = ", ".join(f"w.c{i} * coalesce(x.pi, 1.0) AS c{i}" for i in range(n_windows))
+    cs = ", ".join(
+        f"w.c{i} * coalesce(x.pi, 1.0) AS c{i}, w.q{i} * coalesce(x.pi, 1.0) AS q{i}" for i in range(n_windows)
+    )
     return f"""WITH t AS (SELECT behaviour, object, count(*) AS n FROM ic_trace_pairs GROUP BY behaviour, object),
     p AS (SELECT behaviour, object, count(*) AS n FROM pairs GROUP BY behaviour, object),
     x AS (SELECT t.behaviour, t.object, CAST(coalesce(p.n, 0) AS DOUBLE) / t.n AS pi

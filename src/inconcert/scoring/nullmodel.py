@@ -50,10 +50,12 @@ __all__ = [
     "popularity_class_sql",
     "populations",
     "prepare_null",
+    "rest_is_pool",
     "fit_null",
     "NullModel",
     "window_logp",
     "simes_log",
+    "window_cv",
     "score_links",
     "fdr_of",
 ]
@@ -61,7 +63,7 @@ __all__ = [
 _SCORE_COLUMNS = ("expected", "p_value", "surprise", "q_value", "significant", "window_s")
 
 #: Tables of the null kept until the groups are found (pooled evidence reads them).
-NULL_TABLES = ("ic_null_degree", "ic_null_objects", "ic_obj_window")
+NULL_TABLES = ("ic_null_degree", "ic_null_objects", "ic_obj_window", "ic_null_rest")
 
 
 def fdr_of(config: DetectConfig) -> float:
@@ -95,16 +97,16 @@ def object_window_pairs_sql(windows_us: list[int], traces: str = "traces", ao: s
         for i, w in enumerate(windows_us)
     )
     sums = ", ".join(f"CAST(sum(c{i}) AS DOUBLE) / 2.0 AS p{i}" for i in range(len(windows_us)))
-    return f"""WITH ob AS (SELECT behaviour, object, count(*) AS n, sum(k) AS s FROM {ao}
+    return f"""WITH ob AS (SELECT behaviour, object, count(*) AS n, sum(k) AS s, sum(k * k) AS s2 FROM {ao}
                 GROUP BY behaviour, object HAVING count(*) >= 2),
     tr AS (SELECT t.behaviour, t.object, t.account_id, t.t FROM {traces} t
            JOIN ob ON t.behaviour = ob.behaviour AND t.object = ob.object),
     c AS (SELECT behaviour, object,
                {frames}
           FROM tr)
-    SELECT ob.behaviour, ob.object, ob.n, ob.s, {sums}
+    SELECT ob.behaviour, ob.object, ob.n, ob.s, ob.s2, {sums}
     FROM c JOIN ob ON c.behaviour = ob.behaviour AND c.object = ob.object
-    GROUP BY ob.behaviour, ob.object, ob.n, ob.s"""
+    GROUP BY ob.behaviour, ob.object, ob.n, ob.s, ob.s2"""
 
 
 def object_windows_sql(windows_us: list[int], max_partners: float, table: str = "ic_null_owp") -> str:
@@ -122,6 +124,7 @@ def object_windows_sql(windows_us: list[int], max_partners: float, table: str = 
         cases = " ".join(f"WHEN cap = {j} THEN p{j}" for j in range(i))
         pi = f"CASE {cases} ELSE p{i} END" if cases else f"p{i}"
         cs.append(f"least(1.0, 2.0 * ({pi}) / (CAST(n AS DOUBLE) * (n - 1))) AS c{i}")
+        cs.append(f"least(1.0, 2.0 * ({pi}) / greatest(CAST(s AS DOUBLE) * s - s2, 1.0)) AS q{i}")
     wsel = " ".join(f"WHEN cap = {j} THEN {int(w)}" for j, w in enumerate(windows_us))
     return f"""WITH x AS (SELECT *, {cap} AS cap FROM {table})
     SELECT behaviour, object, n, s, cap, CAST(CASE {wsel} END AS BIGINT) AS w_us, {', '.join(cs)}
@@ -174,6 +177,20 @@ def populations(accounts: np.ndarray, objects: np.ndarray) -> tuple[np.ndarray, 
     return ua, out
 
 
+def rest_is_pool(pop: np.ndarray, accounts: np.ndarray, keys: np.ndarray) -> bool:
+    """Whether the last population of :func:`populations` pools small components
+    (it is then fitted over every account and object) rather than being one
+    large component of its own: true when it is not the only population and
+    holds fewer accounts than the large-component threshold.
+
+    >>> rest_is_pool(np.array([1, 1, 2]), np.array([1, 2, 3]), np.array([1, 2, 3]))
+    True
+    """
+    last = int(pop.max())
+    n = int((pop == last).sum())
+    return last > 1 and n < max(MIN_POPULATION_ACCOUNTS, MIN_POPULATION_SHARE * len(pop))
+
+
 def prepare_null(engine: Engine, windows_us: list[int], max_partners: float) -> None:
     """The null model's tables, from every trace: ``ic_null_ao`` (shares per
     account and object), ``ic_null_objects(behaviour, object, n, cls)`` (sharers
@@ -195,6 +212,9 @@ def prepare_null(engine: Engine, windows_us: list[int], max_partners: float) -> 
     engine.register_arrow(
         "ic_null_pop", pa.table({"account_id": pa.array(keys), "pop": pa.array(pop, pa.int64())})
     )
+    rest = int(pop.max()) if len(pop) else 0
+    pooled = bool(len(pop)) and rest_is_pool(pop, inc.column("account_id").to_numpy(), keys)
+    engine.register_arrow("ic_null_rest", pa.table({"cls": pa.array([rest] if pooled else [], pa.int64())}))
     engine.create_table(
         "ic_null_objects",
         """SELECT o.behaviour, o.object, o.n,
@@ -205,11 +225,12 @@ def prepare_null(engine: Engine, windows_us: list[int], max_partners: float) -> 
     )
     engine.create_table(
         "ic_null_degree",
-        """SELECT a.account_id, o.cls, count(*) AS d FROM ic_null_ao a
+        """SELECT a.account_id, o.cls, count(*) AS d, CAST(sum(a.k) AS DOUBLE) / count(*) AS m
+        FROM ic_null_ao a
         JOIN ic_null_objects o ON a.behaviour = o.behaviour AND a.object = o.object
         GROUP BY a.account_id, o.cls""",
     )
-    for t in ("ic_null_objn", "ic_null_pop"):
+    for t in ("ic_null_objn", "ic_null_pop"):  # ic_null_rest stays for the fit
         engine.drop(t)
     engine.create_table("ic_null_owp", object_window_pairs_sql(windows_us))
     engine.create_table("ic_obj_window", object_windows_sql(windows_us, max_partners))
@@ -265,7 +286,9 @@ class NullModel:
         return (ga / (1.0 + ga)) @ m
 
     def expected(self, cls: np.ndarray, deg_a: np.ndarray, deg_b: np.ndarray) -> np.ndarray:
-        out = np.zeros((len(cls), len(self.windows)))
+        """Per pair: ``Σ_o p_ao p_bo q_o(W_i)`` for each window and, last,
+        ``Σ_o p_ao p_bo`` (objects both share at any time)."""
+        out = np.zeros((len(cls), len(self.windows) + 1))
         for c, (fit, weights) in self.fits.items():
             sel = np.flatnonzero(cls == c)
             if sel.size:
@@ -279,7 +302,7 @@ def fit_null(engine: Engine, windows: list[float]) -> NullModel:
     singletons included) and the chances in ``ic_obj_window``."""
     L = len(windows)
     acc = engine.to_arrow("SELECT cls, d, count(*) AS k FROM ic_null_degree GROUP BY cls, d ORDER BY cls, d")
-    csum = ", ".join(f"sum(coalesce(w.c{i}, 0.0)) AS c{i}" for i in range(L))
+    csum = ", ".join(f"sum(coalesce(w.q{i}, 0.0)) AS c{i}" for i in range(L))
     obj = engine.to_arrow(
         f"""SELECT o.cls, o.n, count(*) AS k, {csum}
         FROM ic_null_objects o
@@ -302,12 +325,19 @@ def fit_null(engine: Engine, windows: list[float]) -> NullModel:
         )
     )
     a_cls, o_cls = col(acc, "cls"), col(obj, "cls")
+    rest = int(engine.scalar("SELECT max(cls) FROM ic_null_degree") or 0)
     for c in np.unique(o_cls):
         if c < 1:
             continue  # objects with one sharer: no pair can co-act on them
         ia, io = a_cls == c, o_cls == c
-        fit = fit_bicm(col(acc, "d")[ia], col(acc, "k")[ia], col(obj, "n")[io], col(obj, "k")[io])
-        weights = np.stack([col(obj, f"c{i}")[io] for i in range(L)], axis=1)
+        if c == rest and _is_rest(engine, rest):
+            ia, io = a_cls >= 1, o_cls >= 1  # the small components: randomised over everything
+        da, ka = _merge(col(acc, "d")[ia], col(acc, "k")[ia])
+        no, ko = _merge(col(obj, "n")[io], col(obj, "k")[io])
+        fit = fit_bicm(da, ka, no, ko)
+        weights = np.stack(
+            [_merge(col(obj, "n")[io], col(obj, f"c{i}")[io])[1] for i in range(L)] + [ko], axis=1
+        )  # per window Σ q_o, and last the number of objects (co-sharing at any time)
         fits[int(c)] = (fit, weights)
     null = NullModel(fits, windows)
     bc = col(bins, "cls") if bins.num_rows else np.zeros(0)
@@ -320,15 +350,31 @@ def fit_null(engine: Engine, windows: list[float]) -> NullModel:
     return null
 
 
+def _merge(deg: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sum ``val`` per distinct degree (sorted)."""
+    u, inv = np.unique(deg, return_inverse=True)
+    return u, np.bincount(inv, weights=val, minlength=len(u))
+
+
+def _is_rest(engine: Engine, cls: int) -> bool:
+    """Whether population ``cls`` is the pool of small components (table
+    ``ic_null_rest`` written by :func:`prepare_null`)."""
+    try:
+        return bool(engine.scalar(f"SELECT count(*) FROM ic_null_rest WHERE cls = {int(cls)}"))
+    except Exception:
+        return False
+
+
 def _c_bin(c: str) -> str:
     """Quarter-decade bins of a co-action chance (for the pooled expectation)."""
     return f"CAST(floor(4 * log10(greatest({c}, 1e-12))) AS INT)"
 
 
-def window_logp(w: np.ndarray, e: np.ndarray, e_any: np.ndarray, cv: float = 0.0) -> np.ndarray:
+def window_logp(w: np.ndarray, e: np.ndarray, e_any: np.ndarray, cv: float | np.ndarray = 0.0) -> np.ndarray:
     """Log p-values per link and window: ``P(X ≥ w) / P(X_widest ≥ 1)``, 1 where
     ``w ≤ 1`` (one co-action is never evidence); ``X`` Poisson at ``E`` with the
-    rate's multiplicative uncertainty ``cv`` (:func:`~inconcert.scoring.stats.gamma_poisson_logsf`).
+    rate's multiplicative uncertainty ``cv`` (one value, or one per window;
+    :func:`~inconcert.scoring.stats.gamma_poisson_logsf`).
 
     ``w``, ``e``: links × windows; ``e_any``: the expectation at the widest
     window (links exist only where that count is ≥ 1: the selection event).
@@ -340,10 +386,24 @@ def window_logp(w: np.ndarray, e: np.ndarray, e_any: np.ndarray, cv: float = 0.0
     """
     w = np.asarray(w, dtype=np.float64)
     e = np.asarray(e, dtype=np.float64)
-    at_least_one = gamma_poisson_log_any(np.asarray(e_any, dtype=np.float64), cv)
-    out = gamma_poisson_logsf(w, np.maximum(e, 1e-300), cv) - at_least_one[:, None]
+    L = w.shape[1]
+    cvs = np.broadcast_to(np.asarray(cv, dtype=np.float64), (L,))
+    at_least_one = gamma_poisson_log_any(np.asarray(e_any, dtype=np.float64), float(cvs[-1]))
+    out = np.zeros_like(w)
+    for i in range(L):
+        out[:, i] = gamma_poisson_logsf(w[:, i], np.maximum(e[:, i], 1e-300), float(cvs[i])) - at_least_one
     out = np.where(w <= 1, 0.0, out)
     return np.minimum(out, 0.0)
+
+
+def window_cv(windows: list[float], cv: float, from_s: float) -> np.ndarray:
+    """The expectation's uncertainty per window: ``cv`` from ``from_s`` seconds up,
+    0 (Poisson) below (docs/null-model.md, "Uncertain expectations").
+
+    >>> window_cv([60.0, 3600.0], 0.5, 3600.0).tolist()
+    [0.0, 0.5]
+    """
+    return np.where(np.asarray(windows, dtype=np.float64) >= from_s, float(cv), 0.0)
 
 
 def simes_log(logp: np.ndarray) -> np.ndarray:
@@ -392,7 +452,7 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
                       "account_b": tested.column("account_b")}),
         )
         parts = engine.to_arrow(
-            """SELECT t.i, da.cls, da.d AS d_a, db.d AS d_b FROM ic_null_tested t
+            """SELECT t.i, da.cls, da.d AS d_a, db.d AS d_b, da.m AS m_a, db.m AS m_b FROM ic_null_tested t
             JOIN ic_null_degree da ON t.account_a = da.account_id
             JOIN ic_null_degree db ON t.account_b = db.account_id AND da.cls = db.cls
             WHERE da.cls >= 1"""
@@ -400,10 +460,15 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
         engine.drop("ic_null_tested")
         if parts.num_rows:
             ex = null.expected(col(parts, "cls"), col(parts, "d_a"), col(parts, "d_b"))
+            # accounts that post the same object k times co-act on it with chance
+            # ≈ 1 − (1 − q)^(k_a k_b) ≤ k_a k_b q; never more than sharing it at all
+            mm = col(parts, "m_a") * col(parts, "m_b")
+            ex = np.minimum(ex[:, :L] * mm[:, None], ex[:, L:])
             np.add.at(e, parts.column("i").to_numpy().astype(np.int64), ex)
     # expectations are rounded so that every score is reproducible across runs and engines
     e = np.array([[float(f"{v:.12g}") for v in row] for row in e]).reshape(w.shape)
-    logp_w = window_logp(w, e, e[:, -1] if len(e) else np.zeros(0), float(config.expected_cv))
+    cvs = window_cv(windows, float(config.expected_cv), float(config.expected_cv_from))
+    logp_w = window_logp(w, e, e[:, -1] if len(e) else np.zeros(0), cvs)
     import os
     if os.environ.get("IC_DUMP"):
         import pyarrow.parquet as _pq
