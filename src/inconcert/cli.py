@@ -23,7 +23,10 @@ from rich.table import Table
 
 from inconcert import __version__
 from inconcert.config import DetectConfig
-from inconcert.errors import ConfigError, InconcertError
+from inconcert.engines.registry import engine_names
+from inconcert.errors import InconcertError
+from inconcert.report.cli import report_command
+from inconcert.scoring import evaluate_verdicts
 
 __all__ = ["main"]
 
@@ -61,7 +64,7 @@ def _parse_map(values: tuple[str, ...]) -> dict[str, str]:
     return mapping
 
 
-STEPS = ("read", "traces", "pairs", "links", "scoring", "groups", "outputs")
+STEPS = ("read", "traces", "pairs", "links", "scoring", "groups", "verdicts", "outputs")
 
 
 @contextlib.contextmanager
@@ -92,7 +95,7 @@ def _print_summary(summary: dict[str, Any], outdir: Path) -> None:
         f"[bold]inconcert[/bold] read {rows['read']:,} rows "
         f"({rows['used']:,} used, {rows['rejected']:,} rejected) · behaviours: "
         f"{', '.join(summary['behaviours']) or 'none'} · windows "
-        f"{', '.join(f'{w:g}' for w in summary.get('windows') or [summary['parameters']['window']])} s"
+        f"{', '.join(f'{w:g}' for w in summary.get('windows') or [summary['window_used']])} s"
     )
     out.print(
         f"{counts['pairs']:,} co-action pairs → {counts['links']:,} account links "
@@ -135,10 +138,58 @@ def main() -> None:
     """Find who acts in concert: coordinated accounts and the evidence."""
 
 
+#: ``detect`` options that are settings: option name → path of the DetectConfig field.
+SETTING_FLAGS = {
+    "window": ("window",),
+    "behaviours": ("behaviours",),
+    "min_participation": ("min_participation",),
+    "min_weight": ("min_weight",),
+    "weight_percentile": ("weight_percentile",),
+    "communities": ("communities",),
+    "resolution": ("resolution",),
+    "seed": ("seed",),
+    "fdr": ("fdr",),
+    "keep_insignificant": ("keep_insignificant",),
+    "no_pooled": ("pooled",),
+    "near_text_threshold": ("near_text", "threshold"),
+    "semantic_threshold": ("semantic_text", "threshold"),
+    "coortweet_compatible": ("coortweet_compatible",),
+}
+
+
+def _setting_value(name: str, value: Any) -> Any:
+    if name == "window":
+        if value in ("auto", "ladder"):
+            return value
+        try:
+            return float(value)
+        except ValueError:
+            raise click.BadParameter("give a number of seconds, 'ladder' or 'auto'", param_hint="--window") from None
+    if name == "behaviours":
+        return [b.strip() for b in value.split(",") if b.strip()] or None
+    if name == "no_pooled":
+        return not value
+    return value
+
+
+def _settings(ctx: click.Context, config_file: Path | None) -> DetectConfig:
+    """The settings file (if any), overridden by the setting flags given on the command line."""
+    settings = DetectConfig.from_file(config_file).to_dict() if config_file else {}
+    for name, path in SETTING_FLAGS.items():
+        if ctx.get_parameter_source(name) in (None, click.core.ParameterSource.DEFAULT):
+            continue
+        value = _setting_value(name, ctx.params[name])
+        if len(path) == 1:
+            settings[path[0]] = value
+        else:
+            settings.setdefault(path[0], {})[path[1]] = value
+    return DetectConfig.from_dict(settings)
+
+
 @main.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path), help="Folder for the outputs.")
-@click.option("--window", default=None, help="Fix one window: seconds within which co-actions count (or 'auto'). Default: test every window of the ladder 10 s, 1 min, 10 min, 1 h, 6 h.")
+@click.option("--window", default="ladder", show_default=True, help="'ladder': test every window of 10 s, 1 min, 10 min, 1 h, 6 h (each against its own null); a number of seconds fixes one window; 'auto' estimates one.")
 @click.option("--behaviours", default=None, help="Comma-separated behaviours (default: all the input has data for).")
 @click.option("--min-participation", default=2, show_default=True, type=int, help="Actions (and co-actions) an account needs.")
 @click.option("--min-weight", default=2, show_default=True, type=int, help="Distinct co-acted objects a link needs.")
@@ -154,14 +205,20 @@ def main() -> None:
 @click.option("--coortweet-compatible", is_flag=True, help="Reproduce CooRTweet 2.1.3 detect_groups share pairs exactly.")
 @click.option("--format", "fmt", default=None, help="Force the input format (see `inconcert formats`).")
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Name the column for a field, e.g. account_id=user.")
-@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True)
+@click.option("--engine", type=click.Choice(engine_names()), default="duckdb", show_default=True)
 @click.option("--memory-limit", default=None, help="DuckDB memory limit, e.g. 4GB (spills to disk beyond).")
 @click.option("--spark-master", default=None, help="Spark master URL (with --engine spark), e.g. local[2] or yarn.")
 @click.option("--spark-conf", multiple=True, metavar="KEY=VALUE", help="Spark configuration (repeatable).")
 @click.option("--report", "with_report", is_flag=True, help="Also write report.html into the output folder.")
+@click.option("--config", "config_file", default=None, type=click.Path(path_type=Path),
+              help="Settings from a TOML file (see docs/settings.md); flags given here override it.")
+@click.option("--replay", "replay_file", default=None, type=click.Path(path_type=Path),
+              help="Run again the detection an output's summary.json records (same inputs and settings).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.pass_context
 @_friendly
 def detect(
+    ctx: click.Context,
     inputs: tuple[Path, ...],
     outdir: Path,
     window: str,
@@ -185,67 +242,54 @@ def detect(
     spark_master: str | None,
     spark_conf: tuple[str, ...],
     with_report: bool,
+    config_file: Path | None,
+    replay_file: Path | None,
     quiet: bool,
 ) -> None:
     """Read INPUTS (posts files in any supported format) and write coordinated
     groups with their evidence into OUTPUT.
 
     Example: inconcert detect posts.csv -o out/ --window 60
+    (or: --config settings.toml; or --replay old_out/summary.json, without INPUTS)
     """
     from inconcert.pipeline import detect as run
+    from inconcert.pipeline import replay
 
-    extra: dict[str, Any] = {}
-    if keep_insignificant:
-        extra["keep_insignificant"] = True
-    if no_pooled:
-        extra["pooled"] = False
-    if near_text_threshold is not None:
-        extra["near_text_threshold"] = near_text_threshold
-    if semantic_threshold is not None:
-        extra["semantic_text_threshold"] = semantic_threshold
-    win: Any = window
-    if window is None:
-        win = None
-    elif window != "auto":
-        try:
-            win = float(window)
-        except ValueError:
-            raise click.BadParameter("give a number of seconds or 'auto'", param_hint="--window") from None
-    else:
-        win = "auto"
-    config = DetectConfig(
-        window=win,
-        behaviours=[b.strip() for b in behaviours.split(",") if b.strip()] if behaviours else None,
-        min_participation=min_participation,
-        min_weight=min_weight,
-        weight_percentile=weight_percentile,
-        communities=communities,  # type: ignore[arg-type]
-        resolution=resolution,
-        seed=seed,
-        fdr=fdr,
-        coortweet_compatible=coortweet_compatible,
-        extra=extra,
-    )
+    if replay_file is not None:
+        flag = {p.name: max(p.opts, key=len) for p in ctx.command.params}
+        given = [flag[n] for n in (*SETTING_FLAGS, "config_file", "fmt", "maps")
+                 if ctx.get_parameter_source(n) not in (None, click.core.ParameterSource.DEFAULT)]
+        if inputs or given:
+            raise click.UsageError("--replay runs the recorded inputs and settings: give no INPUTS"
+                                   + (f" and none of {', '.join(given)}" if given else ""))
+    elif not inputs:
+        raise click.UsageError("give INPUTS (posts files), or --replay SUMMARY.json")
+    config = None if replay_file is not None else _settings(ctx, config_file)
     engine_options: dict[str, Any] = {}
     if engine == "duckdb" and memory_limit:
-        engine_options["memory_limit"] = memory_limit
+        from inconcert.engines.duckdb_engine import check_memory_limit
+
+        engine_options["memory_limit"] = check_memory_limit(memory_limit)
     if engine == "spark":
-        if spark_master:
-            engine_options["master"] = spark_master
-        if spark_conf:
-            engine_options["conf"] = _parse_map(spark_conf)
+        from inconcert.engines.spark_session import spark_options_from_cli
+
+        engine_options.update(spark_options_from_cli(spark_master, spark_conf))
     command = "inconcert " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     started = time.perf_counter()
+
+    def go(step: Callable[[str], None] | None) -> Any:
+        if replay_file is not None:
+            return replay(replay_file, outdir, engine if ctx.get_parameter_source("engine")
+                          == click.core.ParameterSource.COMMANDLINE else None,
+                          step=step, command=command, engine_options=engine_options)
+        return run(list(inputs), outdir, config, engine=engine, format=fmt, column_map=_parse_map(maps),
+                   command=command, engine_options=engine_options, step=step)
+
     if quiet:
-        result = run(list(inputs), outdir, config, engine=engine, format=fmt,
-                     column_map=_parse_map(maps), command=command, engine_options=engine_options)
+        result = go(None)
     else:
         with _steps() as step:
-            result = run(
-                list(inputs), outdir, config, engine=engine, format=fmt,
-                column_map=_parse_map(maps), command=command, engine_options=engine_options,
-                step=step,
-            )
+            result = go(step)
     if with_report:
         from inconcert.report import build_report
 
@@ -260,17 +304,13 @@ def detect(
 @click.option("--posts", default=20_000, show_default=True, type=int, help="Approximate number of posts.")
 @click.option("--seed", default=42, show_default=True, type=int)
 @click.option("--scenarios", default="none", show_default=True,
-              help="Worlds to simulate: all (viral, automation, slow_burn, camouflage), held_out (big_campaign, "
-                   "focused, slow_copypaste, slow_links, feeds, retweets_full, duplicates, minute_clock, memes), "
-                   "none, or a comma list of names.")
-@click.option("--truncate-to", "truncate", type=click.Choice(["minute", "hour"]), default=None,
-              help="Floor every timestamp to the minute or hour, as coarse-clock exports do.")
+              help="Harder cases to add: all, none, or a comma list of viral, automation, slow_burn, camouflage.")
 @_friendly
-def simulate(outdir: Path, posts: int, seed: int, scenarios: str, truncate: str | None) -> None:
+def simulate(outdir: Path, posts: int, seed: int, scenarios: str) -> None:
     """Write simulated posts.csv and labels.csv with planted coordinated operations."""
     from inconcert.simulate import simulate_to_dir
 
-    counts = simulate_to_dir(outdir, n_posts=posts, seed=seed, scenarios=_scenarios(scenarios), truncate=truncate)
+    counts = simulate_to_dir(outdir, n_posts=posts, seed=seed, scenarios=_scenarios(scenarios))
     out.print(
         f"wrote {counts['posts']:,} posts by {counts['accounts']:,} accounts "
         f"({counts['operation_accounts']:,} in planted operations, {counts['automation_accounts']:,} "
@@ -279,12 +319,19 @@ def simulate(outdir: Path, posts: int, seed: int, scenarios: str, truncate: str 
 
 
 def _scenarios(value: str) -> tuple[str, ...]:
-    from inconcert.simulate import parse_scenarios
+    from inconcert.scenarios import SCENARIOS
 
-    try:
-        return parse_scenarios(value)
-    except ConfigError as e:
-        raise click.BadParameter(str(e), param_hint="--scenarios") from e
+    v = value.strip().lower()
+    if v in ("", "none"):
+        return ()
+    if v == "all":
+        return tuple(SCENARIOS)
+    names = tuple(x.strip() for x in v.split(",") if x.strip())
+    bad = [x for x in names if x not in SCENARIOS]
+    if bad:
+        raise click.BadParameter(f"unknown scenario {bad[0]!r}; choose from all, none, {', '.join(SCENARIOS)}",
+                                 param_hint="--scenarios")
+    return names
 
 
 @main.command()
@@ -294,7 +341,6 @@ def _scenarios(value: str) -> tuple[str, ...]:
 def evaluate(outdir: Path, labels: Path) -> None:
     """Compare a detection output folder with known labels; prints JSON."""
     from inconcert.evaluate import evaluate as run
-    from inconcert.evaluate import evaluate_verdicts
 
     result = run(outdir, labels)
     result["verdicts"] = evaluate_verdicts(outdir, labels)
@@ -309,7 +355,6 @@ def evaluate(outdir: Path, labels: Path) -> None:
 @_friendly
 def demo(posts: int, seed: int, scenarios: str, outdir: Path | None) -> None:
     """Simulate data with planted networks, detect them, and show what was found."""
-    from inconcert.evaluate import evaluate_verdicts
     from inconcert.pipeline import detect as run
     from inconcert.simulate import simulate_to_dir
 
@@ -357,13 +402,8 @@ def behaviours() -> None:
     from inconcert.behaviours import BEHAVIOURS
 
     for name, b in BEHAVIOURS.items():
-        flag = " (opt-in)" if getattr(b, "opt_in", False) else ""
+        flag = " (opt-in)" if b.opt_in else ""
         out.print(f"[bold]{name}[/bold]{flag}: {b.description}")
 
 
-try:  # the report command lives with the report package
-    from inconcert.report.cli import report_command
-
-    main.add_command(report_command, "report")
-except ImportError:  # pragma: no cover
-    pass
+main.add_command(report_command, "report")  # the report command lives with the report package

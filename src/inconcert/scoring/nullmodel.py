@@ -50,6 +50,8 @@ __all__ = [
     "popularity_class_sql",
     "populations",
     "prepare_null",
+    "primary_share_sql",
+    "drop_one_object_groups",
     "rest_is_pool",
     "fit_null",
     "NullModel",
@@ -523,3 +525,53 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
         "links_significant": int(len(sig)),
         "significant_by_window": {f"{wv:g}": int((chosen == wv).sum()) for wv in windows},
     }
+
+
+def primary_share_sql(n_windows: int, trace_pairs: str = "ic_trace_pairs", pairs: str = "pairs",
+                      windows: str = "ic_obj_window") -> str:
+    """``windows`` with each object's chances ``c<i>``, ``q<i>`` scaled by ``pi``,
+    the share of its co-action pairs (``trace_pairs``) whose post pair counts
+    under it as the primary object (``pairs``): a URL carried by retweets
+    co-acts mostly as part of the retweet, a domain as part of its URL, and the
+    null must not expect those co-actions twice.
+
+    >>> "AS pi" in primary_share_sql(1)
+    True
+    """
+    cs = ", ".join(
+        f"w.c{i} * coalesce(x.pi, 1.0) AS c{i}, w.q{i} * coalesce(x.pi, 1.0) AS q{i}" for i in range(n_windows)
+    )
+    return f"""WITH t AS (SELECT behaviour, object, count(*) AS n FROM {trace_pairs} GROUP BY behaviour, object),
+    p AS (SELECT behaviour, object, count(*) AS n FROM {pairs} GROUP BY behaviour, object),
+    x AS (SELECT t.behaviour, t.object, CAST(coalesce(p.n, 0) AS DOUBLE) / t.n AS pi
+          FROM t LEFT JOIN p ON t.behaviour = p.behaviour AND t.object = p.object)
+    SELECT w.behaviour, w.object, w.n, w.s, w.cap, w.w_us, {cs}
+    FROM {windows} w LEFT JOIN x ON w.behaviour = x.behaviour AND w.object = x.object"""
+
+
+def drop_one_object_groups(
+    engine: Engine, pairs: str = "pairs", passing: str = "glinks", membership: str = "membership"
+) -> int:
+    """Remove from ``membership`` every group whose member links (``passing``)
+    together rest on a single object (one post pair's objects count as one: its
+    primary object); returns how many groups were dropped."""
+    engine.create_table(
+        "ic_group_objects",
+        f"""SELECT ma.group_id, count(DISTINCT p.object) AS objects
+        FROM {pairs} p JOIN {passing} g ON g.account_a = least(p.account_a, p.account_b)
+                                 AND g.account_b = greatest(p.account_a, p.account_b)
+        JOIN {membership} ma ON p.account_a = ma.account_id
+        JOIN {membership} mb ON p.account_b = mb.account_id AND ma.group_id = mb.group_id
+        GROUP BY ma.group_id""",
+    )
+    n = int(engine.scalar("SELECT count(*) FROM ic_group_objects WHERE objects < 2") or 0)  # type: ignore[call-overload]
+    if n:
+        engine.create_table(
+            "ic_membership_kept",
+            f"""SELECT m.* FROM {membership} m JOIN ic_group_objects g ON m.group_id = g.group_id
+            WHERE g.objects >= 2 ORDER BY m.group_id, m.account_id""",
+        )
+        engine.create_table(membership, "SELECT * FROM ic_membership_kept")
+        engine.drop("ic_membership_kept")
+    engine.drop("ic_group_objects")
+    return n
