@@ -9,7 +9,6 @@ from collections import Counter
 import numpy as np
 import pyarrow as pa
 import pytest
-from inconcert.simulate.copypasta import perturb, random_texts, simulate_copypasta
 
 from inconcert.actions import conform
 from inconcert.behaviours import BEHAVIOURS, get_behaviour
@@ -23,6 +22,7 @@ from inconcert.config import DetectConfig
 from inconcert.engines.duckdb_engine import DuckDBEngine
 from inconcert.errors import ConfigError
 from inconcert.normalize.text import normalize_text, normalize_text_array
+from inconcert.simulate.copypasta import perturb, random_texts, simulate_copypasta
 from inconcert.textsim.minhash import (
     NearTextParams,
     candidate_pairs,

@@ -24,9 +24,9 @@ from rich.table import Table
 from inconcert import __version__
 from inconcert.config import DetectConfig
 from inconcert.engines.registry import engine_names
-from inconcert.errors import InconcertError
+from inconcert.errors import ConfigError, InconcertError
+from inconcert.evaluate import evaluate_verdicts
 from inconcert.report.cli import report_command
-from inconcert.scoring import evaluate_verdicts
 
 __all__ = ["main"]
 
@@ -304,13 +304,17 @@ def detect(
 @click.option("--posts", default=20_000, show_default=True, type=int, help="Approximate number of posts.")
 @click.option("--seed", default=42, show_default=True, type=int)
 @click.option("--scenarios", default="none", show_default=True,
-              help="Harder cases to add: all, none, or a comma list of viral, automation, slow_burn, camouflage.")
+              help="Worlds to simulate: all (viral, automation, slow_burn, camouflage), held_out (big_campaign, "
+                   "focused, slow_copypaste, slow_links, feeds, retweets_full, duplicates, minute_clock, memes), "
+                   "none, or a comma list of names.")
+@click.option("--truncate-to", "truncate", type=click.Choice(["minute", "hour"]), default=None,
+              help="Floor every timestamp to the minute or hour, as coarse-clock exports do.")
 @_friendly
-def simulate(outdir: Path, posts: int, seed: int, scenarios: str) -> None:
+def simulate(outdir: Path, posts: int, seed: int, scenarios: str, truncate: str | None) -> None:
     """Write simulated posts.csv and labels.csv with planted coordinated operations."""
     from inconcert.simulate import simulate_to_dir
 
-    counts = simulate_to_dir(outdir, n_posts=posts, seed=seed, scenarios=_scenarios(scenarios))
+    counts = simulate_to_dir(outdir, n_posts=posts, seed=seed, scenarios=_scenarios(scenarios), truncate=truncate)
     out.print(
         f"wrote {counts['posts']:,} posts by {counts['accounts']:,} accounts "
         f"({counts['operation_accounts']:,} in planted operations, {counts['automation_accounts']:,} "
@@ -319,19 +323,12 @@ def simulate(outdir: Path, posts: int, seed: int, scenarios: str) -> None:
 
 
 def _scenarios(value: str) -> tuple[str, ...]:
-    from inconcert.scenarios import SCENARIOS
+    from inconcert.simulate import parse_scenarios
 
-    v = value.strip().lower()
-    if v in ("", "none"):
-        return ()
-    if v == "all":
-        return tuple(SCENARIOS)
-    names = tuple(x.strip() for x in v.split(",") if x.strip())
-    bad = [x for x in names if x not in SCENARIOS]
-    if bad:
-        raise click.BadParameter(f"unknown scenario {bad[0]!r}; choose from all, none, {', '.join(SCENARIOS)}",
-                                 param_hint="--scenarios")
-    return names
+    try:
+        return parse_scenarios(value)
+    except ConfigError as e:
+        raise click.BadParameter(str(e), param_hint="--scenarios") from e
 
 
 @main.command()

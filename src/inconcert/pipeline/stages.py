@@ -254,8 +254,8 @@ def pairs_stage(
     else:
         # the null's tables from every trace; pairs once, at each object's widest
         # meaningful window, with Δt kept; then one row per post pair
-        windows_us = [int(round(w * 1_000_000)) for w in traces.windows]
-        scoring.prepare_null(engine, windows_us, config.max_partners)
+        windows_us = [int(round(w * 1_000_000)) for w in (traces.windows or (traces.window_used,))]
+        scoring.prepare_null(engine, windows_us, config.max_partners, traces.table)
         engine.create_table(RAW_PAIRS, pairs_by_object_window_sql(engine.dialect, "ic_obj_window", ELIGIBLE))
         engine.create_table(PAIR_OK, participants_sql(mp, RAW_PAIRS))
         engine.create_table("ic_trace_pairs", filter_pairs_sql(mp, False, PAIR_OK, RAW_PAIRS, ELIGIBLE))

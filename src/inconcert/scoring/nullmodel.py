@@ -193,14 +193,14 @@ def rest_is_pool(pop: np.ndarray, accounts: np.ndarray, keys: np.ndarray) -> boo
     return last > 1 and n < max(MIN_POPULATION_ACCOUNTS, MIN_POPULATION_SHARE * len(pop))
 
 
-def prepare_null(engine: Engine, windows_us: list[int], max_partners: float) -> None:
+def prepare_null(engine: Engine, windows_us: list[int], max_partners: float, traces: str = "traces") -> None:
     """The null model's tables, from every trace: ``ic_null_ao`` (shares per
     account and object), ``ic_null_objects(behaviour, object, n, cls)`` (sharers
     and population, 0 for one sharer), ``ic_null_degree(account_id, cls, d)``
     (distinct objects per account in its population), ``ic_null_owp``
     (within-window share pairs per object, in closed form) and ``ic_obj_window``
     (per object its widest meaningful window ``w_us`` and chances ``c<i>``)."""
-    engine.create_table("ic_null_ao", account_objects_sql())
+    engine.create_table("ic_null_ao", account_objects_sql(traces))
     engine.create_table(
         "ic_null_objn", "SELECT behaviour, object, count(*) AS n FROM ic_null_ao GROUP BY behaviour, object"
     )
@@ -234,7 +234,7 @@ def prepare_null(engine: Engine, windows_us: list[int], max_partners: float) -> 
     )
     for t in ("ic_null_objn", "ic_null_pop"):  # ic_null_rest stays for the fit
         engine.drop(t)
-    engine.create_table("ic_null_owp", object_window_pairs_sql(windows_us))
+    engine.create_table("ic_null_owp", object_window_pairs_sql(windows_us, traces))
     engine.create_table("ic_obj_window", object_windows_sql(windows_us, max_partners))
 
 
