@@ -27,7 +27,7 @@ __all__ = ["PostLog", "POST_COLUMNS", "labels_table", "LABEL_COLUMNS", "Vocabula
 POST_COLUMNS = ("post_id", "account_id", "created_at", "text", "urls", "repost_of", "hashtags")
 #: Columns of ``labels.csv``: role (``label``), network id (``group``) and how it acts (``tactic``).
 LABEL_COLUMNS = ("account_id", "label", "group", "tactic")
-_FIELDS = ("acc", "ts", "text", "urls", "repost_of", "hashtags", "domain")
+_FIELDS = ("acc", "ts", "text", "urls", "repost_of", "hashtags", "domain", "event")
 
 
 def _col(x: object, n: int) -> np.ndarray:
@@ -56,8 +56,10 @@ class PostLog:
         repost_of: object = "",
         hashtags: object = "",
         domain: object = "",
+        event: object = "",
     ) -> np.ndarray:
-        """Append posts (scalars broadcast); return their post ids."""
+        """Append posts (scalars broadcast); return their post ids. ``event`` is the
+        truth (which planted event or organic meme/trend a post belongs to)."""
         t = np.atleast_1d(np.asarray(ts, dtype=np.float64))
         n = len(t)
         self.chunks["ts"].append(t)
@@ -68,6 +70,7 @@ class PostLog:
             ("repost_of", repost_of),
             ("hashtags", hashtags),
             ("domain", domain),
+            ("event", event),
         ):
             col = _col(val, n)
             if len(col) != n:
@@ -84,10 +87,13 @@ class PostLog:
             return np.zeros(0, dtype=np.float64 if name == "ts" else object)
         return np.concatenate(parts)
 
-    def table(self, span: float, start: int = START, with_domain: bool = False) -> pa.Table:
+    def table(
+        self, span: float, start: int = START, with_domain: bool = False, with_event: bool = False
+    ) -> pa.Table:
         """The generic posts table: posts outside ``[0, span]`` dropped (not
         clipped: clipping would pile them on one second), sorted by time then
-        insertion, times floored to the second."""
+        insertion, times floored to the second; ``domain`` and the ``event``
+        truth columns on request."""
         ts = self.column("ts")
         keep = np.flatnonzero((ts >= 0.0) & (ts <= span))
         order = keep[np.lexsort((keep, ts[keep]))]
@@ -98,9 +104,8 @@ class PostLog:
             "account_id": pa.array(self.column("acc")[order], pa.string()),
             "created_at": pa.array(us, pa.timestamp("us", tz="UTC")),
         }
-        for name in ("text", "urls", "repost_of", "hashtags") + (
-            ("domain",) if with_domain else ()
-        ):
+        extra = (("domain",) if with_domain else ()) + (("event",) if with_event else ())
+        for name in ("text", "urls", "repost_of", "hashtags") + extra:
             cols[name] = pa.array(self.column(name)[order], pa.string())
         return pa.table(cols)
 
@@ -124,17 +129,23 @@ class Vocabulary:
     """Pseudo-words with Zipf frequencies, for texts nobody else writes."""
 
     def __init__(self, rng: np.random.Generator, size: int = 5000) -> None:
+        syll = np.array(_SYLL, dtype=object)
         words: set[str] = set()
         while len(words) < size:
-            words.add("".join(rng.choice(_SYLL, int(rng.integers(2, 5)))))
-        self.words = np.array(sorted(words), dtype=object)
+            idx = rng.integers(0, len(syll), size=(2 * size, 4))
+            lens = rng.integers(2, 5, size=2 * size)
+            for row, k in zip(idx.tolist(), lens.tolist(), strict=True):
+                words.add("".join(syll[row[:k]]))
+        self.words = np.array(sorted(words)[:size], dtype=object)
         p = 1.0 / np.arange(1, size + 1) ** 0.9
         self.p = p / p.sum()
+        self.cdf = np.cumsum(self.p)
+        self.cdf[-1] = 1.0
 
     def texts(self, rng: np.random.Generator, n: int, lo: int = 6, hi: int = 20) -> np.ndarray:
         """``n`` texts of ``lo``–``hi`` words."""
         lens = rng.integers(lo, hi + 1, size=n)
-        toks = self.words[rng.choice(len(self.words), size=int(lens.sum()), p=self.p)]
+        toks = self.words[np.searchsorted(self.cdf, rng.random(int(lens.sum())), side="right")]
         out = np.empty(n, dtype=object)
         pos = 0
         for i, k in enumerate(lens.tolist()):

@@ -100,7 +100,9 @@ def simulate(
     viral = url_count[u] >= 50
     delay = np.where(viral, rng.exponential(3600.0, k_url), rng.exponential(12 * 3600.0, k_url))
     ts[is_url] = url_pub[u] + delay  # posts past the span are dropped below
-    host = np.array([f"https://news{i % 97}.example.org/story/{i}" for i in range(n_url)], dtype=object)
+    host = np.array(
+        [f"https://news{i % 97}.example.org/story/{i}" for i in range(n_url)], dtype=object
+    )
     variants = rng.integers(0, 4, size=k_url)
     suffix = np.array(["", "?utm_source=twitter", "/", "#comments"], dtype=object)[variants]
     urls[is_url] = host[u] + suffix
@@ -164,12 +166,18 @@ def simulate(
                 posts_ts.append(tt)
                 url = rt = txt = tg = ""
                 if tactic == "url_push":
-                    url = f"https://op{k}-site.example.net/a/{e}" + ("?utm_medium=social" if rng.random() < 0.5 else "")
+                    url = f"https://op{k}-site.example.net/a/{e}" + (
+                        "?utm_medium=social" if rng.random() < 0.5 else ""
+                    )
                 elif tactic == "retweet_ring":
                     rt = f"seed{k}_{e}"
                 elif tactic == "copypasta":
                     base = op_text_pool[(k * 200 + e) % len(op_text_pool)]
-                    txt = base.upper() if rng.random() < 0.2 else base + ("!" if rng.random() < 0.5 else "")
+                    txt = (
+                        base.upper()
+                        if rng.random() < 0.2
+                        else base + ("!" if rng.random() < 0.5 else "")
+                    )
                 else:
                     tg = f"#op{k}tag{e % 5} #{_WORDS[(k * 7 + e) % len(_WORDS)]} #campaign{k}"
                     txt = op_text_pool[rng.integers(0, len(op_text_pool))]

@@ -16,8 +16,8 @@ big_campaign   a hashtag campaign (15–60 events over a month; at each a random
                pushed by a random 30–80 % of members within minutes); 100–5,000
                accounts each, as many as the post budget allows
 focused        a collection gathered around one hashtag: every post carries
-               it, and 2–4 operations (links, co-retweets, near-copies,
-               hashtags) make 60–75 % of the posts and most of the sharers
+               it, and 2–4 operations of 20–150 accounts (links, co-retweets,
+               near-copies, hashtags) make 60–75 % of the posts
 slow_copypaste scripts copied with one or two words changed, each copy 2–60 min
                after the last, by a random 40–90 % of 10–60 members
 slow_links     each of an operation's links shared by a random 40–90 % of its
@@ -30,8 +30,9 @@ retweets_full  retweets carry the original's URL, hashtags, domain and text
                (a ``domain`` column too); retweet-ring operations, organic
                cascades as hard negatives
 duplicates     two fast operations; 2–6 % of the rows duplicated exactly
-               (same account, time and content; 30 % under a new post id),
-               concentrated on a fifth of the accounts
+               (same account, time and content; 30 % under a new post id):
+               half from overlapping collection batches (whole 1–3 h windows
+               twice), half from a fifth of the accounts re-scraped
 minute_clock   fast operations of four tactics plus feed trios, every
                timestamp truncated to the minute
 memes          stronger organic memes and trends (more, bigger) around one
@@ -155,6 +156,7 @@ def _hashtag_campaign(
             _burst(rng, t0, len(who), rng.uniform(*width)),
             text=w.vocab.texts(rng, len(who), 4, 18),
             hashtags=tags,
+            event=f"op{k}e{e}",
         )
         n += len(who)
     return n
@@ -186,6 +188,7 @@ def _link_campaign(
             text=w.vocab.texts(rng, len(who), 0, 12),
             urls=urls,
             domain=site,
+            event=f"op{k}e{e}",
         )
         n += len(who)
     return n
@@ -198,11 +201,12 @@ def _copypaste(
     share: tuple[float, float],
     times: Callable[[float, int], np.ndarray],
     edits: tuple[int, int],
+    k: int,
     margin: float = 3600,
 ) -> int:
     rng = w.rng
     n = 0
-    for t0 in _events(rng, n_scripts, w.span, margin).tolist():
+    for e, t0 in enumerate(_events(rng, n_scripts, w.span, margin).tolist()):
         who = _who(rng, members, *share)
         script = str(w.vocab.texts(rng, 1, 15, 35)[0])
         txt = [
@@ -211,13 +215,13 @@ def _copypaste(
             else script
             for _ in who
         ]
-        w.log.add(who, times(t0, len(who)), text=np.array(txt, dtype=object))
+        w.log.add(who, times(t0, len(who)), text=np.array(txt, dtype=object), event=f"op{k}e{e}")
         n += len(who)
     return n
 
 
 def _retweet_ring(
-    w: _World, members: np.ndarray, leaders: np.ndarray, n_events: int, width: float
+    w: _World, members: np.ndarray, leaders: np.ndarray, n_events: int, width: float, k: int
 ) -> int:
     rng = w.rng
     n = 0
@@ -232,9 +236,11 @@ def _retweet_ring(
         url = f"https://{site}/p/{w.prefix}{e}"
         tags = f"#{w.vocab.words[(e * 11) % len(w.vocab.words)]} #{w.prefix}ring"
         if w.full_retweets:
-            (pid,) = w.log.add(lead, t0, text=text, urls=url, hashtags=tags, domain=site)
+            (pid,) = w.log.add(
+                lead, t0, text=text, urls=url, hashtags=tags, domain=site, event=f"op{k}seed{e}"
+            )
         else:
-            (pid,) = w.log.add(lead, t0, text=text, hashtags=tags)
+            (pid,) = w.log.add(lead, t0, text=text, hashtags=tags, event=f"op{k}seed{e}")
         who = _who(rng, members, 0.3, 0.8)
         t = _burst(rng, t0 + 5, len(who), width)
         if w.full_retweets:
@@ -246,9 +252,10 @@ def _retweet_ring(
                 repost_of=pid,
                 hashtags=tags,
                 domain=site,
+                event=f"op{k}e{e}",
             )
         else:
-            w.log.add(who, t, repost_of=pid)
+            w.log.add(who, t, repost_of=pid, event=f"op{k}e{e}")
         n += len(who) + 1
     return n
 
@@ -316,6 +323,7 @@ def _feeds(
                     urls=np.array([a[0] for a in arts], dtype=object),
                     domain=x,
                     hashtags=tags,
+                    event=f"feed{k}",
                 )
                 n += len(arts)
     out = [(a[0], x, a[1]) for x in srcs for a in articles[x]]
@@ -335,7 +343,14 @@ def _uptake(w: _World, articles: list[tuple[str, str, float]], budget: int) -> N
         c = min(c, len(names))
         who = rng.choice(len(names), size=c, replace=False, p=w.org.weights)
         delay = rng.lognormal(np.log(_loguniform(rng, 3600, 6 * 3600)), 1.0, c)
-        w.log.add(names[who], pub + delay, text=w.vocab.texts(rng, c, 0, 10), urls=url, domain=site)
+        w.log.add(
+            names[who],
+            pub + delay,
+            text=w.vocab.texts(rng, c, 0, 10),
+            urls=url,
+            domain=site,
+            event="uptake",
+        )
 
 
 # ---------------------------------------------------------------- worlds
@@ -373,8 +388,9 @@ def _focused(w: _World, n_posts: int) -> None:
     members = []
     for k in range(1, n_ops + 1):
         tac = tactics[(k - 1) % 4]
-        n_ev = int(rng.integers(20, 41))
-        size = max(20, int(budget / (n_ev * 0.55)))  # as many members as the budget allows
+        size = int(round(_loguniform(rng, 20, 150)))
+        # as many events as the budget allows: the members are the collection's heaviest posters
+        n_ev = int(np.clip(budget / (size * 0.55), 20, 400))
         m = w.members(k, size, tac)
         members.append(m)
         width = rng.uniform(30, 240)
@@ -382,15 +398,15 @@ def _focused(w: _World, n_posts: int) -> None:
         if tac == "links":
             made += _link_campaign(w, m, n_ev, k, (0.3, 0.8), fast)
         elif tac == "retweets":
-            made += _retweet_ring(w, m[2:], m[:2], n_ev, width)
+            made += _retweet_ring(w, m[2:], m[:2], n_ev, width, k)
         elif tac == "copypaste":
-            made += _copypaste(w, m, n_ev, (0.3, 0.8), fast, (1, 2))
+            made += _copypaste(w, m, n_ev, (0.3, 0.8), fast, (1, 2), k)
         else:
             made += _hashtag_campaign(w, m, n_ev, k, (30, 240))
-    # organic sharers of the topic: fewer posts each than the members
+    # organic accounts of the topic: a few posts each
     w.organic(
         max(int(n_posts - made), n_posts // 5),
-        posts_per_account=10.0,
+        posts_per_account=4.0,
         mix=(0.35, 0.30, 0.25, 0.05, 0.05),
     )
     w.camouflage(np.concatenate(members), 1.0)
@@ -413,6 +429,7 @@ def _slow_copypaste(w: _World, n_posts: int) -> None:
             (0.4, 0.9),
             lambda t0, n: _chain(rng, t0, n, 120, 3600),
             (1, 2),
+            k,
             margin=2 * 86400,
         )
         members.append(m)
@@ -465,7 +482,7 @@ def _retweets_full(w: _World, n_posts: int) -> None:
     members = []
     for k in range(1, int(rng.integers(1, 4)) + 1):
         m = w.members(k, int(rng.integers(15, 81)), "retweet_ring")
-        made += _retweet_ring(w, m[2:], m[:2], int(rng.integers(15, 51)), rng.uniform(30, 180))
+        made += _retweet_ring(w, m[2:], m[:2], int(rng.integers(15, 51)), rng.uniform(30, 180), k)
         members.append(m)
     w.organic(max(n_posts - 2 * made, n_posts // 2), mix=(0.30, 0.20, 0.35, 0.10, 0.05))
     w.camouflage(np.concatenate(members), made / sum(len(m) for m in members))
@@ -483,9 +500,9 @@ def _fast_ops(w: _World, n_posts: int, tactics: tuple[str, ...]) -> tuple[int, l
         if tac == "link_push":
             made += _link_campaign(w, m, n_ev, k, (0.3, 0.8), fast)
         elif tac == "retweet_ring":
-            made += _retweet_ring(w, m[2:], m[:2], n_ev, rng.uniform(60, 300))
+            made += _retweet_ring(w, m[2:], m[:2], n_ev, rng.uniform(60, 300), k)
         elif tac == "copypaste":
-            made += _copypaste(w, m, n_ev, (0.3, 0.8), fast, (0, 0))
+            made += _copypaste(w, m, n_ev, (0.3, 0.8), fast, (0, 0), k)
         else:
             made += _hashtag_campaign(w, m, n_ev, k, (60, 300))
         members.append(m)
@@ -539,16 +556,36 @@ _PREFIX = {
 
 
 def _duplicate_rows(rng: np.random.Generator, posts: pa.Table, share: float) -> pa.Table:
-    """Repeat about ``share`` of the rows exactly, mostly of a fifth of the accounts;
-    30 % of the copies get a new post id (same account, time and content)."""
+    """Repeat about ``share`` of the rows exactly (same account, time and content).
+
+    Half the copies come from overlapping collection batches (every row of a few
+    1–3 h windows ingested twice), half from a fifth of the accounts whose rows
+    were scraped again (1–3 extra copies each); 30 % of the copies carry a new
+    post id.
+    """
     acc = np.asarray(posts.column("account_id").to_pylist(), dtype=object)
+    ts = (
+        np.asarray(posts.column("created_at").cast(pa.int64()).to_numpy(zero_copy_only=False)) / 1e6
+    )
+    n = len(acc)
+    picks: list[np.ndarray] = []
+    # overlapping batches: whole windows twice
+    t_lo, t_hi = float(ts.min()), float(ts.max())
+    got = 0
+    while got < share * n / 2:
+        w0 = rng.uniform(t_lo, t_hi)
+        sel = np.flatnonzero((ts >= w0) & (ts < w0 + rng.uniform(3600, 3 * 3600)))
+        sel = sel[: max(1, int(share * n / 2) - got)]
+        picks.append(sel)
+        got += len(sel)
+    # re-scraped accounts
     names = np.unique(acc)
     hot = set(names[rng.random(len(names)) < 0.2].tolist())
-    is_hot = np.fromiter((a in hot for a in acc), dtype=bool, count=len(acc))
-    p = share / max(is_hot.mean(), 1e-9) / 2.0  # rows repeated 1–3 times (mean 2)
-    pick = np.flatnonzero(is_hot & (rng.random(len(acc)) < min(p, 1.0)))
-    reps = rng.integers(1, 4, len(pick))
-    idx = np.repeat(pick, reps)
+    is_hot = np.fromiter((a in hot for a in acc), dtype=bool, count=n)
+    p = share / 2 / max(is_hot.mean(), 1e-9) / 2.0  # rows repeated 1–3 times (mean 2)
+    pick = np.flatnonzero(is_hot & (rng.random(n) < min(p, 1.0)))
+    picks.append(np.repeat(pick, rng.integers(1, 4, len(pick))))
+    idx = np.concatenate(picks)
     dup = posts.take(pa.array(idx))
     renamed = rng.random(len(idx)) < 0.3
     ids = np.asarray(dup.column("post_id").to_pylist(), dtype=object)
@@ -579,11 +616,14 @@ def truncate_to(posts: pa.Table, unit: str) -> pa.Table:
 
 
 def build_world(
-    name: str, n_posts: int = 40_000, seed: int = 42, group_base: int = 0
+    name: str, n_posts: int = 40_000, seed: int = 42, group_base: int = 0, truth: bool = False
 ) -> tuple[pa.Table, pa.Table]:
     """``(posts, labels)`` of one held-out world of about ``n_posts`` posts.
 
-    ``group_base`` is added to every network id (so worlds can be combined).
+    ``group_base`` is added to every network id (so worlds can be combined);
+    ``truth`` adds an ``event`` column to the posts: which planted event
+    (``op<k>e<i>``, ``op<k>seed<i>``, ``feed<k>``), organic meme (``meme<i>``),
+    trend (``trend<i>``) or feed uptake (``uptake``) each post belongs to.
     """
     if name not in _BUILDERS:
         raise ValueError(f"unknown world {name!r}; choose from {', '.join(WORLDS)}")
@@ -591,7 +631,7 @@ def build_world(
     prefix = _PREFIX[name]
     w = _World(rng, PostLog(f"{prefix}p"), Vocabulary(rng, 5000), prefix, DAYS * 86400.0, [])
     _BUILDERS[name](w, n_posts)
-    posts = w.log.table(w.span, with_domain=w.full_retweets)
+    posts = w.log.table(w.span, with_domain=w.full_retweets, with_event=truth)
     if name == "duplicates":
         posts = _duplicate_rows(rng, posts, rng.uniform(0.02, 0.06))
     if name == "minute_clock":

@@ -13,7 +13,7 @@ hundreds of times, most a handful) over ``days``:
 - **trending hashtags**: bursts of hundreds of unrelated posts carrying the
   same tag (often the same pair of tags) within hours;
 - **copy-paste memes**: short texts that 30–600 unrelated accounts post over
-  hours to days, 60 % verbatim, the rest with one word changed;
+  10 minutes to days, 60 % verbatim, the rest with one word changed;
 - **own texts** at uniformly random times.
 
 These are the hard negatives: organic accounts meet on viral links, trends,
@@ -192,6 +192,7 @@ def organic_population(
             t0 + rng.gamma(2.0, mean / 2.0, c),
             text=vocab.texts(rng, c, 3, 15),
             hashtags=tg,
+            event=f"trend{k}",
         )
         org.trends.append((pair, float(t0), mean))
         k += 1
@@ -204,13 +205,13 @@ def organic_population(
         left -= c
         base = str(vocab.texts(rng, 1, 6, 14)[0])
         t0 = rng.uniform(0, span * 0.9)
-        mean = float(np.exp(rng.uniform(np.log(3600), np.log(24 * 3600))))
+        mean = float(np.exp(rng.uniform(np.log(600), np.log(24 * 3600))))
         who = _sharers(rng, w, c)
         txt = np.array(
             [base if rng.random() < 0.6 else vocab.edit(rng, base, 1) for _ in range(len(who))],
             dtype=object,
         )
-        log.add(names[who], t0 + rng.exponential(mean, len(who)), text=txt)
+        log.add(names[who], t0 + rng.exponential(mean, len(who)), text=txt, event=f"meme{m}")
         m += 1
 
     # retweet cascades of own posts (originals chosen by their author's activity)
@@ -267,39 +268,56 @@ def camouflage(
     About ``per_member`` posts each (Poisson), never the same popular link twice.
     """
     counts = rng.poisson(per_member, len(members))
-    for name, c in zip(members.tolist(), counts.tolist(), strict=True):
-        kinds = rng.choice(4, size=c, p=[0.4, 0.3, 0.15, 0.15])
-        n_own = int((kinds == 0).sum())
-        if n_own:
-            log.add(name, rng.uniform(0, span, n_own), text=vocab.texts(rng, n_own, 6, 25))
-        n_link = min(int((kinds == 1).sum()), len(org.links))
-        for j in rng.choice(len(org.links), size=n_link, replace=False).tolist() if n_link else []:
-            url, site, pub = org.links[j]
+    who = np.repeat(np.asarray(members, dtype=object), counts)
+    kinds = rng.choice(4, size=len(who), p=[0.4, 0.3, 0.15, 0.15])
+    own = who[kinds == 0]
+    if len(own):
+        log.add(own, rng.uniform(0, span, len(own)), text=vocab.texts(rng, len(own), 6, 25))
+    sharer = who[kinds == 1]
+    if len(sharer) and org.links:  # a popular link, at most once per member
+        seen: set[tuple[str, int]] = set()
+        picks = []
+        for a in sharer.tolist():
+            j = int(rng.integers(len(org.links)))
+            if (a, j) not in seen:
+                seen.add((a, j))
+                picks.append((a, j))
+        acc = np.array([a for a, _ in picks], dtype=object)
+        links = [org.links[j] for _, j in picks]
+        t = np.array([x[2] for x in links]) + rng.lognormal(np.log(3 * 3600), 1.5, len(links))
+        log.add(
+            acc,
+            t,
+            urls=np.array([x[0] for x in links], dtype=object),
+            domain=np.array([x[1] for x in links], dtype=object),
+        )
+    trender = who[kinds == 2]
+    if len(trender) and org.trends:
+        tr = [org.trends[int(j)] for j in rng.integers(len(org.trends), size=len(trender))]
+        t0 = np.array([x[1] for x in tr])
+        mean = np.array([x[2] for x in tr])
+        log.add(
+            trender,
+            t0 + rng.gamma(2.0, mean / 2.0),
+            text=vocab.texts(rng, len(trender), 3, 15),
+            hashtags=np.array([x[0] for x in tr], dtype=object),
+        )
+    rter = who[kinds == 3]
+    if len(rter) and org.originals:
+        picks = sorted({(a, int(rng.integers(len(org.originals)))) for a in rter.tolist()})
+        acc = np.array([a for a, _ in picks], dtype=object)
+        src = [org.originals[j] for _, j in picks]
+        t = np.array([x[1] for x in src]) + rng.lognormal(np.log(3600), 1.3, len(src))
+        pid = np.array([x[0] for x in src], dtype=object)
+        if full_retweets:
             log.add(
-                name, pub + rng.lognormal(np.log(3 * 3600), 1.5), text="", urls=url, domain=site
+                acc,
+                t,
+                text=np.array([f"RT @{x[2]}: {x[3]}" for x in src], dtype=object),
+                urls=np.array([x[4] for x in src], dtype=object),
+                repost_of=pid,
+                hashtags=np.array([x[5] for x in src], dtype=object),
+                domain=np.array([x[4].split("/")[2] if x[4] else "" for x in src], dtype=object),
             )
-        for _ in range(int((kinds == 2).sum()) if org.trends else 0):
-            tags, t0, mean = org.trends[int(rng.integers(len(org.trends)))]
-            log.add(
-                name,
-                t0 + rng.gamma(2.0, mean / 2.0),
-                text=str(vocab.texts(rng, 1, 3, 15)[0]),
-                hashtags=tags,
-            )
-        n_rt = min(int((kinds == 3).sum()), len(org.originals))
-        for j in rng.choice(len(org.originals), size=n_rt, replace=False).tolist() if n_rt else []:
-            pid, t0, author, text, urls, tags = org.originals[j]
-            t = t0 + rng.lognormal(np.log(3600), 1.3)
-            if full_retweets:
-                dom = urls.split("/")[2] if urls else ""
-                log.add(
-                    name,
-                    t,
-                    text=f"RT @{author}: {text}",
-                    urls=urls,
-                    repost_of=pid,
-                    hashtags=tags,
-                    domain=dom,
-                )
-            else:
-                log.add(name, t, repost_of=pid)
+        else:
+            log.add(acc, t, repost_of=pid)
