@@ -604,7 +604,7 @@ def pipeline_outdir(base: Path) -> Path | None:
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    simulate_to_dir(base / "sim", n_posts=4000, seed=3)
+    simulate_to_dir(base / "sim", n_posts=8000, seed=3)
     first = detect([base / "sim" / "posts.csv"], base / "probe")
     assert first.summary["counts"]["groups"] >= 1
     _, members = _csv_rows(base / "probe" / "accounts.csv")

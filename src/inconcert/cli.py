@@ -133,7 +133,8 @@ def _print_summary(summary: dict[str, Any], outdir: Path) -> None:
     out.print(
         f"[bold]inconcert[/bold] read {rows['read']:,} rows "
         f"({rows['used']:,} used, {rows['rejected']:,} rejected) · behaviours: "
-        f"{', '.join(summary['behaviours']) or 'none'} · window {summary['window_used']:g}s"
+        f"{', '.join(summary['behaviours']) or 'none'} · windows "
+        f"{', '.join(f'{w:g}' for w in summary.get('windows') or [summary['window_used']])} s"
     )
     out.print(
         f"{counts['pairs']:,} co-action pairs → {counts['links']:,} account links "
@@ -201,12 +202,12 @@ SETTING_FLAGS = {
 
 def _setting_value(name: str, value: Any) -> Any:
     if name == "window":
-        if value == "auto":
-            return "auto"
+        if value in ("auto", "ladder"):
+            return value
         try:
             return float(value)
         except ValueError:
-            raise click.BadParameter("give a number of seconds or 'auto'", param_hint="--window") from None
+            raise click.BadParameter("give a number of seconds, 'ladder' or 'auto'", param_hint="--window") from None
     if name == "behaviours":
         return [b.strip() for b in value.split(",") if b.strip()] or None
     if name == "no_pooled":
@@ -231,7 +232,7 @@ def _settings(ctx: click.Context, config_file: Path | None) -> DetectConfig:
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path), help="Folder for the outputs.")
-@click.option("--window", default="60", show_default=True, help="Seconds within which co-actions count (or 'auto').")
+@click.option("--window", default="ladder", show_default=True, help="'ladder': test every window of 10 s, 1 min, 10 min, 1 h, 6 h (each against its own null); a number of seconds fixes one window; 'auto' estimates one.")
 @click.option("--behaviours", default=None, help="Comma-separated behaviours (default: all the input has data for).")
 @click.option("--min-participation", default=2, show_default=True, type=int, help="Actions (and co-actions) an account needs.")
 @click.option("--min-weight", default=2, show_default=True, type=int, help="Distinct co-acted objects a link needs.")

@@ -111,6 +111,7 @@ def write_outputs(
         ACTIONS,
         ACCOUNT_KEYS,
         OBJECT_KEYS,
+        "behaviours" in engine.columns(PAIRS),
     )
     _engine_parquet(engine, evidence, outdir / "evidence.parquet")
     _engine_parquet(engine, posts_out_sql(ACTIONS, PAIRS, MEMBERSHIP), outdir / "posts.parquet")

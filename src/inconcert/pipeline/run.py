@@ -37,6 +37,7 @@ from inconcert.pipeline.stages import (
     traces_stage,
     verdicts_stage,
 )
+from inconcert.scoring.nullmodel import NULL_TABLES
 from inconcert.tables import TRACES
 
 __all__ = ["detect", "replay", "run_detection", "DetectResult", "Detection", "Counts"]
@@ -56,6 +57,7 @@ class Counts:
     accounts_in_groups: int
     accounts_joined_pooled: int | None = None
     groups_by_verdict: dict[str, int] | None = None
+    groups_dropped_one_object: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The counts as in ``summary.json`` (counts that do not apply left out)."""
@@ -72,6 +74,9 @@ class Detection:
     counts: Counts
     timings: dict[str, float]
     behaviour_stats: dict[str, dict[str, Any]]
+    windows: tuple[float, ...] = ()
+    clock: dict[str, Any] | None = None
+    null: dict[str, Any] | None = None
 
 
 @dataclass
@@ -114,14 +119,16 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
 
     traces = timed("traces", lambda: traces_stage(engine, config))
     pairs = timed("pairs", lambda: pairs_stage(engine, config, traces))
-    links = timed("links", lambda: links_stage(engine, traces.behaviours))
-    scored = timed("scoring", lambda: scoring_stage(engine, config))
+    n_windows = None if config.coortweet_compatible else len(traces.windows)
+    links = timed("links", lambda: links_stage(engine, traces.behaviours, n_windows=n_windows))
+    scored = timed("scoring", lambda: scoring_stage(engine, config, windows=traces.windows))
     groups = timed("groups", lambda: groups_stage(engine, config, scored))
     if groups.pooled_seconds is not None:
         timings["pooled"] = groups.pooled_seconds
         timings["groups"] -= groups.pooled_seconds
     verdicts = timed("verdicts", lambda: verdicts_stage(engine, config, scored))
-    engine.drop(TRACES)  # spent: the outputs need the memory
+    for t in (TRACES, *NULL_TABLES):  # spent: the outputs need the memory
+        engine.drop(t)
     counts = Counts(
         traces=traces.traces,
         pairs=pairs.pairs,
@@ -131,8 +138,12 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         accounts_in_groups=groups.accounts_in_groups,
         accounts_joined_pooled=groups.accounts_joined_pooled,
         groups_by_verdict=verdicts.groups_by_verdict,
+        groups_dropped_one_object=groups.groups_dropped_one_object if scored.scored else None,
     )
-    return Detection(traces.behaviours, traces.window_used, counts, timings, traces.behaviour_stats)
+    return Detection(
+        traces.behaviours, traces.window_used, counts, timings, traces.behaviour_stats,
+        traces.windows, traces.clock, scored.null,
+    )
 
 
 def _software() -> dict[str, str]:
@@ -197,12 +208,16 @@ def detect(
             "rows": {"read": ing.rows_read, "used": ing.rows_used, "rejected": ing.rows_rejected},
             "parameters": config.to_dict(),
             "window_used": run.window_used,
+            "windows": list(run.windows),
+            "clock": run.clock,
             "behaviours": run.behaviours,
             "counts": run.counts.to_dict(),
             "timings": {k: round(v, 3) for k, v in timings.items()},
         }
         if run.behaviour_stats:
             summary["behaviour_stats"] = run.behaviour_stats
+        if run.null:
+            summary["null"] = run.null
         with atomic_path(outdir / "summary.json") as tmp:
             tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n")
         return DetectResult(

@@ -131,6 +131,7 @@ def evidence_out_sql(
     actions: str = "actions",
     accounts: str = "ic_accounts",
     objects: str = "ic_objects",
+    behaviours: bool = False,
 ) -> str:
     """The share-pair evidence as written: timestamps, the group both accounts share,
     and (for ``similarity_behaviour``'s pairs, from ``similarity_table``) the two
@@ -149,7 +150,8 @@ def evidence_out_sql(
     else:
         posts = "pa.post_id AS post_a, pb.post_id AS post_b"
         pjoin = f"\n    JOIN {actions} pa ON pa.seq = p.seq_a\n    JOIN {actions} pb ON pb.seq = p.seq_b"
-    return f"""SELECT p.behaviour, o.name AS object, {posts}, xa.name AS account_a, xb.name AS account_b,
+    behs = "p.behaviours, " if behaviours else ""  # post pairs: every behaviour they co-act under
+    return f"""SELECT p.behaviour, {behs}o.name AS object, {posts}, xa.name AS account_a, xb.name AS account_b,
            {d.from_epoch_us('p.t_a')} AS ts_a, {d.from_epoch_us('p.t_b')} AS ts_b,
            CAST(p.t_b - p.t_a AS DOUBLE) / 1000000.0 AS dt,
            CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END AS group_id,
