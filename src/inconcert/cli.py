@@ -108,10 +108,9 @@ def _print_summary(summary: dict[str, Any], outdir: Path) -> None:
     )
     groups_csv = outdir / "groups.csv"
     if counts["groups"] and groups_csv.exists():
-        import csv
+        from inconcert.outputs.csvfile import read_csv_rows
 
-        with open(groups_csv, newline="", encoding="utf-8") as fh:
-            groups = list(csv.DictReader(fh))
+        groups = list(read_csv_rows(groups_csv))
         t = Table(title="Top groups", show_lines=False)
         for col in ("group", "size", "verdict", "behaviours", "objects", "span (h)", "top object"):
             t.add_column(col)
