@@ -43,9 +43,10 @@ def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         except InconcertError as e:
             click.echo(f"error: {e}", err=True)
             sys.exit(2)
-        except KeyboardInterrupt:
-            click.echo("interrupted: no output file was left half-written", err=True)
-            sys.exit(130)
+        except KeyboardInterrupt as e:
+            click.echo("interrupted: the output folder keeps its previous complete result set (or none)",
+                       err=True)
+            sys.exit(128 + getattr(e, "signum", 2))
         except OSError as e:
             click.echo(f"error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), err=True)
             sys.exit(2)
@@ -207,6 +208,11 @@ def _settings(ctx: click.Context, config_file: Path | None) -> DetectConfig:
 @click.option("--spark-master", default=None, help="Spark master URL (with --engine spark), e.g. local[2] or yarn.")
 @click.option("--spark-conf", multiple=True, metavar="KEY=VALUE", help="Spark configuration (repeatable).")
 @click.option("--report", "with_report", is_flag=True, help="Also write report.html into the output folder.")
+@click.option("--excel", is_flag=True, help="Write CSVs as UTF-8 with a byte-order mark, so Excel reads accents, Arabic and emoji.")
+@click.option("--raw-csv", is_flag=True, help="Write CSV cells that start with = + - @ as they are (by default they get a leading ').")
+@click.option("--pseudonymise", "pseudonymise", default=None, type=click.Path(path_type=Path), metavar="KEYFILE",
+              help="Replace account ids, names and handles by keyed hashes (key created if missing; see docs/reliability.md).")
+@click.option("--redact-paths", is_flag=True, help="Record only the file names of the inputs, and not the command line.")
 @click.option("--config", "config_file", default=None, type=click.Path(path_type=Path),
               help="Settings from a TOML file (see docs/settings.md); flags given here override it.")
 @click.option("--replay", "replay_file", default=None, type=click.Path(path_type=Path),
@@ -239,6 +245,10 @@ def detect(
     spark_master: str | None,
     spark_conf: tuple[str, ...],
     with_report: bool,
+    excel: bool,
+    raw_csv: bool,
+    pseudonymise: Path | None,
+    redact_paths: bool,
     config_file: Path | None,
     replay_file: Path | None,
     quiet: bool,
@@ -270,6 +280,10 @@ def detect(
             engine_options["master"] = spark_master
         if spark_conf:
             engine_options["conf"] = _parse_map(spark_conf)
+    from inconcert.outputs.options import OutputOptions
+
+    options = OutputOptions(raw_csv=raw_csv, bom=excel, report=with_report, redact_paths=redact_paths,
+                            pseudonymise=pseudonymise)
     command = "inconcert " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     started = time.perf_counter()
 
@@ -277,21 +291,19 @@ def detect(
         if replay_file is not None:
             return replay(replay_file, outdir, engine if ctx.get_parameter_source("engine")
                           == click.core.ParameterSource.COMMANDLINE else None,
-                          step=step, command=command, engine_options=engine_options)
+                          step=step, command=command, engine_options=engine_options, outputs=options)
         return run(list(inputs), outdir, config, engine=engine, format=fmt, column_map=_parse_map(maps),
-                   command=command, engine_options=engine_options, step=step)
+                   command=command, engine_options=engine_options, step=step, outputs=options)
 
     if quiet:
         result = go(None)
     else:
         with _steps() as step:
             result = go(step)
-    if with_report:
-        from inconcert.report import build_report
-
-        build_report(outdir, outdir / "report.html")
     if not quiet:
         _print_summary(result.summary, outdir)
+        if with_report:
+            out.print(f"report: [bold]{outdir / 'report.html'}[/bold]")
         out.print(f"done in {time.perf_counter() - started:.1f}s")
 
 

@@ -11,12 +11,12 @@ accounts and accounts in groups).
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from inconcert.errors import InputError
+from inconcert.outputs.csvfile import read_csv_rows
 
 __all__ = ["evaluate", "adjusted_rand", "precision_recall_f1", "read_rows"]
 
@@ -46,8 +46,7 @@ def read_rows(path: Path, hint: str = "") -> list[dict[str, str]]:
     (``hint`` is appended to its message)."""
     if not path.exists():
         raise InputError(f"{path}: no such file{hint}")
-    with open(path, newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+    return list(read_csv_rows(path))  # our CSVs' spreadsheet escapes undone (labels files have none)
 
 
 def precision_recall_f1(found: set[Any], positives: set[Any]) -> tuple[float, float, float]:

@@ -53,6 +53,7 @@ __all__ = ["ResultSet", "recover", "verify", "disk_errors", "OWN_FILES", "STAGIN
 
 SUMMARY = "summary.json"
 STAGING_PREFIX = ".inconcert-staging-"
+REPLACES = ".replaces.json"  # in a staging folder: the files of the set it replaces
 #: Files inconcert has written into output folders (also older versions);
 #: these are removed when a new set does not write them.
 OWN_FILES = frozenset({
@@ -74,7 +75,7 @@ def _alive(pid: int) -> bool:
 
 
 def _pid(name: str, prefix: str) -> int | None:
-    tail = name[len(prefix):] if name.startswith(prefix) else name.rsplit(".tmp-", 1)[-1]
+    tail = name[len(prefix):] if prefix else name.rsplit(".tmp-", 1)[-1]
     return int(tail) if tail.isdigit() else None
 
 
@@ -121,8 +122,11 @@ def disk_errors(what: str, where: str | Path = "") -> Iterator[None]:
 def _finish(outdir: Path, staging: Path, manifest: dict[str, Any]) -> None:
     """Steps 1–4 of the module docstring; each can be repeated, so a dead commit is finished."""
     new = _listed(manifest)
-    old = _listed(_read_manifest(outdir / SUMMARY))
-    (outdir / SUMMARY).unlink(missing_ok=True)
+    replaces = staging / REPLACES
+    old = _listed(_read_manifest(outdir / SUMMARY)) | _listed(_read_manifest(replaces))
+    if (outdir / SUMMARY).exists():  # the old set's list outlives its summary.json, for a recovery
+        replaces.write_text(json.dumps({"files": dict.fromkeys(sorted(old), {})}), encoding="utf-8")
+        (outdir / SUMMARY).unlink()
     for name in sorted(new):
         if (staging / name).exists():
             os.replace(staging / name, outdir / name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import platform as _platform
 import shutil
 import tempfile
@@ -43,7 +44,7 @@ from inconcert.pipeline.stages import (
 )
 from inconcert.tables import TRACES
 
-__all__ = ["detect", "replay", "run_detection", "resource_errors", "DetectResult", "Detection", "Counts", "RESULT_TABLES"]
+__all__ = ["detect", "replay", "run_detection", "resource_errors", "remove_dead_work_dirs", "DetectResult", "Detection", "Counts", "RESULT_TABLES"]
 
 Progress = Callable[[str], None]
 
@@ -270,7 +271,7 @@ def detect(
 
     >>> import pandas as pd
     >>> posts = pd.DataFrame({"account_id": ["a", "b", "a", "b"], "ts": pd.to_datetime(
-    ...     ["2024-01-01 10:00", "2024-01-01 10:00:05", "2024-01-02 10:00", "2024-01-02 10:00:09"]),
+    ...     ["2024-01-01 10:00:00", "2024-01-01 10:00:05", "2024-01-02 10:00:00", "2024-01-02 10:00:09"]),
     ...     "urls": [["http://x.org/1"], ["http://x.org/1"], ["http://x.org/2"], ["http://x.org/2"]]})
     >>> r = detect(posts, keep_insignificant=True)
     >>> r.groups.to_pandas()[["group_id", "size"]].values.tolist()
@@ -279,20 +280,66 @@ def detect(
     if settings:
         config = DetectConfig.from_dict({**(config or DetectConfig()).to_dict(), **settings})
     config = config or DetectConfig()
-    opts = outputs or OutputOptions()
+    engine_options = dict(engine_options or {})
+    with stop_on_signals() as on_stop:
+        remove_dead_work_dirs()
+        work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))
+        try:
+            return _detect(inputs, outdir, config, engine, format, column_map, step, command, engine_options,
+                           outputs or OutputOptions(), work, on_stop)
+        finally:
+            cleanup(lambda: shutil.rmtree(work, ignore_errors=True))
+
+
+#: Work folders in the temp directory: ``inconcert-<pid>-…`` (the pid lets a later run remove a killed run's).
+WORK_PREFIX = "inconcert-"
+
+
+def remove_dead_work_dirs(tmp: str | Path | None = None) -> list[Path]:
+    """Remove the work folders (with their DuckDB spill files) that killed runs left in
+    the temp directory; returns them. Folders of running processes are left alone."""
+    removed = []
+    for p in Path(tmp or tempfile.gettempdir()).glob(f"{WORK_PREFIX}*-*"):
+        pid = p.name[len(WORK_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or not p.is_dir():
+            continue
+        try:
+            os.kill(int(pid), 0)
+            continue
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue
+        shutil.rmtree(p, ignore_errors=True)
+        removed.append(p)
+    return removed
+
+
+def _detect(
+    inputs: Any,
+    outdir: str | Path | None,
+    config: DetectConfig,
+    engine: str | Engine,
+    format: str | None,
+    column_map: dict[str, str] | None,
+    step: Progress | None,
+    command: str,
+    engine_options: dict[str, Any],
+    opts: OutputOptions,
+    work: Path,
+    on_stop: Callable[[Callable[[], None]], None],
+) -> DetectResult:
     say = step or (lambda s: None)
     timings: dict[str, float] = {}
-    work = Path(tempfile.mkdtemp(prefix="inconcert-"))
     in_memory = outdir is None
     target = work / "result" if outdir is None else Path(outdir)
     own_engine = not isinstance(engine, Engine)
     eng: Engine | None = None
-    engine_options = dict(engine_options or {})
     if own_engine and engine == "duckdb":
         (work / "duckdb-spill").mkdir()
         engine_options.setdefault("temp_directory", str(work / "duckdb-spill"))  # removed with the work folder
     try:
-        with stop_on_signals() as on_stop, ResultSet(target) as rs:
+        with ResultSet(target) as rs:
             t0 = time.perf_counter()
             say("read")
             with resource_errors("read"):
@@ -357,7 +404,6 @@ def detect(
     finally:
         if own_engine and eng is not None:
             cleanup(eng.close)
-        cleanup(lambda: shutil.rmtree(work, ignore_errors=True))
 
 
 def _report_into(rs: ResultSet, summary: dict[str, Any]) -> None:
@@ -404,6 +450,7 @@ def replay(
     step: Progress | None = None,
     command: str = "",
     engine_options: dict[str, Any] | None = None,
+    outputs: OutputOptions | None = None,
 ) -> DetectResult:
     """Run again the detection a ``summary.json`` records: the same inputs, read
     options and settings (and engine, unless ``engine`` is given) give the same files.
@@ -425,6 +472,6 @@ def replay(
         step=step,
         command=command,
         engine_options=engine_options,
-        outputs=OutputOptions(**{k: v for k, v in (s.get("output_options") or {}).items()
-                                 if k in ("raw_csv", "bom", "report", "redact_paths")}),
+        outputs=outputs or OutputOptions(**{k: v for k, v in (s.get("output_options") or {}).items()
+                                            if k in ("raw_csv", "bom", "report", "redact_paths")}),
     )

@@ -25,6 +25,7 @@ import duckdb
 import pyarrow as pa
 
 from inconcert.errors import InputError
+from inconcert.outputs.csvfile import unneutralise
 
 __all__ = [
     "ReportLimits",
@@ -172,7 +173,7 @@ def _number(value: str) -> int | float | None:
 def _read_csv(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
     """Rows of a CSV as dicts; known numeric columns converted, everything else kept as text."""
     try:
-        with path.open(newline="", encoding="utf-8") as f:
+        with path.open(newline="", encoding="utf-8-sig") as f:  # a BOM (--excel) is skipped
             reader = csv.DictReader(f)
             columns = list(reader.fieldnames or [])
             rows = []
@@ -180,7 +181,7 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
                 row: dict[str, Any] = {}
                 for k in columns:
                     v = raw.get(k)
-                    v = "" if v is None else v
+                    v = "" if v is None else unneutralise(v)  # the CSVs' spreadsheet escapes
                     row[k] = _number(v) if k in _NUMERIC else v
                 rows.append(row)
     except (UnicodeDecodeError, csv.Error) as e:
