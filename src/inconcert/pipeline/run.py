@@ -188,9 +188,9 @@ def resource_errors(step: str) -> Iterator[None]:
         try:
             yield
         except EngineError as e:
-            text = str(e)
+            text = f"{e}\n{e.__cause__ or ''}"
             if "Out of Memory" in text or "OutOfMemory" in type(e.__cause__).__name__:
-                raise OutOfMemoryError(step, text.split("\n")[0][:200]) from e
+                raise OutOfMemoryError(step, str(e).split("\n")[0][:200]) from e
             if "No space left on device" in text or "errno\":\"28" in text:
                 raise DiskFullError(f"step '{step}'", tempfile.gettempdir()) from e
             raise
