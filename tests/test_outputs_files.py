@@ -15,7 +15,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from inconcert.outputs.csvfile import BOM, TRIGGERS, neutralise, read_csv_rows, unneutralise, write_csv
+from inconcert.outputs.csvfile import (
+    BOM,
+    TRIGGERS,
+    neutralise,
+    read_csv_rows,
+    unneutralise,
+    write_csv,
+)
 from inconcert.outputs.options import OutputOptions
 from inconcert.pipeline import detect
 

@@ -52,6 +52,7 @@ def stop_on_signals() -> Iterator[Callable[[Callable[[], None]], None]]:
         yield interrupts.append
         return
     fired: list[int] = []
+    seen: list[int] = []  # signals the watcher woke on
 
     def handler(signum: int, frame: object) -> None:
         if not fired:
@@ -74,7 +75,9 @@ def stop_on_signals() -> Iterator[Callable[[Callable[[], None]], None]]:
                     return
                 if not data:
                     return
-                if any(b in _SIGNALS for b in data):
+                got = [b for b in data if b in _SIGNALS]
+                if got:
+                    seen.extend(got)
                     for fn in list(interrupts):
                         with contextlib.suppress(Exception):
                             fn()
@@ -86,6 +89,12 @@ def stop_on_signals() -> Iterator[Callable[[Callable[[], None]], None]]:
     old = {s: signal.signal(s, handler) for s in _SIGNALS}
     try:
         yield interrupts.append
+    except BaseException as e:
+        # the interrupted query raised before the handler got its turn: it is still our stop
+        if seen and not fired and not isinstance(e, Terminated):
+            fired.append(seen[0])
+            raise Terminated(seen[0]) from e
+        raise
     finally:
         for s, h in old.items():
             signal.signal(s, h)
