@@ -90,10 +90,12 @@ def stop_on_signals() -> Iterator[Callable[[Callable[[], None]], None]]:
     try:
         yield interrupts.append
     except BaseException as e:
-        # the interrupted query raised before the handler got its turn: it is still our stop
-        if seen and not fired and not isinstance(e, Terminated):
-            fired.append(seen[0])
-            raise Terminated(seen[0]) from e
+        # the interrupted query raised its own error (the handler had no turn, or the
+        # engine swallowed its Terminated): it is still our stop
+        if (fired or seen) and not isinstance(e, Terminated):
+            signum = (fired or seen)[0]
+            fired.append(signum)
+            raise Terminated(signum) from e
         raise
     finally:
         for s, h in old.items():
