@@ -90,12 +90,17 @@ def format_timestamps(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.Chunk
     ['2021-09-03T14:03:30Z', '2021-09-03T14:03:03.25Z', None]
     """
     t = values.type
-    if t.tz is not None:
-        values = pc.local_timestamp(pc.cast(values, pa.timestamp(t.unit, "UTC")))
-    s = pc.strftime(values, "%Y-%m-%dT%H:%M:%S")  # %S carries the fraction for sub-second units
-    if t.unit != "s":  # "03.250000" → "03.25", "03.000000" → "03"
-        s = pc.replace_substring_regex(pc.replace_substring_regex(s, r"(\.\d*?)0+$", r"\1"), r"\.$", "")
-    return pc.binary_join_element_wise(s, "Z", "")
+    naive = pc.cast(values, pa.timestamp(t.unit))  # the UTC wall clock (zone dropped, instant kept)
+    whole = pc.cast(pc.cast(naive, pa.timestamp("s"), safe=False), pa.string())  # "2021-09-03 14:03:03"
+    s = whole
+    if t.unit != "s":
+        per_s = {"ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}[t.unit]
+        ticks = pc.cast(naive, pa.int64())
+        has_fraction = pc.not_equal(pc.subtract(ticks, pc.multiply(pc.divide(ticks, per_s), per_s)), 0)
+        if pc.any(has_fraction).as_py():  # "03.250000" → "03.25", only where there is a fraction
+            fine = pc.replace_substring_regex(pc.cast(naive, pa.string()), r"\.?0+$", "")
+            s = pc.if_else(has_fraction, fine, whole)
+    return pc.binary_join_element_wise(pc.replace_substring(s, " ", "T", max_replacements=1), "Z", "")
 
 
 def tidy_types(table: pa.Table) -> pa.Table:
@@ -131,6 +136,8 @@ def _text(c: pa.Array, raw: bool) -> pa.Array:
     else:
         s = pc.cast(c, pa.string())
     s = pc.cast(s, pa.string())
+    if not (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_nested(t)):
+        return pc.fill_null(s, "")  # numbers, booleans, times: never quoted
     quoted = pc.binary_join_element_wise('"', pc.replace_substring(s, '"', '""'), '"', "")
     return pc.fill_null(pc.if_else(pc.match_substring_regex(s, '[,"\n\r]'), quoted, s), "")
 
