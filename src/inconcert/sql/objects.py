@@ -42,7 +42,7 @@ def objects_out_sql(
     gl AS (SELECT behaviour, object,
                   {d.string_agg_ordered('CAST(group_id AS STRING)', 'group_id', ',')} AS group_ids
            FROM og GROUP BY behaviour, object)
-    SELECT agg.behaviour, o.name AS object, CAST(agg.n_groups AS BIGINT) AS "groups", gl.group_ids,
+    SELECT agg.behaviour, o.name AS object, CAST(agg.n_groups AS BIGINT) AS groups, gl.group_ids,
            CAST(agg.accounts AS BIGINT) AS accounts, CAST(agg.shares AS BIGINT) AS shares,
            CAST(np.pairs AS BIGINT) AS pairs,
            {d.from_epoch_us('agg.first_t')} AS first_ts, {d.from_epoch_us('agg.last_t')} AS last_ts
