@@ -26,6 +26,7 @@ from inconcert.config import DetectConfig
 from inconcert.engines.registry import engine_names
 from inconcert.errors import ConfigError, InconcertError
 from inconcert.evaluate import evaluate_verdicts
+from inconcert.personas.cli import personas_command
 from inconcert.report.cli import report_command
 
 __all__ = ["main"]
@@ -148,17 +149,20 @@ def _print_summary(summary: dict[str, Any], outdir: Path) -> None:
     )
     groups_csv = outdir / "groups.csv"
     if counts["groups"] and groups_csv.exists():
+        from inconcert.format import format_p
         from inconcert.outputs.csvfile import read_csv_rows
+        from inconcert.report.data.ranking import rank_csv_groups
 
-        groups = list(read_csv_rows(groups_csv))
-        t = Table(title="Top groups", show_lines=False)
-        for col in ("group", "size", "verdict", "behaviours", "objects", "span (h)", "top object"):
+        groups = rank_csv_groups(list(read_csv_rows(groups_csv)))  # the report's order
+        t = Table(title="Top groups (most significant first, as in the report)", show_lines=False)
+        for col in ("group", "size", "p", "verdict", "behaviours", "objects", "span (h)", "top object"):
             t.add_column(col)
         for g in groups[:10]:
             top = (g.get("top_objects") or "").split(" | ")[0]
             t.add_row(
                 g["group_id"],
                 g["size"],
+                format_p(g.get("p_value")) or "-",
                 g.get("verdict") or "-",
                 g.get("behaviours", ""),
                 g.get("objects", ""),
@@ -349,8 +353,8 @@ def detect(
                 result = go(step)
     if not quiet:
         _print_summary(result.summary, outdir)
-        if with_report:
-            out.print(f"report: [bold]{outdir / 'report.html'}[/bold]")
+        if with_report:  # written into the result set by detect
+            out.print(f"report: [bold]{outdir / 'report.html'}[/bold] (open it in a browser; it works offline)")
         out.print(f"done in {time.perf_counter() - started:.1f}s")
         for line in input_warnings(result.summary):
             console.print(f"[yellow]warning:[/yellow] {line}")
@@ -461,3 +465,4 @@ def behaviours() -> None:
 
 
 main.add_command(report_command, "report")  # the report command lives with the report package
+main.add_command(personas_command, "personas")  # the personas command lives with its package

@@ -43,6 +43,7 @@ NUMERIC = {
     "n_actions",
     "n_coordinated",
     "coordinated_share",
+    "network_id",
 }
 
 
