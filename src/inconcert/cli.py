@@ -45,9 +45,10 @@ def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         except InconcertError as e:
             click.echo(f"error: {e}", err=True)
             sys.exit(2)
-        except KeyboardInterrupt:
-            click.echo("interrupted: no output file was left half-written", err=True)
-            sys.exit(130)
+        except KeyboardInterrupt as e:
+            click.echo("interrupted: the output folder keeps its previous complete result set (or none)",
+                       err=True)
+            sys.exit(128 + getattr(e, "signum", 2))
         except OSError as e:
             click.echo(f"error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), err=True)
             sys.exit(2)
@@ -149,13 +150,11 @@ def _print_summary(summary: dict[str, Any], outdir: Path) -> None:
     )
     groups_csv = outdir / "groups.csv"
     if counts["groups"] and groups_csv.exists():
-        import csv
-
         from inconcert.format import format_p
+        from inconcert.outputs.csvfile import read_csv_rows
         from inconcert.report.data.ranking import rank_csv_groups
 
-        with open(groups_csv, newline="", encoding="utf-8") as fh:
-            groups = rank_csv_groups(list(csv.DictReader(fh)))  # the report's order
+        groups = rank_csv_groups(list(read_csv_rows(groups_csv)))  # the report's order
         t = Table(title="Top groups (most significant first, as in the report)", show_lines=False)
         for col in ("group", "size", "p", "verdict", "behaviours", "objects", "span (h)", "top object"):
             t.add_column(col)
@@ -255,6 +254,11 @@ def _settings(ctx: click.Context, config_file: Path | None) -> DetectConfig:
 @click.option("--spark-master", default=None, help="Spark master URL (with --engine spark), e.g. local[2] or yarn.")
 @click.option("--spark-conf", multiple=True, metavar="KEY=VALUE", help="Spark configuration (repeatable).")
 @click.option("--report", "with_report", is_flag=True, help="Also write report.html into the output folder.")
+@click.option("--excel", is_flag=True, help="Write CSVs as UTF-8 with a byte-order mark, so Excel reads accents, Arabic and emoji.")
+@click.option("--raw-csv", is_flag=True, help="Write CSV cells that start with = + - @ as they are (by default they get a leading ').")
+@click.option("--pseudonymise", "pseudonymise", default=None, type=click.Path(path_type=Path), metavar="KEYFILE",
+              help="Replace account ids, names and handles by keyed hashes (key created if missing; see docs/reliability.md).")
+@click.option("--redact-paths", is_flag=True, help="Record only the file names of the inputs, and not the command line.")
 @click.option("--config", "config_file", default=None, type=click.Path(path_type=Path),
               help="Settings from a TOML file (see docs/settings.md); flags given here override it.")
 @click.option("--replay", "replay_file", default=None, type=click.Path(path_type=Path),
@@ -289,6 +293,10 @@ def detect(
     spark_master: str | None,
     spark_conf: tuple[str, ...],
     with_report: bool,
+    excel: bool,
+    raw_csv: bool,
+    pseudonymise: Path | None,
+    redact_paths: bool,
     config_file: Path | None,
     replay_file: Path | None,
     quiet: bool,
@@ -321,6 +329,10 @@ def detect(
         from inconcert.engines.spark_session import spark_options_from_cli
 
         engine_options.update(spark_options_from_cli(spark_master, spark_conf))
+    from inconcert.outputs.options import OutputOptions
+
+    options = OutputOptions(raw_csv=raw_csv, bom=excel, report=with_report, redact_paths=redact_paths,
+                            pseudonymise=pseudonymise)
     command = "inconcert " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     started = time.perf_counter()
 
@@ -328,9 +340,9 @@ def detect(
         if replay_file is not None:
             return replay(replay_file, outdir, engine if ctx.get_parameter_source("engine")
                           == click.core.ParameterSource.COMMANDLINE else None,
-                          step=step, command=command, engine_options=engine_options)
+                          step=step, command=command, engine_options=engine_options, outputs=options)
         return run(list(inputs), outdir, config, engine=engine, format=fmt, column_map=_parse_map(maps),
-                   command=command, engine_options=engine_options, step=step)
+                   command=command, engine_options=engine_options, step=step, outputs=options)
 
     from inconcert.ingest import reader_options
 
@@ -340,14 +352,10 @@ def detect(
         else:
             with _steps() as step:
                 result = go(step)
-    if with_report:
-        from inconcert.report import build_report
-
-        report_path = build_report(outdir, outdir / "report.html")
     if not quiet:
         _print_summary(result.summary, outdir)
-        if with_report:
-            out.print(f"report: [bold]{report_path}[/bold] (open it in a browser; it works offline)")
+        if with_report:  # written into the result set by detect
+            out.print(f"report: [bold]{outdir / 'report.html'}[/bold] (open it in a browser; it works offline)")
         out.print(f"done in {time.perf_counter() - started:.1f}s")
         for line in input_warnings(result.summary):
             console.print(f"[yellow]warning:[/yellow] {line}")

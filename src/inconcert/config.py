@@ -139,6 +139,8 @@ class DetectConfig:
     null_popular_sharers: objects with more sharers than this are "popular" in
         the null model (:mod:`inconcert.scoring.nullmodel`).
     coortweet_compatible: reproduce CooRTweet 2.1.3 ``detect_groups`` share pairs exactly.
+    fast_share_fraction: a share pair is flagged ``fast`` in the evidence when its
+        Δt is at most this fraction of the window used (CooRTweet's ``flag_speed_share``).
     seed: randomness (Leiden, MinHash, HNSW) is seeded by this.
     near_text: settings of the ``near_text`` behaviour
         (:class:`~inconcert.textsim.minhash.NearTextParams`; its ``min_tokens``
@@ -173,6 +175,7 @@ class DetectConfig:
     pooled_rounds: int = POOLED_ROUNDS
     null_popular_sharers: int = POPULAR_SHARERS
     coortweet_compatible: bool = False
+    fast_share_fraction: float = 0.1
     seed: int = 42
     near_text: NearTextParams = field(default_factory=NearTextParams)
     semantic_text: SemanticTextParams = field(default_factory=SemanticTextParams)
@@ -224,6 +227,8 @@ class DetectConfig:
             _number(self.weight_percentile) and 0 <= self.weight_percentile <= 100
         ):
             p.append("weight_percentile must be between 0 and 100")
+        if not _number(self.fast_share_fraction) or not 0 <= self.fast_share_fraction <= 1:
+            p.append(f"fast_share_fraction must be between 0 and 1, not {self.fast_share_fraction!r}")
         if self.communities not in ("leiden", "components"):
             p.append("communities must be 'leiden' or 'components'")
         if not _number(self.resolution) or self.resolution < 0:
