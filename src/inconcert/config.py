@@ -140,7 +140,7 @@ class DetectConfig:
         the null model (:mod:`inconcert.scoring.nullmodel`).
     coortweet_compatible: reproduce CooRTweet 2.1.3 ``detect_groups`` share pairs exactly.
     fast_share_fraction: a share pair is flagged ``fast`` in the evidence when its
-        Δt is at most this fraction of the window used (CooRTweet's ``flag_speed_share``).
+        Δt is at most this fraction of the window (with the ladder: of its narrowest window) (CooRTweet's ``flag_speed_share``).
     seed: randomness (Leiden, MinHash, HNSW) is seeded by this.
     near_text: settings of the ``near_text`` behaviour
         (:class:`~inconcert.textsim.minhash.NearTextParams`; its ``min_tokens``
@@ -343,7 +343,7 @@ class DetectConfig:
         """The settings as a TOML document (``None`` settings are left out).
 
         >>> print(DetectConfig().to_toml().splitlines()[0])
-        window = 60.0
+        window = "ladder"
         """
         top, tables = [], []
         for k, v in self.to_dict().items():

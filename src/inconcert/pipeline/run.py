@@ -372,7 +372,7 @@ def _detect(
             t0 = time.perf_counter()
             say("outputs")
             rejects = _redacted_rejects(ing.rejects, labels, opts)
-            fast = config.fast_share_fraction * run.window_used
+            fast = config.fast_share_fraction * (min(run.windows) if run.windows else run.window_used)
             with resource_errors("outputs"):
                 written = write_outputs(eng, rs, ing.accounts, rejects, config.min_weight, run.behaviours,
                                         fast_within_s=fast, raw_csv=opts.raw_csv, bom=opts.bom)

@@ -13,7 +13,7 @@ alone on tables registered by hand (``tests/test_stages.py``).
 >>> e.register_arrow("actions", pa.table({"post_id": ["1", "2", "3", "4"],
 ...     "account_id": ["a", "b", "a", "b"], "ts": [t0] * 4,
 ...     "repost_of": ["x", "x", "y", "y"], "seq": [0, 1, 2, 3]}))
->>> cfg = DetectConfig(behaviours=["repost"])
+>>> cfg = DetectConfig(behaviours=["repost"], window=60)
 >>> tr = traces_stage(e, cfg)
 >>> tr.behaviours, tr.window_used, tr.traces
 (['repost'], 60.0, 4)
