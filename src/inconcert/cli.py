@@ -171,7 +171,52 @@ def _print_summary(summary: dict[str, Any], outdir: Path) -> None:
                 top[:60],
             )
         out.print(t)
+    elif not counts["groups"]:
+        for line in nothing_found_hint(summary, outdir):
+            out.print(line)
     out.print(f"outputs in [bold]{outdir}[/bold] (groups.csv, accounts.csv, evidence.parquet, graph.gexf …)")
+
+
+def nothing_found_hint(summary: dict[str, Any], outdir: Path) -> list[str]:
+    """Why a run found no group, and what to try (printed after a run with 0 groups).
+
+    >>> nothing_found_hint({"counts": {"pairs": 0, "links": 0}, "rows": {"used": 10}}, Path("."))[0]
+    'No group: no two accounts acted on the same object within the windows tested.'
+    """
+    counts, used = summary.get("counts", {}), summary.get("rows", {}).get("used", 0)
+    if not used:
+        return ["No group: no usable rows (see rejects.csv and the reasons above)."]
+    if not counts.get("pairs"):
+        return [
+            "No group: no two accounts acted on the same object within the windows tested.",
+            "Try: check that the columns were mapped (--map FIELD=COLUMN), that the behaviours "
+            "you need have data (inconcert behaviours), or a wider --window.",
+        ]
+    best = None
+    links = outdir / "links.parquet"
+    if links.exists():
+        import pyarrow.parquet as pq
+
+        cols = pq.read_schema(links).names
+        if "p_value" in cols:
+            t = pq.read_table(links, columns=["p_value", "weight"]).to_pylist()
+            best = min(t, key=lambda r: (r["p_value"] if r["p_value"] is not None else 2.0, -r["weight"]), default=None)
+    lines = [
+        f"No group: {counts.get('links', 0):,} account pairs co-acted, but none often enough to be "
+        f"significant at the false discovery rate {summary.get('parameters', {}).get('fdr', 0.01)}."
+    ]
+    if best is not None and best["p_value"] is not None:
+        from inconcert.format import format_p
+
+        lines.append(
+            f"The strongest link rests on {best['weight']} co-acted objects (p {format_p(best['p_value'])}): "
+            "chance explains that much co-action among accounts this active."
+        )
+    lines.append(
+        "Try: a longer collection (more repeated co-actions), --keep-insignificant to inspect the links "
+        "anyway, or a looser --fdr (e.g. 0.05); links.parquet has every link with its p-value."
+    )
+    return lines
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
