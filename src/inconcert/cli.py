@@ -90,9 +90,19 @@ def _print_summary(summary: dict[str, Any], outdir: Path) -> None:
     counts = summary["counts"]
     out.print(
         f"[bold]inconcert[/bold] read {rows['read']:,} rows "
-        f"({rows['used']:,} used, {rows['rejected']:,} rejected) · behaviours: "
+        f"({rows['used']:,} used, {rows['rejected']:,} rejected, {rows.get('duplicates', 0):,} duplicates "
+        f"dropped) · behaviours: "
         f"{', '.join(summary['behaviours']) or 'none'} · window {summary['parameters']['window']:g}s"
     )
+    clock = summary.get("clock")
+    if clock:
+        per = {f"{Path(s).name}: {v:g} s" for s, v in clock["by_source"].items()}
+        out.print(
+            f"clock: timestamps tick in {clock['clock']}s ({clock['resolution_s']:g} s)"
+            + (f" · {', '.join(sorted(per))}" if len(per) > 1 else "")
+        )
+    for w in summary.get("warnings", []):
+        out.print(f"[yellow]warning:[/yellow] {w}")
     out.print(
         f"{counts['pairs']:,} co-action pairs → {counts['links']:,} account links "
         f"({counts['links_passing']:,} pass) → [bold]{counts['groups']:,} groups[/bold] "

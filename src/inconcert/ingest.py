@@ -1,8 +1,12 @@
 """Ingest: read every input file with its reader into one actions Parquet file.
 
 Rows get a ``seq`` (their position across all inputs); rejected records are
-collected with their reasons; per-file counts add up:
-``records = used + rejected``.
+collected with their reasons. Exact duplicate rows — the same account on the
+same platform at the same time with the same content (every canonical column
+equal except ``post_id``, ``source`` and ``row``: :data:`DUPLICATE_KEY`) — are
+dropped once, keeping the first, and counted per file; a post that two
+overlapping exports both contain counts once. Per-file counts add up:
+``records = used + rejected + duplicates``.
 
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -10,6 +14,10 @@ collected with their reasons; per-file counts add up:
 >>> ing = ingest([d / "p.csv"], workdir=d)
 >>> ing.rows_used, ing.rows_rejected, ing.inputs[0]["format"]
 (1, 1, 'generic')
+>>> _ = (d / "q.csv").write_text("id,author,created_at\\n3,a,2024-01-01 10:00\\n")
+>>> ing = ingest([d / "p.csv", d / "q.csv"], workdir=d)
+>>> ing.rows_read, ing.rows_used, ing.rows_rejected, ing.rows_duplicate
+(3, 1, 1, 1)
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -26,9 +35,17 @@ import pyarrow.parquet as pq
 from inconcert.actions import ACTIONS_SCHEMA, REJECTS_SCHEMA
 from inconcert.readers import ReadContext, detect_format, get_reader
 
-__all__ = ["Ingested", "ingest", "ACTIONS_FILE_SCHEMA"]
+__all__ = ["Ingested", "ingest", "ACTIONS_FILE_SCHEMA", "DUPLICATE_KEY", "drop_duplicates"]
 
 ACTIONS_FILE_SCHEMA = ACTIONS_SCHEMA.append(pa.field("seq", pa.int64(), nullable=False))
+
+#: Columns that are all equal in two exact duplicate rows: who (account, platform),
+#: when, and everything the post carries. ``post_id`` is left out (exports give a
+#: re-harvested post a new id or a row number), as are ``source`` and ``row``.
+DUPLICATE_KEY = (
+    "account_id", "platform", "ts", "text", "urls", "repost_of", "reply_to",
+    "hashtags", "mentions", "image", "object",
+)
 
 
 @dataclass
@@ -47,6 +64,10 @@ class Ingested:
     @property
     def rows_rejected(self) -> int:
         return sum(i["rejected"] for i in self.inputs)
+
+    @property
+    def rows_duplicate(self) -> int:
+        return sum(i.get("duplicates", 0) for i in self.inputs)
 
     @property
     def rows_read(self) -> int:
@@ -103,6 +124,7 @@ def ingest(
                     "records": records,
                     "used": used,
                     "rejected": ctx.n_rejected,
+                    "duplicates": 0,
                     "reject_reasons": dict(sorted(ctx.reject_reasons.items())),
                 }
             )
@@ -111,9 +133,56 @@ def ingest(
     finally:
         pool.shutdown(wait=True)
         writer.close()
+    dups = drop_duplicates(out)
+    for i in inputs:
+        i["duplicates"] = dups.get(i["path"], 0)
+        i["used"] -= i["duplicates"]
     rej = pa.concat_tables(rejects) if rejects else REJECTS_SCHEMA.empty_table()
     acc = _merge_accounts(accounts)
     return Ingested(out, rej, acc, inputs)
+
+
+def drop_duplicates(path: Path) -> dict[str, int]:
+    """Drop exact duplicate rows (equal on :data:`DUPLICATE_KEY`) from the actions file
+    at ``path`` in place, keeping the first by ``seq``; returns the number dropped per source.
+
+    Two passes: a 64-bit hash of the key finds candidate rows cheaply, and only
+    those are compared column by column, so a hash collision never drops a row.
+    """
+    key = ", ".join(DUPLICATE_KEY)
+    con = duckdb.connect()
+    try:
+        con.execute("SET threads TO 2")
+        src = f"read_parquet('{_sql_path(path)}')"
+        dup = con.sql(
+            f"""WITH h AS (SELECT seq, hash({key}) AS k FROM {src}),
+            cand AS (SELECT k FROM h GROUP BY k HAVING count(*) > 1),
+            rows AS (SELECT a.* FROM {src} a JOIN h ON a.seq = h.seq JOIN cand ON h.k = cand.k)
+            SELECT seq, source FROM (
+                SELECT seq, source, row_number() OVER (PARTITION BY {key} ORDER BY seq) AS rn FROM rows)
+            WHERE rn > 1"""
+        ).arrow()
+        if isinstance(dup, pa.RecordBatchReader):
+            dup = dup.read_all()
+        if dup.num_rows == 0:
+            return {}
+        counts: dict[str, int] = {}
+        for s in dup.column("source").to_pylist():
+            counts[str(s)] = counts.get(str(s), 0) + 1
+        con.register("ic_dup", dup.select(["seq"]))
+        tmp = path.with_name(path.name + ".dedup")
+        con.execute(
+            f"COPY (SELECT * FROM {src} WHERE seq NOT IN (SELECT seq FROM ic_dup) ORDER BY seq) "
+            f"TO '{_sql_path(tmp)}' (FORMAT parquet, COMPRESSION lz4)"
+        )
+    finally:
+        con.close()
+    tmp.replace(path)
+    return counts
+
+
+def _sql_path(p: Path) -> str:
+    return str(p).replace("'", "''")
 
 
 def _merge_accounts(tables: list[pa.Table]) -> pa.Table | None:

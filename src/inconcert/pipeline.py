@@ -22,8 +22,9 @@ import platform as _platform
 import shutil
 import tempfile
 import time
+import warnings as _warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from inconcert.behaviours import BEHAVIOURS, get_behaviour
+from inconcert.clock import clock_summary, raise_window
 from inconcert.config import DetectConfig
 from inconcert.engines import get_engine
 from inconcert.engines.base import Engine
@@ -130,6 +132,11 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
     window = config.window
     if window is None or (isinstance(window, str)):
         raise ConfigError("window must be a number of seconds")
+    clock = clock_summary(engine)
+    warnings: list[str] = []
+    if not config.extra.get("window_auto"):
+        config, warning = _window_on_clock(config, clock["resolution_s"])
+        warnings += [warning] if warning else []
     parts = []
     for n in names:
         b = get_behaviour(n)
@@ -149,6 +156,10 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
 
         config.window = estimate_window(engine)
         window_note = {"window_auto": config.window}
+        config, warning = _window_on_clock(config, clock["resolution_s"])
+        if warning:
+            warnings.append(warning)
+            window_note = {"window_auto": config.window}
     timings["traces"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -267,8 +278,22 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         "timings": timings,
         "behaviour_stats": extra_stats,
         "window": config.window,
+        "clock": clock,
+        "warnings": warnings,
         **window_note,
     }
+
+
+def _window_on_clock(config: DetectConfig, resolution: float) -> tuple[DetectConfig, str | None]:
+    """``config`` with its window raised to the clock resolution (see :mod:`inconcert.clock`);
+    CooRTweet-compatible runs keep the window as given (parity), with the warning."""
+    window, warning = raise_window(float(config.window), resolution)
+    if warning is None:
+        return config, None
+    if config.coortweet_compatible:
+        return config, warning.replace("raised to", "kept for CooRTweet parity; use at least")
+    _warnings.warn(warning, stacklevel=3)
+    return replace(config, window=window), warning
 
 
 def _write_csv(table: pa.Table, path: Path) -> None:
@@ -396,7 +421,12 @@ def detect(
             "command": command,
             "engine": eng.name,
             "inputs": [{k: v for k, v in i.items()} for i in ing.inputs],
-            "rows": {"read": ing.rows_read, "used": ing.rows_used, "rejected": ing.rows_rejected},
+            "rows": {
+                "read": ing.rows_read,
+                "used": ing.rows_used,
+                "rejected": ing.rows_rejected,
+                "duplicates": ing.rows_duplicate,
+            },
             "parameters": config.to_dict(),
             "behaviours": run["behaviours"],
             "counts": run["counts"],
@@ -406,6 +436,10 @@ def detect(
             summary["window_estimated_s"] = run["window_auto"]
         if run.get("behaviour_stats"):
             summary["behaviour_stats"] = run["behaviour_stats"]
+        summary["window_used_s"] = run["window"]
+        summary["clock"] = run["clock"]
+        if run.get("warnings"):
+            summary["warnings"] = run["warnings"]
         with atomic_path(outdir / "summary.json") as tmp:
             tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n")
         return DetectResult(outdir, summary, timings)

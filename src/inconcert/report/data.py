@@ -379,6 +379,7 @@ def _overview(
         "verdicts": sorted(verdicts.items(), key=lambda kv: (-kv[1], kv[0])),
         "runtime": fmt_duration(total) if total is not None else "",
         "window": params.get("window") if isinstance(params, dict) else None,
+        "clock": summary.get("clock") if isinstance(summary.get("clock"), dict) else None,
         "behaviours": summary.get("behaviours")
         or (params.get("behaviours") if isinstance(params, dict) else None)
         or [],
