@@ -9,7 +9,7 @@ import pytest
 
 from inconcert.config import DetectConfig
 from inconcert.engines.duckdb_engine import DuckDBEngine
-from inconcert.verdicts import classify_groups, decide
+from inconcert.groups.verdicts import classify_groups, decide
 
 T0 = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 S = 1_000_000

@@ -39,6 +39,7 @@ from inconcert.engines import get_engine
 from inconcert.engines.base import Engine
 from inconcert.errors import ConfigError
 from inconcert.groups import find_groups
+from inconcert.groups.verdicts import classify_groups
 from inconcert.ingest import ingest
 from inconcert.outputs.atomic import atomic_path
 from inconcert.outputs.graph import write_graphs
@@ -231,12 +232,8 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         pooled = scoring.attach_pooled(engine, config)
         timings["pooled"] = pooled["seconds"]
     engine.create_table("groups", group_stats_sql(d))
-    try:
-        from inconcert import verdicts  # issue 5: verdicts
-    except ImportError:
-        verdicts = None  # type: ignore[assignment]
-    if verdicts is not None and hasattr(verdicts, "classify_groups") and scored:
-        verdicts.classify_groups(engine, config)
+    if scored:
+        classify_groups(engine, config)
         engine.create_table(
             "groups",
             "SELECT g.*, v.p_value, v.verdict, v.reasons FROM groups g "
