@@ -38,7 +38,7 @@ from inconcert.config import DetectConfig
 from inconcert.engines import get_engine
 from inconcert.engines.base import Engine
 from inconcert.errors import ConfigError
-from inconcert.groups import find_groups
+from inconcert.groups import find_groups, find_networks
 from inconcert.groups.verdicts import classify_groups
 from inconcert.ingest import ingest
 from inconcert.outputs.atomic import atomic_path
@@ -56,6 +56,7 @@ from inconcert.sql.coaction import (
 )
 from inconcert.sql.summaries import (
     ACCOUNTS_ORDER,
+    account_networks_sql,
     account_stats_sql,
     evidence_out_sql,
     group_stats_sql,
@@ -231,9 +232,11 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
     if scored and hasattr(scoring, "attach_pooled"):  # links each too weak, together not
         pooled = scoring.attach_pooled(engine, config)
         timings["pooled"] = pooled["seconds"]
+    engine.register_arrow("ic_networks", find_networks(edges, min_size=config.min_group_size))
+    engine.create_table("account_networks", account_networks_sql())
     engine.create_table("groups", group_stats_sql(d))
     if scored:
-        classify_groups(engine, config)
+        classify_groups(engine, config, clock["resolution_s"])
         engine.create_table(
             "groups",
             "SELECT g.*, v.p_value, v.verdict, v.reasons FROM groups g "
@@ -249,6 +252,8 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         "pairs": engine.count("pairs"),
         "links": engine.count("links"),
         "links_passing": engine.count("glinks"),
+        "networks": int(engine.scalar("SELECT count(DISTINCT network_id) FROM ic_networks") or 0),
+        "accounts_in_networks": engine.count("account_networks"),
         "groups": engine.count("groups"),
         "accounts_in_groups": membership.num_rows,
     }
