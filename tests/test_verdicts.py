@@ -162,3 +162,97 @@ def test_decide_thresholds():
     assert decide(1e-5, 0.01, 0.5, 0.49, []) == "operation"
     assert decide(1e-5, 0.01, 0.5, 0.0, ["covers a source"]) == "automation"
     assert decide(1e-5, 0.01, 0.5, 0.5, []) == "automation"
+
+
+def _feeds_world(minute_clock: bool, seed: int = 7):
+    """Issue 12 failure 4: three feeds per news source post every new article 1–40 s after
+    it is published (they are its first shares); ordinary users share some articles hours
+    later. Beside them an operation pushes its own site's links within minutes of each
+    other (nobody else shares them) and, as camouflage, popular articles after everyone."""
+    import random
+
+    rng = random.Random(seed)
+    posts: list[tuple[str, float, str | None]] = []
+    feeds = {"news-a.example.com": ["fa1", "fa2", "fa3"], "news-b.example.org": ["fb1", "fb2", "fb3"]}
+    organic = [f"u{i}" for i in range(200)]
+    popular = []
+    for src, fs in feeds.items():
+        for k in range(25):
+            t = rng.uniform(0, 10 * 86400)
+            url = f"https://{src}/story/{k}"
+            for f in fs:
+                posts.append((f, t + rng.uniform(1, 40), url))
+            for u in rng.sample(organic, rng.randint(3, 8)):
+                posts.append((u, t + rng.uniform(3600, 12 * 3600), url))
+            popular.append((t, url))
+    ops = ["o1", "o2", "o3", "o4"]
+    for k in range(20):
+        t = rng.uniform(0, 10 * 86400)
+        for o in ops:
+            posts.append((o, t + rng.uniform(5, 300), f"https://propaganda.example.net/p/{k}"))
+    for t, url in popular[::5]:  # camouflage: late shares of popular articles
+        for o in ops:
+            posts.append((o, t + rng.uniform(13 * 3600, 20 * 3600), url))
+    if minute_clock:
+        posts = [(a, s - s % 60, u) for a, s, u in posts]
+    groups = {1: feeds["news-a.example.com"], 2: feeds["news-b.example.org"], 3: ops}
+    link_p = {}
+    for members in groups.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                link_p[(a, b)] = 1e-12
+    return _world(groups, posts, link_p)
+
+
+@pytest.mark.parametrize("minute_clock", [False, True])
+def test_feed_trios_with_organic_uptake_are_automation_not_operation(minute_clock):
+    v = _verdicts(_feeds_world(minute_clock), resolution=60.0 if minute_clock else 1.0)
+    for g in (1, 2):
+        assert v[g]["verdict"] == "automation", v[g]["reasons"]
+        assert v[g]["reasons"].startswith("25 of 25") or "member links significant" in v[g]["reasons"]
+        assert "automation: 100 % of its link shares came first and were then shared by ≥ 2 accounts" in v[g]["reasons"]
+    assert v[3]["verdict"] == "operation", v[3]["reasons"]
+    assert "not automation: only 0 % of its link shares came first and were then shared" in v[3]["reasons"]
+    assert "(automation needs ≥ 50 %)" in v[3]["reasons"]
+    if minute_clock:
+        assert "clock minute" in v[3]["reasons"] or "same or next minute" in v[3]["reasons"]
+    else:
+        assert "clock" not in v[3]["reasons"].split("; ")[-1]
+
+
+def test_a_group_that_comes_late_is_not_automation():
+    posts = []
+    for k in range(10):  # organic users share first, the group an hour later
+        url = f"https://news.example.com/{k}"
+        for i in range(4):
+            posts.append((f"u{i}", 1000 * k + i, url))
+        for j, a in enumerate(["c1", "c2", "c3"]):
+            posts.append((a, 1000 * k + 3600 + 5 * j, url))
+    v = _verdicts(_world({1: ["c1", "c2", "c3"]}, posts, {("c1", "c2"): 1e-9, ("c1", "c3"): 1e-9, ("c2", "c3"): 1e-9}))
+    assert v[1]["verdict"] == "operation"
+    assert "not automation: only 0 % of its link shares came first (0 % are of links no account outside" in v[1]["reasons"]
+
+
+def test_short_links_are_never_a_source_domain():
+    posts = []
+    for k in range(10):  # a trio posting every t.co link first, three users later
+        url = f"https://t.co/abc{k}"
+        for j, a in enumerate(["s1", "s2", "s3"]):
+            posts.append((a, 7200 * k + 7 * j + (k % 3) * 1000, url))
+        for i in range(3):
+            posts.append((f"u{i}", 7200 * k + 5000 + i, url))
+    v = _verdicts(_world({1: ["s1", "s2", "s3"]}, posts, {("s1", "s2"): 1e-9, ("s1", "s3"): 1e-9, ("s2", "s3"): 1e-9}))
+    r = v[1]["reasons"]
+    assert "t.co" not in r.replace("(t.co, bit.ly …)", "")
+    assert "100 % of its links are short links (t.co, bit.ly …) whose source is unknown" in r
+    assert "covers no source" in r and "top source domain" not in r
+
+
+def test_every_reason_states_its_threshold():
+    v = _verdicts(_feeds_world(False))
+    for g in v.values():
+        r = g["reasons"]
+        assert "automation needs ≥ 50 %" in r
+        assert "steady needs ≤ 0.3" in r or "cadence not judged (no member has ≥ 5 gaps averaging ≥ 10 clock ticks)" in r
+        assert "needs ≥ 80 %" in r
+        assert "FDR 0.01" in r

@@ -407,7 +407,7 @@ class GroupEvidence:
             cov = f"covers a source: a member posted {k} of the {n} links of {dom} (needs ≥ {_pct(COVER_SHARE)})"
         else:
             cov = (
-                f"covers no source (a member would need ≥ {_pct(COVER_SHARE)} of the links of a domain with "
+                f"covers no source (covering needs ≥ {_pct(COVER_SHARE)} of the links of a domain with "
                 f"≥ {COVER_ITEMS} links that accounts outside its network share too)"
             )
         return [cad, tpl, cov]
