@@ -129,11 +129,11 @@ def test_feeds_are_automation_and_pushers_are_operation():
     assert v[1]["verdict"] == "automation"
     assert "top source domain news.example.com (100 % of the links with a known source, its only source domain)" in v[1]["reasons"]
     assert "automation: 100 % of its link shares came first" in v[1]["reasons"]
-    assert "(automation needs ≥ 50 %) and it shows steady cadence" in v[1]["reasons"]
+    assert "(automation needs ≥ 50 % and ≥ 5 shares) and it shows steady cadence" in v[1]["reasons"]
     assert v[2]["verdict"] == "operation"
     assert "4 source domains" in v[2]["reasons"]
     assert ("not automation: only 0 % of its link shares came first and were then shared by ≥ 2 accounts "
-            "outside its network (automation needs ≥ 50 %)") in v[2]["reasons"]
+            "outside its network (automation needs ≥ 50 % and ≥ 5 shares)") in v[2]["reasons"]
     assert v[1]["p_value"] == pytest.approx(3e-20)  # Simes over 3 links
 
 
@@ -213,7 +213,7 @@ def test_feed_trios_with_organic_uptake_are_automation_not_operation(minute_cloc
         assert "automation: 100 % of its link shares came first and were then shared by ≥ 2 accounts" in v[g]["reasons"]
     assert v[3]["verdict"] == "operation", v[3]["reasons"]
     assert "not automation: only 0 % of its link shares came first and were then shared" in v[3]["reasons"]
-    assert "(automation needs ≥ 50 %)" in v[3]["reasons"]
+    assert "(automation needs ≥ 50 % and ≥ 5 shares)" in v[3]["reasons"]
     if minute_clock:
         assert "clock minute" in v[3]["reasons"] or "same or next minute" in v[3]["reasons"]
     else:
@@ -252,7 +252,7 @@ def test_every_reason_states_its_threshold():
     v = _verdicts(_feeds_world(False))
     for g in v.values():
         r = g["reasons"]
-        assert "automation needs ≥ 50 %" in r
+        assert "automation needs ≥ 50 % and ≥ 5 shares" in r
         assert "steady needs ≤ 0.3" in r or "cadence not judged (no member has ≥ 5 gaps averaging ≥ 10 clock ticks)" in r
         assert "needs ≥ 80 %" in r
         assert "FDR 0.01" in r

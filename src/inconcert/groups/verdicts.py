@@ -31,7 +31,8 @@ of significant links the group lies in):
   share too (so pushing one's own site is not "covering a source").
 
 ``automation`` = significant and (first shares taken up ≥ 50 %, or first shares
-≥ 50 % with at least one feed trait). No rule asks for a number of seconds or
+≥ 50 % with at least one feed trait), each share resting on ≥ ``MIN_SHARES`` (5)
+link shares. No rule asks for a number of seconds or
 for one domain. Link shorteners (:mod:`inconcert.normalize.shorteners`) are
 never a source domain. Every reason states the measured value and the threshold
 it was held against; on a clock coarser than a second the reasons say how much
@@ -76,6 +77,7 @@ __all__ = [
     "hosts_sql",
     "coverage_sql",
     "LEAD_SHARE",
+    "MIN_SHARES",
     "UPTAKE_ACCOUNTS",
     "STEADY_CV",
     "CADENCE_TICKS",
@@ -87,6 +89,7 @@ __all__ = [
 ]
 
 LEAD_SHARE = 0.5
+MIN_SHARES = 5
 UPTAKE_ACCOUNTS = 2
 STEADY_CV = 0.3
 CADENCE_TICKS = 10
@@ -103,13 +106,25 @@ def decide(
     first_share: float,
     taken_up_share: float,
     traits: list[str],
+    link_shares: int | None = None,
 ) -> str:
-    """The verdict from a group's combined p-value and its feed features (see module docstring)."""
+    """The verdict from a group's combined p-value and its feed features (see module
+    docstring); given ``link_shares``, a share of fewer than ``MIN_SHARES`` of them
+    decides nothing.
+
+    >>> decide(1e-9, 0.01, first_share=1.0, taken_up_share=1.0, traits=[], link_shares=4)
+    'operation'
+    """
     if not p_value <= fdr:
         return "weak"
-    if taken_up_share >= LEAD_SHARE or (first_share >= LEAD_SHARE and traits):
+    if _enough(taken_up_share, link_shares) or (_enough(first_share, link_shares) and traits):
         return "automation"
     return "operation"
+
+
+def _enough(share: float, link_shares: int | None) -> bool:
+    """``share`` of ``link_shares`` reaches ``LEAD_SHARE`` and at least ``MIN_SHARES`` shares."""
+    return share >= LEAD_SHARE and (link_shares is None or round(share * link_shares) >= MIN_SHARES)
 
 
 # ---------------------------------------------------------------- SQL builders
@@ -256,6 +271,15 @@ def _tick_sql(resolution: float) -> str:
 
 
 def _pct(x: float) -> str:
+    """A share in whole percent that never rounds a part to none or to all.
+
+    >>> _pct(0.999), _pct(0.004), _pct(0.5), _pct(1.0)
+    ('> 99 %', '< 1 %', '50 %', '100 %')
+    """
+    if 0 < x < 0.01:
+        return "< 1 %"
+    if 0.99 < x < 1:
+        return "> 99 %"
     return f"{100.0 * x:.0f} %"
 
 
@@ -315,7 +339,9 @@ class GroupEvidence:
 
     @property
     def verdict(self) -> str:
-        return decide(self.p_value, self.fdr, self.first_share, self.taken_up_share, self.traits())
+        return decide(
+            self.p_value, self.fdr, self.first_share, self.taken_up_share, self.traits(), self.link_shares
+        )
 
     def reasons(self) -> list[str]:
         """The verdict's reasons in words, each with its measured value and threshold."""
@@ -354,7 +380,7 @@ class GroupEvidence:
         return out
 
     def _automation_reasons(self, v: str) -> list[str]:
-        need = f"automation needs ≥ {_pct(LEAD_SHARE)}"
+        need = f"automation needs ≥ {_pct(LEAD_SHARE)} and ≥ {MIN_SHARES} shares"
         inside = self.inside_only / self.link_shares if self.link_shares else 0.0
         first = (
             f"{_pct(self.first_share)} of its link shares came first ({_pct(inside)} are of links no "
@@ -370,14 +396,19 @@ class GroupEvidence:
         if not self.link_shares:
             why = "its members share no links, so nothing shows them posting items first as feeds do"
             out = [f"not automation: {why}" if v == "operation" else why]
-        elif v == "automation" and self.taken_up_share >= LEAD_SHARE:
+        elif v == "automation" and _enough(self.taken_up_share, self.link_shares):
             out = [f"automation: {taken} ({need})", first]
         elif v == "automation":
-            out = [f"automation: {first} ({need}) and it shows {' and '.join(traits)}", f"{taken}"]
+            out = [f"automation: {first} ({need}) and it shows {' and '.join(traits)}", taken]
         elif v == "weak":
             out = [first, taken]
-        elif self.first_share < LEAD_SHARE:
-            out = [f"not automation: only {first} ({need})", f"{taken} ({need})"]
+        elif not _enough(self.first_share, self.link_shares):
+            if self.first_share >= LEAD_SHARE:
+                n = round(self.first_share * self.link_shares)
+                lead = f"not automation: only {n} link share{'s' if n != 1 else ''} came first, too few ({need})"
+                out = [lead, first, f"{taken} ({need})"]
+            else:
+                out = [f"not automation: only {first} ({need})", f"{taken} ({need})"]
         else:
             out = [
                 f"not automation: only {taken} ({need})",
@@ -458,7 +489,7 @@ def classify_groups(engine: Engine, config: DetectConfig, resolution: float | No
     >>> r["verdict"]
     'operation'
     >>> r["reasons"].split("; ")[1]
-    'not automation: only 0 % of its link shares came first and were then shared by ≥ 2 accounts outside its network (automation needs ≥ 50 %)'
+    'not automation: only 2 link shares came first, too few (automation needs ≥ 50 % and ≥ 5 shares)'
     """
     d = engine.dialect
     fdr = fdr_of(config)
