@@ -105,7 +105,9 @@ def _print_summary(summary: dict[str, Any], outdir: Path) -> None:
         out.print(f"[yellow]warning:[/yellow] {w}")
     out.print(
         f"{counts['pairs']:,} co-action pairs → {counts['links']:,} account links "
-        f"({counts['links_passing']:,} pass) → [bold]{counts['groups']:,} groups[/bold] "
+        f"({counts['links_passing']:,} pass) → "
+        + (f"{counts['networks']:,} networks → " if "networks" in counts else "")
+        + f"[bold]{counts['groups']:,} groups[/bold] "
         f"with {counts['accounts_in_groups']:,} accounts"
         + (f" ({counts['accounts_joined_pooled']:,} on pooled evidence)" if counts.get("accounts_joined_pooled") else "")
         + (
