@@ -146,8 +146,10 @@ def drop_duplicates(path: Path) -> dict[str, int]:
     """Drop exact duplicate rows (equal on :data:`DUPLICATE_KEY`) from the actions file
     at ``path`` in place, keeping the first by ``seq``; returns the number dropped per source.
 
-    Two passes: a 64-bit hash of the key finds candidate rows cheaply, and only
-    those are compared column by column, so a hash collision never drops a row.
+    A 64-bit hash of account, time and text finds the candidate rows cheaply (hashing
+    the list columns too would double the cost); only those are compared on the whole
+    key, column by column, so a hash collision never drops a row. The file is rewritten,
+    in input order, only when there are duplicates.
     """
     key = ", ".join(DUPLICATE_KEY)
     con = duckdb.connect()
@@ -155,28 +157,29 @@ def drop_duplicates(path: Path) -> dict[str, int]:
         con.execute("SET threads TO 2")
         src = f"read_parquet('{_sql_path(path)}')"
         dup = con.sql(
-            f"""WITH h AS (SELECT seq, hash({key}) AS k FROM {src}),
-            cand AS (SELECT k FROM h GROUP BY k HAVING count(*) > 1),
-            rows AS (SELECT a.* FROM {src} a JOIN h ON a.seq = h.seq JOIN cand ON h.k = cand.k)
-            SELECT seq, source FROM (
-                SELECT seq, source, row_number() OVER (PARTITION BY {key} ORDER BY seq) AS rn FROM rows)
-            WHERE rn > 1"""
+            f"""WITH h AS (SELECT seq, hash(account_id, ts, text) AS k FROM {src}),
+            cand AS (SELECT a.* FROM {src} a JOIN h ON a.seq = h.seq
+                     SEMI JOIN (SELECT k FROM h GROUP BY k HAVING count(*) > 1) c ON h.k = c.k),
+            firsts AS (SELECT min(seq) AS seq FROM cand GROUP BY {key})
+            SELECT c.seq, c.source FROM cand c ANTI JOIN firsts f ON c.seq = f.seq"""
         ).arrow()
         if isinstance(dup, pa.RecordBatchReader):
             dup = dup.read_all()
-        if dup.num_rows == 0:
-            return {}
-        counts: dict[str, int] = {}
-        for s in dup.column("source").to_pylist():
-            counts[str(s)] = counts.get(str(s), 0) + 1
-        con.register("ic_dup", dup.select(["seq"]))
-        tmp = path.with_name(path.name + ".dedup")
-        con.execute(
-            f"COPY (SELECT * FROM {src} WHERE seq NOT IN (SELECT seq FROM ic_dup) ORDER BY seq) "
-            f"TO '{_sql_path(tmp)}' (FORMAT parquet, COMPRESSION lz4)"
-        )
     finally:
         con.close()
+    if dup.num_rows == 0:
+        return {}
+    counts: dict[str, int] = {}
+    for s in dup.column("source").to_pylist():
+        counts[str(s)] = counts.get(str(s), 0) + 1
+    # rewrite in input order, streaming row group by row group (no sort)
+    drop = dup.column("seq").combine_chunks()
+    tmp = path.with_name(path.name + ".dedup")
+    src_file = pq.ParquetFile(path)
+    with pq.ParquetWriter(tmp, src_file.schema_arrow, compression="lz4") as w:
+        for i in range(src_file.num_row_groups):
+            t = src_file.read_row_group(i)
+            w.write_table(t.filter(pc.invert(pc.is_in(t.column("seq"), value_set=drop))))
     tmp.replace(path)
     return counts
 
