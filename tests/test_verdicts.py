@@ -256,3 +256,27 @@ def test_every_reason_states_its_threshold():
         assert "steady needs ≤ 0.3" in r or "cadence not judged (no member has ≥ 5 gaps averaging ≥ 10 clock ticks)" in r
         assert "needs ≥ 80 %" in r
         assert "FDR 0.01" in r
+
+
+def test_templated_texts_are_a_feed_trait():
+    import random
+
+    rng = random.Random(3)
+    posts, texts = [], {}
+    words = "storm city council vote school road fire market team park river court".split()
+    for k in range(12):  # a trio posts every item first, at irregular times, from one template
+        t = rng.uniform(0, 30 * 86400)
+        title = " ".join(rng.sample(words, 5))
+        for j, a in enumerate(["t1", "t2", "t3"]):
+            texts[len(posts)] = f"NEW on the wire: {title} #{k} https://x{k % 7}.example.org/{k} via @wire{j}"
+            posts.append((a, t + rng.uniform(1, 30), f"https://x{k % 7}.example.org/{k}"))
+    p = {("t1", "t2"): 1e-9, ("t1", "t3"): 1e-9, ("t2", "t3"): 1e-9}
+    v = _verdicts(_world({1: ["t1", "t2", "t3"]}, posts, p, texts=texts))
+    assert v[1]["verdict"] == "automation", v[1]["reasons"]
+    assert "it shows templated texts" in v[1]["reasons"]
+    assert "3 of 3 members use templated texts" in v[1]["reasons"]
+    # the same posts with free texts: nothing tells them from an operation
+    free = {i: " ".join(rng.sample(words, 6)) for i in texts}
+    v = _verdicts(_world({1: ["t1", "t2", "t3"]}, posts, p, texts=free))
+    assert v[1]["verdict"] == "operation"
+    assert "0 of 3 members use templated texts" in v[1]["reasons"]
