@@ -23,7 +23,7 @@ from rich.table import Table
 
 from inconcert import __version__
 from inconcert.config import DetectConfig
-from inconcert.errors import InconcertError
+from inconcert.errors import ConfigError, InconcertError
 
 __all__ = ["main"]
 
@@ -269,13 +269,17 @@ def detect(
 @click.option("--posts", default=20_000, show_default=True, type=int, help="Approximate number of posts.")
 @click.option("--seed", default=42, show_default=True, type=int)
 @click.option("--scenarios", default="none", show_default=True,
-              help="Harder cases to add: all, none, or a comma list of viral, automation, slow_burn, camouflage.")
+              help="Worlds to simulate: all (viral, automation, slow_burn, camouflage), held_out (big_campaign, "
+                   "focused, slow_copypaste, slow_links, feeds, retweets_full, duplicates, minute_clock, memes), "
+                   "none, or a comma list of names.")
+@click.option("--truncate-to", "truncate", type=click.Choice(["minute", "hour"]), default=None,
+              help="Floor every timestamp to the minute or hour, as coarse-clock exports do.")
 @_friendly
-def simulate(outdir: Path, posts: int, seed: int, scenarios: str) -> None:
+def simulate(outdir: Path, posts: int, seed: int, scenarios: str, truncate: str | None) -> None:
     """Write simulated posts.csv and labels.csv with planted coordinated operations."""
     from inconcert.simulate import simulate_to_dir
 
-    counts = simulate_to_dir(outdir, n_posts=posts, seed=seed, scenarios=_scenarios(scenarios))
+    counts = simulate_to_dir(outdir, n_posts=posts, seed=seed, scenarios=_scenarios(scenarios), truncate=truncate)
     out.print(
         f"wrote {counts['posts']:,} posts by {counts['accounts']:,} accounts "
         f"({counts['operation_accounts']:,} in planted operations, {counts['automation_accounts']:,} "
@@ -284,19 +288,12 @@ def simulate(outdir: Path, posts: int, seed: int, scenarios: str) -> None:
 
 
 def _scenarios(value: str) -> tuple[str, ...]:
-    from inconcert.scenarios import SCENARIOS
+    from inconcert.simulate import parse_scenarios
 
-    v = value.strip().lower()
-    if v in ("", "none"):
-        return ()
-    if v == "all":
-        return tuple(SCENARIOS)
-    names = tuple(x.strip() for x in v.split(",") if x.strip())
-    bad = [x for x in names if x not in SCENARIOS]
-    if bad:
-        raise click.BadParameter(f"unknown scenario {bad[0]!r}; choose from all, none, {', '.join(SCENARIOS)}",
-                                 param_hint="--scenarios")
-    return names
+    try:
+        return parse_scenarios(value)
+    except ConfigError as e:
+        raise click.BadParameter(str(e), param_hint="--scenarios") from e
 
 
 @main.command()
@@ -306,14 +303,10 @@ def _scenarios(value: str) -> tuple[str, ...]:
 def evaluate(outdir: Path, labels: Path) -> None:
     """Compare a detection output folder with known labels; prints JSON."""
     from inconcert.evaluate import evaluate as run
+    from inconcert.evaluate import evaluate_verdicts
 
     result = run(outdir, labels)
-    try:
-        from inconcert.scoring import evaluate_verdicts
-
-        result["verdicts"] = evaluate_verdicts(outdir, labels)
-    except (ImportError, AttributeError):
-        pass
+    result["verdicts"] = evaluate_verdicts(outdir, labels)
     click.echo(json.dumps(result, indent=2))
 
 
@@ -325,7 +318,7 @@ def evaluate(outdir: Path, labels: Path) -> None:
 @_friendly
 def demo(posts: int, seed: int, scenarios: str, outdir: Path | None) -> None:
     """Simulate data with planted networks, detect them, and show what was found."""
-    from inconcert.evaluate import evaluate as run_eval
+    from inconcert.evaluate import evaluate_verdicts
     from inconcert.pipeline import detect as run
     from inconcert.simulate import simulate_to_dir
 
@@ -341,22 +334,13 @@ def demo(posts: int, seed: int, scenarios: str, outdir: Path | None) -> None:
         result = run([base / "data" / "posts.csv"], base / "out", DetectConfig(seed=seed),
                      command=f"inconcert demo --posts {posts} --seed {seed}", step=step)
     _print_summary(result.summary, base / "out")
-    scores = run_eval(base / "out", base / "data" / "labels.csv")
-    try:
-        from inconcert.scoring import evaluate_verdicts
-
-        v = evaluate_verdicts(base / "out", base / "data" / "labels.csv")
-        out.print(
-            f"against the planted truth: operations found with precision {v['operation_precision']:.3f}, "
-            f"recall {v['operation_recall']:.3f}, F1 {v['operation_f1']:.3f}; organic accounts flagged "
-            f"{v['organic_flagged']:,} of {v['organic_accounts']:,}; automation accounts called operation "
-            f"{v['automation_called_operation']} of {v['automation_accounts']}"
-        )
-    except ImportError:
-        out.print(
-            f"against the planted truth: precision {scores['precision']:.3f}, recall {scores['recall']:.3f}, "
-            f"F1 {scores['f1']:.3f}, organic false-positive rate {scores['organic_false_positive_rate']:.4f}"
-        )
+    v = evaluate_verdicts(base / "out", base / "data" / "labels.csv")
+    out.print(
+        f"against the planted truth: operations found with precision {v['operation_precision']:.3f}, "
+        f"recall {v['operation_recall']:.3f}, F1 {v['operation_f1']:.3f}; organic accounts flagged "
+        f"{v['organic_flagged']:,} of {v['organic_accounts']:,}; automation accounts called operation "
+        f"{v['automation_called_operation']} of {v['automation_accounts']}"
+    )
     try:
         from inconcert.report import build_report
 
