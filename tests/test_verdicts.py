@@ -254,7 +254,7 @@ def test_every_reason_states_its_threshold():
         r = g["reasons"]
         assert "automation needs ≥ 50 % and ≥ 5 shares" in r
         assert "steady needs ≤ 0.3" in r or "cadence not judged (no member has ≥ 5 gaps averaging ≥ 10 clock ticks)" in r
-        assert "needs ≥ 80 %" in r
+        assert "covering needs half the members each posting ≥ 80 % of the links of a domain with ≥ 5 links that at least as many accounts outside its network share" in r
         assert "FDR 0.01" in r
 
 

@@ -86,6 +86,7 @@ __all__ = [
     "MIN_TEXTS",
     "COVER_SHARE",
     "COVER_ITEMS",
+    "COVERED_SHARE",
 ]
 
 LEAD_SHARE = 0.5
@@ -98,6 +99,7 @@ TEMPLATE_SHARE = 0.5
 MIN_TEXTS = 5
 COVER_SHARE = 0.8
 COVER_ITEMS = 5
+COVERED_SHARE = 0.5
 
 
 def decide(
@@ -218,10 +220,10 @@ def hosts_sql(d: Dialect) -> str:
 
 
 def coverage_sql(d: Dialect) -> str:
-    """Per group and source domain (``ic_sources(host)``: hosts that are not shorteners):
-    the links of the domain in the data, the accounts outside the group's network that
-    share it, the group's share of the domain's link shares, and the most links of the
-    domain one member posted."""
+    """Per group, source domain (``ic_sources(host)``: hosts that are not shorteners) and
+    member sharing it: the group's shares of the domain, the domain's links in the data,
+    how many of them the member posted, and the accounts outside the group's network
+    that share the domain."""
     host = f"lower({d.regexp_extract('o.name', HOST_PATTERN, 1)})"
     return f"""WITH mem AS ({_MEMBERS}),
     u AS (SELECT tr.object, tr.account_id, src.host
@@ -235,18 +237,17 @@ def coverage_sql(d: Dialect) -> str:
            FROM u JOIN mem ON u.account_id = mem.account_id GROUP BY mem.group_id, mem.network_id, u.host),
     per AS (SELECT mem.group_id, u.host, mem.account_id, count(DISTINCT u.object) AS n_covered
             FROM u JOIN mem ON u.account_id = mem.account_id GROUP BY mem.group_id, u.host, mem.account_id),
-    best AS (SELECT group_id, host, max(n_covered) AS n_covered FROM per GROUP BY group_id, host),
     outside AS (
         SELECT gh.group_id, gh.host, count(DISTINCT u.account_id) AS n_out
         FROM gh JOIN u ON gh.host = u.host
         LEFT JOIN account_networks an ON u.account_id = an.account_id
         WHERE an.network_id IS NULL OR an.network_id <> gh.network_id
         GROUP BY gh.group_id, gh.host)
-    SELECT gh.group_id, gh.host, gh.n_shares, items.n_items, best.n_covered,
+    SELECT per.group_id, per.host, per.account_id, gh.n_shares, items.n_items, per.n_covered,
            coalesce(outside.n_out, 0) AS n_out
-    FROM gh JOIN items ON gh.host = items.host
-    JOIN best ON gh.group_id = best.group_id AND gh.host = best.host
-    LEFT JOIN outside ON gh.group_id = outside.group_id AND gh.host = outside.host"""
+    FROM per JOIN gh ON per.group_id = gh.group_id AND per.host = gh.host
+    JOIN items ON per.host = items.host
+    LEFT JOIN outside ON per.group_id = outside.group_id AND per.host = outside.host"""
 
 
 def _group_link_sql() -> str:
@@ -304,7 +305,9 @@ class GroupEvidence:
     cadence_unjudged: int = 0
     templated_members: int = 0
     texts_judged_members: int = 0
-    covered: tuple[str, int, int] | None = None  # (domain, member's links, domain's links)
+    covered: tuple[str, int, int] | None = None  # best covered: (domain, member's links, domain's links)
+    covered_shares: int = 0  # the group's link shares of the domains it covers
+    covering_members: int = 0  # members that cover a source
     top_domain: tuple[str, float] | None = None  # (domain, share of the group's known-source links)
     n_domains: int = 0
     shortened: float = 0.0  # share of the group's link shares that are short links
@@ -333,7 +336,11 @@ class GroupEvidence:
             out.append("steady cadence")
         if self.size and self.templated_members >= 0.5 * self.size:
             out.append("templated texts")
-        if self.covered is not None:
+        if (
+            self.covered is not None
+            and self.covered_shares >= COVERED_SHARE * max(self.link_shares, 1)
+            and self.covering_members >= 0.5 * self.size
+        ):
             out.append("covers a source")
         return out
 
@@ -433,14 +440,22 @@ class GroupEvidence:
             )
         else:
             tpl = f"texts not judged (no member has ≥ {MIN_TEXTS} texts of its own, reposts left out)"
+        rule = (
+            f"covering needs half the members each posting ≥ {_pct(COVER_SHARE)} of the links of a domain "
+            f"with ≥ {COVER_ITEMS} links that at least as many accounts outside its network share as it "
+            f"has members, and such domains making ≥ {_pct(COVERED_SHARE)} of its link shares"
+        )
         if self.covered is not None:
             dom, k, n = self.covered
-            cov = f"covers a source: a member posted {k} of the {n} links of {dom} (needs ≥ {_pct(COVER_SHARE)})"
-        else:
+            share = self.covered_shares / self.link_shares if self.link_shares else 0.0
+            word = "covers a source" if "covers a source" in self.traits() else "covers no source"
             cov = (
-                f"covers no source (covering needs ≥ {_pct(COVER_SHARE)} of the links of a domain with "
-                f"≥ {COVER_ITEMS} links that accounts outside its network share too)"
+                f"{word}: {self.covering_members} of {self.size} members each posted ≥ {_pct(COVER_SHARE)} of "
+                f"a domain's links (best: {k} of the {n} links of {dom}), and those domains make {_pct(share)} "
+                f"of its link shares ({rule})"
             )
+        else:
+            cov = f"covers no source ({rule})"
         return [cad, tpl, cov]
 
     def _link_reasons(self) -> list[str]:
@@ -572,19 +587,28 @@ def _domains(engine: Engine, groups: dict[int, GroupEvidence]) -> None:
     engine.register_arrow("ic_sources", pa.table({"host": pa.array(sources, pa.string())}))
     known: dict[int, int] = defaultdict(int)
     by_group: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for r in engine.to_arrow(coverage_sql(d)).to_pylist():
+    covering: dict[int, set[str]] = defaultdict(set)  # members covering some source
+    covered: dict[int, dict[str, int]] = defaultdict(dict)  # covered host -> the group's shares
+    seen: set[tuple[int, str]] = set()
+    for r in sorted(
+        engine.to_arrow(coverage_sql(d)).to_pylist(), key=lambda r: (r["group_id"], r["host"], str(r["account_id"]))
+    ):
         g, host = int(r["group_id"]), str(r["host"])
         ge = groups[g]
-        known[g] += int(r["n_shares"])
-        by_group[g].append((int(r["n_shares"]), host))
+        if (g, host) not in seen:
+            seen.add((g, host))
+            known[g] += int(r["n_shares"])
+            by_group[g].append((int(r["n_shares"]), host))
         n_items, n_cov = int(r["n_items"]), int(r["n_covered"])
-        if (
-            n_items >= COVER_ITEMS
-            and n_cov >= COVER_SHARE * n_items
-            and int(r["n_out"]) >= UPTAKE_ACCOUNTS
-            and (ge.covered is None or n_cov / n_items > ge.covered[1] / ge.covered[2])
-        ):
-            ge.covered = (host, n_cov, n_items)
+        others = int(r["n_out"]) >= max(UPTAKE_ACCOUNTS, ge.size)  # a source others read
+        if n_items >= COVER_ITEMS and n_cov >= COVER_SHARE * n_items and others:
+            covering[g].add(str(r["account_id"]))
+            covered[g][host] = int(r["n_shares"])
+            if ge.covered is None or (n_cov / n_items, n_items) > (ge.covered[1] / ge.covered[2], ge.covered[2]):
+                ge.covered = (host, n_cov, n_items)
+    for g, ge in groups.items():
+        ge.covering_members = len(covering.get(g, ()))
+        ge.covered_shares = sum(covered.get(g, {}).values())
     for g, ge in groups.items():
         ds = sorted(by_group.get(g, []), key=lambda x: (-x[0], x[1]))
         if ds:
