@@ -99,4 +99,4 @@ def test_detect_records_the_clock_and_raises_a_window_below_it(tmp_path):
     assert any("raised to 60 s" in w for w in r.summary["warnings"])
     assert any("raised to 60 s" in str(w.message) for w in caught)
     assert r.summary["parameters"]["window"] == 10.0  # the setting as given
-    assert r.summary["window_used_s"] == 60.0
+    assert r.summary["window_used"] == 60.0

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from inconcert.behaviours.base import Behaviour
 from inconcert.behaviours.hashtags import HashtagsBehaviour
+from inconcert.behaviours.near_text import NearTextBehaviour
+from inconcert.behaviours.semantic_text import SemanticTextBehaviour
 from inconcert.behaviours.simple import (
     ImageBehaviour,
     ObjectBehaviour,
@@ -40,15 +42,10 @@ for _b in (
     HashtagsBehaviour(),
     ImageBehaviour(),
     ObjectBehaviour(),
+    NearTextBehaviour(),
+    SemanticTextBehaviour(),
 ):
     register(_b)
-
-# Optional behaviours in their own modules register themselves on import.
-for _mod in ("near_text", "semantic_text"):
-    try:
-        __import__(f"inconcert.behaviours.{_mod}")
-    except ImportError:
-        pass
 
 
 def get_behaviour(name: str) -> Behaviour:

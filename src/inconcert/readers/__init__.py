@@ -29,11 +29,8 @@ def register(reader: Reader) -> Reader:
 
 register(GenericReader())
 
-# Platform readers register themselves here (one import per module).
-try:  # pragma: no cover - filled in by platform reader modules
-    from inconcert.readers import platforms as _platforms  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
+# Platform readers register themselves on import (one import per module there).
+from inconcert.readers import platforms as _platforms  # noqa: E402, F401
 
 
 def get_reader(name: str) -> Reader:

@@ -89,6 +89,10 @@ class Dialect:
         literal ``replacement`` (both Python strings, quoted here)."""
         raise NotImplementedError
 
+    def quantile(self, expr: str, q: float) -> str:
+        """The continuous (interpolated) ``q``-quantile (0–1) of ``expr``, an aggregate."""
+        raise NotImplementedError
+
 
 def _quote(s: str) -> str:
     """A SQL string literal.
@@ -157,6 +161,9 @@ class DuckDBDialect(Dialect):
     def regexp_replace_all(self, x: str, pattern: str, replacement: str) -> str:
         return f"regexp_replace({x}, {_quote(pattern)}, {_quote(replacement)}, 'g')"
 
+    def quantile(self, expr: str, q: float) -> str:
+        return f"quantile_cont({expr}, {q})"
+
 
 class SparkDialect(Dialect):
     """Spark SQL's spellings.
@@ -220,3 +227,6 @@ class SparkDialect(Dialect):
     def regexp_replace_all(self, x: str, pattern: str, replacement: str) -> str:
         # Spark string literals read backslash escapes: double them to keep the pattern.
         return f"regexp_replace({x}, {_quote(pattern.replace(chr(92), chr(92) * 2))}, {_quote(replacement)})"
+
+    def quantile(self, expr: str, q: float) -> str:
+        return f"percentile({expr}, {q})"
