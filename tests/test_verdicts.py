@@ -209,7 +209,7 @@ def test_feed_trios_with_organic_uptake_are_automation_not_operation(minute_cloc
     v = _verdicts(_feeds_world(minute_clock), resolution=60.0 if minute_clock else 1.0)
     for g in (1, 2):
         assert v[g]["verdict"] == "automation", v[g]["reasons"]
-        assert v[g]["reasons"].startswith("25 of 25") or "member links significant" in v[g]["reasons"]
+        assert v[g]["reasons"].startswith("coordinated beyond chance: 3 of 3 member links significant")
         assert "automation: 100 % of its link shares came first and were then shared by ≥ 2 accounts" in v[g]["reasons"]
     assert v[3]["verdict"] == "operation", v[3]["reasons"]
     assert "not automation: only 0 % of its link shares came first and were then shared" in v[3]["reasons"]

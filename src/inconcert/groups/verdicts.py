@@ -361,7 +361,7 @@ class GroupEvidence:
         if v == "weak":
             out.append(f"weak: the group's links together are not significant ({sig}; needs group p ≤ {self.fdr:g})")
         else:
-            out.append(f"{sig}")
+            out.append(f"coordinated beyond chance: {sig}")
         out.extend(self._automation_reasons(v))
         if self.pooled:
             k = len(self.pooled)
