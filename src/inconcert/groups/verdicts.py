@@ -26,9 +26,12 @@ of significant links the group lies in):
   half of the members open or close ≥ ``TEMPLATE_SHARE`` (50 %) of their own
   texts (≥ ``MIN_TEXTS``, reposts left out) with the same three words once links,
   mentions, hashtags, numbers and punctuation are removed; *covering a source*
-  — a member posted ≥ ``COVER_SHARE`` (80 %) of the links of one source domain
-  that has ≥ ``COVER_ITEMS`` (5) links in the data and that unrelated accounts
-  share too (so pushing one's own site is not "covering a source").
+  — at least half the members each posted ≥ ``COVER_SHARE`` (80 %) of the links
+  of a source domain that has ≥ ``COVER_ITEMS`` (5) links in the data and that
+  at least as many unrelated accounts share as the group has members (a source
+  others read: pushing one's own site is not "covering a source", nor are the
+  few members detection missed its readers), and those domains make
+  ≥ ``COVERED_SHARE`` (50 %) of the group's link shares.
 
 ``automation`` = significant and (first shares taken up ≥ 50 %, or first shares
 ≥ 50 % with at least one feed trait), each share resting on ≥ ``MIN_SHARES`` (5)
