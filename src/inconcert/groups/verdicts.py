@@ -69,9 +69,21 @@ from inconcert.normalize.shorteners import HOST_PATTERN, is_shortener
 from inconcert.scoring.nullmodel import fdr_of
 from inconcert.scoring.stats import simes
 from inconcert.sql.dialect import Dialect
+from inconcert.tables import (
+    ACCOUNT_KEYS,
+    ACTIONS,
+    LINKS,
+    MEMBERSHIP,
+    NETWORKS,
+    OBJECT_KEYS,
+    PAIRS,
+    TRACES,
+)
 
 __all__ = [
     "classify_groups",
+    "VerdictTables",
+    "short_links_sql",
     "decide",
     "GroupEvidence",
     "first_shares_sql",
@@ -134,25 +146,48 @@ def _enough(share: float, link_shares: int | None) -> bool:
 
 # ---------------------------------------------------------------- SQL builders
 
-_MEMBERS = """SELECT m.account_id, m.group_id, n.network_id
-        FROM membership m JOIN account_networks n ON m.account_id = n.account_id"""
+
+@dataclass(frozen=True)
+class VerdictTables:
+    """The tables the verdicts read (defaults: the contract's names, :mod:`inconcert.tables`)."""
+
+    traces: str = TRACES
+    membership: str = MEMBERSHIP
+    networks: str = NETWORKS
+    actions: str = ACTIONS
+    accounts: str = ACCOUNT_KEYS
+    objects: str = OBJECT_KEYS
+    links: str = LINKS
+    pairs: str = PAIRS
 
 
-def first_shares_sql(resolution: float, uptake: int = UPTAKE_ACCOUNTS) -> str:
+def _members(t: VerdictTables) -> str:
+    return f"""SELECT m.account_id, m.group_id, n.network_id
+        FROM {t.membership} m JOIN {t.networks} n ON m.account_id = n.account_id"""
+
+
+def _unrelated(t: VerdictTables, account: str, network: str) -> str:
+    """JOIN and WHERE that keep the rows whose ``account`` is outside ``network``."""
+    return f"""LEFT JOIN {t.networks} an ON {account} = an.account_id
+        WHERE an.network_id IS NULL OR an.network_id <> {network}"""
+
+
+def first_shares_sql(
+    resolution: float, uptake: int = UPTAKE_ACCOUNTS, t: VerdictTables = VerdictTables()
+) -> str:
     """Per group member: link shares, those before any unrelated account's share of the
     link or within one clock tick of it (``n_first``; ``n_inside_only`` of them are of
     links no unrelated account shared), and those of them that at least
     ``uptake`` unrelated accounts shared (``n_taken_up``). Unrelated = outside the
-    member's network. Needs ``traces``, ``membership``, ``account_networks``."""
+    member's network."""
     tick = int(round(resolution * 1_000_000))
-    return f"""WITH mem AS ({_MEMBERS}),
-    lt AS (SELECT object, account_id, t FROM traces WHERE behaviour = 'url'),
+    return f"""WITH mem AS ({_members(t)}),
+    lt AS (SELECT object, account_id, t FROM {t.traces} WHERE behaviour = 'url'),
     gobj AS (SELECT DISTINCT mem.network_id, lt.object FROM lt JOIN mem ON lt.account_id = mem.account_id),
     outside AS (
         SELECT g.network_id, g.object, min(lt.t) AS t_out, count(DISTINCT lt.account_id) AS n_out
         FROM gobj g JOIN lt ON g.object = lt.object
-        LEFT JOIN account_networks an ON lt.account_id = an.account_id
-        WHERE an.network_id IS NULL OR an.network_id <> g.network_id
+        {_unrelated(t, "lt.account_id", "g.network_id")}
         GROUP BY g.network_id, g.object)
     SELECT mem.group_id, mem.account_id, count(*) AS n_shares,
            sum(CASE WHEN o.t_out IS NULL OR lt.t - o.t_out < {tick} THEN 1 ELSE 0 END) AS n_first,
@@ -163,14 +198,14 @@ def first_shares_sql(resolution: float, uptake: int = UPTAKE_ACCOUNTS) -> str:
     GROUP BY mem.group_id, mem.account_id"""
 
 
-def cadence_sql(d: Dialect) -> str:
+def cadence_sql(d: Dialect, t: VerdictTables = VerdictTables()) -> str:
     """Per group member: actions, actions with links, and the count, mean and sample
     standard deviation of the gaps (µs) between consecutive actions."""
     return f"""WITH ma AS (
         SELECT m.group_id, m.account_id, {d.epoch_us("a.ts")} AS t,
                CASE WHEN a.urls IS NOT NULL AND {d.list_len("a.urls")} > 0 THEN 1 ELSE 0 END AS is_link
-        FROM actions a JOIN ic_accounts x ON a.account_id = x.name
-        JOIN membership m ON x.account_id = m.account_id),
+        FROM {t.actions} a JOIN {t.accounts} x ON a.account_id = x.name
+        JOIN {t.membership} m ON x.account_id = m.account_id),
     gaps AS (
         SELECT group_id, account_id, is_link,
                CAST(t - lag(t) OVER (PARTITION BY account_id ORDER BY t) AS DOUBLE) AS gap
@@ -187,7 +222,7 @@ _THREE = r"([^\s]+\s+[^\s]+\s+[^\s]+)"
 _HOSTNAME = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]+)$")
 
 
-def templates_sql(d: Dialect) -> str:
+def templates_sql(d: Dialect, t: VerdictTables = VerdictTables()) -> str:
     """Per group member: own texts (reposts left out) with at least three words once the
     variable part is removed, and how many share the member's most common opening and
     closing three words."""
@@ -198,8 +233,8 @@ def templates_sql(d: Dialect) -> str:
     closing = d.regexp_extract("s.masked", _THREE + r"\s*$", 1)
     return f"""WITH s AS (
         SELECT m.group_id, m.account_id, {masked} AS masked
-        FROM actions a JOIN ic_accounts x ON a.account_id = x.name
-        JOIN membership m ON x.account_id = m.account_id
+        FROM {t.actions} a JOIN {t.accounts} x ON a.account_id = x.name
+        JOIN {t.membership} m ON x.account_id = m.account_id
         WHERE a.text IS NOT NULL AND a.repost_of IS NULL),
     f AS (SELECT s.group_id, s.account_id, {opening} AS opening, {closing} AS closing FROM s),
     ok AS (SELECT * FROM f WHERE opening <> '' AND closing <> ''),
@@ -215,25 +250,29 @@ def templates_sql(d: Dialect) -> str:
     JOIN cl ON tot.group_id = cl.group_id AND tot.account_id = cl.account_id"""
 
 
-def hosts_sql(d: Dialect) -> str:
+def hosts_sql(d: Dialect, t: VerdictTables = VerdictTables()) -> str:
     """Distinct hosts of the ``url`` objects (lower case, ``www.`` removed)."""
-    host = f"lower({d.regexp_extract('name', HOST_PATTERN, 1)})"
-    return f"""SELECT DISTINCT CASE WHEN h LIKE 'www.%' THEN substr(h, 5) ELSE h END AS host
-        FROM (SELECT {host} AS h FROM ic_objects WHERE behaviour = 'url') s WHERE h <> ''"""
+    return f"""SELECT DISTINCT host FROM (
+        SELECT {_host_sql(d, "name")} AS host FROM {t.objects} WHERE behaviour = 'url') s
+        WHERE host <> ''"""
 
 
-def coverage_sql(d: Dialect) -> str:
-    """Per group, source domain (``ic_sources(host)``: hosts that are not shorteners) and
+def _host_sql(d: Dialect, name: str) -> str:
+    """The host of URL ``name``, lower case, without ``www.``."""
+    h = f"lower({d.regexp_extract(name, HOST_PATTERN, 1)})"
+    return f"CASE WHEN {h} LIKE 'www.%' THEN substr({h}, 5) ELSE {h} END"
+
+
+def coverage_sql(d: Dialect, hosts: str = "ic_sources", t: VerdictTables = VerdictTables()) -> str:
+    """Per group, source domain (``hosts(host)``: hosts that are not shorteners) and
     member sharing it: the group's shares of the domain, the domain's links in the data,
     how many of them the member posted, and the accounts outside the group's network
     that share the domain."""
-    host = f"lower({d.regexp_extract('o.name', HOST_PATTERN, 1)})"
-    return f"""WITH mem AS ({_MEMBERS}),
+    return f"""WITH mem AS ({_members(t)}),
     u AS (SELECT tr.object, tr.account_id, src.host
-          FROM traces tr
-          JOIN ic_objects o ON tr.behaviour = o.behaviour AND tr.object = o.object
-          JOIN ic_sources src ON src.host =
-               CASE WHEN {host} LIKE 'www.%' THEN substr({host}, 5) ELSE {host} END
+          FROM {t.traces} tr
+          JOIN {t.objects} o ON tr.behaviour = o.behaviour AND tr.object = o.object
+          JOIN {hosts} src ON src.host = {_host_sql(d, "o.name")}
           WHERE tr.behaviour = 'url'),
     items AS (SELECT host, count(DISTINCT object) AS n_items FROM u GROUP BY host),
     gh AS (SELECT mem.group_id, mem.network_id, u.host, count(*) AS n_shares
@@ -243,8 +282,7 @@ def coverage_sql(d: Dialect) -> str:
     outside AS (
         SELECT gh.group_id, gh.host, count(DISTINCT u.account_id) AS n_out
         FROM gh JOIN u ON gh.host = u.host
-        LEFT JOIN account_networks an ON u.account_id = an.account_id
-        WHERE an.network_id IS NULL OR an.network_id <> gh.network_id
+        {_unrelated(t, "u.account_id", "gh.network_id")}
         GROUP BY gh.group_id, gh.host)
     SELECT per.group_id, per.host, per.account_id, gh.n_shares, items.n_items, per.n_covered,
            coalesce(outside.n_out, 0) AS n_out
@@ -253,21 +291,30 @@ def coverage_sql(d: Dialect) -> str:
     LEFT JOIN outside ON per.group_id = outside.group_id AND per.host = outside.host"""
 
 
-def _group_link_sql() -> str:
-    return """SELECT ma.group_id, l.p_value, l.significant
-        FROM links l
-        JOIN membership ma ON l.account_a = ma.account_id
-        JOIN membership mb ON l.account_b = mb.account_id
+def short_links_sql(d: Dialect, hosts: str = "ic_short_hosts", t: VerdictTables = VerdictTables()) -> str:
+    """Per group: its members' link shares whose host is in ``hosts`` (shorteners)."""
+    return f"""SELECT m.group_id, count(*) AS n FROM {t.traces} tr
+        JOIN {t.membership} m ON tr.account_id = m.account_id
+        JOIN {t.objects} o ON tr.behaviour = o.behaviour AND tr.object = o.object
+        JOIN {hosts} s ON s.host = {_host_sql(d, "o.name")}
+        WHERE tr.behaviour = 'url' GROUP BY m.group_id"""
+
+
+def _group_link_sql(t: VerdictTables) -> str:
+    return f"""SELECT ma.group_id, l.p_value, l.significant
+        FROM {t.links} l
+        JOIN {t.membership} ma ON l.account_a = ma.account_id
+        JOIN {t.membership} mb ON l.account_b = mb.account_id
         WHERE ma.group_id = mb.group_id"""
 
 
-def _tick_sql(resolution: float) -> str:
+def _tick_sql(resolution: float, t: VerdictTables) -> str:
     """Per group: its co-action pairs and those within one clock tick of each other."""
     tick = int(round(resolution * 1_000_000))
     return f"""SELECT ma.group_id, count(*) AS n_pairs,
                sum(CASE WHEN p.t_b - p.t_a <= {tick} THEN 1 ELSE 0 END) AS n_one_tick
-        FROM pairs p JOIN membership ma ON p.account_a = ma.account_id
-        JOIN membership mb ON p.account_b = mb.account_id
+        FROM {t.pairs} p JOIN {t.membership} ma ON p.account_a = ma.account_id
+        JOIN {t.membership} mb ON p.account_b = mb.account_id
         WHERE ma.group_id = mb.group_id GROUP BY ma.group_id"""
 
 
@@ -477,13 +524,19 @@ class GroupEvidence:
         return out
 
 
-def classify_groups(engine: Engine, config: DetectConfig, resolution: float | None = None) -> None:
-    """Create table ``group_verdicts(group_id, p_value, verdict, reasons)``.
+def classify_groups(
+    engine: Engine,
+    config: DetectConfig,
+    resolution: float | None = None,
+    tables: VerdictTables = VerdictTables(),
+    out: str = "group_verdicts",
+) -> None:
+    """Create table ``out(group_id, p_value, verdict, reasons)``.
 
-    Needs ``membership``, ``account_networks``, ``links`` (scored), ``traces``,
-    ``pairs``, ``actions`` and the key dictionaries ``ic_accounts`` and
-    ``ic_objects``. ``resolution``: the clock tick in seconds
-    (:mod:`inconcert.clock`; measured from ``actions`` when not given).
+    Reads the :class:`VerdictTables`: ``membership``, ``account_networks``,
+    ``links`` (scored), ``traces``, ``pairs``, ``actions`` and the key
+    dictionaries ``ic_accounts`` and ``ic_objects``. ``resolution``: the clock
+    tick in seconds (:mod:`inconcert.clock`; measured from ``actions`` when not given).
 
     >>> import pyarrow as pa, datetime as dt
     >>> from inconcert.engines.duckdb_engine import DuckDBEngine
@@ -512,16 +565,17 @@ def classify_groups(engine: Engine, config: DetectConfig, resolution: float | No
     d = engine.dialect
     fdr = fdr_of(config)
     if resolution is None:
-        resolution = coarsest(clock_resolution(engine))
-    has_url = bool(engine.scalar("SELECT count(*) FROM traces WHERE behaviour = 'url'"))
+        resolution = coarsest(clock_resolution(engine, tables.actions))
+    t = tables
+    has_url = bool(engine.scalar(f"SELECT count(*) FROM {t.traces} WHERE behaviour = 'url'"))
     groups: dict[int, GroupEvidence] = {}
     sizes = {
         int(r["group_id"]): int(r["n"])
-        for r in engine.to_arrow("SELECT group_id, count(*) AS n FROM membership GROUP BY group_id").to_pylist()
+        for r in engine.to_arrow(f"SELECT group_id, count(*) AS n FROM {t.membership} GROUP BY group_id").to_pylist()
     }
     pvals: dict[int, list[float]] = defaultdict(list)
     nsig: dict[int, int] = defaultdict(int)
-    for r in engine.to_arrow(_group_link_sql()).to_pylist():
+    for r in engine.to_arrow(_group_link_sql(t)).to_pylist():
         g = int(r["group_id"])
         pvals[g].append(1.0 if r["p_value"] is None else float(r["p_value"]))
         nsig[g] += bool(r["significant"])
@@ -532,7 +586,7 @@ def classify_groups(engine: Engine, config: DetectConfig, resolution: float | No
         )
 
     tick_us = resolution * 1_000_000
-    for r in engine.to_arrow(cadence_sql(d)).to_pylist():
+    for r in engine.to_arrow(cadence_sql(d, t)).to_pylist():
         ge = groups[int(r["group_id"])]
         ge.actions += int(r["n_actions"])
         ge.actions_with_links += int(r["n_links"] or 0)
@@ -541,7 +595,7 @@ def classify_groups(engine: Engine, config: DetectConfig, resolution: float | No
             ge.cadence_cvs.append(float(sd) / float(mean))
         else:
             ge.cadence_unjudged += 1
-    for r in engine.to_arrow(templates_sql(d)).to_pylist():
+    for r in engine.to_arrow(templates_sql(d, t)).to_pylist():
         if int(r["n_texts"]) < MIN_TEXTS:
             continue
         ge = groups[int(r["group_id"])]
@@ -549,28 +603,28 @@ def classify_groups(engine: Engine, config: DetectConfig, resolution: float | No
         best = max(int(r["n_opening"] or 0), int(r["n_closing"] or 0))
         ge.templated_members += best >= TEMPLATE_SHARE * int(r["n_texts"])
     if has_url:
-        for r in engine.to_arrow(first_shares_sql(resolution)).to_pylist():
+        for r in engine.to_arrow(first_shares_sql(resolution, UPTAKE_ACCOUNTS, t)).to_pylist():
             ge = groups[int(r["group_id"])]
             ge.link_shares += int(r["n_shares"])
             ge.first += int(r["n_first"] or 0)
             ge.inside_only += int(r["n_inside_only"] or 0)
             ge.taken_up += int(r["n_taken_up"] or 0)
-        _domains(engine, groups)
-    if "joined_by" in engine.columns("membership"):
+        _domains(engine, groups, t)
+    if "joined_by" in engine.columns(t.membership):
         for r in engine.to_arrow(
-            "SELECT group_id, pooled_p FROM membership WHERE joined_by = 'pooled'"
+            f"SELECT group_id, pooled_p FROM {t.membership} WHERE joined_by = 'pooled'"
         ).to_pylist():
             groups[int(r["group_id"])].pooled.append(float(r["pooled_p"]))
     if resolution > 1:
-        widest = float(engine.scalar("SELECT max(t_b - t_a) FROM pairs") or 0) / 1e6
-        for r in engine.to_arrow(_tick_sql(resolution)).to_pylist():
+        widest = float(engine.scalar(f"SELECT max(t_b - t_a) FROM {t.pairs}") or 0) / 1e6
+        for r in engine.to_arrow(_tick_sql(resolution, t)).to_pylist():
             ge = groups[int(r["group_id"])]
             ge.pairs, ge.pairs_one_tick = int(r["n_pairs"]), int(r["n_one_tick"] or 0)
             ge.window_ticks = widest / resolution
 
     rows = [groups[g] for g in sorted(groups)]
     engine.register_arrow(
-        "group_verdicts",
+        out,
         pa.table(
             {
                 "group_id": pa.array([g.group_id for g in rows], pa.int64()),
@@ -582,10 +636,10 @@ def classify_groups(engine: Engine, config: DetectConfig, resolution: float | No
     )
 
 
-def _domains(engine: Engine, groups: dict[int, GroupEvidence]) -> None:
+def _domains(engine: Engine, groups: dict[int, GroupEvidence], t: VerdictTables) -> None:
     """Source domains (shorteners left out), their coverage, and the short-link share."""
     d = engine.dialect
-    hosts = [str(h) for h in engine.to_arrow(hosts_sql(d)).column("host").to_pylist() if h]
+    hosts = [str(h) for h in engine.to_arrow(hosts_sql(d, t)).column("host").to_pylist() if h]
     sources = sorted(h for h in hosts if _HOSTNAME.match(h) and not is_shortener(h))
     engine.register_arrow("ic_sources", pa.table({"host": pa.array(sources, pa.string())}))
     known: dict[int, int] = defaultdict(int)
@@ -594,7 +648,7 @@ def _domains(engine: Engine, groups: dict[int, GroupEvidence]) -> None:
     covered: dict[int, dict[str, int]] = defaultdict(dict)  # covered host -> the group's shares
     seen: set[tuple[int, str]] = set()
     for r in sorted(
-        engine.to_arrow(coverage_sql(d)).to_pylist(), key=lambda r: (r["group_id"], r["host"], str(r["account_id"]))
+        engine.to_arrow(coverage_sql(d, "ic_sources", t)).to_pylist(), key=lambda r: (r["group_id"], r["host"], str(r["account_id"]))
     ):
         g, host = int(r["group_id"]), str(r["host"])
         ge = groups[g]
@@ -617,18 +671,12 @@ def _domains(engine: Engine, groups: dict[int, GroupEvidence]) -> None:
         if ds:
             ge.top_domain = (ds[0][1], ds[0][0] / known[g])
             ge.n_domains = len(ds)
+    engine.drop("ic_sources")
     short = sorted(h for h in hosts if is_shortener(h))
     if not short:
         return
     engine.register_arrow("ic_short_hosts", pa.table({"host": pa.array(short, pa.string())}))
-    host = f"lower({d.regexp_extract('o.name', HOST_PATTERN, 1)})"
-    for r in engine.to_arrow(
-        f"""SELECT m.group_id, count(*) AS n FROM traces tr
-        JOIN membership m ON tr.account_id = m.account_id
-        JOIN ic_objects o ON tr.behaviour = o.behaviour AND tr.object = o.object
-        JOIN ic_short_hosts s ON s.host = CASE WHEN {host} LIKE 'www.%' THEN substr({host}, 5) ELSE {host} END
-        WHERE tr.behaviour = 'url' GROUP BY m.group_id"""
-    ).to_pylist():
+    for r in engine.to_arrow(short_links_sql(d, "ic_short_hosts", t)).to_pylist():
         ge = groups[int(r["group_id"])]
         ge.shortened = int(r["n"]) / ge.link_shares if ge.link_shares else 0.0
     engine.drop("ic_short_hosts")
