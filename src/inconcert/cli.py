@@ -26,6 +26,7 @@ from inconcert.config import DetectConfig
 from inconcert.engines.registry import engine_names
 from inconcert.errors import ConfigError, InconcertError
 from inconcert.evaluate import evaluate_verdicts
+from inconcert.personas.cli import personas_command
 from inconcert.report.cli import report_command
 
 __all__ = ["main"]
@@ -62,6 +63,44 @@ def _parse_map(values: tuple[str, ...]) -> dict[str, str]:
         k, c = v.split("=", 1)
         mapping[k.strip()] = c.strip()
     return mapping
+
+
+#: What to try for the commonest reject reasons (matched by prefix).
+_REJECT_HINTS = (
+    ("unparseable timestamp", "name the time format with --time-format, e.g. --time-format '%d.%m.%Y %H:%M'"),
+    ("missing timestamp", "name the time column with --map ts=COLUMN"),
+    ("empty account_id", "name the account column with --map account_id=COLUMN"),
+    ("malformed CSV line: INVALID ENCODING", "give the file's encoding with --encoding, e.g. --encoding cp1252"),
+    ("expected ", "check the delimiter and quoting (a semicolon or tab file is sniffed from its header)"),
+    ("invalid JSON", "check that the file is JSON Lines (one object per line) or force --format"),
+    ("timestamp out of range", "check the time column: numbers are read as unix seconds, ms or µs"),
+)
+
+
+def input_warnings(summary: dict[str, Any]) -> list[str]:
+    """Warnings about the input for the terminal: no rows, most rows rejected, files not read.
+
+    >>> input_warnings({"rows": {"read": 10, "used": 1, "rejected": 9},
+    ...                 "inputs": [{"path": "p.csv", "reject_reasons": {"unparseable timestamp: x": 9}}]})[0]
+    "9 of 10 rows (90%) were rejected; most often: 'unparseable timestamp: x' (9). Try: name the time format with --time-format, e.g. --time-format '%d.%m.%Y %H:%M'. Details in rejects.csv"
+    """
+    rows = summary.get("rows", {})
+    lines = [f"{i['path']}: not read: {i['error']}" for i in summary.get("inputs", []) if i.get("error")]
+    read, rejected = rows.get("read", 0), rows.get("rejected", 0)
+    if read == 0:
+        lines.append("0 rows: the input holds no records (only a header?)")
+    elif rejected * 2 > read:
+        reasons: dict[str, int] = {}
+        for i in summary.get("inputs", []):
+            for r, n in i.get("reject_reasons", {}).items():
+                reasons[r] = reasons.get(r, 0) + n
+        top = max(reasons, key=lambda r: (reasons[r], r)) if reasons else ""
+        hint = next((h for prefix, h in _REJECT_HINTS if top.startswith(prefix)), "")
+        lines.append(
+            f"{rejected:,} of {read:,} rows ({rejected / read:.0%}) were rejected; most often: "
+            f"'{top[:80]}' ({reasons.get(top, 0):,}). " + (f"Try: {hint}. " if hint else "") + "Details in rejects.csv"
+        )
+    return lines
 
 
 STEPS = ("read", "traces", "pairs", "links", "scoring", "groups", "verdicts", "outputs")
@@ -123,16 +162,20 @@ def _print_summary(summary: dict[str, Any], outdir: Path) -> None:
     if counts["groups"] and groups_csv.exists():
         import csv
 
+        from inconcert.format import format_p
+        from inconcert.report.data.ranking import rank_csv_groups
+
         with open(groups_csv, newline="", encoding="utf-8") as fh:
-            groups = list(csv.DictReader(fh))
-        t = Table(title="Top groups", show_lines=False)
-        for col in ("group", "size", "verdict", "behaviours", "objects", "span (h)", "top object"):
+            groups = rank_csv_groups(list(csv.DictReader(fh)))  # the report's order
+        t = Table(title="Top groups (most significant first, as in the report)", show_lines=False)
+        for col in ("group", "size", "p", "verdict", "behaviours", "objects", "span (h)", "top object"):
             t.add_column(col)
         for g in groups[:10]:
             top = (g.get("top_objects") or "").split(" | ")[0]
             t.add_row(
                 g["group_id"],
                 g["size"],
+                format_p(g.get("p_value")) or "-",
                 g.get("verdict") or "-",
                 g.get("behaviours", ""),
                 g.get("objects", ""),
@@ -215,7 +258,9 @@ def _settings(ctx: click.Context, config_file: Path | None) -> DetectConfig:
 @click.option("--semantic-threshold", type=float, default=None, help="Cosine similarity for semantic_text (default 0.7).")
 @click.option("--coortweet-compatible", is_flag=True, help="Reproduce CooRTweet 2.1.3 detect_groups share pairs exactly.")
 @click.option("--format", "fmt", default=None, help="Force the input format (see `inconcert formats`).")
-@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Name the column for a field, e.g. account_id=user.")
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Name the column for a field, e.g. account_id=user (implies --format generic).")
+@click.option("--encoding", default=None, help="Text encoding of the inputs, e.g. cp1252 (default: UTF-8, else detected).")
+@click.option("--time-format", "time_formats", multiple=True, metavar="PATTERN", help="strftime pattern of the time column, e.g. '%d.%m.%Y %H:%M' (repeatable; generic tables).")
 @click.option("--engine", type=click.Choice(engine_names()), default="duckdb", show_default=True)
 @click.option("--memory-limit", default=None, help="DuckDB memory limit, e.g. 4GB (spills to disk beyond).")
 @click.option("--spark-master", default=None, help="Spark master URL (with --engine spark), e.g. local[2] or yarn.")
@@ -248,6 +293,8 @@ def detect(
     coortweet_compatible: bool,
     fmt: str | None,
     maps: tuple[str, ...],
+    encoding: str | None,
+    time_formats: tuple[str, ...],
     engine: str,
     memory_limit: str | None,
     spark_master: str | None,
@@ -268,7 +315,7 @@ def detect(
 
     if replay_file is not None:
         flag = {p.name: max(p.opts, key=len) for p in ctx.command.params}
-        given = [flag[n] for n in (*SETTING_FLAGS, "config_file", "fmt", "maps")
+        given = [flag[n] for n in (*SETTING_FLAGS, "config_file", "fmt", "maps", "encoding", "time_formats")
                  if ctx.get_parameter_source(n) not in (None, click.core.ParameterSource.DEFAULT)]
         if inputs or given:
             raise click.UsageError("--replay runs the recorded inputs and settings: give no INPUTS"
@@ -296,18 +343,25 @@ def detect(
         return run(list(inputs), outdir, config, engine=engine, format=fmt, column_map=_parse_map(maps),
                    command=command, engine_options=engine_options, step=step)
 
-    if quiet:
-        result = go(None)
-    else:
-        with _steps() as step:
-            result = go(step)
+    from inconcert.ingest import reader_options
+
+    with reader_options(encoding=encoding, time_formats=time_formats):
+        if quiet:
+            result = go(None)
+        else:
+            with _steps() as step:
+                result = go(step)
     if with_report:
         from inconcert.report import build_report
 
-        build_report(outdir, outdir / "report.html")
+        report_path = build_report(outdir, outdir / "report.html")
     if not quiet:
         _print_summary(result.summary, outdir)
+        if with_report:
+            out.print(f"report: [bold]{report_path}[/bold] (open it in a browser; it works offline)")
         out.print(f"done in {time.perf_counter() - started:.1f}s")
+        for line in input_warnings(result.summary):
+            console.print(f"[yellow]warning:[/yellow] {line}")
 
 
 @main.command()
@@ -415,3 +469,4 @@ def behaviours() -> None:
 
 
 main.add_command(report_command, "report")  # the report command lives with the report package
+main.add_command(personas_command, "personas")  # the personas command lives with its package

@@ -23,6 +23,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from inconcert.format import format_p
 from inconcert.report.data import ReportLimits, collect_report_data
 
 __all__ = ["build_report", "render_report", "script_json"]
@@ -62,6 +63,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["num"] = _num
+    env.filters["pval"] = format_p
     env.filters["verdict_class"] = verdict_class
     return env
 
@@ -139,6 +141,10 @@ def build_report(
         PosixPath('report.html')
     """
     outdir = Path(outdir)
+    from inconcert.report.personas import build_personas_report, is_personas_dir
+
+    if is_personas_dir(outdir):  # an `inconcert personas` folder: its own page
+        return build_personas_report(outdir, output)
     data = collect_report_data(outdir, limits)
     html = render_report(data)
     target = Path(output) if output is not None else outdir / "report.html"

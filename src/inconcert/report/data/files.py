@@ -42,6 +42,7 @@ NUMERIC = {
     "n_actions",
     "n_coordinated",
     "coordinated_share",
+    "network_id",
 }
 
 
