@@ -33,7 +33,7 @@ def test_map_alone_implies_the_generic_format(tmp_path: Path) -> None:
     p = _csv(tmp_path, "p.csv", "who,when,msg", [",".join(r) for r in ROWS])
     code, text, summary = detect(tmp_path, str(p), "--map", "account_id=who", "--map", "ts=when")
     assert code == 0, text
-    assert summary["rows"] == {"read": 3, "used": 3, "rejected": 0}
+    assert summary["rows"] == {"read": 3, "used": 3, "rejected": 0, "duplicates": 0}
 
 
 def test_unknown_map_field_names_the_closest_field(tmp_path: Path) -> None:
