@@ -178,7 +178,7 @@ def test_folder_of_mixed_files_reads_what_it_can(tmp_path: Path) -> None:
     code, text, summary = detect(tmp_path, str(d))
     assert code == 0, text
     assert summary["rows"]["used"] == 3
-    assert summary["rows"]["read"] == summary["rows"]["used"] + summary["rows"]["rejected"]
+    assert summary["rows"]["read"] == summary["rows"]["used"] + summary["rows"]["rejected"] + summary["rows"]["duplicates"]
     errors = {Path(i["path"]).name: i["error"] for i in summary["inputs"] if i.get("error")}
     assert set(errors) == {"notes.txt", "empty.csv", "broken.parquet"} and "empty" in errors["empty.csv"]
     assert "notes.txt: not read" in text
