@@ -33,7 +33,7 @@ def test_map_alone_implies_the_generic_format(tmp_path: Path) -> None:
     p = _csv(tmp_path, "p.csv", "who,when,msg", [",".join(r) for r in ROWS])
     code, text, summary = detect(tmp_path, str(p), "--map", "account_id=who", "--map", "ts=when")
     assert code == 0, text
-    assert summary["rows"] == {"read": 3, "used": 3, "rejected": 0}
+    assert summary["rows"] == {"read": 3, "used": 3, "rejected": 0, "duplicates": 0}
 
 
 def test_unknown_map_field_names_the_closest_field(tmp_path: Path) -> None:
@@ -178,7 +178,7 @@ def test_folder_of_mixed_files_reads_what_it_can(tmp_path: Path) -> None:
     code, text, summary = detect(tmp_path, str(d))
     assert code == 0, text
     assert summary["rows"]["used"] == 3
-    assert summary["rows"]["read"] == summary["rows"]["used"] + summary["rows"]["rejected"]
+    assert summary["rows"]["read"] == summary["rows"]["used"] + summary["rows"]["rejected"] + summary["rows"]["duplicates"]
     errors = {Path(i["path"]).name: i["error"] for i in summary["inputs"] if i.get("error")}
     assert set(errors) == {"notes.txt", "empty.csv", "broken.parquet"} and "empty" in errors["empty.csv"]
     assert "notes.txt: not read" in text

@@ -79,3 +79,24 @@ def test_windows_follow_the_clock():
     assert w == 60.0 and "raised to 60 s" in warning
     assert raise_window(60, 60.0) == (60.0, None)
     assert real_gap(60.0, 60.0) == (0.0, 120.0)  # "same or next clock minute"
+
+
+def test_detect_records_the_clock_and_raises_a_window_below_it(tmp_path):
+    import warnings
+
+    from inconcert.config import DetectConfig
+    from inconcert.pipeline import detect
+
+    p = tmp_path / "m.csv"
+    rows = [f"{i},acc{i % 7},2024-01-0{1 + i % 5} 1{i % 10}:{i % 60:02d}:00,post number {i} here,http://x.org/{i % 9}"
+            for i in range(60)]
+    p.write_text("id,author,created_at,text,urls\n" + "\n".join(rows) + "\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r = detect([p], tmp_path / "out", DetectConfig(window=10))
+    assert r.summary["clock"]["clock"] == "minute"
+    assert r.summary["clock"]["resolution_s"] == 60.0
+    assert any("raised to 60 s" in w for w in r.summary["warnings"])
+    assert any("raised to 60 s" in str(w.message) for w in caught)
+    assert r.summary["parameters"]["window"] == 10.0  # the setting as given
+    assert r.summary["window_used"] == 60.0

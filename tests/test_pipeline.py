@@ -25,7 +25,7 @@ def test_simulation_found_with_default_settings(sim_dir: Path, tmp_path: Path):
     assert scores["f1"] >= 0.9, scores
     assert scores["organic_false_positive_rate"] <= 0.01
     s = json.loads((out / "summary.json").read_text())
-    assert s["rows"]["read"] == s["rows"]["used"] + s["rows"]["rejected"]
+    assert s["rows"]["read"] == s["rows"]["used"] + s["rows"]["rejected"] + s["rows"]["duplicates"]
     # near-duplicate text stands in for exact text by default (small input)
     assert set(s["behaviours"]) >= {"url", "repost", "near_text", "hashtags"}
     assert r.summary["counts"]["groups"] >= 4
@@ -60,7 +60,7 @@ def test_empty_input_gives_empty_outputs(tmp_path: Path):
     r = detect([p], tmp_path / "out", DetectConfig())
     assert r.summary["counts"]["groups"] == 0
     assert (tmp_path / "out" / "groups.csv").exists()
-    assert r.summary["rows"] == {"read": 0, "used": 0, "rejected": 0}
+    assert r.summary["rows"] == {"read": 0, "used": 0, "rejected": 0, "duplicates": 0}
 
 
 def test_rejects_written_with_reasons(tmp_path: Path):
@@ -70,4 +70,4 @@ def test_rejects_written_with_reasons(tmp_path: Path):
     with open(tmp_path / "out" / "rejects.csv") as fh:
         rej = list(csv.DictReader(fh))
     assert {x["reason"] for x in rej} == {"unparseable timestamp: soon", "empty account_id"}
-    assert r.summary["rows"] == {"read": 3, "used": 1, "rejected": 2}
+    assert r.summary["rows"] == {"read": 3, "used": 1, "rejected": 2, "duplicates": 0}

@@ -18,7 +18,7 @@ DEEP = "[" * 5000 + "]" * 5000
 def _read(path: Path, fmt: str | None = None) -> tuple[dict, list[dict]]:
     ing = ingest([path], workdir=path.parent, format=fmt)
     inp = ing.inputs[0]
-    assert inp["records"] == inp["used"] + inp["rejected"]
+    assert inp["records"] == inp["used"] + inp["rejected"] + inp["duplicates"]
     return inp, ing.rejects.select(["row", "reason"]).to_pylist()
 
 
@@ -160,7 +160,9 @@ def test_truncated_gzip_keeps_the_rows_before_the_cut(tmp_path: Path, fmt: str) 
     p = tmp_path / "in.csv.gz"
     p.write_bytes(data[: len(data) * 2 // 3])
     inp, rejects = _read(p, fmt)
-    assert inp["used"] > 1000
+    # the rows before the cut are read; this input repeats rows, and repeats are
+    # dropped as exact duplicates (issue 12), so they are counted there
+    assert inp["used"] + inp["duplicates"] > 1000 and inp["used"] >= 1
     assert "cut off" in rejects[-1]["reason"] or "cannot read the file further" in rejects[-1]["reason"]
 
 

@@ -36,7 +36,8 @@ def test_groups_csv_carries_p_value_verdict_and_reasons(run):
     assert groups and {"p_value", "verdict", "reasons"} <= set(groups[0])
     for g in groups:
         assert g["verdict"] in ("operation", "automation", "weak")
-        assert "Simes" in g["reasons"] and "of actions are links" in g["reasons"]
+        assert "Simes" in g["reasons"] and "of its actions carry links" in g["reasons"]
+        assert "automation needs ≥ 50 %" in g["reasons"] or "share no links" in g["reasons"]
     links = pacsv.read_csv(run / "out" / "links.csv").to_pylist()
     assert {"expected", "p_value", "q_value", "significant", "surprise"} <= set(links[0])
     # insignificant links are kept in the output, marked

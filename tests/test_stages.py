@@ -52,8 +52,8 @@ CFG = DetectConfig(window=60, behaviours=["repost"], min_weight=2, keep_insignif
 def test_traces_stage_alone():
     e = _engine()
     tr = traces_stage(e, CFG, out="my_traces")
-    assert (tr.behaviours, tr.window_used, tr.traces, tr.behaviour_stats, tr.table, tr.windows) == (
-        ["repost"], 60.0, len(ROWS), {}, "my_traces", (60.0,))
+    assert tr == TracesResult(["repost"], 60.0, len(ROWS), {}, "my_traces", (60.0,), tr.clock, [])
+    assert tr.clock["clock"] == "second" and tr.clock["resolution_s"] == 1.0
     assert e.count("my_traces") == len(ROWS)
     assert e.count("ic_objects") == 6 and e.count("ic_accounts") == 5
 

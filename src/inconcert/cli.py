@@ -133,13 +133,25 @@ def _print_summary(summary: dict[str, Any], outdir: Path) -> None:
     counts = summary["counts"]
     out.print(
         f"[bold]inconcert[/bold] read {rows['read']:,} rows "
-        f"({rows['used']:,} used, {rows['rejected']:,} rejected) · behaviours: "
+        f"({rows['used']:,} used, {rows['rejected']:,} rejected, {rows.get('duplicates', 0):,} duplicates "
+        f"dropped) · behaviours: "
         f"{', '.join(summary['behaviours']) or 'none'} · windows "
         f"{', '.join(f'{w:g}' for w in summary.get('windows') or [summary['window_used']])} s"
     )
+    clock = summary.get("clock")
+    if clock:
+        per = {f"{Path(s).name}: {v:g} s" for s, v in clock["by_source"].items()}
+        out.print(
+            f"clock: timestamps tick in {clock['clock']}s ({clock['resolution_s']:g} s)"
+            + (f" · {', '.join(sorted(per))}" if len(per) > 1 else "")
+        )
+    for w in summary.get("warnings", []):
+        out.print(f"[yellow]warning:[/yellow] {w}")
     out.print(
         f"{counts['pairs']:,} co-action pairs → {counts['links']:,} account links "
-        f"({counts['links_passing']:,} pass) → [bold]{counts['groups']:,} groups[/bold] "
+        f"({counts['links_passing']:,} pass) → "
+        + (f"{counts['networks']:,} networks → " if "networks" in counts else "")
+        + f"[bold]{counts['groups']:,} groups[/bold] "
         f"with {counts['accounts_in_groups']:,} accounts"
         + (f" ({counts['accounts_joined_pooled']:,} on pooled evidence)" if counts.get("accounts_joined_pooled") else "")
         + (

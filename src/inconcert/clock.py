@@ -86,9 +86,10 @@ RULE = (
 )
 
 
-def clock_sql(d: Dialect, table: str = "actions") -> str:
+def clock_sql(d: Dialect, table: str = "actions", source: str = "source", platform: str = "platform") -> str:
     """Per (source, platform): rows and how many timestamps fall on a whole
-    second, minute, hour and UTC day.
+    second, minute, hour and UTC day. ``source``/``platform``: the columns (or SQL
+    expressions, e.g. ``"''"`` for a table without them).
 
     >>> from inconcert.sql.dialect import DuckDBDialect
     >>> "n_minute" in clock_sql(DuckDBDialect())
@@ -101,7 +102,8 @@ def clock_sql(d: Dialect, table: str = "actions") -> str:
     return f"""SELECT coalesce(source, '') AS source, coalesce(platform, '') AS platform,
            count(*) AS n,
            {sums}
-    FROM (SELECT source, platform, {d.epoch_us('ts')} AS us FROM {table} WHERE ts IS NOT NULL) a
+    FROM (SELECT {source} AS source, {platform} AS platform, {d.epoch_us('ts')} AS us
+          FROM {table} WHERE ts IS NOT NULL) a
     GROUP BY coalesce(source, ''), coalesce(platform, '')
     ORDER BY source, platform"""
 
@@ -125,8 +127,11 @@ def resolution_of(n: int, on_tick: dict[str, int], share: float = SHARE, min_row
 
 def clock_summary(engine: Engine, table: str = "actions") -> dict[str, Any]:
     """What ``summary.json`` records under ``clock``: the resolution per source and
-    platform (with the row counts it rests on), per source, the coarsest, and the rule."""
-    rows = engine.to_arrow(clock_sql(engine.dialect, table)).to_pylist()
+    platform (with the row counts it rests on), per source, the coarsest, and the rule.
+    A table without ``source``/``platform`` columns is one source named ``''``."""
+    cols = set(engine.columns(table))
+    src, plat = ("source" if "source" in cols else "''"), ("platform" if "platform" in cols else "''")
+    rows = engine.to_arrow(clock_sql(engine.dialect, table, src, plat)).to_pylist()
     detail = []
     by_source: dict[str, float] = {}
     for r in rows:

@@ -1,8 +1,12 @@
 """Ingest: read every input file with its reader into one actions Parquet file.
 
 Rows get a ``seq`` (their position across all inputs); rejected records are
-collected with their reasons; per-file counts add up:
-``records = used + rejected``.
+collected with their reasons. Exact duplicate rows — the same account on the
+same platform at the same time with the same content (every canonical column
+equal except ``post_id``, ``source`` and ``row``: :data:`DUPLICATE_KEY`) — are
+dropped once, keeping the first, and counted per file; a post that two
+overlapping exports both contain counts once. Per-file counts add up:
+``records = used + rejected + duplicates``.
 
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -10,6 +14,10 @@ collected with their reasons; per-file counts add up:
 >>> ing = ingest([d / "p.csv"], workdir=d)
 >>> ing.rows_used, ing.rows_rejected, ing.inputs[0]["format"]
 (1, 1, 'generic')
+>>> _ = (d / "q.csv").write_text("id,author,created_at\\n3,a,2024-01-01 10:00\\n")
+>>> ing = ingest([d / "p.csv", d / "q.csv"], workdir=d)
+>>> ing.rows_read, ing.rows_used, ing.rows_rejected, ing.rows_duplicate
+(3, 1, 1, 1)
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -35,7 +44,7 @@ from inconcert.readers.encoding import check_encoding, detect_encoding, transcod
 from inconcert.readers.spreadsheet import kind_of_spreadsheet, spreadsheet_to_csv
 from inconcert.readers.timeparse import check_time_formats
 
-__all__ = ["Ingested", "ingest", "reader_options", "ACTIONS_FILE_SCHEMA"]
+__all__ = ["Ingested", "ingest", "reader_options", "ACTIONS_FILE_SCHEMA", "DUPLICATE_KEY", "drop_duplicates"]
 
 _OPTIONS: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar(
     "reader_options", default=None  # type: ignore[arg-type]
@@ -54,6 +63,14 @@ def reader_options(encoding: str | None = None, time_formats: Sequence[str] = ()
 
 ACTIONS_FILE_SCHEMA = ACTIONS_SCHEMA.append(pa.field("seq", pa.int64(), nullable=False))
 
+#: Columns that are all equal in two exact duplicate rows: who (account, platform),
+#: when, and everything the post carries. ``post_id`` is left out (exports give a
+#: re-harvested post a new id or a row number), as are ``source`` and ``row``.
+DUPLICATE_KEY = (
+    "account_id", "platform", "ts", "text", "urls", "repost_of", "reply_to",
+    "hashtags", "mentions", "image", "object",
+)
+
 
 @dataclass
 class Ingested:
@@ -71,6 +88,10 @@ class Ingested:
     @property
     def rows_rejected(self) -> int:
         return sum(i["rejected"] for i in self.inputs)
+
+    @property
+    def rows_duplicate(self) -> int:
+        return sum(i.get("duplicates", 0) for i in self.inputs)
 
     @property
     def rows_read(self) -> int:
@@ -162,6 +183,7 @@ def ingest(
                     "records": records,
                     "used": used,
                     "rejected": ctx.n_rejected,
+                    "duplicates": 0,
                     "reject_reasons": dict(sorted(ctx.reject_reasons.items())),
                     **({"encoding": enc} if enc != "utf-8" else {}),
                     **({"error": error} if error else {}),
@@ -174,9 +196,59 @@ def ingest(
     finally:
         pool.shutdown(wait=True)
         writer.close()
+    dups = drop_duplicates(out)
+    for i in inputs:
+        i["duplicates"] = dups.get(i["path"], 0)
+        i["used"] -= i["duplicates"]
     rej = pa.concat_tables(rejects) if rejects else REJECTS_SCHEMA.empty_table()
     acc = _merge_accounts(accounts)
     return Ingested(out, rej, acc, inputs)
+
+
+def drop_duplicates(path: Path) -> dict[str, int]:
+    """Drop exact duplicate rows (equal on :data:`DUPLICATE_KEY`) from the actions file
+    at ``path`` in place, keeping the first by ``seq``; returns the number dropped per source.
+
+    A 64-bit hash of account, time and text finds the candidate rows cheaply (hashing
+    the list columns too would double the cost); only those are compared on the whole
+    key, column by column, so a hash collision never drops a row. The file is rewritten,
+    in input order, only when there are duplicates.
+    """
+    key = ", ".join(DUPLICATE_KEY)
+    con = duckdb.connect()
+    try:
+        con.execute("SET threads TO 2")
+        src = f"read_parquet('{_sql_path(path)}')"
+        dup = con.sql(
+            f"""WITH h AS (SELECT seq, hash(account_id, ts, text) AS k FROM {src}),
+            cand AS (SELECT a.* FROM {src} a JOIN h ON a.seq = h.seq
+                     SEMI JOIN (SELECT k FROM h GROUP BY k HAVING count(*) > 1) c ON h.k = c.k),
+            firsts AS (SELECT min(seq) AS seq FROM cand GROUP BY {key})
+            SELECT c.seq, c.source FROM cand c ANTI JOIN firsts f ON c.seq = f.seq"""
+        ).arrow()
+        if isinstance(dup, pa.RecordBatchReader):
+            dup = dup.read_all()
+    finally:
+        con.close()
+    if dup.num_rows == 0:
+        return {}
+    counts: dict[str, int] = {}
+    for s in dup.column("source").to_pylist():
+        counts[str(s)] = counts.get(str(s), 0) + 1
+    # rewrite in input order, streaming row group by row group (no sort)
+    drop = dup.column("seq").combine_chunks()
+    tmp = path.with_name(path.name + ".dedup")
+    src_file = pq.ParquetFile(path)
+    with pq.ParquetWriter(tmp, src_file.schema_arrow, compression="lz4") as w:
+        for i in range(src_file.num_row_groups):
+            t = src_file.read_row_group(i)
+            w.write_table(t.filter(pc.invert(pc.is_in(t.column("seq"), value_set=drop))))
+    tmp.replace(path)
+    return counts
+
+
+def _sql_path(p: Path) -> str:
+    return str(p).replace("'", "''")
 
 
 def _expand(paths: Sequence[str | Path], format: str | None) -> Iterator[tuple[Path, bool]]:

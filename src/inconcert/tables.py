@@ -26,6 +26,9 @@ table                     holds                                              wri
 ``glinks``                links that pass ``min_weight``, the percentile     groups stage         groups, outputs
                           and significance
 ``membership``            ``(account_id, group_id[, joined_by, pooled_p])``  groups stage         verdicts, outputs
+``ic_networks``           ``(account_id, network_id)``: connected            groups stage         groups stage
+                          components of ``glinks``
+``account_networks``      ``(account_id, network_id)``, pooled members too   groups stage         verdicts, outputs
 ``groups``                one row per group with statistics (and verdict)    groups; verdicts     outputs
 ``group_verdicts``        ``(group_id, p_value, verdict, reasons)``          verdicts stage       verdicts stage
 ``accounts_out``          one row per account with group, degree, shares     groups stage         outputs
@@ -54,6 +57,8 @@ __all__ = [
     "LINKS",
     "PASSING_LINKS",
     "MEMBERSHIP",
+    "COMPONENTS",
+    "NETWORKS",
     "GROUPS",
     "GROUP_VERDICTS",
     "ACCOUNTS_OUT",
@@ -72,6 +77,8 @@ PAIRS = "pairs"
 LINKS = "links"
 PASSING_LINKS = "glinks"
 MEMBERSHIP = "membership"
+COMPONENTS = "ic_networks"
+NETWORKS = "account_networks"
 GROUPS = "groups"
 GROUP_VERDICTS = "group_verdicts"
 ACCOUNTS_OUT = "accounts_out"
@@ -90,6 +97,8 @@ CONTRACT: tuple[str, ...] = (
     LINKS,
     PASSING_LINKS,
     MEMBERSHIP,
+    COMPONENTS,
+    NETWORKS,
     GROUPS,
     GROUP_VERDICTS,
     ACCOUNTS_OUT,

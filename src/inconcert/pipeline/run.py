@@ -63,6 +63,8 @@ class Counts:
     accounts_joined_pooled: int | None = None
     groups_by_verdict: dict[str, int] | None = None
     groups_dropped_one_object: int | None = None
+    networks: int | None = None
+    accounts_in_networks: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The counts as in ``summary.json`` (counts that do not apply left out)."""
@@ -72,7 +74,8 @@ class Counts:
 @dataclass(frozen=True)
 class Detection:
     """What :func:`run_detection` found: behaviours used, the window used (seconds),
-    counts, seconds per stage and each behaviour's statistics."""
+    counts, seconds per stage, each behaviour's statistics, the input's clock
+    (:mod:`inconcert.clock`) and warnings for the user."""
 
     behaviours: list[str]
     window_used: float
@@ -80,8 +83,9 @@ class Detection:
     timings: dict[str, float]
     behaviour_stats: dict[str, dict[str, Any]]
     windows: tuple[float, ...] = ()
-    clock: dict[str, Any] | None = None
+    clock: dict[str, Any] = field(default_factory=dict)
     null: dict[str, Any] | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 #: The tables of a result: name → file in the result set.
@@ -160,7 +164,9 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
     if groups.pooled_seconds is not None:
         timings["pooled"] = groups.pooled_seconds
         timings["groups"] -= groups.pooled_seconds
-    verdicts = timed("verdicts", lambda: verdicts_stage(engine, config, scored))
+    verdicts = timed(
+        "verdicts", lambda: verdicts_stage(engine, config, scored, resolution=traces.clock["resolution_s"])
+    )
     for t in (TRACES, *NULL_TABLES):  # spent: the outputs need the memory
         engine.drop(t)
     counts = Counts(
@@ -173,10 +179,12 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         accounts_joined_pooled=groups.accounts_joined_pooled,
         groups_by_verdict=verdicts.groups_by_verdict,
         groups_dropped_one_object=groups.groups_dropped_one_object if scored.scored else None,
+        networks=groups.networks,
+        accounts_in_networks=groups.accounts_in_networks,
     )
     return Detection(
         traces.behaviours, traces.window_used, counts, timings, traces.behaviour_stats,
-        traces.windows, traces.clock, scored.null,
+        traces.windows, traces.clock, scored.null, traces.warnings,
     )
 
 
@@ -385,7 +393,12 @@ def _detect(
                 "inputs": inputs_rec,
                 "read_options": {"format": format, "column_map": dict(column_map or {})},
                 "output_options": opts.to_dict(),
-                "rows": {"read": ing.rows_read, "used": ing.rows_used, "rejected": ing.rows_rejected},
+                "rows": {
+                    "read": ing.rows_read,
+                    "used": ing.rows_used,
+                    "rejected": ing.rows_rejected,
+                    "duplicates": ing.rows_duplicate,
+                },
                 "parameters": config.to_dict(),
                 "window_used": run.window_used,
                 "windows": list(run.windows),
@@ -401,6 +414,8 @@ def _detect(
                 summary["behaviour_stats"] = run.behaviour_stats
             if run.null:
                 summary["null"] = run.null
+            if run.warnings:
+                summary["warnings"] = run.warnings
             if opts.report:
                 say("report")
                 _report_into(rs, summary)

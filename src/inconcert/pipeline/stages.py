@@ -23,15 +23,17 @@ alone on tables registered by hand (``tests/test_stages.py``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from typing import Any
 
-from inconcert import scoring, verdicts
+from inconcert import scoring
 from inconcert.behaviours import BEHAVIOURS, Behaviour, get_behaviour
-from inconcert.clock import clock_summary, usable_windows
+from inconcert.clock import clock_summary, raise_window, usable_windows
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
-from inconcert.groups import find_groups
+from inconcert.groups import find_groups, find_networks
+from inconcert.groups.verdicts import classify_groups
 from inconcert.sql.coaction import (
     accounts_dict_sql,
     eligible_sql,
@@ -49,6 +51,7 @@ from inconcert.sql.coaction import (
 )
 from inconcert.sql.selection import group_edges_sql, passing_links_sql, weight_quantile_sql
 from inconcert.sql.summaries import (
+    account_networks_sql,
     account_stats_sql,
     group_stats_sql,
     groups_with_verdicts_sql,
@@ -58,11 +61,13 @@ from inconcert.tables import (
     ACCOUNT_KEYS,
     ACCOUNTS_OUT,
     ACTIONS,
+    COMPONENTS,
     ELIGIBLE,
     GROUP_VERDICTS,
     GROUPS,
     LINKS,
     MEMBERSHIP,
+    NETWORKS,
     OBJECT_KEYS,
     PAIR_OK,
     PAIRS,
@@ -95,8 +100,10 @@ __all__ = [
 @dataclass(frozen=True)
 class TracesResult:
     """What the traces stage made: the behaviours used, the window the run uses
-    (estimated from the traces for ``window="auto"``), the number of traces and
-    each behaviour's statistics (from its ``prepare``)."""
+    (estimated from the traces for ``window="auto"``, never below the clock
+    resolution), the number of traces, each behaviour's statistics (from its
+    ``prepare``), the input's clock (:func:`inconcert.clock.clock_summary`) and
+    warnings for the user."""
 
     behaviours: list[str]
     window_used: float
@@ -106,7 +113,8 @@ class TracesResult:
     #: the windows tested (the ladder, less those below the clock resolution)
     windows: tuple[float, ...] = ()
     #: the input's clock (:func:`inconcert.clock.clock_summary`)
-    clock: dict[str, Any] | None = None
+    clock: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -147,6 +155,8 @@ class GroupsResult:
     table: str = GROUPS
     #: groups whose member links together rested on a single object (dropped)
     groups_dropped_one_object: int = 0
+    networks: int = 0
+    accounts_in_networks: int = 0
 
 
 @dataclass(frozen=True)
@@ -230,13 +240,25 @@ def traces_stage(engine: Engine, config: DetectConfig, out: str = TRACES) -> Tra
     for t in sorted({t for b in chosen for t in b.scratch} - kept | {TRACES_RAW}):
         engine.drop(t)
     clock = input_clock(engine)
+    warning = None
     if config.coortweet_compatible:  # CooRTweet's one window, as given
-        windows = [60.0 if config.window == "ladder" else (estimate_window(engine) if config.window == "auto" else config.window_seconds())]
+        given = 60.0 if config.window == "ladder" else (estimate_window(engine) if config.window == "auto" else config.window_seconds())
+        _, warning = raise_window(given, clock["resolution_s"])
+        if warning:
+            warning = warning.replace("raised to", "kept for CooRTweet parity; use at least")
+        windows = [given]
     elif config.window == "auto":
         windows = usable_windows([estimate_window(engine)], clock["resolution_s"])
-    else:
+    elif config.window == "ladder":
         windows = usable_windows(config.ladder(), clock["resolution_s"])
-    return TracesResult(names, windows[-1], engine.count(out), stats, out, tuple(windows), clock)
+    else:
+        w, warning = raise_window(config.window_seconds(), clock["resolution_s"])
+        windows = [w]
+    if warning:
+        warnings.warn(warning, stacklevel=2)
+    return TracesResult(
+        names, windows[-1], engine.count(out), stats, out, tuple(windows), clock, [warning] if warning else []
+    )
 
 
 def pairs_stage(
@@ -315,8 +337,9 @@ def groups_stage(
     out: str = GROUPS,
 ) -> GroupsResult:
     """``links`` → ``glinks`` (links that pass) → ``membership`` (communities,
-    then accounts attached on pooled evidence) → ``out`` (group statistics)
-    and ``accounts_out`` (one row per account)."""
+    then accounts attached on pooled evidence) and ``account_networks``
+    (connected components of ``glinks``) → ``out`` (group statistics) and
+    ``accounts_out`` (one row per account)."""
     d = engine.dialect
     q_weight: float | None = None
     if config.weight_percentile is not None:
@@ -337,8 +360,17 @@ def groups_stage(
     one_object = scoring.drop_one_object_groups(engine, pairs, PASSING_LINKS, MEMBERSHIP) if scoring_result.scored else 0
     windows = (scoring_result.null or {}).get("windows")
     pooled = scoring.attach_pooled(engine, config, windows) if scoring_result.scored else None
-    engine.create_table(out, group_stats_sql(d, 5, PASSING_LINKS, pairs, MEMBERSHIP, OBJECT_KEYS))
-    engine.create_table(ACCOUNTS_OUT, account_stats_sql(d, PASSING_LINKS, pairs, MEMBERSHIP, ACTIONS, ACCOUNT_KEYS))
+    # networks: connected components of the passing links (pooled members: their group's)
+    engine.register_arrow(
+        COMPONENTS, find_networks(engine.to_arrow(group_edges_sql(PASSING_LINKS)), config.min_group_size)
+    )
+    engine.create_table(NETWORKS, account_networks_sql(COMPONENTS, MEMBERSHIP))
+    engine.create_table(
+        out, group_stats_sql(d, 5, PASSING_LINKS, pairs, MEMBERSHIP, OBJECT_KEYS, NETWORKS)
+    )
+    engine.create_table(
+        ACCOUNTS_OUT, account_stats_sql(d, PASSING_LINKS, pairs, MEMBERSHIP, ACTIONS, ACCOUNT_KEYS, NETWORKS)
+    )
     if pooled is not None:
         scoring.add_pooled_columns(engine, ACCOUNTS_OUT)
     return GroupsResult(
@@ -349,17 +381,24 @@ def groups_stage(
         pooled_seconds=None if pooled is None else float(pooled["seconds"]),
         table=out,
         groups_dropped_one_object=one_object,
+        networks=int(engine.scalar(f"SELECT count(DISTINCT network_id) FROM {COMPONENTS}") or 0),
+        accounts_in_networks=engine.count(NETWORKS),
     )
 
 
 def verdicts_stage(
-    engine: Engine, config: DetectConfig, scoring_result: ScoringResult, groups: str = GROUPS
+    engine: Engine,
+    config: DetectConfig,
+    scoring_result: ScoringResult,
+    groups: str = GROUPS,
+    resolution: float | None = None,
 ) -> VerdictsResult:
-    """Classify the groups (:func:`inconcert.verdicts.classify_groups`, which
-    needs scored links) and add ``p_value``, ``verdict``, ``reasons`` to ``groups``."""
+    """Classify the groups (:func:`inconcert.groups.verdicts.classify_groups`, which
+    needs scored links; ``resolution``: the clock tick in seconds, measured when not
+    given) and add ``p_value``, ``verdict``, ``reasons`` to ``groups``."""
     if not scoring_result.scored:
         return VerdictsResult(None)
-    verdicts.classify_groups(engine, config)
+    classify_groups(engine, config, resolution)
     engine.create_table(groups, groups_with_verdicts_sql(groups, GROUP_VERDICTS))
     v = engine.to_arrow(verdict_counts_sql(groups))
     counts = dict(zip([str(x) for x in v.column("verdict").to_pylist()], v.column("n").to_pylist(), strict=True))

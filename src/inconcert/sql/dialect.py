@@ -84,6 +84,11 @@ class Dialect:
         """A deterministic 64-bit hash of a string (same on every engine not required)."""
         raise NotImplementedError
 
+    def regexp_replace_all(self, x: str, pattern: str, replacement: str) -> str:
+        """``x`` with every match of regular expression ``pattern`` replaced by the
+        literal ``replacement`` (both Python strings, quoted here)."""
+        raise NotImplementedError
+
     def quantile(self, expr: str, q: float) -> str:
         """The continuous (interpolated) ``q``-quantile (0–1) of ``expr``, an aggregate."""
         raise NotImplementedError
@@ -153,6 +158,9 @@ class DuckDBDialect(Dialect):
     def hash64(self, x: str) -> str:
         return f"hash({x})"
 
+    def regexp_replace_all(self, x: str, pattern: str, replacement: str) -> str:
+        return f"regexp_replace({x}, {_quote(pattern)}, {_quote(replacement)}, 'g')"
+
     def quantile(self, expr: str, q: float) -> str:
         return f"quantile_cont({expr}, {q})"
 
@@ -215,6 +223,10 @@ class SparkDialect(Dialect):
 
     def hash64(self, x: str) -> str:
         return f"xxhash64({x})"
+
+    def regexp_replace_all(self, x: str, pattern: str, replacement: str) -> str:
+        # Spark string literals read backslash escapes: double them to keep the pattern.
+        return f"regexp_replace({x}, {_quote(pattern.replace(chr(92), chr(92) * 2))}, {_quote(replacement)})"
 
     def quantile(self, expr: str, q: float) -> str:
         return f"percentile({expr}, {q})"

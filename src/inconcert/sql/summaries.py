@@ -2,7 +2,8 @@
 output views of links and evidence. Pure functions returning SQL strings.
 
 Expects tables ``actions``, ``pairs``, ``links``, ``glinks`` (links that pass the
-thresholds), ``membership(account_id, group_id)`` and the key dictionaries
+thresholds), ``membership(account_id, group_id)``, ``account_networks(account_id,
+network_id)`` (:func:`account_networks_sql`) and the key dictionaries
 ``ic_accounts(account_id, name)`` and ``ic_objects(behaviour, object, name)``:
 inside, accounts and objects are integer keys; what the user reads has names.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 from inconcert.sql.dialect import Dialect
 
 __all__ = [
+    "account_networks_sql",
     "group_stats_sql",
     "account_stats_sql",
     "evidence_out_sql",
@@ -37,6 +39,19 @@ def _same_group(table: str, membership: str = "membership", a: str = "account_a"
         WHERE ma.group_id = mb.group_id"""
 
 
+def account_networks_sql(components: str = "ic_networks", membership: str = "membership") -> str:
+    """Each account's network: its connected component in ``components``
+    (account_id, network_id), or, for a member that joined a group on pooled
+    evidence (and so has no significant link), the network of its group."""
+    return f"""SELECT account_id, network_id FROM {components}
+    UNION ALL
+    SELECT m.account_id, gn.network_id FROM {membership} m
+    JOIN (SELECT m2.group_id, min(c.network_id) AS network_id FROM {membership} m2
+          JOIN {components} c ON m2.account_id = c.account_id GROUP BY m2.group_id) gn
+      ON m.group_id = gn.group_id
+    WHERE m.account_id NOT IN (SELECT account_id FROM {components})"""
+
+
 def group_stats_sql(
     d: Dialect,
     top: int = 5,
@@ -44,13 +59,16 @@ def group_stats_sql(
     pairs: str = "pairs",
     membership: str = "membership",
     objects: str = "ic_objects",
+    networks: str = "account_networks",
 ) -> str:
-    """One row per group of ``membership``: size, links (of ``passing``), density,
-    weight, behaviours, objects, time span (of ``pairs``), and the ``top`` objects
-    most members acted on."""
+    """One row per group of ``membership``: its network (of ``networks``), size, links
+    (of ``passing``), density, weight, behaviours, objects, time span (of ``pairs``),
+    and the ``top`` objects most members acted on."""
     return f"""WITH gl AS ({_same_group(passing, membership)}),
     ge AS ({_same_group(pairs, membership)}),
-    sz AS (SELECT group_id, count(*) AS size FROM {membership} GROUP BY group_id),
+    sz AS (SELECT m.group_id, min(n.network_id) AS network_id, count(*) AS size
+           FROM {membership} m LEFT JOIN {networks} n ON m.account_id = n.account_id
+           GROUP BY m.group_id),
     ls AS (SELECT group_id, count(*) AS links, sum(weight) AS weight FROM gl GROUP BY group_id),
     es AS (SELECT group_id, count(DISTINCT behaviour || '|' || {d.to_string('object')}) AS objects,
                   min(t_a) AS first_t, max(t_b) AS last_t, count(*) AS pairs
@@ -68,7 +86,7 @@ def group_stats_sql(
                     {d.string_agg_ordered("ot.behaviour || ':' || o.name || ' (' || " + d.to_string('ot.members') + " || ')'", 'ot.rk', ' | ')} AS top_objects
              FROM ot JOIN {objects} o ON ot.behaviour = o.behaviour AND ot.object = o.object
              WHERE ot.rk <= {int(top)} GROUP BY ot.group_id)
-    SELECT sz.group_id, sz.size,
+    SELECT sz.group_id, sz.network_id, sz.size,
            coalesce(ls.links, 0) AS links,
            CASE WHEN sz.size > 1 THEN CAST(2 * coalesce(ls.links, 0) AS DOUBLE) / (sz.size * (sz.size - 1)) ELSE 0.0 END AS density,
            coalesce(ls.weight, 0) AS weight,
@@ -93,9 +111,10 @@ def account_stats_sql(
     membership: str = "membership",
     actions: str = "actions",
     accounts: str = "ic_accounts",
+    networks: str = "account_networks",
 ) -> str:
-    """One row per account that acted: group, degree and strength in the thresholded
-    graph, actions, coordinated actions (posts in share pairs) and their share."""
+    """One row per account that acted: network, group, degree and strength in the
+    thresholded graph, actions, coordinated actions (posts in share pairs) and their share."""
     return f"""WITH deg AS (
         SELECT acc, count(*) AS degree, sum(weight) AS strength FROM (
             SELECT account_a AS acc, weight FROM {passing}
@@ -106,12 +125,13 @@ def account_stats_sql(
     co AS (SELECT acc, count(DISTINCT seq) AS n_coordinated FROM (
             SELECT account_a AS acc, seq_a AS seq FROM {pairs}
             UNION ALL SELECT account_b, seq_b FROM {pairs}) s GROUP BY acc)
-    SELECT act.name AS account_id, m.group_id,
+    SELECT act.name AS account_id, n.network_id, m.group_id,
            coalesce(deg.degree, 0) AS degree, coalesce(deg.strength, 0) AS strength,
            act.n_actions, coalesce(co.n_coordinated, 0) AS n_coordinated,
            CAST(coalesce(co.n_coordinated, 0) AS DOUBLE) / act.n_actions AS coordinated_share,
            act.platform
     FROM act LEFT JOIN {membership} m ON act.account_id = m.account_id
+    LEFT JOIN {networks} n ON act.account_id = n.account_id
     LEFT JOIN deg ON act.account_id = deg.acc
     LEFT JOIN co ON act.account_id = co.acc
     """

@@ -1,0 +1,682 @@
+"""Group verdicts: ``operation``, ``automation`` or ``weak``, with the measured reasons.
+
+Runs after scoring and grouping. A group's combined significance is the Simes
+(1986) p-value over the null-model p-values of every link between its members
+(valid under the positive dependence such links have; Sarkar 1998). A group is
+``weak`` when that p-value is above the run's FDR.
+
+A significant group is ``automation`` when its members do what feeds do, and
+``operation`` otherwise. Feeds (a news site's own account, an aggregator, a
+bot that reposts every article of a few sources) co-act because they all post
+every new item of the same sources first; the people who read those sources
+share the items later. So what marks a feed is measured against the accounts
+*unrelated* to the group — those outside its network (the connected component
+of significant links the group lies in):
+
+- **first shares taken up** (``LEAD_SHARE`` = 50 %): the share of the members'
+  link shares that came before any unrelated account shared the link (or in
+  the same clock tick: a minute clock cannot order shares within one minute)
+  *and* that at least ``UPTAKE_ACCOUNTS`` (2) unrelated accounts shared later;
+- **feed traits**, which count only when at least ``LEAD_SHARE`` of the link
+  shares are first shares (nobody unrelated shared them earlier):
+  *steady cadence* — the members' median coefficient of variation of the gaps
+  between their posts is ≤ ``STEADY_CV`` (0.3), judged only on members with
+  ≥ ``MIN_GAPS`` gaps whose mean gap is ≥ ``CADENCE_TICKS`` (10) clock ticks, so
+  a coarse clock neither fakes nor hides a rhythm; *templated texts* — at least
+  half of the members open or close ≥ ``TEMPLATE_SHARE`` (50 %) of their own
+  texts (≥ ``MIN_TEXTS``, reposts left out) with the same three words once links,
+  mentions, hashtags, numbers and punctuation are removed; *covering a source*
+  — at least half the members each posted ≥ ``COVER_SHARE`` (80 %) of the links
+  of a source domain that has ≥ ``COVER_ITEMS`` (5) links in the data and that
+  at least as many unrelated accounts share as the group has members (a source
+  others read: pushing one's own site is not "covering a source", nor are the
+  few members detection missed its readers), and those domains make
+  ≥ ``COVERED_SHARE`` (50 %) of the group's link shares.
+
+``automation`` = significant and (first shares taken up ≥ 50 %, or first shares
+≥ 50 % with at least one feed trait), each share resting on ≥ ``MIN_SHARES`` (5)
+link shares. No rule asks for a number of seconds or
+for one domain. Link shorteners (:mod:`inconcert.normalize.shorteners`) are
+never a source domain. Every reason states the measured value and the threshold
+it was held against; on a clock coarser than a second the reasons say how much
+of the group's evidence lies within one clock tick.
+
+Thresholds are module constants, documented in ``docs/verdicts.md``.
+
+>>> decide(1e-9, 0.01, first_share=0.9, taken_up_share=0.8, traits=[])
+'automation'
+>>> decide(1e-9, 0.01, first_share=1.0, taken_up_share=0.0, traits=["steady cadence"])
+'automation'
+>>> decide(1e-9, 0.01, first_share=1.0, taken_up_share=0.0, traits=[])
+'operation'
+>>> decide(0.3, 0.01, first_share=1.0, taken_up_share=1.0, traits=[])
+'weak'
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from inconcert.clock import clock_name, clock_resolution, coarsest
+from inconcert.config import DetectConfig
+from inconcert.engines.base import Engine
+from inconcert.normalize.shorteners import HOST_PATTERN, is_shortener
+from inconcert.scoring.nullmodel import fdr_of
+from inconcert.scoring.stats import simes
+from inconcert.sql.dialect import Dialect
+from inconcert.tables import (
+    ACCOUNT_KEYS,
+    ACTIONS,
+    LINKS,
+    MEMBERSHIP,
+    NETWORKS,
+    OBJECT_KEYS,
+    PAIRS,
+    TRACES,
+)
+
+__all__ = [
+    "classify_groups",
+    "VerdictTables",
+    "short_links_sql",
+    "decide",
+    "GroupEvidence",
+    "first_shares_sql",
+    "cadence_sql",
+    "templates_sql",
+    "hosts_sql",
+    "coverage_sql",
+    "LEAD_SHARE",
+    "MIN_SHARES",
+    "UPTAKE_ACCOUNTS",
+    "STEADY_CV",
+    "CADENCE_TICKS",
+    "MIN_GAPS",
+    "TEMPLATE_SHARE",
+    "MIN_TEXTS",
+    "COVER_SHARE",
+    "COVER_ITEMS",
+    "COVERED_SHARE",
+]
+
+LEAD_SHARE = 0.5
+MIN_SHARES = 5
+UPTAKE_ACCOUNTS = 2
+STEADY_CV = 0.3
+CADENCE_TICKS = 10
+MIN_GAPS = 5
+TEMPLATE_SHARE = 0.5
+MIN_TEXTS = 5
+COVER_SHARE = 0.8
+COVER_ITEMS = 5
+COVERED_SHARE = 0.5
+
+
+def decide(
+    p_value: float,
+    fdr: float,
+    first_share: float,
+    taken_up_share: float,
+    traits: list[str],
+    link_shares: int | None = None,
+) -> str:
+    """The verdict from a group's combined p-value and its feed features (see module
+    docstring); given ``link_shares``, a share of fewer than ``MIN_SHARES`` of them
+    decides nothing.
+
+    >>> decide(1e-9, 0.01, first_share=1.0, taken_up_share=1.0, traits=[], link_shares=4)
+    'operation'
+    """
+    if not p_value <= fdr:
+        return "weak"
+    if _enough(taken_up_share, link_shares) or (_enough(first_share, link_shares) and traits):
+        return "automation"
+    return "operation"
+
+
+def _enough(share: float, link_shares: int | None) -> bool:
+    """``share`` of ``link_shares`` reaches ``LEAD_SHARE`` and at least ``MIN_SHARES`` shares."""
+    return share >= LEAD_SHARE and (link_shares is None or round(share * link_shares) >= MIN_SHARES)
+
+
+# ---------------------------------------------------------------- SQL builders
+
+
+@dataclass(frozen=True)
+class VerdictTables:
+    """The tables the verdicts read (defaults: the contract's names, :mod:`inconcert.tables`)."""
+
+    traces: str = TRACES
+    membership: str = MEMBERSHIP
+    networks: str = NETWORKS
+    actions: str = ACTIONS
+    accounts: str = ACCOUNT_KEYS
+    objects: str = OBJECT_KEYS
+    links: str = LINKS
+    pairs: str = PAIRS
+
+
+def _members(t: VerdictTables) -> str:
+    return f"""SELECT m.account_id, m.group_id, n.network_id
+        FROM {t.membership} m JOIN {t.networks} n ON m.account_id = n.account_id"""
+
+
+def _unrelated(t: VerdictTables, account: str, network: str) -> str:
+    """JOIN and WHERE that keep the rows whose ``account`` is outside ``network``."""
+    return f"""LEFT JOIN {t.networks} an ON {account} = an.account_id
+        WHERE an.network_id IS NULL OR an.network_id <> {network}"""
+
+
+def first_shares_sql(
+    resolution: float, uptake: int = UPTAKE_ACCOUNTS, t: VerdictTables = VerdictTables()
+) -> str:
+    """Per group member: link shares, those before any unrelated account's share of the
+    link or within one clock tick of it (``n_first``; ``n_inside_only`` of them are of
+    links no unrelated account shared), and those of them that at least
+    ``uptake`` unrelated accounts shared (``n_taken_up``). Unrelated = outside the
+    member's network."""
+    tick = int(round(resolution * 1_000_000))
+    return f"""WITH mem AS ({_members(t)}),
+    lt AS (SELECT object, account_id, t FROM {t.traces} WHERE behaviour = 'url'),
+    gobj AS (SELECT DISTINCT mem.network_id, lt.object FROM lt JOIN mem ON lt.account_id = mem.account_id),
+    outside AS (
+        SELECT g.network_id, g.object, min(lt.t) AS t_out, count(DISTINCT lt.account_id) AS n_out
+        FROM gobj g JOIN lt ON g.object = lt.object
+        {_unrelated(t, "lt.account_id", "g.network_id")}
+        GROUP BY g.network_id, g.object)
+    SELECT mem.group_id, mem.account_id, count(*) AS n_shares,
+           sum(CASE WHEN o.t_out IS NULL OR lt.t - o.t_out < {tick} THEN 1 ELSE 0 END) AS n_first,
+           sum(CASE WHEN o.t_out IS NULL THEN 1 ELSE 0 END) AS n_inside_only,
+           sum(CASE WHEN o.n_out >= {int(uptake)} AND lt.t - o.t_out < {tick} THEN 1 ELSE 0 END) AS n_taken_up
+    FROM lt JOIN mem ON lt.account_id = mem.account_id
+    LEFT JOIN outside o ON o.network_id = mem.network_id AND o.object = lt.object
+    GROUP BY mem.group_id, mem.account_id"""
+
+
+def cadence_sql(d: Dialect, t: VerdictTables = VerdictTables()) -> str:
+    """Per group member: actions, actions with links, and the count, mean and sample
+    standard deviation of the gaps (µs) between consecutive actions."""
+    return f"""WITH ma AS (
+        SELECT m.group_id, m.account_id, {d.epoch_us("a.ts")} AS t,
+               CASE WHEN a.urls IS NOT NULL AND {d.list_len("a.urls")} > 0 THEN 1 ELSE 0 END AS is_link
+        FROM {t.actions} a JOIN {t.accounts} x ON a.account_id = x.name
+        JOIN {t.membership} m ON x.account_id = m.account_id),
+    gaps AS (
+        SELECT group_id, account_id, is_link,
+               CAST(t - lag(t) OVER (PARTITION BY account_id ORDER BY t) AS DOUBLE) AS gap
+        FROM ma)
+    SELECT group_id, account_id, count(*) AS n_actions, sum(is_link) AS n_links,
+           count(gap) AS n_gaps, avg(gap) AS mean_gap, {d.stddev_samp("gap")} AS sd_gap
+    FROM gaps GROUP BY group_id, account_id"""
+
+
+#: What varies between a template's instances: links, mentions, hashtags, numbers, punctuation.
+_VARIABLE = r"https?://[^\s]+|www\.[^\s]+|@[^\s]+|#[^\s]+|[0-9]+|[[:punct:]]+"
+_THREE = r"([^\s]+\s+[^\s]+\s+[^\s]+)"
+#: A host name a source can have (cut-off links in texts leave hosts such as ``open.s``).
+_HOSTNAME = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]+)$")
+
+
+def templates_sql(d: Dialect, t: VerdictTables = VerdictTables()) -> str:
+    """Per group member: own texts (reposts left out) with at least three words once the
+    variable part is removed, and how many share the member's most common opening and
+    closing three words."""
+    masked = d.regexp_replace_all(
+        d.regexp_replace_all("lower(a.text)", r"^rt\s+@[^\s:]+:?", " "), _VARIABLE, " "
+    )
+    opening = d.regexp_extract("s.masked", r"^\s*" + _THREE, 1)
+    closing = d.regexp_extract("s.masked", _THREE + r"\s*$", 1)
+    return f"""WITH s AS (
+        SELECT m.group_id, m.account_id, {masked} AS masked
+        FROM {t.actions} a JOIN {t.accounts} x ON a.account_id = x.name
+        JOIN {t.membership} m ON x.account_id = m.account_id
+        WHERE a.text IS NOT NULL AND a.repost_of IS NULL),
+    f AS (SELECT s.group_id, s.account_id, {opening} AS opening, {closing} AS closing FROM s),
+    ok AS (SELECT * FROM f WHERE opening <> '' AND closing <> ''),
+    op AS (SELECT group_id, account_id, max(n) AS n_opening FROM (
+               SELECT group_id, account_id, count(*) AS n FROM ok GROUP BY group_id, account_id, opening) x
+           GROUP BY group_id, account_id),
+    cl AS (SELECT group_id, account_id, max(n) AS n_closing FROM (
+               SELECT group_id, account_id, count(*) AS n FROM ok GROUP BY group_id, account_id, closing) x
+           GROUP BY group_id, account_id),
+    tot AS (SELECT group_id, account_id, count(*) AS n_texts FROM ok GROUP BY group_id, account_id)
+    SELECT tot.group_id, tot.account_id, tot.n_texts, op.n_opening, cl.n_closing
+    FROM tot JOIN op ON tot.group_id = op.group_id AND tot.account_id = op.account_id
+    JOIN cl ON tot.group_id = cl.group_id AND tot.account_id = cl.account_id"""
+
+
+def hosts_sql(d: Dialect, t: VerdictTables = VerdictTables()) -> str:
+    """Distinct hosts of the ``url`` objects (lower case, ``www.`` removed)."""
+    return f"""SELECT DISTINCT host FROM (
+        SELECT {_host_sql(d, "name")} AS host FROM {t.objects} WHERE behaviour = 'url') s
+        WHERE host <> ''"""
+
+
+def _host_sql(d: Dialect, name: str) -> str:
+    """The host of URL ``name``, lower case, without ``www.``."""
+    h = f"lower({d.regexp_extract(name, HOST_PATTERN, 1)})"
+    return f"CASE WHEN {h} LIKE 'www.%' THEN substr({h}, 5) ELSE {h} END"
+
+
+def coverage_sql(d: Dialect, hosts: str = "ic_sources", t: VerdictTables = VerdictTables()) -> str:
+    """Per group, source domain (``hosts(host)``: hosts that are not shorteners) and
+    member sharing it: the group's shares of the domain, the domain's links in the data,
+    how many of them the member posted, and the accounts outside the group's network
+    that share the domain."""
+    return f"""WITH mem AS ({_members(t)}),
+    u AS (SELECT tr.object, tr.account_id, src.host
+          FROM {t.traces} tr
+          JOIN {t.objects} o ON tr.behaviour = o.behaviour AND tr.object = o.object
+          JOIN {hosts} src ON src.host = {_host_sql(d, "o.name")}
+          WHERE tr.behaviour = 'url'),
+    items AS (SELECT host, count(DISTINCT object) AS n_items FROM u GROUP BY host),
+    gh AS (SELECT mem.group_id, mem.network_id, u.host, count(*) AS n_shares
+           FROM u JOIN mem ON u.account_id = mem.account_id GROUP BY mem.group_id, mem.network_id, u.host),
+    per AS (SELECT mem.group_id, u.host, mem.account_id, count(DISTINCT u.object) AS n_covered
+            FROM u JOIN mem ON u.account_id = mem.account_id GROUP BY mem.group_id, u.host, mem.account_id),
+    outside AS (
+        SELECT gh.group_id, gh.host, count(DISTINCT u.account_id) AS n_out
+        FROM gh JOIN u ON gh.host = u.host
+        {_unrelated(t, "u.account_id", "gh.network_id")}
+        GROUP BY gh.group_id, gh.host)
+    SELECT per.group_id, per.host, per.account_id, gh.n_shares, items.n_items, per.n_covered,
+           coalesce(outside.n_out, 0) AS n_out
+    FROM per JOIN gh ON per.group_id = gh.group_id AND per.host = gh.host
+    JOIN items ON per.host = items.host
+    LEFT JOIN outside ON per.group_id = outside.group_id AND per.host = outside.host"""
+
+
+def short_links_sql(d: Dialect, hosts: str = "ic_short_hosts", t: VerdictTables = VerdictTables()) -> str:
+    """Per group: its members' link shares whose host is in ``hosts`` (shorteners)."""
+    return f"""SELECT m.group_id, count(*) AS n FROM {t.traces} tr
+        JOIN {t.membership} m ON tr.account_id = m.account_id
+        JOIN {t.objects} o ON tr.behaviour = o.behaviour AND tr.object = o.object
+        JOIN {hosts} s ON s.host = {_host_sql(d, "o.name")}
+        WHERE tr.behaviour = 'url' GROUP BY m.group_id"""
+
+
+def _group_link_sql(t: VerdictTables) -> str:
+    return f"""SELECT ma.group_id, l.p_value, l.significant
+        FROM {t.links} l
+        JOIN {t.membership} ma ON l.account_a = ma.account_id
+        JOIN {t.membership} mb ON l.account_b = mb.account_id
+        WHERE ma.group_id = mb.group_id"""
+
+
+def _tick_sql(resolution: float, t: VerdictTables) -> str:
+    """Per group: its co-action pairs and those within one clock tick of each other."""
+    tick = int(round(resolution * 1_000_000))
+    return f"""SELECT ma.group_id, count(*) AS n_pairs,
+               sum(CASE WHEN p.t_b - p.t_a <= {tick} THEN 1 ELSE 0 END) AS n_one_tick
+        FROM {t.pairs} p JOIN {t.membership} ma ON p.account_a = ma.account_id
+        JOIN {t.membership} mb ON p.account_b = mb.account_id
+        WHERE ma.group_id = mb.group_id GROUP BY ma.group_id"""
+
+
+# ---------------------------------------------------------------- the verdict
+
+
+def _pct(x: float) -> str:
+    """A share in whole percent that never rounds a part to none or to all.
+
+    >>> _pct(0.999), _pct(0.004), _pct(0.5), _pct(1.0)
+    ('> 99 %', '< 1 %', '50 %', '100 %')
+    """
+    if 0 < x < 0.01:
+        return "< 1 %"
+    if 0.99 < x < 1:
+        return "> 99 %"
+    return f"{100.0 * x:.0f} %"
+
+
+@dataclass
+class GroupEvidence:
+    """What a group's verdict rests on, measured; :meth:`reasons` says it in words."""
+
+    group_id: int
+    size: int
+    p_value: float
+    fdr: float
+    n_links: int
+    n_significant: int
+    resolution: float
+    link_shares: int = 0
+    first: int = 0
+    inside_only: int = 0
+    taken_up: int = 0
+    actions: int = 0
+    actions_with_links: int = 0
+    cadence_cvs: list[float] = field(default_factory=list)
+    cadence_unjudged: int = 0
+    templated_members: int = 0
+    texts_judged_members: int = 0
+    covered: tuple[str, int, int] | None = None  # best covered: (domain, member's links, domain's links)
+    covered_shares: int = 0  # the group's link shares of the domains it covers
+    covering_members: int = 0  # members that cover a source
+    top_domain: tuple[str, float] | None = None  # (domain, share of the group's known-source links)
+    n_domains: int = 0
+    shortened: float = 0.0  # share of the group's link shares that are short links
+    pooled: list[float] = field(default_factory=list)
+    pairs: int = 0
+    pairs_one_tick: int = 0
+    window_ticks: float = 1.0  # the widest co-action of the run, in clock ticks
+
+    @property
+    def first_share(self) -> float:
+        return self.first / self.link_shares if self.link_shares else 0.0
+
+    @property
+    def taken_up_share(self) -> float:
+        return self.taken_up / self.link_shares if self.link_shares else 0.0
+
+    @property
+    def cadence_cv(self) -> float | None:
+        return statistics.median(self.cadence_cvs) if self.cadence_cvs else None
+
+    def traits(self) -> list[str]:
+        """The feed traits the group shows."""
+        out = []
+        cv = self.cadence_cv
+        if cv is not None and cv <= STEADY_CV:
+            out.append("steady cadence")
+        if self.size and self.templated_members >= 0.5 * self.size:
+            out.append("templated texts")
+        if (
+            self.covered is not None
+            and self.covered_shares >= COVERED_SHARE * max(self.link_shares, 1)
+            and self.covering_members >= 0.5 * self.size
+        ):
+            out.append("covers a source")
+        return out
+
+    @property
+    def verdict(self) -> str:
+        return decide(
+            self.p_value, self.fdr, self.first_share, self.taken_up_share, self.traits(), self.link_shares
+        )
+
+    def reasons(self) -> list[str]:
+        """The verdict's reasons in words, each with its measured value and threshold."""
+        v = self.verdict
+        sig = (
+            f"{self.n_significant} of {self.n_links} member links significant (FDR {self.fdr:g}); "
+            f"group p {self.p_value:.1e} (Simes)"
+        ).replace("; ", ", ")
+        out = []
+        if v == "weak":
+            out.append(f"weak: the group's links together are not significant ({sig}; needs group p ≤ {self.fdr:g})")
+        else:
+            out.append(f"coordinated beyond chance: {sig}")
+        out.extend(self._automation_reasons(v))
+        if self.pooled:
+            k = len(self.pooled)
+            out.append(
+                f"{k} member{'s' if k > 1 else ''} joined on pooled evidence (pooled p ≤ {max(self.pooled):.1e})"
+            )
+        out.extend(self._link_reasons())
+        if self.resolution > 1 and self.pairs:
+            tick = clock_name(self.resolution)
+            gap = f"a real gap of 0–{2 * self.resolution - 1:g} s"
+            if self.window_ticks <= 1:
+                out.append(
+                    f"timing on a coarse clock: timestamps tick in {tick}s and every co-action of this run "
+                    f"lies within one tick, so each means only 'same or next {tick}' ({gap})"
+                )
+            else:
+                share = self.pairs_one_tick / self.pairs
+                mostly = "mostly timing on a coarse clock: " if share >= 0.5 else ""
+                out.append(
+                    f"{mostly}{_pct(share)} of the group's co-actions are in the same or next clock "
+                    f"{tick} ({gap})"
+                )
+        return out
+
+    def _automation_reasons(self, v: str) -> list[str]:
+        need = f"automation needs ≥ {_pct(LEAD_SHARE)} and ≥ {MIN_SHARES} shares"
+        inside = self.inside_only / self.link_shares if self.link_shares else 0.0
+        first = (
+            f"{_pct(self.first_share)} of its link shares came first ({_pct(inside)} are of links no "
+            f"account outside its network shared, {_pct(self.first_share - inside)} came before the first "
+            f"outside share or in the same clock tick)"
+        )
+        taken = (
+            f"{_pct(self.taken_up_share)} of its link shares came first and were then shared by "
+            f"≥ {UPTAKE_ACCOUNTS} accounts outside its network"
+        )
+        traits = self.traits()
+        out: list[str]
+        if not self.link_shares:
+            why = "its members share no links, so nothing shows them posting items first as feeds do"
+            out = [f"not automation: {why}" if v == "operation" else why]
+        elif v == "automation" and _enough(self.taken_up_share, self.link_shares):
+            out = [f"automation: {taken} ({need})", first]
+        elif v == "automation":
+            out = [f"automation: {first} ({need}) and it shows {' and '.join(traits)}", taken]
+        elif v == "weak":
+            out = [first, taken]
+        elif not _enough(self.first_share, self.link_shares):
+            if self.first_share >= LEAD_SHARE:
+                n = round(self.first_share * self.link_shares)
+                lead = f"not automation: only {n} link share{'s' if n != 1 else ''} came first, too few ({need})"
+                out = [lead, first, f"{taken} ({need})"]
+            else:
+                out = [f"not automation: only {first} ({need})", f"{taken} ({need})"]
+        else:
+            out = [
+                f"not automation: only {taken} ({need})",
+                f"{first}, but it shows no feed trait (steady cadence, templated texts, covering a source)",
+            ]
+        return out + self._trait_texts()
+
+    def _trait_texts(self) -> list[str]:
+        cv = self.cadence_cv
+        if cv is None:
+            cad = f"cadence not judged (no member has ≥ {MIN_GAPS} gaps averaging ≥ {CADENCE_TICKS} clock ticks)"
+        else:
+            word = "steady" if cv <= STEADY_CV else "not steady"
+            cad = (
+                f"cadence {word}: median CV of gaps {cv:.2f} over {len(self.cadence_cvs)} "
+                f"member{'s' if len(self.cadence_cvs) > 1 else ''} (steady needs ≤ {STEADY_CV:g})"
+            )
+        if self.texts_judged_members:
+            tpl = (
+                f"{self.templated_members} of {self.size} members use templated texts, the same opening or "
+                f"closing three words in ≥ {_pct(TEMPLATE_SHARE)} of their own texts (a feed trait needs half the members)"
+            )
+        else:
+            tpl = f"texts not judged (no member has ≥ {MIN_TEXTS} texts of its own, reposts left out)"
+        rule = (
+            f"covering needs half the members each posting ≥ {_pct(COVER_SHARE)} of the links of a domain "
+            f"with ≥ {COVER_ITEMS} links that at least as many accounts outside its network share as it "
+            f"has members, and such domains making ≥ {_pct(COVERED_SHARE)} of its link shares"
+        )
+        if self.covered is not None:
+            dom, k, n = self.covered
+            share = self.covered_shares / self.link_shares if self.link_shares else 0.0
+            word = "covers a source" if "covers a source" in self.traits() else "covers no source"
+            cov = (
+                f"{word}: {self.covering_members} of {self.size} members each posted ≥ {_pct(COVER_SHARE)} of "
+                f"a domain's links (best: {k} of the {n} links of {dom}), and those domains make {_pct(share)} "
+                f"of its link shares ({rule})"
+            )
+        else:
+            cov = f"covers no source ({rule})"
+        return [cad, tpl, cov]
+
+    def _link_reasons(self) -> list[str]:
+        out = []
+        if self.actions:
+            out.append(f"{_pct(self.actions_with_links / self.actions)} of its actions carry links")
+        if self.top_domain is not None:
+            dom, share = self.top_domain
+            more = f", {self.n_domains} source domains" if self.n_domains > 1 else ", its only source domain"
+            out.append(f"top source domain {dom} ({_pct(share)} of the links with a known source{more})")
+        if self.link_shares and self.shortened > 0:
+            out.append(
+                f"{_pct(self.shortened)} of its links are short links (t.co, bit.ly …) whose source is "
+                f"unknown and never counts as a source domain"
+            )
+        return out
+
+
+def classify_groups(
+    engine: Engine,
+    config: DetectConfig,
+    resolution: float | None = None,
+    tables: VerdictTables = VerdictTables(),
+    out: str = "group_verdicts",
+) -> None:
+    """Create table ``out(group_id, p_value, verdict, reasons)``.
+
+    Reads the :class:`VerdictTables`: ``membership``, ``account_networks``,
+    ``links`` (scored), ``traces``, ``pairs``, ``actions`` and the key
+    dictionaries ``ic_accounts`` and ``ic_objects``. ``resolution``: the clock
+    tick in seconds (:mod:`inconcert.clock`; measured from ``actions`` when not given).
+
+    >>> import pyarrow as pa, datetime as dt
+    >>> from inconcert.engines.duckdb_engine import DuckDBEngine
+    >>> e = DuckDBEngine()
+    >>> e.register_arrow("ic_accounts", pa.table({"account_id": [1, 2], "name": ["a", "b"]}))
+    >>> e.register_arrow("ic_objects", pa.table({"behaviour": ["url"], "object": [1],
+    ...     "name": ["https://x.org/1"]}))
+    >>> e.register_arrow("membership", pa.table({"account_id": [1, 2], "group_id": [1, 1]}))
+    >>> e.register_arrow("account_networks", pa.table({"account_id": [1, 2], "network_id": [1, 1]}))
+    >>> e.register_arrow("links", pa.table({"account_a": [1], "account_b": [2],
+    ...     "p_value": [1e-6], "significant": [True]}))
+    >>> t0 = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    >>> e.register_arrow("actions", pa.table({"account_id": ["a", "b"], "ts": [t0, t0],
+    ...     "text": [None, None], "repost_of": [None, None],
+    ...     "urls": [["https://x.org/1"], ["https://x.org/1"]]}))
+    >>> e.register_arrow("traces", pa.table({"behaviour": ["url", "url"],
+    ...     "object": [1, 1], "account_id": [1, 2], "t": [0, 1]}))
+    >>> e.register_arrow("pairs", pa.table({"account_a": [1], "account_b": [2], "t_a": [0], "t_b": [1]}))
+    >>> classify_groups(e, DetectConfig(), resolution=1.0)
+    >>> r = e.to_arrow("SELECT verdict, reasons FROM group_verdicts").to_pylist()[0]
+    >>> r["verdict"]
+    'operation'
+    >>> r["reasons"].split("; ")[1]
+    'not automation: only 2 link shares came first, too few (automation needs ≥ 50 % and ≥ 5 shares)'
+    """
+    d = engine.dialect
+    fdr = fdr_of(config)
+    if resolution is None:
+        resolution = coarsest(clock_resolution(engine, tables.actions))
+    t = tables
+    has_url = bool(engine.scalar(f"SELECT count(*) FROM {t.traces} WHERE behaviour = 'url'"))
+    groups: dict[int, GroupEvidence] = {}
+    sizes = {
+        int(r["group_id"]): int(r["n"])
+        for r in engine.to_arrow(f"SELECT group_id, count(*) AS n FROM {t.membership} GROUP BY group_id").to_pylist()
+    }
+    pvals: dict[int, list[float]] = defaultdict(list)
+    nsig: dict[int, int] = defaultdict(int)
+    for r in engine.to_arrow(_group_link_sql(t)).to_pylist():
+        g = int(r["group_id"])
+        pvals[g].append(1.0 if r["p_value"] is None else float(r["p_value"]))
+        nsig[g] += bool(r["significant"])
+    for g, n in sorted(sizes.items()):
+        ps = pvals.get(g, [])
+        groups[g] = GroupEvidence(
+            g, n, simes(ps) if ps else 1.0, fdr, len(ps), nsig[g], float(resolution)
+        )
+
+    tick_us = resolution * 1_000_000
+    for r in engine.to_arrow(cadence_sql(d, t)).to_pylist():
+        ge = groups[int(r["group_id"])]
+        ge.actions += int(r["n_actions"])
+        ge.actions_with_links += int(r["n_links"] or 0)
+        n_gaps, mean, sd = int(r["n_gaps"] or 0), r["mean_gap"], r["sd_gap"]
+        if n_gaps >= MIN_GAPS and mean and sd is not None and mean >= CADENCE_TICKS * tick_us:
+            ge.cadence_cvs.append(float(sd) / float(mean))
+        else:
+            ge.cadence_unjudged += 1
+    for r in engine.to_arrow(templates_sql(d, t)).to_pylist():
+        if int(r["n_texts"]) < MIN_TEXTS:
+            continue
+        ge = groups[int(r["group_id"])]
+        ge.texts_judged_members += 1
+        best = max(int(r["n_opening"] or 0), int(r["n_closing"] or 0))
+        ge.templated_members += best >= TEMPLATE_SHARE * int(r["n_texts"])
+    if has_url:
+        for r in engine.to_arrow(first_shares_sql(resolution, UPTAKE_ACCOUNTS, t)).to_pylist():
+            ge = groups[int(r["group_id"])]
+            ge.link_shares += int(r["n_shares"])
+            ge.first += int(r["n_first"] or 0)
+            ge.inside_only += int(r["n_inside_only"] or 0)
+            ge.taken_up += int(r["n_taken_up"] or 0)
+        _domains(engine, groups, t)
+    if "joined_by" in engine.columns(t.membership):
+        for r in engine.to_arrow(
+            f"SELECT group_id, pooled_p FROM {t.membership} WHERE joined_by = 'pooled'"
+        ).to_pylist():
+            groups[int(r["group_id"])].pooled.append(float(r["pooled_p"]))
+    if resolution > 1:
+        widest = float(engine.scalar(f"SELECT max(t_b - t_a) FROM {t.pairs}") or 0) / 1e6
+        for r in engine.to_arrow(_tick_sql(resolution, t)).to_pylist():
+            ge = groups[int(r["group_id"])]
+            ge.pairs, ge.pairs_one_tick = int(r["n_pairs"]), int(r["n_one_tick"] or 0)
+            ge.window_ticks = widest / resolution
+
+    rows = [groups[g] for g in sorted(groups)]
+    engine.register_arrow(
+        out,
+        pa.table(
+            {
+                "group_id": pa.array([g.group_id for g in rows], pa.int64()),
+                "p_value": pa.array([g.p_value for g in rows], pa.float64()),
+                "verdict": pa.array([g.verdict for g in rows], pa.string()),
+                "reasons": pa.array(["; ".join(g.reasons()) for g in rows], pa.string()),
+            }
+        ),
+    )
+
+
+def _domains(engine: Engine, groups: dict[int, GroupEvidence], t: VerdictTables) -> None:
+    """Source domains (shorteners left out), their coverage, and the short-link share."""
+    d = engine.dialect
+    hosts = [str(h) for h in engine.to_arrow(hosts_sql(d, t)).column("host").to_pylist() if h]
+    sources = sorted(h for h in hosts if _HOSTNAME.match(h) and not is_shortener(h))
+    engine.register_arrow("ic_sources", pa.table({"host": pa.array(sources, pa.string())}))
+    known: dict[int, int] = defaultdict(int)
+    by_group: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    covering: dict[int, set[str]] = defaultdict(set)  # members covering some source
+    covered: dict[int, dict[str, int]] = defaultdict(dict)  # covered host -> the group's shares
+    seen: set[tuple[int, str]] = set()
+    for r in sorted(
+        engine.to_arrow(coverage_sql(d, "ic_sources", t)).to_pylist(), key=lambda r: (r["group_id"], r["host"], str(r["account_id"]))
+    ):
+        g, host = int(r["group_id"]), str(r["host"])
+        ge = groups[g]
+        if (g, host) not in seen:
+            seen.add((g, host))
+            known[g] += int(r["n_shares"])
+            by_group[g].append((int(r["n_shares"]), host))
+        n_items, n_cov = int(r["n_items"]), int(r["n_covered"])
+        others = int(r["n_out"]) >= max(UPTAKE_ACCOUNTS, ge.size)  # a source others read
+        if n_items >= COVER_ITEMS and n_cov >= COVER_SHARE * n_items and others:
+            covering[g].add(str(r["account_id"]))
+            covered[g][host] = int(r["n_shares"])
+            if ge.covered is None or (n_cov / n_items, n_items) > (ge.covered[1] / ge.covered[2], ge.covered[2]):
+                ge.covered = (host, n_cov, n_items)
+    for g, ge in groups.items():
+        ge.covering_members = len(covering.get(g, ()))
+        ge.covered_shares = sum(covered.get(g, {}).values())
+    for g, ge in groups.items():
+        ds = sorted(by_group.get(g, []), key=lambda x: (-x[0], x[1]))
+        if ds:
+            ge.top_domain = (ds[0][1], ds[0][0] / known[g])
+            ge.n_domains = len(ds)
+    engine.drop("ic_sources")
+    short = sorted(h for h in hosts if is_shortener(h))
+    if not short:
+        return
+    engine.register_arrow("ic_short_hosts", pa.table({"host": pa.array(short, pa.string())}))
+    for r in engine.to_arrow(short_links_sql(d, "ic_short_hosts", t)).to_pylist():
+        ge = groups[int(r["group_id"])]
+        ge.shortened = int(r["n"]) / ge.link_shares if ge.link_shares else 0.0
+    engine.drop("ic_short_hosts")

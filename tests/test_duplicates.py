@@ -1,0 +1,59 @@
+"""Exact duplicate rows are dropped once, counted, and never silently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from inconcert.config import DetectConfig
+from inconcert.ingest import ingest
+from inconcert.pipeline import detect
+
+HEAD = "id,author,created_at,text,urls\n"
+
+
+def test_duplicates_dropped_once_keeping_the_first(tmp_path: Path):
+    p = tmp_path / "p.csv"
+    p.write_text(
+        HEAD
+        + "1,a,2024-01-01 10:00:00,hello world,http://x.com/1\n"
+        + "2,a,2024-01-01 10:00:00,hello world,http://x.com/1\n"  # same account, time, content
+        + "3,a,2024-01-01 10:00:00,hello world,http://x.com/1\n"
+        + "4,a,2024-01-01 10:00:01,hello world,http://x.com/1\n"  # another second: kept
+        + "5,b,2024-01-01 10:00:00,hello world,http://x.com/1\n"  # another account: kept
+        + "6,a,2024-01-01 10:00:00,hello world,http://x.com/2\n"  # another link: kept
+    )
+    ing = ingest([p], tmp_path)
+    assert (ing.rows_read, ing.rows_used, ing.rows_rejected, ing.rows_duplicate) == (6, 4, 0, 2)
+    t = pq.read_table(ing.actions_path)
+    assert t.column("row").to_pylist() == [1, 4, 5, 6]
+    assert t.column("seq").to_pylist() == sorted(t.column("seq").to_pylist())
+
+
+def test_a_post_in_two_overlapping_exports_counts_once(tmp_path: Path):
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text(HEAD + "1,a,2024-01-01 10:00:00,same post here,\n2,b,2024-01-01 10:01:00,other,\n")
+    b.write_text(HEAD + "1,a,2024-01-01 10:00:00,same post here,\n")
+    ing = ingest([a, b], tmp_path)
+    per = {Path(i["path"]).name: (i["records"], i["used"], i["duplicates"]) for i in ing.inputs}
+    assert per == {"a.csv": (2, 2, 0), "b.csv": (1, 0, 1)}
+
+
+def test_summary_counts_duplicates(tmp_path: Path):
+    p = tmp_path / "p.csv"
+    p.write_text(HEAD + "1,a,2024-01-01 10:00:00,x y z w,\n2,a,2024-01-01 10:00:00,x y z w,\n3,b,nope,x,\n")
+    rows = detect([p], tmp_path / "out", DetectConfig()).summary["rows"]
+    assert rows == {"read": 3, "used": 1, "rejected": 1, "duplicates": 1}
+    assert rows["read"] == rows["used"] + rows["rejected"] + rows["duplicates"]
+
+
+def test_ira_election_file_has_2425_exact_duplicates(shared_data: Path, tmp_path: Path):
+    f = shared_data / "ira" / "ira_tweets_en_2016-10-01_2016-11-15.csv.gz"
+    if not f.exists():
+        pytest.skip("IRA file missing")
+    ing = ingest([f], tmp_path)
+    # same account, minute and text (the file's other columns follow from the text)
+    assert ing.rows_duplicate == 2425
+    assert ing.rows_used == 128_919 - 2425
