@@ -189,3 +189,28 @@ def test_most_rows_rejected_says_so_and_what_to_try(tmp_path: Path) -> None:
     code, text, _ = detect(tmp_path, str(p))
     assert code == 0
     assert "9 of 10 rows (90%) were rejected" in text and "--time-format" in text
+
+
+def test_library_detect_takes_encoding_and_time_formats_and_replay_repeats_them(tmp_path):
+    """``detect(..., encoding=, time_formats=)`` as the CLI's --encoding/--time-format; summary.json
+    records them so --replay reads the file the same way."""
+    import json
+
+    from inconcert.pipeline import detect
+    from inconcert.pipeline.run import replay
+
+    rows = ["account_id,ts,urls"]
+    for day in (1, 2, 3):
+        for i, acc in enumerate(("Jos\u00e9", "Ren\u00e9e", "Zo\u00eb")):
+            rows.append(f"{acc},{day:02d}|01|2024 10:00:{i:02d},https://x.example/{day}")
+    p = tmp_path / "latin1.csv"
+    p.write_bytes(("\n".join(rows) + "\n").encode("latin-1"))
+    r = detect([p], tmp_path / "out", encoding="latin-1", time_formats=["%d|%m|%Y %H:%M:%S"], window=60)
+    s = r.summary
+    assert s["rows"]["used"] == 9 and s["rows"]["rejected"] == 0
+    assert s["read_options"]["encoding"] == "latin-1"
+    assert s["read_options"]["time_formats"] == ["%d|%m|%Y %H:%M:%S"]
+    again = replay(tmp_path / "out" / "summary.json", tmp_path / "again")
+    assert again.summary["rows"] == s["rows"]
+    names = {a["account_id"] for a in json.loads(json.dumps(again.accounts.to_pylist()))}
+    assert "Jos\u00e9" in names

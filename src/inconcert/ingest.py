@@ -44,7 +44,7 @@ from inconcert.readers.encoding import check_encoding, detect_encoding, transcod
 from inconcert.readers.spreadsheet import kind_of_spreadsheet, spreadsheet_to_csv
 from inconcert.readers.timeparse import check_time_formats
 
-__all__ = ["Ingested", "ingest", "reader_options", "ACTIONS_FILE_SCHEMA", "DUPLICATE_KEY", "drop_duplicates"]
+__all__ = ["Ingested", "ingest", "reader_options", "current_reader_options", "ACTIONS_FILE_SCHEMA", "DUPLICATE_KEY", "drop_duplicates"]
 
 _OPTIONS: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar(
     "reader_options", default=None  # type: ignore[arg-type]
@@ -60,6 +60,24 @@ def reader_options(encoding: str | None = None, time_formats: Sequence[str] = ()
         yield
     finally:
         _OPTIONS.reset(token)
+
+
+def current_reader_options() -> dict[str, Any]:
+    """The reader options in force (set by :func:`reader_options`), for ``summary.json``:
+    ``encoding`` and ``time_formats`` when given, else nothing.
+
+    >>> with reader_options(encoding="cp1252"):
+    ...     current_reader_options()
+    {'encoding': 'cp1252'}
+    """
+    o = _OPTIONS.get() or {}
+    out: dict[str, Any] = {}
+    if o.get("encoding"):
+        out["encoding"] = o["encoding"]
+    if o.get("time_formats"):
+        out["time_formats"] = list(o["time_formats"])
+    return out
+
 
 ACTIONS_FILE_SCHEMA = ACTIONS_SCHEMA.append(pa.field("seq", pa.int64(), nullable=False))
 

@@ -15,7 +15,7 @@ import platform as _platform
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from inconcert.config import DetectConfig, read_settings_file
 from inconcert.engines import get_engine
 from inconcert.engines.base import Engine
 from inconcert.errors import ConfigError, DiskFullError, EngineError, OutOfMemoryError, OutputError
-from inconcert.ingest import ingest
+from inconcert.ingest import current_reader_options, ingest, reader_options
 from inconcert.outputs.csvfile import read_csv_table
 from inconcert.outputs.options import OutputOptions
 from inconcert.outputs.pseudonymise import Pseudonymiser
@@ -270,6 +270,8 @@ def detect(
     command: str = "",
     engine_options: dict[str, Any] | None = None,
     outputs: OutputOptions | None = None,
+    encoding: str | None = None,
+    time_formats: Sequence[str] = (),
     **settings: Any,
 ) -> DetectResult:
     """Read ``inputs``, detect coordinated groups, write the result set into ``outdir``.
@@ -304,8 +306,10 @@ def detect(
         remove_dead_work_dirs()
         work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))
         try:
-            return _detect(inputs, outdir, config, engine, format, column_map, step, command, engine_options,
-                           outputs or OutputOptions(), work, on_stop)
+            with reader_options(encoding=encoding, time_formats=time_formats) if (encoding or time_formats) \
+                    else contextlib.nullcontext():
+                return _detect(inputs, outdir, config, engine, format, column_map, step, command, engine_options,
+                               outputs or OutputOptions(), work, on_stop)
         finally:
             cleanup(lambda: shutil.rmtree(work, ignore_errors=True))
 
@@ -391,7 +395,7 @@ def _detect(
                 **({} if opts.redact_paths else {"command": command}),
                 "engine": eng.name,
                 "inputs": inputs_rec,
-                "read_options": {"format": format, "column_map": dict(column_map or {})},
+                "read_options": {"format": format, "column_map": dict(column_map or {}), **current_reader_options()},
                 "output_options": opts.to_dict(),
                 "rows": {
                     "read": ing.rows_read,
@@ -499,6 +503,8 @@ def replay(
         engine=engine or s.get("engine", "duckdb"),
         format=opts.get("format"),
         column_map=opts.get("column_map") or None,
+        encoding=opts.get("encoding"),
+        time_formats=tuple(opts.get("time_formats") or ()),
         step=step,
         command=command,
         engine_options=engine_options,
