@@ -47,6 +47,8 @@ from inconcert.sql.coaction import (
     pairs_sql,
     participants_sql,
     post_pairs_sql,
+    post_seq_sql,
+    repeated_posts_sql,
     union_traces_sql,
 )
 from inconcert.sql.selection import group_edges_sql, passing_links_sql, weight_quantile_sql
@@ -233,9 +235,18 @@ def traces_stage(engine: Engine, config: DetectConfig, out: str = TRACES) -> Tra
     engine.create_table(TRACES_RAW, union_traces_sql(engine.dialect, parts, post_ids=config.coortweet_compatible))
     engine.create_table(ACCOUNT_KEYS, accounts_dict_sql(engine.dialect, ACTIONS))
     engine.create_table(OBJECT_KEYS, objects_dict_sql(TRACES_RAW))
+    post_seq = None
+    if not config.coortweet_compatible and "post_id" in engine.columns(ACTIONS):
+        engine.create_table("ic_repeated_posts", repeated_posts_sql(ACTIONS))
+        if engine.count("ic_repeated_posts"):  # one post over several rows: one piece of evidence
+            post_seq = "ic_post_seq"
+            engine.create_table(post_seq, post_seq_sql("ic_repeated_posts", ACTIONS))
+        engine.drop("ic_repeated_posts")
     engine.create_table(
-        out, keyed_traces_sql(config.coortweet_compatible, TRACES_RAW, ACCOUNT_KEYS, OBJECT_KEYS)
+        out, keyed_traces_sql(config.coortweet_compatible, TRACES_RAW, ACCOUNT_KEYS, OBJECT_KEYS, post_seq)
     )
+    if post_seq:
+        engine.drop(post_seq)
     kept = {t for b in chosen for t in b.keeps}
     for t in sorted({t for b in chosen for t in b.scratch} - kept | {TRACES_RAW}):
         engine.drop(t)

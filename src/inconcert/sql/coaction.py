@@ -25,6 +25,8 @@ __all__ = [
     "accounts_dict_sql",
     "objects_dict_sql",
     "keyed_traces_sql",
+    "repeated_posts_sql",
+    "post_seq_sql",
     "eligible_sql",
     "pairs_sql",
     "filter_pairs_sql",
@@ -90,8 +92,14 @@ def keyed_traces_sql(
     raw: str = "ic_traces_raw",
     accounts: str = "ic_accounts",
     objects: str = "ic_objects",
+    post_seq: str | None = None,
 ) -> str:
     """The ``traces`` table: raw traces with integer account and object keys.
+
+    ``post_seq`` (a table ``seq, pseq``, from :func:`post_seq_sql`): rows of one
+    post spread over several input rows (long exports: one row per image, URL or
+    hashtag of a post) take the ``seq`` of the post's first row, so the post pairs
+    they make collapse to one piece of evidence.
 
     Post ids are not carried (outputs take them from ``actions`` by ``seq``),
     except in CooRTweet-compatible mode, which compares them: there ``post_id``
@@ -102,10 +110,33 @@ def keyed_traces_sql(
     if coortweet_compatible:
         post_obj = ", r.post_id, po.object AS post_object"
         join = f"\n    LEFT JOIN {objects} po ON r.behaviour = po.behaviour AND r.post_id = po.name"
-    return f"""SELECT r.behaviour, o.object, a.account_id, r.seq, r.t{post_obj}
+    seq = "r.seq"
+    if post_seq:
+        seq = "coalesce(ps.pseq, r.seq) AS seq"
+        join += f"\n    LEFT JOIN {post_seq} ps ON r.seq = ps.seq"
+    return f"""SELECT r.behaviour, o.object, a.account_id, {seq}, r.t{post_obj}
     FROM {raw} r
     JOIN {objects} o ON r.behaviour = o.behaviour AND r.object = o.name
     JOIN {accounts} a ON r.account_id = a.name{join}"""
+
+
+def repeated_posts_sql(actions: str = "actions") -> str:
+    """Posts (account, post id) that stand in more than one input row, with their
+    first row's ``seq`` as ``pseq``.
+
+    >>> "HAVING count(*) > 1" in repeated_posts_sql()
+    True
+    """
+    return f"""SELECT account_id, post_id, min(seq) AS pseq FROM {actions}
+    WHERE post_id IS NOT NULL GROUP BY account_id, post_id HAVING count(*) > 1"""
+
+
+def post_seq_sql(repeated: str, actions: str = "actions") -> str:
+    """``seq → pseq`` for the rows of repeated posts (:func:`repeated_posts_sql`) other
+    than their first row."""
+    return f"""SELECT a.seq, r.pseq FROM {actions} a
+    JOIN {repeated} r ON a.account_id = r.account_id AND a.post_id = r.post_id
+    WHERE a.seq <> r.pseq"""
 
 
 def eligible_sql(min_participation: int, coortweet_compatible: bool = False, traces: str = "traces") -> str:
