@@ -406,7 +406,7 @@ def _detect(
                 "parameters": config.to_dict(),
                 "window_used": run.window_used,
                 "windows": list(run.windows),
-                "clock": run.clock,
+                "clock": _redacted_clock(run.clock) if opts.redact_paths else run.clock,
                 "fast_share_within_s": fast,
                 "behaviours": run.behaviours,
                 "counts": run.counts.to_dict(),
@@ -475,6 +475,22 @@ def _redacted_rejects(rejects: pa.Table, labels: dict[str, str], opts: OutputOpt
         i = rejects.schema.get_field_index("record")
         rejects = rejects.set_column(i, rejects.schema.field(i), pa.nulls(rejects.num_rows, rejects.schema.field(i).type))
     return rejects
+
+
+def _redacted_clock(clock: dict[str, Any]) -> dict[str, Any]:
+    """The clock summary with only the file names of its sources (``--redact-paths``).
+
+    >>> _redacted_clock({"by_source": {"/home/x/posts.csv": 1.0}, "resolution_s": 1.0})["by_source"]
+    {'posts.csv': 1.0}
+    """
+    if not clock:
+        return clock
+    out = dict(clock)
+    if "by_source" in out:
+        out["by_source"] = {Path(str(k)).name: v for k, v in out["by_source"].items()}
+    if "detail" in out:
+        out["detail"] = [{**d, "source": Path(str(d.get("source", ""))).name} for d in out["detail"]]
+    return out
 
 
 def replay(
