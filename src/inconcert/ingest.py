@@ -39,6 +39,8 @@ class Ingested:
     rejects: pa.Table
     accounts: pa.Table | None
     inputs: list[dict[str, Any]] = field(default_factory=list)
+    #: Side tables the readers produced (name → Parquet file), e.g. ``site_pages``.
+    side: dict[str, Path] = field(default_factory=dict)
 
     @property
     def rows_used(self) -> int:
@@ -72,6 +74,7 @@ def ingest(
     rejects: list[pa.Table] = []
     accounts: list[pa.Table] = []
     inputs: list[dict[str, Any]] = []
+    side: dict[str, list[pa.Table]] = {}
     try:
         for path in paths:
             p = Path(path)
@@ -95,6 +98,8 @@ def ingest(
             ctx.flush_rejects()
             rejects.extend(ctx.rejects)
             accounts.extend(ctx.accounts)
+            for name, tables in ctx.side.items():
+                side.setdefault(name, []).extend(tables)
             records = max(ctx.records_read, used + ctx.n_rejected)
             inputs.append(
                 {
@@ -113,7 +118,11 @@ def ingest(
         writer.close()
     rej = pa.concat_tables(rejects) if rejects else REJECTS_SCHEMA.empty_table()
     acc = _merge_accounts(accounts)
-    return Ingested(out, rej, acc, inputs)
+    side_paths = {}
+    for name, tables in sorted(side.items()):
+        side_paths[name] = workdir / f"{name}.parquet"
+        pq.write_table(pa.concat_tables(tables, promote_options="default"), side_paths[name])
+    return Ingested(out, rej, acc, inputs, side_paths)
 
 
 def _merge_accounts(tables: list[pa.Table]) -> pa.Table | None:

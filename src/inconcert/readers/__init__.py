@@ -28,6 +28,13 @@ def register(reader: Reader) -> Reader:
 
 
 register(GenericReader())
+# Site readers (pages as actions, sites as actors); see inconcert.sites.
+from inconcert.readers.articles import ArticlesReader  # noqa: E402
+from inconcert.readers.html import HtmlReader  # noqa: E402
+from inconcert.readers.warc import WarcReader  # noqa: E402
+
+for _r in (HtmlReader(), WarcReader(), ArticlesReader()):
+    register(_r)
 
 # Platform readers register themselves here (one import per module).
 try:  # pragma: no cover - filled in by platform reader modules
