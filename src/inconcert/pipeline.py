@@ -258,6 +258,7 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         for name, stats in (
             ("near_text", getattr(engine, "_ic_near_text_stats", None)),
             ("semantic_text", getattr(engine, "_ic_semantic_text_stats", None)),
+            ("article", getattr(engine, "_ic_article_stats", None)),
         )
         if stats is not None
     }
@@ -383,10 +384,19 @@ def detect(
         timings["read"] = time.perf_counter() - t0
         eng = get_engine(engine, **(engine_options or {})) if own_engine else engine  # type: ignore[arg-type]
         eng.register_parquet("actions", ing.actions_path)
+        for name, path in ing.side.items():  # e.g. the site readers' site_pages, site_ids
+            eng.register_parquet(name, path)
+        site_run = "site_pages" in ing.side
+        if site_run:  # pages in: sites as actors, site behaviours, a window of days
+            from inconcert.sites.networks import finish_site_run, site_defaults
+
+            config, site_chosen = site_defaults(config)
         if ing.rows_used == 0:
             say("no usable rows")
         run = run_detection(eng, config, step)
         timings.update(run["timings"])
+        if site_run:
+            run["counts"].update(finish_site_run(eng, config, outdir))
         t0 = time.perf_counter()
         say("outputs")
         write_outputs(eng, outdir, ing.accounts, ing.rejects, config.min_weight, run["behaviours"])
@@ -404,6 +414,8 @@ def detect(
         }
         if "window_auto" in run:
             summary["window_estimated_s"] = run["window_auto"]
+        if site_run:
+            summary["site_run"] = {"defaults_chosen": site_chosen}
         if run.get("behaviour_stats"):
             summary["behaviour_stats"] = run["behaviour_stats"]
         with atomic_path(outdir / "summary.json") as tmp:

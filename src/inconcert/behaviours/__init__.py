@@ -44,7 +44,7 @@ for _b in (
     register(_b)
 
 # Optional behaviours in their own modules register themselves on import.
-for _mod in ("near_text", "semantic_text"):
+for _mod in ("near_text", "semantic_text", "article", "tracker", "byline"):
     try:
         __import__(f"inconcert.behaviours.{_mod}")
     except ImportError:

@@ -27,15 +27,18 @@ import hashlib
 import multiprocessing as mp
 import os
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from inconcert.actions import conform
 from inconcert.errors import ConfigError
-from inconcert.readers.base import ReadContext
 from inconcert.sites.extract import MODES, Page, extract_page
+
+if TYPE_CHECKING:  # the readers import this module; workers import it alone
+    from inconcert.readers.base import ReadContext
 
 __all__ = [
     "RawPage", "PageBatcher", "SITE_PAGES_SCHEMA", "SITE_IDS_SCHEMA",
@@ -128,13 +131,13 @@ class PageBatcher:
         if n <= 1 or len(args) < _PARALLEL_MIN:
             return [_extract(a) for a in args]
         if self._pool is None:
-            self._pool = mp.get_context("spawn").Pool(n)
-        return list(self._pool.imap(_extract, args, chunksize=16))
+            # spawn, not fork: the ingest writer thread may hold locks a fork would copy
+            self._pool = ProcessPoolExecutor(n, mp_context=mp.get_context("spawn"))
+        return list(self._pool.map(_extract, args, chunksize=16))
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.close()
-            self._pool.join()
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
     def run(self, raw: Iterable[RawPage]) -> Iterator[pa.Table]:

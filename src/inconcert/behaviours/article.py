@@ -1,0 +1,100 @@
+"""``article``: sites that carry copies of the same article (near-duplicate bodies).
+
+Each page's extracted body is matched against every other page's by
+MinHash-LSH and verified by exact Jaccard *or* containment
+(:mod:`inconcert.sites.copies`), so a copy that was truncated, given an added
+intro or wrapped in the copying site's own lines still matches its origin.
+Every page in a cluster of copies that spans at least two sites leaves a
+trace whose object is the cluster, named by its origin page's URL (the
+earliest copy); the windowed co-action detection then runs as usual, with
+the site run's window of days (a copy lag is hours to days, not seconds).
+
+Table made by :meth:`ArticleBehaviour.prepare` (kept for the outputs):
+``ic_site_articles(seq, cluster, origin_seq, jaccard, containment)``.
+Settings (``config.extra``): ``article_jaccard`` (0.5),
+``article_containment`` (0.8), ``article_min_tokens`` (50).
+
+>>> from inconcert.behaviours import BEHAVIOURS
+>>> BEHAVIOURS["article"].opt_in
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from inconcert.behaviours.base import Behaviour
+from inconcert.config import DetectConfig
+from inconcert.engines.base import Engine
+from inconcert.sites.copies import CopyParams, find_copies
+from inconcert.sql.dialect import Dialect
+
+__all__ = ["ArticleBehaviour", "copy_params"]
+
+
+def copy_params(config: DetectConfig | None) -> CopyParams:
+    """The :class:`CopyParams` of a run (``extra`` keys ``article_*``).
+
+    >>> copy_params(DetectConfig(extra={"article_containment": 0.9})).containment
+    0.9
+    """
+    x = config.extra if config is not None else {}
+    return CopyParams(
+        jaccard=float(x.get("article_jaccard", 0.5)),
+        containment=float(x.get("article_containment", 0.8)),
+        min_tokens=int(x.get("article_min_tokens", 50)),
+        seed=int(config.seed) if config is not None else 42,
+    )
+
+
+class ArticleBehaviour(Behaviour):
+    name = "article"
+    description = "copies of one article on several sites (MinHash-LSH, Jaccard or containment)"
+    columns = ("text",)
+    keeps = ("ic_site_articles",)
+    opt_in = True
+
+    def prepare(self, engine: Engine, config: DetectConfig) -> None:
+        d = engine.dialect
+        t = engine.to_arrow(
+            f"SELECT seq, account_id, post_id, text, {d.epoch_us('ts')} AS t FROM actions "
+            "WHERE text IS NOT NULL ORDER BY seq"
+        )
+        r = find_copies(t.column("text").combine_chunks(), t.column("t").to_numpy(), copy_params(config))
+        keep = np.flatnonzero(r.cluster >= 0)
+        sites = np.asarray(t.column("account_id").to_pylist(), dtype=object)
+        if len(keep):  # clusters on one site only (a page saved twice) are not copies across sites
+            cl = r.cluster[keep]
+            order = np.lexsort((sites[keep], cl))
+            cs, ss = cl[order], sites[keep][order]
+            new = np.concatenate(([True], (cs[1:] != cs[:-1]) | (ss[1:] != ss[:-1])))
+            nsites = np.bincount(np.searchsorted(np.unique(cs), cs[new]), minlength=len(np.unique(cs)))
+            multi = set(np.unique(cs)[nsites >= 2].tolist())
+            keep = keep[np.isin(r.cluster[keep], list(multi))]
+        seq = t.column("seq").to_numpy()
+        post = t.column("post_id").combine_chunks()
+        table = pa.table(
+            {
+                "seq": pa.array(seq[keep], pa.int64()),
+                "cluster": post.take(pa.array(r.cluster[keep])),
+                "origin_seq": pa.array(seq[r.cluster[keep]], pa.int64()),
+                "jaccard": pa.array(r.jaccard[keep]),
+                "containment": pa.array(r.containment[keep]),
+            }
+        )
+        engine.register_arrow("ic_site_articles_a", table)
+        engine.create_table("ic_site_articles", "SELECT * FROM ic_site_articles_a ORDER BY seq")
+        engine.drop("ic_site_articles_a")
+        stats = dict(r.stats)
+        stats["pages_in_cross_site_clusters"] = int(len(keep))
+        engine._ic_article_stats = stats  # type: ignore[attr-defined]
+
+    def traces_sql(self, d: Dialect, config: DetectConfig) -> str:
+        return f"""SELECT a.account_id, s.cluster AS object, {d.epoch_us("a.ts")} AS t, a.post_id, a.seq
+            FROM ic_site_articles s JOIN actions a ON a.seq = s.seq"""
+
+
+from inconcert.behaviours import register  # noqa: E402  (registry imports this module)
+
+register(ArticleBehaviour())
