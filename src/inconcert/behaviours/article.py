@@ -25,9 +25,10 @@ import numpy as np
 import pyarrow as pa
 
 from inconcert.behaviours.base import Behaviour
+from inconcert.behaviours.tracker import ensure_site_tables
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
-from inconcert.sites.copies import CopyParams, find_copies
+from inconcert.sites.copies import CopyParams, find_copies, set_origins
 from inconcert.sql.dialect import Dialect
 
 __all__ = ["ArticleBehaviour", "copy_params"]
@@ -57,11 +58,31 @@ class ArticleBehaviour(Behaviour):
 
     def prepare(self, engine: Engine, config: DetectConfig) -> None:
         d = engine.dialect
+        ensure_site_tables(engine)
         t = engine.to_arrow(
-            f"SELECT seq, account_id, post_id, text, {d.epoch_us('ts')} AS t FROM actions "
-            "WHERE text IS NOT NULL ORDER BY seq"
+            f"""SELECT a.seq, a.account_id, a.post_id, a.text, {d.epoch_us('a.ts')} AS t,
+                       coalesce(p.time_source IN ('htmldate', 'crawl'), false) AS imprecise,
+                       coalesce(p.linked_sites, '') AS linked
+                FROM actions a LEFT JOIN site_pages p ON p.post_id = a.post_id AND p.account_id = a.account_id
+                WHERE a.text IS NOT NULL ORDER BY a.seq"""
         )
-        r = find_copies(t.column("text").combine_chunks(), t.column("t").to_numpy(), copy_params(config))
+        texts = t.column("text").combine_chunks()
+        params = copy_params(config)
+        first = find_copies(texts, t.column("t").to_numpy(), params)
+        sites_l = t.column("account_id").to_pylist()
+        credits: list[set[str]] = [set() for _ in range(len(sites_l))]
+        in_c = np.flatnonzero(first.cluster >= 0)
+        names_of: dict[int, set[str]] = {}
+        for i in in_c.tolist():
+            names_of.setdefault(int(first.cluster[i]), set()).add(sites_l[i])
+        linked = t.column("linked")
+        for i in in_c.tolist():  # what each copy credits: sites it links, or names in its text
+            others = names_of[int(first.cluster[i])] - {sites_l[i]}
+            low = (texts[i].as_py() or "").lower()
+            ls = linked[i].as_py()
+            credits[i] = {s for s in others if s in low or f";{s};" in ls}
+        r = set_origins(first, t.column("t").to_numpy(), sites_l, credits,
+                        t.column("imprecise").to_numpy(zero_copy_only=False))
         keep = np.flatnonzero(r.cluster >= 0)
         sites = np.asarray(t.column("account_id").to_pylist(), dtype=object)
         if len(keep):  # clusters on one site only (a page saved twice) are not copies across sites

@@ -29,7 +29,7 @@ def ensure_site_tables(engine: Engine) -> None:
     for name, cols in (
         ("site_ids", "account_id VARCHAR, post_id VARCHAR, kind VARCHAR, id VARCHAR, \"where\" VARCHAR"),
         ("site_pages", "post_id VARCHAR, account_id VARCHAR, url VARCHAR, title VARCHAR, byline VARCHAR, "
-                       "lang VARCHAR, time_source VARCHAR, words BIGINT"),
+                       "lang VARCHAR, time_source VARCHAR, words BIGINT, linked_sites VARCHAR"),
     ):
         try:
             engine.columns(name)

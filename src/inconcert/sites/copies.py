@@ -9,7 +9,11 @@ least ``containment``. Containment is what keeps a truncated copy, or one
 wrapped in an added intro and the copying site's own lines, together with
 its origin: Jaccard falls with every added or removed paragraph, containment
 does not. Copies form clusters (connected components); a cluster's
-**origin** is its earliest page (ties: the earlier input row).
+**origin** is its earliest page (ties: the earlier input row) among the
+pages that credit no other site of the cluster (a page that names or links
+the site it copied is not the origin, whatever its clock says), with a page
+whose time is known only to the day placed at the end of that day
+(``imprecise``): it cannot be shown to be first.
 
 >>> body = " ".join(f"w{i}" for i in range(150))
 >>> r = find_copies([body, "intro words here " + body, body[: len(body) // 2], "other " * 60],
@@ -32,7 +36,7 @@ from scipy.sparse.csgraph import connected_components
 from inconcert.normalize.text import normalize_text_array
 from inconcert.textsim.minhash import NearTextParams, candidate_pairs, jaccard_pairs, shingle
 
-__all__ = ["CopyParams", "CopyClusters", "find_copies"]
+__all__ = ["CopyParams", "CopyClusters", "find_copies", "set_origins"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ class CopyClusters:
     jaccard: np.ndarray
     containment: np.ndarray
     stats: dict[str, int] = field(default_factory=dict)
+    shingles: object = None
+    sizes: np.ndarray | None = None
 
 
 def _distinct_sizes(sh) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -81,12 +87,36 @@ def _containment(j: np.ndarray, na: np.ndarray, nb: np.ndarray) -> np.ndarray:
     return np.where(np.minimum(na, nb) > 0, inter / np.maximum(np.minimum(na, nb), 1), 0.0)
 
 
+def _origins(comp: np.ndarray, inc: np.ndarray, key: np.ndarray, sites: list[str] | None,
+             credits: list[set[str]] | None) -> np.ndarray:
+    n = len(comp)
+    order = np.lexsort((np.arange(n), key, comp))
+    first = np.full(comp.max() + 1, -1, dtype=np.int64)
+    for i in order[::-1]:  # earliest last: it wins
+        if inc[i]:
+            first[comp[i]] = i
+    if sites is None or credits is None:
+        return first
+    members: dict[int, list[int]] = {}
+    for i in order:
+        if inc[i]:
+            members.setdefault(int(comp[i]), []).append(int(i))
+    for c, mem in members.items():
+        names = {sites[i] for i in mem}
+        for i in mem:  # in time order: the first page that credits no other site of the cluster
+            if not (credits[i] & (names - {sites[i]})):
+                first[c] = i
+                break
+    return first
+
+
 def find_copies(
     texts: list[str | None] | pa.Array,
     times: list[int] | np.ndarray,
     params: CopyParams | None = None,
 ) -> CopyClusters:
-    """Cluster article bodies into copies (see the module docstring); ``times`` orders origins."""
+    """Cluster article bodies into copies; ``times`` (µs) pick the origins
+    (refine them with :func:`set_origins`)."""
     params = params or CopyParams()
     arr = texts if isinstance(texts, pa.Array) else pa.array(texts, pa.string())
     norm = normalize_text_array(arr)
@@ -110,20 +140,38 @@ def find_copies(
         _, comp = connected_components(g, directed=False)
         counts = np.bincount(comp)
         inc = counts[comp] >= 2
-        order = np.lexsort((np.arange(n), t, comp))  # per component: earliest first
-        first = np.full(comp.max() + 1, -1, dtype=np.int64)
-        cs = comp[order]
-        head = np.concatenate(([True], cs[1:] != cs[:-1]))
-        first[cs[head]] = order[head]
+        first = _origins(comp, inc, t, None, None)
         cluster[inc] = first[comp[inc]]
-        members = np.flatnonzero(inc)
-        org = cluster[members]
-        jj = jaccard_pairs(sh, members, org)
-        jac[members] = jj
-        con[members] = _containment(jj, size[members], size[org])
-        jac[members[members == org]] = 1.0
-        con[members[members == org]] = 1.0
+        _similarities(sh, size, cluster, jac, con)
     stats = {"texts": int(n), "too_short": int(n - len(eligible)), "candidate_pairs": int(len(a)),
              "verified_pairs": int(len(va)), "in_clusters": int((cluster >= 0).sum()),
              "clusters": int(len(np.unique(cluster[cluster >= 0])))}
-    return CopyClusters(cluster, cluster.copy(), np.round(jac, 6), np.round(con, 6), stats)
+    return CopyClusters(cluster, cluster.copy(), np.round(jac, 6), np.round(con, 6), stats, sh, size)
+
+
+def _similarities(sh, size: np.ndarray, cluster: np.ndarray, jac: np.ndarray, con: np.ndarray) -> None:  # type: ignore[no-untyped-def]
+    members = np.flatnonzero(cluster >= 0)
+    org = cluster[members]
+    jj = jaccard_pairs(sh, members, org)
+    jac[members] = jj
+    con[members] = _containment(jj, size[members], size[org])
+    jac[members[members == org]] = 1.0
+    con[members[members == org]] = 1.0
+
+
+def set_origins(r: CopyClusters, times: np.ndarray, sites: list[str], credits: list[set[str]],
+                imprecise: np.ndarray | None = None) -> CopyClusters:
+    """``r`` with each cluster's origin re-chosen: the earliest page crediting no other
+    site of the cluster, day-precision times at the end of their day (module docstring)."""
+    n = len(r.cluster)
+    comp = np.where(r.cluster >= 0, r.cluster, np.arange(n))
+    inc = r.cluster >= 0
+    key = np.asarray(times, np.int64) + (
+        np.asarray(imprecise, bool) * (86_400_000_000 - 1) if imprecise is not None else 0)
+    first = _origins(comp, inc, key, sites, credits) if n else np.zeros(0, np.int64)
+    cluster = np.full(n, -1, dtype=np.int64)
+    cluster[inc] = first[comp[inc]]
+    jac, con = np.zeros(n), np.zeros(n)
+    if inc.any():
+        _similarities(r.shingles, r.sizes, cluster, jac, con)
+    return CopyClusters(cluster, cluster.copy(), np.round(jac, 6), np.round(con, 6), r.stats, r.shingles, r.sizes)

@@ -133,12 +133,14 @@ def finish_site_run(engine: Engine, config: DetectConfig, outdir: Path) -> dict[
                    CAST(({d.epoch_us('a.ts')} - {d.epoch_us('o.ts')}) AS DOUBLE) / 1000000.0 AS lag_s,
                    s.seq = s.origin_seq AS is_origin,
                    (s.seq <> s.origin_seq AND (lower(coalesce(a.text, '')) LIKE '%' || lower(o.account_id) || '%'
+                     OR coalesce(sp.linked_sites, '') LIKE '%;' || o.account_id || ';%'
                      OR EXISTS (SELECT 1 FROM ic_copy_links l WHERE l.seq = s.seq
                                 AND (l.u LIKE '%://' || lower(o.account_id) || '/%'
                                      OR l.u LIKE '%.' || lower(o.account_id) || '/%')))) AS credited,
                    s.jaccard, s.containment,
                    substr(coalesce(a.text, ''), 1, 200) AS snippet
-            FROM ic_site_articles s JOIN actions a ON a.seq = s.seq JOIN actions o ON o.seq = s.origin_seq""",
+            FROM ic_site_articles s JOIN actions a ON a.seq = s.seq JOIN actions o ON o.seq = s.origin_seq
+            LEFT JOIN site_pages sp ON sp.post_id = a.post_id AND sp.account_id = a.account_id""",
     )
     engine.drop("ic_copy_links")
     engine.create_table(
@@ -161,8 +163,11 @@ def finish_site_run(engine: Engine, config: DetectConfig, outdir: Path) -> dict[
                         FROM site_ids i JOIN ic_member m ON m.site = i.account_id
                         JOIN ic_site_trackers k ON k.kind = i.kind AND k.id = i.id AND k.evidence
                         GROUP BY i.kind, i.id, m.group_id),
+                unc AS (SELECT DISTINCT c.site FROM ic_copies c WHERE NOT c.is_origin AND NOT c.credited
+                          AND c.site <> c.origin_site),
                 byl AS (SELECT lower(trim(p.byline)) AS b, m.group_id, count(DISTINCT m.site) AS n
                        FROM site_pages p JOIN ic_member m ON m.site = p.account_id
+                       JOIN unc ON unc.site = p.account_id
                        WHERE p.byline IS NOT NULL GROUP BY lower(trim(p.byline)), m.group_id),
                 cp AS (SELECT m.group_id, count(*) AS copies,
                               sum(CASE WHEN c.credited THEN 0 ELSE 1 END) AS uncredited

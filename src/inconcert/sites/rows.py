@@ -8,7 +8,8 @@ site (registered domain), ``ts`` = publication time, ``text`` = the body,
 ``urls`` = outbound links in the body, ``platform = "web"``. What only site
 runs use goes to two side tables (``ctx.add_side``):
 
-- ``site_pages(post_id, account_id, url, title, byline, lang, time_source, words)``;
+- ``site_pages(post_id, account_id, url, title, byline, lang, time_source, words, linked_sites)``
+  (``linked_sites``: ``;a.com;b.org;``, every site the page links to);
 - ``site_ids(account_id, post_id, kind, id, where)``: one row per id per page.
 
 The extraction mode comes from the ``INCONCERT_EXTRACT`` environment variable
@@ -49,7 +50,7 @@ SITE_PAGES_SCHEMA = pa.schema(
     [
         ("post_id", pa.string()), ("account_id", pa.string()), ("url", pa.string()),
         ("title", pa.string()), ("byline", pa.string()), ("lang", pa.string()),
-        ("time_source", pa.string()), ("words", pa.int64()),
+        ("time_source", pa.string()), ("words", pa.int64()), ("linked_sites", pa.string()),
     ]
 )
 SITE_IDS_SCHEMA = pa.schema(
@@ -189,7 +190,8 @@ class PageBatcher:
             cols["row"].append(raw.row)
             for k, v in (("post_id", page.url), ("account_id", page.site), ("url", page.url),
                          ("title", page.title), ("byline", page.byline), ("lang", page.lang),
-                         ("time_source", page.time_source), ("words", len(page.text.split()))):
+                         ("time_source", page.time_source), ("words", len(page.text.split())),
+                         ("linked_sites", ";" + ";".join(page.linked_sites) + ";" if page.linked_sites else None)):
                 side[k].append(v)
             for f in page.ids:
                 for k, v in (("account_id", page.site), ("post_id", page.url), ("kind", f.kind),

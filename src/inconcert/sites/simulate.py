@@ -357,8 +357,8 @@ def simulate_sites(
     if founding:  # the seed article: geopolitica.ru first, then a network's sites in their own templates
         origin = new_site("geopolitica.ru", "origin", "founding")
         fam = [new_site(s, "network", "founding", TEMPLATES[i * 5 % len(TEMPLATES)])
-               for i, s in enumerate(["iranfront.example.com", "khalqwatch.example.net", "mek-news.example.org",
-                                      "ashraf3.example.info"])]
+               for i, s in enumerate(["iran-front.com", "khalqwatch.net", "mek-news.org",
+                                      "ashraf3-news.info"])]
         shared = _rid(rng, "ua")
         for s in fam:
             ids_of[s] = ids_of[s] + [shared]

@@ -158,6 +158,11 @@ def render(t: Template, p: PageContent) -> str:
     out.append(f'<article class="post"><header class="{f["head"]}"><h1 class="entry-title">{_e(p.title)}</h1>')
     if p.byline:
         out.append(f'<span class="byline">By <a rel="author" href="{base}/author/">{_e(p.byline)}</a></span>')
+    if t.time_markup == "none":  # no markup: only the visible date line
+        day = p.published[:10]
+        months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                  "October", "November", "December"]
+        out.append(f'<span class="posted-on">Posted on {months[int(day[5:7]) - 1]} {int(day[8:10])}, {day[:4]}</span>')
     if t.time_markup == "time-tag":
         out.append(f'<time class="entry-date" datetime="{_e(p.published)}">{_e(p.published[:10])}</time>')
     out.append(f'</header><div class="{f["art"]}">')
