@@ -105,6 +105,7 @@ def main() -> None:
     ap.add_argument("--mode", default=None, help="fast | precise | raw")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--speed", type=int, default=0, help="speed run with about this many pages")
+    ap.add_argument("--warc", action="store_true", help="read the pages from one WARC.gz instead of the folder")
     a = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     from inconcert.pipeline import detect
@@ -125,9 +126,17 @@ def main() -> None:
         print(f"simulated {s.pages} pages on {s.sites} sites in {time.perf_counter() - t0:.1f}s", flush=True)
     mode = "raw" if a.raw else (a.mode or os.environ.get("INCONCERT_EXTRACT") or "fast")
     os.environ["INCONCERT_EXTRACT"] = mode
-    out = work / f"out_{sim.name}_{mode}"
+    out = work / f"out_{sim.name}_{mode}{'_warc' if a.warc else ''}"
+    src = sim / "pages"
+    if a.warc:
+        from inconcert.sites.simulate import write_warc
+
+        src = sim / "crawl.warc.gz"
+        if not src.exists():
+            t0 = time.perf_counter()
+            print(f"wrote {write_warc(sim, src)} pages to {src} in {time.perf_counter() - t0:.1f}s", flush=True)
     t0 = time.perf_counter()
-    r = detect([sim / "pages"], out)
+    r = detect([src], out)
     wall = time.perf_counter() - t0
     res = evaluate(sim, out)
     res.update({"mode": mode, "wall_s": round(wall, 1), "timings": r.summary["timings"],

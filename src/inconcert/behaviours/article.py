@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from inconcert.behaviours.base import Behaviour
 from inconcert.behaviours.tracker import ensure_site_tables
@@ -68,8 +69,9 @@ class ArticleBehaviour(Behaviour):
         )
         texts = t.column("text").combine_chunks()
         params = copy_params(config)
-        first = find_copies(texts, t.column("t").to_numpy(), params)
         sites_l = t.column("account_id").to_pylist()
+        codes = pc.dictionary_encode(t.column("account_id").combine_chunks()).indices.to_numpy()
+        first = find_copies(texts, t.column("t").to_numpy(), params, codes)
         credits: list[set[str]] = [set() for _ in range(len(sites_l))]
         in_c = np.flatnonzero(first.cluster >= 0)
         names_of: dict[int, set[str]] = {}

@@ -25,6 +25,7 @@ import duckdb
 import pyarrow as pa
 
 from inconcert.errors import InputError
+from inconcert.report.sites import collect_site_data
 
 __all__ = [
     "ReportLimits",
@@ -348,6 +349,7 @@ def collect_report_data(outdir: str | Path, limits: ReportLimits | None = None) 
         "accounts": index,
         "notes": notes,
         "posts_available": posts_available,
+        "sites": collect_site_data(outdir),  # site runs: networks, articles, shared ids
     }
 
 

@@ -73,13 +73,20 @@ class CopyClusters:
     sizes: np.ndarray | None = None
 
 
-def _distinct_sizes(sh) -> np.ndarray:  # type: ignore[no-untyped-def]
+def _distinct_sizes(sh, docs: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Distinct shingles of each of ``docs`` (an array over all texts; 0 elsewhere)."""
     n = sh.n
-    if not len(sh.codes):
-        return np.zeros(n, np.int64)
-    doc = np.repeat(np.arange(n, dtype=np.int64), sh.sizes)
-    key = np.unique(doc * (int(sh.codes.max()) + 1) + sh.codes)
-    return np.bincount(key // (int(sh.codes.max()) + 1), minlength=n)
+    out = np.zeros(n, np.int64)
+    docs = np.unique(np.asarray(docs, np.int64))
+    if not len(sh.codes) or not len(docs):
+        return out
+    sz = sh.sizes[docs]
+    idx = np.concatenate([np.arange(sh.offsets[d], sh.offsets[d + 1]) for d in docs.tolist()]) if len(docs) else np.zeros(0, np.int64)
+    doc = np.repeat(docs, sz)
+    m = int(sh.codes.max()) + 1
+    key = np.unique(doc * m + sh.codes[idx])
+    out[docs] = np.bincount(key // m, minlength=n)[docs]
+    return out
 
 
 def _containment(j: np.ndarray, na: np.ndarray, nb: np.ndarray) -> np.ndarray:
@@ -114,9 +121,12 @@ def find_copies(
     texts: list[str | None] | pa.Array,
     times: list[int] | np.ndarray,
     params: CopyParams | None = None,
+    sites: np.ndarray | None = None,
 ) -> CopyClusters:
     """Cluster article bodies into copies; ``times`` (µs) pick the origins
-    (refine them with :func:`set_origins`)."""
+    (refine them with :func:`set_origins`). With ``sites`` (an integer code per
+    text), pairs on one site are not compared: copies are across sites, and a
+    site's own pages share its boilerplate."""
     params = params or CopyParams()
     arr = texts if isinstance(texts, pa.Array) else pa.array(texts, pa.string())
     norm = normalize_text_array(arr)
@@ -127,8 +137,13 @@ def find_copies(
     lsh = NearTextParams(threshold=params.jaccard, shingle=params.shingle, bands=params.bands,
                          rows=params.rows, max_bucket=params.max_bucket, seed=params.seed)
     a, b = candidate_pairs(sh, eligible, lsh)
+    n_cand = len(a)
+    if sites is not None:
+        st = np.asarray(sites)
+        cross = st[a] != st[b]
+        a, b = a[cross], b[cross]
     j = jaccard_pairs(sh, a, b)
-    size = _distinct_sizes(sh)
+    size = _distinct_sizes(sh, np.concatenate((a, b)))
     c = _containment(j, size[a], size[b])
     ok = (j >= params.jaccard - 1e-12) | (c >= params.containment - 1e-12)
     va, vb = a[ok], b[ok]
@@ -143,7 +158,8 @@ def find_copies(
         first = _origins(comp, inc, t, None, None)
         cluster[inc] = first[comp[inc]]
         _similarities(sh, size, cluster, jac, con)
-    stats = {"texts": int(n), "too_short": int(n - len(eligible)), "candidate_pairs": int(len(a)),
+    stats = {"texts": int(n), "too_short": int(n - len(eligible)), "candidate_pairs": int(n_cand),
+             "cross_site_candidates": int(len(a)),
              "verified_pairs": int(len(va)), "in_clusters": int((cluster >= 0).sum()),
              "clusters": int(len(np.unique(cluster[cluster >= 0])))}
     return CopyClusters(cluster, cluster.copy(), np.round(jac, 6), np.round(con, 6), stats, sh, size)
@@ -152,6 +168,9 @@ def find_copies(
 def _similarities(sh, size: np.ndarray, cluster: np.ndarray, jac: np.ndarray, con: np.ndarray) -> None:  # type: ignore[no-untyped-def]
     members = np.flatnonzero(cluster >= 0)
     org = cluster[members]
+    need = np.concatenate((members, org))
+    if (size[need] == 0).any():
+        size[:] = np.maximum(size, _distinct_sizes(sh, need))
     jj = jaccard_pairs(sh, members, org)
     jac[members] = jj
     con[members] = _containment(jj, size[members], size[org])

@@ -22,7 +22,7 @@ from inconcert.errors import InconcertError
 __all__ = ["site_of", "host_of", "INSTALL_HINT"]
 
 #: How to install what the site readers need.
-INSTALL_HINT = "pip install 'inconcert[sites]'  (trafilatura, lxml_html_clean, fastwarc, tldextract, htmldate; resiliparse optional)"
+INSTALL_HINT = "pip install 'inconcert[sites]'  (trafilatura, lxml_html_clean, fastwarc, tldextract, htmldate, resiliparse)"
 
 
 @lru_cache(maxsize=1)

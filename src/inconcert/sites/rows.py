@@ -29,6 +29,7 @@ import multiprocessing as mp
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +59,7 @@ SITE_IDS_SCHEMA = pa.schema(
      ("id", pa.string()), ("where", pa.string())]
 )
 _PARALLEL_MIN = 64
+_SERIAL = object()  # marks a batcher whose worker processes could not start
 
 
 @dataclass
@@ -129,15 +131,20 @@ class PageBatcher:
     def _map(self, pages: list[RawPage]) -> list[Page | str]:
         args = [(p.html, p.url, p.crawl_time, p.charset, self.mode) for p in pages]
         n = workers()
-        if n <= 1 or len(args) < _PARALLEL_MIN:
+        if n <= 1 or len(args) < _PARALLEL_MIN or self._pool is _SERIAL:
             return [_extract(a) for a in args]
         if self._pool is None:
             # spawn, not fork: the ingest writer thread may hold locks a fork would copy
             self._pool = ProcessPoolExecutor(n, mp_context=mp.get_context("spawn"))
-        return list(self._pool.map(_extract, args, chunksize=16))
+        try:
+            return list(self._pool.map(_extract, args, chunksize=16))
+        except BrokenProcessPool:  # workers cannot start (e.g. a script read from stdin): extract here
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = _SERIAL
+            return [_extract(a) for a in args]
 
     def close(self) -> None:
-        if self._pool is not None:
+        if self._pool is not None and self._pool is not _SERIAL:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 

@@ -50,7 +50,7 @@ from inconcert.errors import InputError
 from inconcert.sites.domains import site_of
 from inconcert.sites.templates import TEMPLATES, PageContent, Template, render
 
-__all__ = ["simulate_sites", "SiteSimulation", "seed_article", "NETWORK_SOURCES"]
+__all__ = ["simulate_sites", "SiteSimulation", "seed_article", "NETWORK_SOURCES", "write_warc"]
 
 START = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 #: network labels taken from the real lists, in this order
@@ -366,7 +366,7 @@ def simulate_sites(
         ourl = emit(origin, title_s, body_s, t_at(t0), "seed", "", "", False, "Alireza Niknam")
         for i, s in enumerate(fam):
             emit(s, title_s, [*body_s, credit_s], t_at(t0 + (i + 1) * 5400 * (i + 1)), "seed", ourl, "", True, None)
-        for j in range(3):  # the network also copies some of its origin's other pieces
+        for j in range(5):  # the network also copies some of its origin's other pieces
             ents = events[j]
             b = wr.paragraphs(ents)
             ti = wr.title(ents)
@@ -385,8 +385,8 @@ def simulate_sites(
             site=f"www.{site}", site_name=site.split(".")[0].replace("-", " ").title(), url=str(pg["url"]),
             title=str(pg["title"]), body=list(pg["body"]), published=str(pg["published"]),  # type: ignore[arg-type]
             byline=pg["byline"], category=str(rng.choice(["World", "Politics", "Economy", "Society"])),  # type: ignore[arg-type]
-            recent=rec[idx : idx + 8],
-            comments=[(str(rng.choice(_COMMENTERS)), wr.sentence([])) for _ in range(int(rng.integers(0, 4)))],
+            recent=rec[idx : idx + 18],
+            comments=[(str(rng.choice(_COMMENTERS)), wr.sentence([])) for _ in range(int(rng.integers(0, 7)))],
             head_extra=_ids_html(ids_of[site]),
         )
         path = out / "pages" / f"www.{site}" / str(pg["url"]).split(f"www.{site}/", 1)[1].rstrip("/")
@@ -404,3 +404,37 @@ def simulate_sites(
         w.writerows(pages)
     return SiteSimulation(out, len(site_rows), len(pages), len(networks) + int(founding),
                           len({r["template"] for r in site_rows}), out / "sites.csv", out / "pages.csv")
+
+
+def write_warc(sim_dir: str | Path, path: str | Path, request_records: bool = True) -> int:
+    """Pack a simulation's pages into one WARC.gz (a ``response`` record per page,
+    plus a ``request`` record each when ``request_records``); returns the pages written.
+
+    The WARC-Date is the page's publication time plus one day (a crawl after
+    publication); uses warcio's writer.
+    """
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    sim = Path(sim_dir)
+    n = 0
+    with open(sim / "pages.csv", newline="", encoding="utf-8") as fh, open(path, "wb") as out:
+        w = WARCWriter(out, gzip=True)
+        for r in csv.DictReader(fh):
+            host = r["url"].split("/")[2]
+            rel = r["url"].split(host + "/", 1)[1].rstrip("/") + ".html"
+            body = (sim / "pages" / host / rel).read_bytes()
+            crawl = (dt.datetime.fromisoformat(r["published"].replace("Z", "+00:00")) + dt.timedelta(days=1))
+            date = crawl.strftime("%Y-%m-%dT%H:%M:%SZ")
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            rec = w.create_warc_record(r["url"], "response", payload=io.BytesIO(body), http_headers=http,
+                                       warc_headers_dict={"WARC-Date": date})
+            w.write_record(rec)
+            if request_records:
+                req = w.create_warc_record(r["url"], "request", payload=io.BytesIO(
+                    f"GET /{rel} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()), warc_headers_dict={"WARC-Date": date})
+                w.write_record(req)
+            n += 1
+    return n

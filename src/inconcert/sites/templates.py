@@ -118,6 +118,25 @@ def _templates() -> list[Template]:
 #: 24 templates: 5 families × 5 variants (minus one).
 TEMPLATES: list[Template] = _templates()
 
+_TAGS = ["politics", "economy", "elections", "energy", "security", "europe", "russia", "ukraine", "usa",
+         "china", "middle-east", "iran", "nato", "sanctions", "analysis", "opinion", "interview", "video"]
+_ABOUT = {
+    "wordpress": "is an independent news and analysis website covering politics, economy, society and culture. "
+    "Our team of editors and contributors brings you the latest news, in-depth reports, interviews and opinion "
+    "pieces from around the world, every day. Contact the newsroom to send tips, corrections or press releases.",
+    "drupal": "publishes daily news, commentary and investigations on the events that shape our region and the "
+    "world. We believe in journalism that asks hard questions. Readers can reach the editorial office by e-mail; "
+    "opinions expressed by authors are their own and do not necessarily reflect the views of the editors.",
+    "ghost": "is a reader-supported publication about current affairs, geopolitics and the economy. Sign up to get "
+    "every new story in your inbox, support our work with a membership, and join the conversation in the comments "
+    "below each article. We publish new stories every weekday morning.",
+    "joomla": "brings you breaking news, features and expert commentary from our correspondents. Founded by a "
+    "group of journalists, the site covers national and international politics, business, science and sport. "
+    "Republication of our materials is allowed with an active hyperlink to the source.",
+    "newspaper": "is your source for the latest headlines, exclusive reports and opinion. Follow us on social "
+    "networks and subscribe to our channel to never miss an update. All materials on this site are protected by "
+    "copyright; quoting is allowed with a link to the original publication.",
+}
 _MENU = ["Home", "World", "Politics", "Economy", "Society", "Opinion", "Culture", "Sport", "Video", "Contact"]
 
 
@@ -188,6 +207,13 @@ def render(t: Template, p: PageContent) -> str:
             f'<li><a href="{_e(u)}">{_e(ti)}</a></li>' for ti, u in p.recent[:8]) + "</ul></section>"
             '<section class="widget"><h3>Categories</h3><ul>' + "".join(
             f'<li><a href="{base}/{m.lower()}/">{m}</a></li>' for m in _MENU[1:8]) + "</ul></section></aside>")
+    if t.sidebar or t.related:  # what news themes put around every article: trending, tags, about
+        out.append('<section class="widget trending"><h3>Trending now</h3><ol>' + "".join(
+            f'<li><a href="{_e(u)}">{_e(ti)}</a></li>' for ti, u in p.recent[8:18]) + "</ol></section>")
+        out.append('<section class="widget tagcloud"><h3>Popular tags</h3><p>' + " ".join(
+            f'<a href="{base}/tag/{w}/">{w}</a>' for w in _TAGS) + "</p></section>")
+    out.append(f'<section class="widget about"><h3>About {_e(p.site_name)}</h3><p>{_e(p.site_name)} '
+               f"{_ABOUT[t.family]}</p></section>")
     if t.newsletter:
         out.append('<div class="newsletter"><h3>Subscribe to our newsletter</h3><p>Get the latest news and '
                    "analysis delivered to your inbox every morning. No spam, unsubscribe at any time.</p>"
