@@ -94,10 +94,10 @@ def _behaviour_child(path: str) -> None:
     cfg = DetectConfig(behaviours=["near_text"])
     b = get_behaviour("near_text")
     t0 = time.perf_counter()
-    b.prepare(e, cfg)
+    stats = b.prepare(e, cfg)
     e.create_table("traces", b.traces_sql(e.dialect, cfg))
     secs = time.perf_counter() - t0
-    st = dict(e._ic_near_text_stats)
+    st = dict(stats or {})
     st.pop("params", None)
     print(json.dumps({"seconds": round(secs, 1), "traces": e.count("traces"), **st}))
 

@@ -73,9 +73,7 @@ def accuracy(posts_n: int, seeds: list[int], window: float) -> list[dict]:
         null["per_group_recall"] = _per_group_recall(work / "null", work / "labels.csv", True)
         raw = []
         for k in range(2, 13):
-            cfg = DetectConfig(
-                window=window, min_weight=k, extra={"keep_insignificant": True, "pooled": False}
-            )
+            cfg = DetectConfig(window=window, min_weight=k, keep_insignificant=True, pooled=False)
             detect([work / "posts.csv"], work / f"raw{k}", cfg)
             m = evaluate(work / f"raw{k}", work / "labels.csv")
             m["k"] = k

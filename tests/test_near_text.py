@@ -134,9 +134,9 @@ def test_large_bucket_is_linked_linearly():
 def test_params_validation_and_config():
     with pytest.raises(ConfigError, match="threshold"):
         NearTextParams(threshold=1.5)
-    with pytest.raises(ConfigError, match="near_text_threshold"):
-        near_text_params(DetectConfig(extra={"near_text_threshold": "high"}))
-    p = near_text_params(DetectConfig(min_text_tokens=6, seed=3, extra={"near_text_bands": 10}))
+    with pytest.raises(ConfigError, match="near_text.threshold"):
+        DetectConfig.from_dict({"near_text": {"threshold": "high"}})
+    p = near_text_params(DetectConfig(min_text_tokens=6, seed=3, near_text=NearTextParams(bands=10)))
     assert (p.min_tokens, p.seed, p.bands) == (6, 3, 10)
 
 
@@ -224,14 +224,13 @@ def test_behaviour_traces_and_similarity():
     e = _engine(ROWS)
     b = get_behaviour("near_text")
     cfg = DetectConfig(behaviours=["near_text"])
-    b.prepare(e, cfg)
+    st = b.prepare(e, cfg)
     tr = e.to_arrow(b.traces_sql(e.dialect, cfg) + " ORDER BY seq").to_pylist()
     assert [r["post_id"] for r in tr] == ["p0", "p1", "p2"]
     assert {r["object"] for r in tr} == {normalize_text(TEXT)}
     assert tr[1]["t"] - tr[0]["t"] == 5_000_000
     sims = e.to_arrow("SELECT seq, similarity FROM ic_near_text ORDER BY seq").to_pylist()
     assert sims[0]["similarity"] == 1.0 and 0.5 <= sims[2]["similarity"] < 1.0
-    st = e._ic_near_text_stats
     assert st["too_short"] == 1 and st["clusters"] == 1
 
 
@@ -257,11 +256,11 @@ def test_pair_similarity_table():
 def test_registered_and_opt_in():
     assert isinstance(BEHAVIOURS["near_text"], NearTextBehaviour)
     assert BEHAVIOURS["near_text"].opt_in
-    from inconcert.pipeline import _choose_behaviours
+    from inconcert.pipeline.stages import choose_behaviours
 
     e = _engine(ROWS)
-    assert "near_text" not in _choose_behaviours(e, DetectConfig())
-    assert "near_text" in _choose_behaviours(e, DetectConfig(behaviours=["near_text"]))
+    assert "near_text" not in choose_behaviours(e, DetectConfig())
+    assert "near_text" in choose_behaviours(e, DetectConfig(behaviours=["near_text"]))
 
 
 def test_cluster_texts_deterministic():
@@ -287,7 +286,7 @@ def test_copypasta_simulation_end_to_end(tmp_path):
     posts, labels = simulate_copypasta(n_accounts=150, n_operations=4, n_memes=8, seed=11)
     pacsv.write_csv(posts.drop_columns(["script"]), tmp_path / "posts.csv")
     pacsv.write_csv(labels, tmp_path / "labels.csv")
-    cfg = DetectConfig(behaviours=["near_text"], extra={"keep_insignificant": True})
+    cfg = DetectConfig(behaviours=["near_text"], keep_insignificant=True)
     detect([tmp_path / "posts.csv"], tmp_path / "out", cfg)
     ev = evaluate(tmp_path / "out", tmp_path / "labels.csv")
     assert ev["precision"] == 1.0  # organic memes (posted over days) are rejected
@@ -296,7 +295,7 @@ def test_copypasta_simulation_end_to_end(tmp_path):
     detect(
         [tmp_path / "posts.csv"],
         tmp_path / "out_text",
-        DetectConfig(behaviours=["text"], extra={"keep_insignificant": True}),
+        DetectConfig(behaviours=["text"], keep_insignificant=True),
     )
     assert evaluate(tmp_path / "out_text", tmp_path / "labels.csv")["recall"] < 0.5
 

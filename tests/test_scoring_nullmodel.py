@@ -92,7 +92,7 @@ def test_hand_computed_expected_and_p_value():
     pairs = [("P", "a", "b"), ("x", "a", "b"), ("y", "a", "c")]
     links = [("a", "b", 2), ("a", "c", 1)]
     e = _engine(traces, pairs, links)
-    cfg = DetectConfig(min_participation=1, extra={"null_popular_sharers": 3})
+    cfg = DetectConfig(min_participation=1, null_popular_sharers=3)
     score_links(e, cfg)
     got = {
         (r["account_a"], r["account_b"]): r for r in e.to_arrow("SELECT * FROM links").to_pylist()
@@ -123,7 +123,7 @@ def test_repeated_shares_of_popular_object_raise_expectation():
     traces += [("Q", "a", 100), ("Q", "b", 101)]  # small object: A = 1, d = 1 each, M = 2
     links = [("a", "b", 2)]
     e = _engine(traces, pairs, links)
-    score_links(e, DetectConfig(min_participation=1, extra={"null_popular_sharers": 3}))
+    score_links(e, DetectConfig(min_participation=1, null_popular_sharers=3))
     r = e.to_arrow("SELECT expected FROM links").to_pylist()[0]
     assert r["expected"] == pytest.approx(1 - (1 - 0.4) ** 2 + 0.5 * (1 * 1 / 1 + 1 * 1 / 1))
 

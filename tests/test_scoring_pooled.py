@@ -158,7 +158,7 @@ def planted(tmp_path_factory):
     posts, _ = _planted_posts()
     pacsv.write_csv(posts, d / "posts.csv")
     on = detect([d / "posts.csv"], d / "on", DetectConfig(window=60))
-    off = detect([d / "posts.csv"], d / "off", DetectConfig(window=60, extra={"pooled": False}))
+    off = detect([d / "posts.csv"], d / "off", DetectConfig(window=60, pooled=False))
     return d, on, off
 
 
@@ -185,7 +185,7 @@ def test_weak_member_joins_on_pooled_evidence_and_a_coincidence_does_not(planted
 
 def test_pooled_evidence_can_be_switched_off(planted):
     d, _, off = planted
-    assert not pooled_enabled(DetectConfig(extra={"pooled": False}))
+    assert not pooled_enabled(DetectConfig(pooled=False))
     acc = {r["account_id"]: r for r in pacsv.read_csv(d / "off" / "accounts.csv").to_pylist()}
     assert acc["w"]["group_id"] is None
     assert {r["joined_by"] for r in acc.values() if r["group_id"] is not None} == {"link"}
@@ -205,7 +205,7 @@ def test_no_pooled_cli_flag(planted, tmp_path):
     r = CliRunner().invoke(main, ["detect", str(d / "posts.csv"), "-o", str(tmp_path / "o"), "-q", "--no-pooled"])
     assert r.exit_code == 0, r.output
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())
-    assert summary["parameters"]["extra"] == {"pooled": False}
+    assert summary["parameters"]["pooled"] is False
     assert summary["counts"]["accounts_joined_pooled"] == 0
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from inconcert.actions import conform
 from inconcert.behaviours import BEHAVIOURS, get_behaviour
-from inconcert.config import DetectConfig
+from inconcert.config import DetectConfig, SemanticTextParams
 from inconcert.engines.duckdb_engine import DuckDBEngine
 from inconcert.errors import ConfigError
 
@@ -69,7 +69,7 @@ def test_behaviour_on_engine():
     e = DuckDBEngine()
     e.register_arrow("actions", t)
     b = get_behaviour("semantic_text")
-    cfg = DetectConfig(behaviours=["semantic_text"], extra={"semantic_text_threshold": 0.6})
+    cfg = DetectConfig(behaviours=["semantic_text"], semantic_text=SemanticTextParams(threshold=0.6))
     b.prepare(e, cfg)
     tr = e.to_arrow(b.traces_sql(e.dialect, cfg) + " ORDER BY seq").to_pylist()
     assert [r["post_id"] for r in tr] == ["p0", "p1", "p2", "p3"]

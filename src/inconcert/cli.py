@@ -24,6 +24,8 @@ from rich.table import Table
 from inconcert import __version__
 from inconcert.config import DetectConfig
 from inconcert.errors import InconcertError
+from inconcert.report.cli import report_command
+from inconcert.scoring import evaluate_verdicts
 
 __all__ = ["main"]
 
@@ -61,7 +63,7 @@ def _parse_map(values: tuple[str, ...]) -> dict[str, str]:
     return mapping
 
 
-STEPS = ("read", "traces", "pairs", "links", "scoring", "groups", "outputs")
+STEPS = ("read", "traces", "pairs", "links", "scoring", "groups", "verdicts", "outputs")
 
 
 @contextlib.contextmanager
@@ -91,7 +93,7 @@ def _print_summary(summary: dict[str, Any], outdir: Path) -> None:
     out.print(
         f"[bold]inconcert[/bold] read {rows['read']:,} rows "
         f"({rows['used']:,} used, {rows['rejected']:,} rejected) · behaviours: "
-        f"{', '.join(summary['behaviours']) or 'none'} · window {summary['parameters']['window']:g}s"
+        f"{', '.join(summary['behaviours']) or 'none'} · window {summary['window_used']:g}s"
     )
     out.print(
         f"{counts['pairs']:,} co-action pairs → {counts['links']:,} account links "
@@ -134,8 +136,56 @@ def main() -> None:
     """Find who acts in concert: coordinated accounts and the evidence."""
 
 
+#: ``detect`` options that are settings: option name → path of the DetectConfig field.
+SETTING_FLAGS = {
+    "window": ("window",),
+    "behaviours": ("behaviours",),
+    "min_participation": ("min_participation",),
+    "min_weight": ("min_weight",),
+    "weight_percentile": ("weight_percentile",),
+    "communities": ("communities",),
+    "resolution": ("resolution",),
+    "seed": ("seed",),
+    "fdr": ("fdr",),
+    "keep_insignificant": ("keep_insignificant",),
+    "no_pooled": ("pooled",),
+    "near_text_threshold": ("near_text", "threshold"),
+    "semantic_threshold": ("semantic_text", "threshold"),
+    "coortweet_compatible": ("coortweet_compatible",),
+}
+
+
+def _setting_value(name: str, value: Any) -> Any:
+    if name == "window":
+        if value == "auto":
+            return "auto"
+        try:
+            return float(value)
+        except ValueError:
+            raise click.BadParameter("give a number of seconds or 'auto'", param_hint="--window") from None
+    if name == "behaviours":
+        return [b.strip() for b in value.split(",") if b.strip()] or None
+    if name == "no_pooled":
+        return not value
+    return value
+
+
+def _settings(ctx: click.Context, config_file: Path | None) -> DetectConfig:
+    """The settings file (if any), overridden by the setting flags given on the command line."""
+    settings = DetectConfig.from_file(config_file).to_dict() if config_file else {}
+    for name, path in SETTING_FLAGS.items():
+        if ctx.get_parameter_source(name) in (None, click.core.ParameterSource.DEFAULT):
+            continue
+        value = _setting_value(name, ctx.params[name])
+        if len(path) == 1:
+            settings[path[0]] = value
+        else:
+            settings.setdefault(path[0], {})[path[1]] = value
+    return DetectConfig.from_dict(settings)
+
+
 @main.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path), help="Folder for the outputs.")
 @click.option("--window", default="60", show_default=True, help="Seconds within which co-actions count (or 'auto').")
 @click.option("--behaviours", default=None, help="Comma-separated behaviours (default: all the input has data for).")
@@ -158,9 +208,15 @@ def main() -> None:
 @click.option("--spark-master", default=None, help="Spark master URL (with --engine spark), e.g. local[2] or yarn.")
 @click.option("--spark-conf", multiple=True, metavar="KEY=VALUE", help="Spark configuration (repeatable).")
 @click.option("--report", "with_report", is_flag=True, help="Also write report.html into the output folder.")
+@click.option("--config", "config_file", default=None, type=click.Path(path_type=Path),
+              help="Settings from a TOML file (see docs/settings.md); flags given here override it.")
+@click.option("--replay", "replay_file", default=None, type=click.Path(path_type=Path),
+              help="Run again the detection an output's summary.json records (same inputs and settings).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.pass_context
 @_friendly
 def detect(
+    ctx: click.Context,
     inputs: tuple[Path, ...],
     outdir: Path,
     window: str,
@@ -184,45 +240,29 @@ def detect(
     spark_master: str | None,
     spark_conf: tuple[str, ...],
     with_report: bool,
+    config_file: Path | None,
+    replay_file: Path | None,
     quiet: bool,
 ) -> None:
     """Read INPUTS (posts files in any supported format) and write coordinated
     groups with their evidence into OUTPUT.
 
     Example: inconcert detect posts.csv -o out/ --window 60
+    (or: --config settings.toml; or --replay old_out/summary.json, without INPUTS)
     """
     from inconcert.pipeline import detect as run
+    from inconcert.pipeline import replay
 
-    extra: dict[str, Any] = {}
-    if keep_insignificant:
-        extra["keep_insignificant"] = True
-    if no_pooled:
-        extra["pooled"] = False
-    if near_text_threshold is not None:
-        extra["near_text_threshold"] = near_text_threshold
-    if semantic_threshold is not None:
-        extra["semantic_text_threshold"] = semantic_threshold
-    win: Any = window
-    if window != "auto":
-        try:
-            win = float(window)
-        except ValueError:
-            raise click.BadParameter("give a number of seconds or 'auto'", param_hint="--window") from None
-    else:
-        win = "auto"
-    config = DetectConfig(
-        window=win,
-        behaviours=[b.strip() for b in behaviours.split(",") if b.strip()] if behaviours else None,
-        min_participation=min_participation,
-        min_weight=min_weight,
-        weight_percentile=weight_percentile,
-        communities=communities,  # type: ignore[arg-type]
-        resolution=resolution,
-        seed=seed,
-        fdr=fdr,
-        coortweet_compatible=coortweet_compatible,
-        extra=extra,
-    )
+    if replay_file is not None:
+        flag = {p.name: max(p.opts, key=len) for p in ctx.command.params}
+        given = [flag[n] for n in (*SETTING_FLAGS, "config_file", "fmt", "maps")
+                 if ctx.get_parameter_source(n) not in (None, click.core.ParameterSource.DEFAULT)]
+        if inputs or given:
+            raise click.UsageError("--replay runs the recorded inputs and settings: give no INPUTS"
+                                   + (f" and none of {', '.join(given)}" if given else ""))
+    elif not inputs:
+        raise click.UsageError("give INPUTS (posts files), or --replay SUMMARY.json")
+    config = None if replay_file is not None else _settings(ctx, config_file)
     engine_options: dict[str, Any] = {}
     if engine == "duckdb" and memory_limit:
         engine_options["memory_limit"] = memory_limit
@@ -233,16 +273,20 @@ def detect(
             engine_options["conf"] = _parse_map(spark_conf)
     command = "inconcert " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     started = time.perf_counter()
+
+    def go(step: Callable[[str], None] | None) -> Any:
+        if replay_file is not None:
+            return replay(replay_file, outdir, engine if ctx.get_parameter_source("engine")
+                          == click.core.ParameterSource.COMMANDLINE else None,
+                          step=step, command=command, engine_options=engine_options)
+        return run(list(inputs), outdir, config, engine=engine, format=fmt, column_map=_parse_map(maps),
+                   command=command, engine_options=engine_options, step=step)
+
     if quiet:
-        result = run(list(inputs), outdir, config, engine=engine, format=fmt,
-                     column_map=_parse_map(maps), command=command, engine_options=engine_options)
+        result = go(None)
     else:
         with _steps() as step:
-            result = run(
-                list(inputs), outdir, config, engine=engine, format=fmt,
-                column_map=_parse_map(maps), command=command, engine_options=engine_options,
-                step=step,
-            )
+            result = go(step)
     if with_report:
         from inconcert.report import build_report
 
@@ -296,12 +340,7 @@ def evaluate(outdir: Path, labels: Path) -> None:
     from inconcert.evaluate import evaluate as run
 
     result = run(outdir, labels)
-    try:
-        from inconcert.scoring import evaluate_verdicts
-
-        result["verdicts"] = evaluate_verdicts(outdir, labels)
-    except (ImportError, AttributeError):
-        pass
+    result["verdicts"] = evaluate_verdicts(outdir, labels)
     click.echo(json.dumps(result, indent=2))
 
 
@@ -313,7 +352,6 @@ def evaluate(outdir: Path, labels: Path) -> None:
 @_friendly
 def demo(posts: int, seed: int, scenarios: str, outdir: Path | None) -> None:
     """Simulate data with planted networks, detect them, and show what was found."""
-    from inconcert.evaluate import evaluate as run_eval
     from inconcert.pipeline import detect as run
     from inconcert.simulate import simulate_to_dir
 
@@ -329,22 +367,13 @@ def demo(posts: int, seed: int, scenarios: str, outdir: Path | None) -> None:
         result = run([base / "data" / "posts.csv"], base / "out", DetectConfig(seed=seed),
                      command=f"inconcert demo --posts {posts} --seed {seed}", step=step)
     _print_summary(result.summary, base / "out")
-    scores = run_eval(base / "out", base / "data" / "labels.csv")
-    try:
-        from inconcert.scoring import evaluate_verdicts
-
-        v = evaluate_verdicts(base / "out", base / "data" / "labels.csv")
-        out.print(
-            f"against the planted truth: operations found with precision {v['operation_precision']:.3f}, "
-            f"recall {v['operation_recall']:.3f}, F1 {v['operation_f1']:.3f}; organic accounts flagged "
-            f"{v['organic_flagged']:,} of {v['organic_accounts']:,}; automation accounts called operation "
-            f"{v['automation_called_operation']} of {v['automation_accounts']}"
-        )
-    except ImportError:
-        out.print(
-            f"against the planted truth: precision {scores['precision']:.3f}, recall {scores['recall']:.3f}, "
-            f"F1 {scores['f1']:.3f}, organic false-positive rate {scores['organic_false_positive_rate']:.4f}"
-        )
+    v = evaluate_verdicts(base / "out", base / "data" / "labels.csv")
+    out.print(
+        f"against the planted truth: operations found with precision {v['operation_precision']:.3f}, "
+        f"recall {v['operation_recall']:.3f}, F1 {v['operation_f1']:.3f}; organic accounts flagged "
+        f"{v['organic_flagged']:,} of {v['organic_accounts']:,}; automation accounts called operation "
+        f"{v['automation_called_operation']} of {v['automation_accounts']}"
+    )
     try:
         from inconcert.report import build_report
 
@@ -370,13 +399,8 @@ def behaviours() -> None:
     from inconcert.behaviours import BEHAVIOURS
 
     for name, b in BEHAVIOURS.items():
-        flag = " (opt-in)" if getattr(b, "opt_in", False) else ""
+        flag = " (opt-in)" if b.opt_in else ""
         out.print(f"[bold]{name}[/bold]{flag}: {b.description}")
 
 
-try:  # the report command lives with the report package
-    from inconcert.report.cli import report_command
-
-    main.add_command(report_command, "report")
-except ImportError:  # pragma: no cover
-    pass
+main.add_command(report_command, "report")  # the report command lives with the report package

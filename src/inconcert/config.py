@@ -1,26 +1,102 @@
-"""Detection settings as one plain object.
+"""Detection settings: one typed object, validated in one place, never mutated.
+
+Every setting is a named field with a default (``docs/settings.md`` lists
+them all); behaviour parameters are nested dataclasses
+(:class:`~inconcert.textsim.minhash.NearTextParams`,
+:class:`SemanticTextParams`). As in scikit-learn, the object stores what the
+caller gave (``window="auto"`` stays ``"auto"``); what a run found, such as
+the window it used, is part of the run's result and ``summary.json``.
+
+Settings round-trip through a plain dict (:meth:`DetectConfig.to_dict`,
+:meth:`DetectConfig.from_dict`) and a TOML file (:meth:`DetectConfig.to_toml`,
+:meth:`DetectConfig.from_toml`); unknown names are rejected with the closest
+valid one.
 
 >>> DetectConfig(window=10).window
-10.0
+10
+>>> DetectConfig.from_dict({"near_text": {"treshold": 0.9}})
+Traceback (most recent call last):
+...
+inconcert.errors.ConfigError: unknown setting 'near_text.treshold' (did you mean 'near_text.threshold'?)
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import difflib
+import json
+import math
+import tomllib
+from dataclasses import MISSING, asdict, dataclass, field, fields
+from pathlib import Path
 from typing import Any, Literal
 
 from inconcert.errors import ConfigError
+from inconcert.textsim.minhash import NearTextParams
 
-__all__ = ["DetectConfig"]
+__all__ = [
+    "DetectConfig",
+    "NearTextParams",
+    "SemanticTextParams",
+    "POOLED_ROUNDS",
+    "POPULAR_SHARERS",
+    "read_settings_file",
+]
+
+#: Default rounds of pooled-evidence attachment (:mod:`inconcert.scoring.pooled`).
+POOLED_ROUNDS = 3
+#: Default object size above which the null model treats sharers as popular
+#: (:mod:`inconcert.scoring.nullmodel`).
+POPULAR_SHARERS = 50
+
+#: ``NearTextParams`` fields that are not near-text settings of their own: they
+#: come from the top-level ``min_text_tokens`` and ``seed``.
+_NEAR_TEXT_FROM_TOP = {"min_tokens": "min_text_tokens", "seed": "seed"}
 
 
-@dataclass
+@dataclass(frozen=True)
+class SemanticTextParams:
+    """Settings of the ``semantic_text`` behaviour.
+
+    threshold: minimum cosine similarity of two texts' embeddings, in [-1, 1].
+    neighbours: nearest neighbours looked up per text in the HNSW index (≥ 1).
+    batch: texts embedded per batch (≥ 1; memory, not results).
+
+    >>> SemanticTextParams().threshold
+    0.7
+    """
+
+    threshold: float = 0.7
+    neighbours: int = 10
+    batch: int = 256
+
+    def problems(self) -> list[str]:
+        """What is wrong with these settings (empty when valid)."""
+        out = []
+        if not _number(self.threshold) or not -1 <= self.threshold <= 1:
+            out.append(f"semantic_text.threshold must be in [-1, 1], not {self.threshold!r}")
+        for name in ("neighbours", "batch"):
+            v = getattr(self, name)
+            if not _integer(v) or v < 1:
+                out.append(f"semantic_text.{name} must be an integer ≥ 1, not {v!r}")
+        return out
+
+
+def _number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _integer(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+@dataclass(frozen=True)
 class DetectConfig:
-    """Every knob of a detection run, with defaults.
+    """Every setting of a detection run, with defaults (stored as given).
 
     window: seconds within which two accounts' actions on one object count as
         a co-action (inclusive: |Δt| ≤ window); ``"auto"`` estimates it from the
-        data as CooRnet does (see :mod:`inconcert.window`).
+        data as CooRnet does (see :mod:`inconcert.window`); the window used is
+        in the run's result (``summary.json``: ``window_used``).
     behaviours: behaviour names to use; None = every behaviour the input has data for.
     min_participation: an account needs at least this many actions in a behaviour
         (and this many co-actions) to be paired, as in CooRTweet.
@@ -36,11 +112,21 @@ class DetectConfig:
         the text behaviours.
     fdr: false discovery rate for the null-model test of links (Benjamini–Hochberg);
         only significant links form groups.
+    keep_insignificant: group links even when the null model finds them not significant.
+    pooled: attach accounts to groups on pooled evidence (links each too weak,
+        together beyond chance; :mod:`inconcert.scoring.pooled`).
+    pooled_rounds: at most this many rounds of pooled attachment.
+    null_popular_sharers: objects with more sharers than this are "popular" in
+        the null model (:mod:`inconcert.scoring.nullmodel`).
     coortweet_compatible: reproduce CooRTweet 2.1.3 ``detect_groups`` share pairs exactly.
-    seed: randomness (Leiden) is seeded by this.
+    seed: randomness (Leiden, MinHash, HNSW) is seeded by this.
+    near_text: settings of the ``near_text`` behaviour
+        (:class:`~inconcert.textsim.minhash.NearTextParams`; its ``min_tokens``
+        and ``seed`` come from ``min_text_tokens`` and ``seed``).
+    semantic_text: settings of the ``semantic_text`` behaviour (:class:`SemanticTextParams`).
     """
 
-    window: float | str = 60.0
+    window: float | Literal["auto"] = 60.0
     behaviours: list[str] | None = None
     min_participation: int = 2
     min_weight: int = 2
@@ -50,40 +136,218 @@ class DetectConfig:
     min_group_size: int = 2
     min_text_tokens: int = 4
     fdr: float = 0.01
+    keep_insignificant: bool = False
+    pooled: bool = True
+    pooled_rounds: int = POOLED_ROUNDS
+    null_popular_sharers: int = POPULAR_SHARERS
     coortweet_compatible: bool = False
     seed: int = 42
-    extra: dict[str, Any] = field(default_factory=dict)
+    near_text: NearTextParams = field(default_factory=NearTextParams)
+    semantic_text: SemanticTextParams = field(default_factory=SemanticTextParams)
 
     def __post_init__(self) -> None:
-        problems = []
-        if self.window == "auto":  # estimated from the data once traces exist
-            self.extra = {**self.extra, "window_auto": True}
-            self.window = 60.0
-        try:
-            self.window = float(self.window)
-        except (TypeError, ValueError):
-            problems.append(f"window must be a number of seconds, not {self.window!r}")
-        else:
-            if self.window < 0:
-                problems.append("window must be ≥ 0 seconds")
-        if self.min_participation < 1:
-            problems.append("min_participation must be ≥ 1")
-        if self.min_weight < 1:
-            problems.append("min_weight must be ≥ 1")
-        if self.weight_percentile is not None and not 0 <= self.weight_percentile <= 100:
-            problems.append("weight_percentile must be between 0 and 100")
-        if self.communities not in ("leiden", "components"):
-            problems.append("communities must be 'leiden' or 'components'")
-        if not 0 < self.fdr < 1:
-            problems.append("fdr must be between 0 and 1 (e.g. 0.01)")
-        if self.min_group_size < 2:
-            problems.append("min_group_size must be ≥ 2")
+        problems = self.problems()
         if problems:
             raise ConfigError("; ".join(problems))
 
-    @property
-    def window_us(self) -> int:
-        return int(round(self.window * 1_000_000))
+    def problems(self) -> list[str]:
+        """Every problem with these settings at once (empty when valid)."""
+        p: list[str] = []
+        w = self.window
+        if w != "auto" and not _number(w):
+            p.append(f"window must be a number of seconds or 'auto', not {w!r}")
+        elif w != "auto" and w < 0:  # type: ignore[operator]
+            p.append("window must be ≥ 0 seconds")
+        if self.behaviours is not None and (
+            isinstance(self.behaviours, str) or not all(isinstance(b, str) for b in self.behaviours)
+        ):
+            p.append(f"behaviours must be a list of names, not {self.behaviours!r}")
+        for name in ("min_participation", "min_weight", "pooled_rounds", "null_popular_sharers"):
+            v = getattr(self, name)
+            if not _integer(v) or v < 1:
+                p.append(f"{name} must be an integer ≥ 1, not {v!r}")
+        if not _integer(self.min_group_size) or self.min_group_size < 2:
+            p.append(f"min_group_size must be an integer ≥ 2, not {self.min_group_size!r}")
+        if not _integer(self.min_text_tokens) or self.min_text_tokens < 0:
+            p.append(f"min_text_tokens must be an integer ≥ 0, not {self.min_text_tokens!r}")
+        if not _integer(self.seed):
+            p.append(f"seed must be an integer, not {self.seed!r}")
+        if self.weight_percentile is not None and not (
+            _number(self.weight_percentile) and 0 <= self.weight_percentile <= 100
+        ):
+            p.append("weight_percentile must be between 0 and 100")
+        if self.communities not in ("leiden", "components"):
+            p.append("communities must be 'leiden' or 'components'")
+        if not _number(self.resolution) or self.resolution < 0:
+            p.append(f"resolution must be a number ≥ 0, not {self.resolution!r}")
+        if not _number(self.fdr) or not 0 < self.fdr < 1:
+            p.append("fdr must be between 0 and 1 (e.g. 0.01)")
+        for name in ("keep_insignificant", "pooled", "coortweet_compatible"):
+            if not isinstance(getattr(self, name), bool):
+                p.append(f"{name} must be true or false, not {getattr(self, name)!r}")
+        if not isinstance(self.near_text, NearTextParams):
+            p.append("near_text must be a NearTextParams")
+        else:
+            default = NearTextParams()
+            for nested, top in _NEAR_TEXT_FROM_TOP.items():
+                if getattr(self.near_text, nested) != getattr(default, nested):
+                    p.append(f"near_text.{nested} comes from '{top}': set that instead")
+        if not isinstance(self.semantic_text, SemanticTextParams):
+            p.append("semantic_text must be a SemanticTextParams")
+        else:
+            p.extend(self.semantic_text.problems())
+        return p
+
+    def window_seconds(self) -> float:
+        """The window as given, in seconds; a :class:`ConfigError` for ``"auto"``
+        (the run estimates it: see :func:`inconcert.window.estimate_window`).
+
+        >>> DetectConfig(window=30).window_seconds()
+        30.0
+        """
+        if self.window == "auto":
+            raise ConfigError("window is 'auto': it is estimated from the traces of a run")
+        return float(self.window)
+
+    def near_text_params(self) -> NearTextParams:
+        """The near-text parameters a run uses (with ``min_tokens`` and ``seed``
+        from ``min_text_tokens`` and ``seed``).
+
+        >>> DetectConfig(min_text_tokens=6).near_text_params().min_tokens
+        6
+        """
+        kw = {k: getattr(self, top) for k, top in _NEAR_TEXT_FROM_TOP.items()}
+        return NearTextParams(**{**asdict(self.near_text), **kw})
+
+    # -- round trips -------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Every setting as plain values (nested settings as dicts).
+
+        >>> DetectConfig.from_dict(DetectConfig(window="auto").to_dict()).window
+        'auto'
+        """
+        out = asdict(self)
+        for k in _NEAR_TEXT_FROM_TOP:
+            out["near_text"].pop(k)
+        return out
+
+    @classmethod
+    def from_dict(cls, settings: dict[str, Any]) -> DetectConfig:
+        """Settings from a dict such as :meth:`to_dict` gives (missing ones: defaults).
+
+        Unknown names, at the top level or nested, and invalid values are all
+        reported at once in one :class:`ConfigError`.
+
+        >>> DetectConfig.from_dict({"min_wieght": 3})
+        Traceback (most recent call last):
+        ...
+        inconcert.errors.ConfigError: unknown setting 'min_wieght' (did you mean 'min_weight'?)
+        """
+        if not isinstance(settings, dict):
+            raise ConfigError(f"settings must be a table of name = value, not {type(settings).__name__}")
+        problems = _unknown(settings, [f.name for f in fields(cls)], "")
+        kw = {k: v for k, v in settings.items() if k in {f.name for f in fields(cls)}}
+        nested_types: dict[str, type] = {"near_text": NearTextParams, "semantic_text": SemanticTextParams}
+        for name, typ in nested_types.items():
+            if name not in kw:
+                continue
+            sub = kw[name]
+            if not isinstance(sub, dict):
+                problems.append(f"{name} must be a table of settings, not {sub!r}")
+                kw.pop(name)
+                continue
+            top = _NEAR_TEXT_FROM_TOP if name == "near_text" else {}
+            valid = [f.name for f in fields(typ) if f.name not in top]
+            problems += _unknown({k: v for k, v in sub.items() if k not in top}, valid, f"{name}.")
+            problems += [f"{name}.{k} comes from '{t}': set that instead" for k, t in top.items() if k in sub]
+            try:
+                kw[name] = typ(**{k: v for k, v in sub.items() if k in valid})
+            except (ConfigError, TypeError) as e:
+                problems.append(str(e))
+                kw.pop(name)
+        if isinstance(kw.get("behaviours"), tuple):
+            kw["behaviours"] = list(kw["behaviours"])
+        problems += _unchecked(cls, kw).problems()
+        if problems:
+            raise ConfigError("; ".join(problems))
+        return cls(**kw)
+
+    def to_toml(self) -> str:
+        """The settings as a TOML document (``None`` settings are left out).
+
+        >>> print(DetectConfig().to_toml().splitlines()[0])
+        window = 60.0
+        """
+        top, tables = [], []
+        for k, v in self.to_dict().items():
+            if isinstance(v, dict):
+                tables.append(f"\n[{k}]\n" + "".join(f"{kk} = {_toml_value(vv)}\n" for kk, vv in v.items()))
+            elif v is not None:
+                top.append(f"{k} = {_toml_value(v)}\n")
+        return "".join(top) + "".join(tables)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> DetectConfig:
+        """Settings from a ``.toml`` file, or a ``.json`` file: a dict of settings
+        or a ``summary.json`` (its ``parameters``)."""
+        data = read_settings_file(path)
+        if isinstance(data, dict) and isinstance(data.get("parameters"), dict):
+            data = data["parameters"]
+        return cls.from_dict(data)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> DetectConfig:
+        """Settings from a TOML file (keys as in :meth:`to_dict`)."""
+        return cls.from_dict(read_settings_file(path, "toml"))
+
+
+def read_settings_file(path: str | Path, kind: Literal["toml", "json"] | None = None) -> Any:
+    """The parsed content of a TOML or JSON file (``kind`` None: by its suffix),
+    or a one-line :class:`ConfigError` saying why it cannot be read."""
+    p = Path(path)
+    kind = kind or ("json" if p.suffix.lower() == ".json" else "toml")
+    try:
+        text = p.read_text(encoding="utf-8")
+        return json.loads(text) if kind == "json" else tomllib.loads(text)
+    except OSError as e:
+        raise ConfigError(f"{p}: cannot read the settings file: {e.strerror or e}") from None
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as e:
+        raise ConfigError(f"{p}: not a valid {kind.upper()} settings file: {e}") from None
+
+
+def _unchecked(cls: type[DetectConfig], kw: dict[str, Any]) -> DetectConfig:
+    """A config with ``kw`` (defaults elsewhere) that skips validation, to collect its problems."""
+    inst = object.__new__(cls)
+    for f in fields(cls):
+        if f.name in kw:
+            v = kw[f.name]
+        elif f.default_factory is not MISSING:  # type: ignore[misc]
+            v = f.default_factory()  # type: ignore[misc]
+        else:
+            v = f.default
+        object.__setattr__(inst, f.name, v)
+    return inst
+
+
+def _unknown(settings: dict[str, Any], valid: list[str], prefix: str) -> list[str]:
+    out = []
+    for k in settings:
+        if k in valid:
+            continue
+        close = difflib.get_close_matches(str(k), valid, n=1, cutoff=0.6)
+        hint = f" (did you mean '{prefix}{close[0]}'?)" if close else f"; valid: {', '.join(valid)}"
+        out.append(f"unknown setting '{prefix}{k}'{hint}")
+    return out
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return repr(v) if math.isfinite(v) else ("nan" if v != v else ("inf" if v > 0 else "-inf"))
+    if isinstance(v, (int, str)):
+        return json.dumps(v, ensure_ascii=False) if isinstance(v, str) else str(v)
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    raise ConfigError(f"cannot write {v!r} to TOML")

@@ -9,8 +9,12 @@ post_id, seq)``. :data:`BEHAVIOURS` lists them by name in a fixed order.
 
 from __future__ import annotations
 
+from inconcert.behaviours.article import ArticleBehaviour
 from inconcert.behaviours.base import Behaviour
+from inconcert.behaviours.byline import BylineBehaviour
 from inconcert.behaviours.hashtags import HashtagsBehaviour
+from inconcert.behaviours.near_text import NearTextBehaviour
+from inconcert.behaviours.semantic_text import SemanticTextBehaviour
 from inconcert.behaviours.simple import (
     ImageBehaviour,
     ObjectBehaviour,
@@ -18,6 +22,7 @@ from inconcert.behaviours.simple import (
     RepostBehaviour,
 )
 from inconcert.behaviours.text import TextBehaviour
+from inconcert.behaviours.tracker import TrackerBehaviour
 from inconcert.behaviours.url import UrlBehaviour
 from inconcert.errors import ConfigError
 
@@ -40,15 +45,13 @@ for _b in (
     HashtagsBehaviour(),
     ImageBehaviour(),
     ObjectBehaviour(),
+    NearTextBehaviour(),
+    SemanticTextBehaviour(),
+    ArticleBehaviour(),
+    TrackerBehaviour(),
+    BylineBehaviour(),
 ):
     register(_b)
-
-# Optional behaviours in their own modules register themselves on import.
-for _mod in ("near_text", "semantic_text", "article", "tracker", "byline"):
-    try:
-        __import__(f"inconcert.behaviours.{_mod}")
-    except ImportError:
-        pass
 
 
 def get_behaviour(name: str) -> Behaviour:

@@ -11,8 +11,8 @@ the site run's window of days (a copy lag is hours to days, not seconds).
 
 Table made by :meth:`ArticleBehaviour.prepare` (kept for the outputs):
 ``ic_site_articles(seq, cluster, origin_seq, jaccard, containment)``.
-Settings (``config.extra``): ``article_jaccard`` (0.5),
-``article_containment`` (0.8), ``article_min_tokens`` (50).
+Settings: :class:`~inconcert.sites.copies.CopyParams` defaults (Jaccard 0.5,
+containment 0.8, bodies of ≥ 50 words), seeded by ``config.seed``.
 
 >>> from inconcert.behaviours import BEHAVIOURS
 >>> BEHAVIOURS["article"].opt_in
@@ -20,6 +20,8 @@ True
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -36,18 +38,12 @@ __all__ = ["ArticleBehaviour", "copy_params"]
 
 
 def copy_params(config: DetectConfig | None) -> CopyParams:
-    """The :class:`CopyParams` of a run (``extra`` keys ``article_*``).
+    """The :class:`CopyParams` of a run (the defaults, seeded by ``config.seed``).
 
-    >>> copy_params(DetectConfig(extra={"article_containment": 0.9})).containment
-    0.9
+    >>> copy_params(DetectConfig(seed=7)).seed
+    7
     """
-    x = config.extra if config is not None else {}
-    return CopyParams(
-        jaccard=float(x.get("article_jaccard", 0.5)),
-        containment=float(x.get("article_containment", 0.8)),
-        min_tokens=int(x.get("article_min_tokens", 50)),
-        seed=int(config.seed) if config is not None else 42,
-    )
+    return CopyParams(seed=int(config.seed) if config is not None else 42)
 
 
 class ArticleBehaviour(Behaviour):
@@ -57,7 +53,7 @@ class ArticleBehaviour(Behaviour):
     keeps = ("ic_site_articles",)
     opt_in = True
 
-    def prepare(self, engine: Engine, config: DetectConfig) -> None:
+    def prepare(self, engine: Engine, config: DetectConfig) -> dict[str, Any]:
         d = engine.dialect
         ensure_site_tables(engine)
         t = engine.to_arrow(
@@ -111,13 +107,9 @@ class ArticleBehaviour(Behaviour):
         engine.drop("ic_site_articles_a")
         stats = dict(r.stats)
         stats["pages_in_cross_site_clusters"] = int(len(keep))
-        engine._ic_article_stats = stats  # type: ignore[attr-defined]
+        return stats
 
     def traces_sql(self, d: Dialect, config: DetectConfig) -> str:
         return f"""SELECT a.account_id, s.cluster AS object, {d.epoch_us("a.ts")} AS t, a.post_id, a.seq
             FROM ic_site_articles s JOIN actions a ON a.seq = s.seq"""
 
-
-from inconcert.behaviours import register  # noqa: E402  (registry imports this module)
-
-register(ArticleBehaviour())

@@ -43,7 +43,3 @@ class BylineBehaviour(Behaviour):
             WHERE b <> '' AND b NOT IN ({generic})
             GROUP BY p.account_id, b"""
 
-
-from inconcert.behaviours import register  # noqa: E402  (registry imports this module)
-
-register(BylineBehaviour())

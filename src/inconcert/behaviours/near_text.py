@@ -25,9 +25,13 @@ Tables created by :meth:`NearTextBehaviour.prepare`:
   in clusters, with the exact Jaccard similarity of each post's text to its
   cluster's representative text.
 
-Settings from ``config.extra`` (all optional): ``near_text_threshold`` (0.5),
-``near_text_shingle`` (2), ``near_text_bands`` (20), ``near_text_rows`` (3),
-``near_text_max_bucket`` (100).
+Settings: ``config.near_text`` (:class:`~inconcert.textsim.minhash.NearTextParams`:
+``threshold`` 0.5, ``shingle`` 2, ``bands`` 20, ``rows`` 3, ``max_bucket`` 100),
+with ``min_text_tokens`` and ``seed`` from the top level of the config.
+
+Once the share pairs exist, :meth:`NearTextBehaviour.after_pairs` makes
+``ic_near_text_pairs(seq_a, seq_b, similarity)`` (the behaviour's
+``pair_similarity`` table), which the evidence output joins.
 
 >>> from inconcert.behaviours import BEHAVIOURS
 >>> BEHAVIOURS["near_text"].opt_in
@@ -43,7 +47,6 @@ from inconcert.behaviours.base import Behaviour
 from inconcert.behaviours.text import normalized_texts
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
-from inconcert.errors import ConfigError
 from inconcert.sql.dialect import Dialect
 from inconcert.textsim.minhash import (
     NearTextParams,
@@ -54,34 +57,17 @@ from inconcert.textsim.minhash import (
 
 __all__ = ["NearTextBehaviour", "near_text_params", "cluster_texts", "add_pair_similarity"]
 
-_EXTRA_KEYS = {
-    "near_text_threshold": ("threshold", float),
-    "near_text_shingle": ("shingle", int),
-    "near_text_bands": ("bands", int),
-    "near_text_rows": ("rows", int),
-    "near_text_max_bucket": ("max_bucket", int),
-}
+#: The table of share-pair similarities :func:`add_pair_similarity` makes.
+PAIR_SIMILARITY = "ic_near_text_pairs"
 
 
 def near_text_params(config: DetectConfig | None) -> NearTextParams:
-    """The :class:`NearTextParams` of a detection config (``extra`` keys ``near_text_*``).
+    """The :class:`NearTextParams` a run with ``config`` uses (defaults for None).
 
-    >>> near_text_params(DetectConfig(extra={"near_text_threshold": 0.7})).threshold
+    >>> near_text_params(DetectConfig(near_text=NearTextParams(threshold=0.7))).threshold
     0.7
     """
-    if config is None:
-        return NearTextParams()
-    kw: dict[str, float | int] = {
-        "min_tokens": int(config.min_text_tokens),
-        "seed": int(config.seed),
-    }
-    for key, (attr, cast) in _EXTRA_KEYS.items():
-        if key in config.extra and config.extra[key] is not None:
-            try:
-                kw[attr] = cast(config.extra[key])
-            except (TypeError, ValueError):
-                raise ConfigError(f"{key} must be a number, not {config.extra[key]!r}") from None
-    return NearTextParams(**kw)  # type: ignore[arg-type]
+    return NearTextParams() if config is None else config.near_text_params()
 
 
 def cluster_texts(
@@ -133,9 +119,10 @@ class NearTextBehaviour(Behaviour):
     description = "near-duplicate text (MinHash/LSH, exact Jaccard of shingles ≥ threshold)"
     columns = ("text",)
     keeps = ("ic_text_norm",)  # exact similarity of the evidence pairs
+    pair_similarity = PAIR_SIMILARITY
     opt_in = True
 
-    def prepare(self, engine: Engine, config: DetectConfig) -> None:
+    def prepare(self, engine: Engine, config: DetectConfig) -> dict:
         params = near_text_params(config)
         normalized_texts(engine)
         texts = engine.to_arrow(
@@ -161,7 +148,11 @@ class NearTextBehaviour(Behaviour):
             "rows": params.rows,
             "min_tokens": params.min_tokens,
         }
-        engine._ic_near_text_stats = stats  # type: ignore[attr-defined]
+        return stats
+
+    def after_pairs(self, engine: Engine, config: DetectConfig, pairs: str = "pairs") -> None:
+        """Measure each near_text share pair's exact text similarity (:func:`add_pair_similarity`)."""
+        add_pair_similarity(engine, config, pairs)
 
     def traces_sql(self, d: Dialect, config: DetectConfig) -> str:
         return f"""SELECT a.account_id, n.cluster AS object, {d.epoch_us("a.ts")} AS t, a.post_id, a.seq
@@ -171,7 +162,8 @@ class NearTextBehaviour(Behaviour):
 def add_pair_similarity(
     engine: Engine, config: DetectConfig | None = None, pairs: str = "pairs"
 ) -> None:
-    """Create ``ic_near_text_pairs(seq_a, seq_b, similarity)`` for the near_text share pairs.
+    """Create ``ic_near_text_pairs(seq_a, seq_b, similarity)`` for the near_text share pairs
+    of table ``pairs``.
 
     ``similarity`` is the exact Jaccard similarity of the two posts' shingle
     sets (1.0 for identical normalised texts). Run after the ``pairs`` table
@@ -196,7 +188,7 @@ def add_pair_similarity(
         pa.table({"norm_a": na, "norm_b": nb, "similarity": pa.array(np.round(sim, 6))}),
     )
     engine.create_table(
-        "ic_near_text_pairs",
+        PAIR_SIMILARITY,
         f"""SELECT p.seq_a, p.seq_b,
                    CASE WHEN na.norm = nb.norm THEN 1.0 ELSE s.similarity END AS similarity
             FROM {pairs} p JOIN ic_text_norm na ON na.seq = p.seq_a
@@ -205,8 +197,3 @@ def add_pair_similarity(
             WHERE p.behaviour = 'near_text'""",
     )
     engine.drop("ic_nt_pair_text_sim")
-
-
-from inconcert.behaviours import register  # noqa: E402  (registry imports this module)
-
-register(NearTextBehaviour())

@@ -15,8 +15,8 @@ posts leave traces; the windowed co-action detection runs unchanged.
 Speed: the encoder embeds roughly 100–200 texts a second on 2 cores, so this
 behaviour suits up to ~10⁵ distinct texts; use ``near_text`` for volume.
 
-Settings from ``config.extra``: ``semantic_text_threshold`` (0.7),
-``semantic_text_neighbours`` (10), ``semantic_text_batch`` (256).
+Settings: ``config.semantic_text`` (:class:`~inconcert.config.SemanticTextParams`:
+``threshold`` 0.7, ``neighbours`` 10, ``batch`` 256).
 
 Tables created by ``prepare``: ``ic_text_norm(seq, norm)`` and
 ``ic_semantic_text(seq BIGINT, cluster VARCHAR, similarity DOUBLE)`` (cosine
@@ -130,17 +130,10 @@ class SemanticTextBehaviour(Behaviour):
     columns = ("text",)
     opt_in = True
 
-    def prepare(self, engine: Engine, config: DetectConfig) -> None:
+    def prepare(self, engine: Engine, config: DetectConfig) -> dict[str, Any]:
         _require()
-        ex = config.extra
-        try:
-            threshold = float(ex.get("semantic_text_threshold", 0.7))
-            k = int(ex.get("semantic_text_neighbours", 10))
-            batch = int(ex.get("semantic_text_batch", 256))
-        except (TypeError, ValueError) as e:
-            raise ConfigError(f"semantic_text settings must be numbers ({e})") from None
-        if not -1 <= threshold <= 1 or k < 1 or batch < 1:
-            raise ConfigError("semantic_text_threshold must be in [-1, 1]; neighbours, batch ≥ 1")
+        params = config.semantic_text  # validated by DetectConfig
+        threshold, k, batch = float(params.threshold), int(params.neighbours), int(params.batch)
         normalized_texts(engine)
         t = engine.to_arrow(
             "SELECT norm, count(*) AS n, min(seq) AS first_seq FROM ic_text_norm "
@@ -184,7 +177,7 @@ class SemanticTextBehaviour(Behaviour):
             "SELECT n.seq, m.cluster, m.similarity FROM ic_text_norm n JOIN ic_st_map m ON n.norm = m.norm",
         )
         engine.drop("ic_st_map")
-        engine._ic_semantic_text_stats = {  # type: ignore[attr-defined]
+        return {
             "texts": int(len(texts)),
             "too_short": int(len(texts) - len(elig)),
             "texts_in_clusters": int(len(members)),
@@ -194,8 +187,3 @@ class SemanticTextBehaviour(Behaviour):
     def traces_sql(self, d: Dialect, config: DetectConfig) -> str:
         return f"""SELECT a.account_id, n.cluster AS object, {d.epoch_us("a.ts")} AS t, a.post_id, a.seq
             FROM ic_semantic_text n JOIN actions a ON a.seq = n.seq"""
-
-
-from inconcert.behaviours import register  # noqa: E402  (registry imports this module)
-
-register(SemanticTextBehaviour())

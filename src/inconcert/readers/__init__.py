@@ -36,11 +36,8 @@ from inconcert.readers.warc import WarcReader  # noqa: E402
 for _r in (HtmlReader(), WarcReader(), ArticlesReader()):
     register(_r)
 
-# Platform readers register themselves here (one import per module).
-try:  # pragma: no cover - filled in by platform reader modules
-    from inconcert.readers import platforms as _platforms  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
+# Platform readers register themselves on import (one import per module there).
+from inconcert.readers import platforms as _platforms  # noqa: E402, F401
 
 
 def get_reader(name: str) -> Reader:

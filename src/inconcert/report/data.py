@@ -380,7 +380,7 @@ def _overview(
         "evidence_rows": evidence_rows,
         "verdicts": sorted(verdicts.items(), key=lambda kv: (-kv[1], kv[0])),
         "runtime": fmt_duration(total) if total is not None else "",
-        "window": params.get("window") if isinstance(params, dict) else None,
+        "window": summary.get("window_used", params.get("window") if isinstance(params, dict) else None),
         "behaviours": summary.get("behaviours")
         or (params.get("behaviours") if isinstance(params, dict) else None)
         or [],

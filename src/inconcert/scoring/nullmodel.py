@@ -41,7 +41,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from inconcert.config import DetectConfig
+from inconcert.config import POPULAR_SHARERS, DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.scoring.pooled import POOLED_TABLES, pooled_enabled
 from inconcert.scoring.stats import bh_qvalues, two_part_logp
@@ -63,10 +63,6 @@ __all__ = [
 ]
 
 _SCORE_COLUMNS = ("expected", "p_value", "surprise", "q_value", "significant")
-
-#: Objects shared by at least this many accounts are "popular" (timing-only null).
-POPULAR_SHARERS = 50
-
 
 def fdr_of(config: DetectConfig) -> float:
     """The false discovery rate of a run: ``config.fdr`` (default 0.01).
@@ -276,7 +272,7 @@ def score_links(engine: Engine, config: DetectConfig) -> None:
     [{'expected': 2.0, 'p': 0.687}]
     """
     fdr = fdr_of(config)
-    popular = int(config.extra.get("null_popular_sharers", POPULAR_SHARERS))
+    popular = int(config.null_popular_sharers)
     engine.create_table(
         "ic_null_ao", account_objects_sql(config.min_participation, _eligible_table(engine))
     )

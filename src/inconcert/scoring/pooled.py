@@ -20,10 +20,10 @@ first shares only) is tested against the group as a whole:
   ``fdr / rounds``; an account that passes joins the group with the smallest p.
 
 Rounds repeat with the grown groups until nothing joins (at most
-``extra["pooled_rounds"]``, default ``POOLED_ROUNDS`` = 3); the FDR of all
+``config.pooled_rounds``, default ``POOLED_ROUNDS`` = 3); the FDR of all
 rounds together stays ≤ ``fdr``. Pooled evidence never makes a group: it only
-adds accounts to groups found from significant links. ``extra["pooled"] =
-False`` (CLI ``--no-pooled``) switches it off. Maths, measurements and limits:
+adds accounts to groups found from significant links. ``pooled=False``
+(CLI ``--no-pooled``) switches it off. Maths, measurements and limits:
 ``docs/null-model.md``.
 
 >>> import numpy as np
@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from inconcert.config import DetectConfig
+from inconcert.config import POOLED_ROUNDS, DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.scoring.stats import bh_qvalues, conditional_poisson_logsf
 
@@ -56,20 +56,17 @@ __all__ = [
     "drop_pooled_tables",
 ]
 
-#: At most this many rounds of attaching accounts to grown groups.
-POOLED_ROUNDS = 3
-
 #: Null-model tables that :func:`inconcert.scoring.score_links` keeps for pooling.
 POOLED_TABLES = ("ic_null_strength", "ic_null_sp")
 
 
 def pooled_enabled(config: DetectConfig) -> bool:
-    """Whether pooled evidence runs: on unless ``extra["pooled"]`` is false.
+    """Whether pooled evidence runs: on unless ``config.pooled`` is false.
 
-    >>> pooled_enabled(DetectConfig()), pooled_enabled(DetectConfig(extra={"pooled": False}))
+    >>> pooled_enabled(DetectConfig()), pooled_enabled(DetectConfig(pooled=False))
     (True, False)
     """
-    return bool(config.extra.get("pooled", True)) and not config.coortweet_compatible
+    return bool(config.pooled) and not config.coortweet_compatible
 
 
 def group_mass_sql(total: float, membership: str = "ic_pool_members") -> str:
@@ -180,9 +177,9 @@ def attach_pooled(engine: Engine, config: DetectConfig) -> dict[str, Any]:
     at most the sum of the rounds' FDRs, as each round's discoveries are among
     the union's). An account passing for several groups joins the one with the
     smallest p-value. Rounds stop when nothing joins, after
-    ``extra["pooled_rounds"]`` (default :data:`POOLED_ROUNDS`) rounds.
+    ``config.pooled_rounds`` (default :data:`POOLED_ROUNDS`) rounds.
 
-    With ``extra["pooled"] = False`` members are only labelled ``link``. Needs
+    With ``pooled=False`` members are only labelled ``link``. Needs
     ``membership`` and the null-model tables in :data:`POOLED_TABLES` (kept by
     :func:`~inconcert.scoring.score_links` when pooling is on), and drops them.
     Returns ``{"attached", "rounds": [{"candidates", "attached"}], "seconds"}``.
@@ -201,7 +198,7 @@ def attach_pooled(engine: Engine, config: DetectConfig) -> dict[str, Any]:
     {'account_id': 'x', 'joined_by': 'pooled'}
     """
     t0 = time.perf_counter()
-    rounds = int(config.extra.get("pooled_rounds", POOLED_ROUNDS)) if pooled_enabled(config) else 0
+    rounds = int(config.pooled_rounds) if pooled_enabled(config) else 0
     level = float(config.fdr) / max(rounds, 1)
     base = _membership(engine)
     key_type = base.schema.field("account_id").type  # integer keys in the pipeline

@@ -56,17 +56,14 @@ def site_defaults(config: DetectConfig) -> tuple[DetectConfig, dict[str, Any]]:
     default = DetectConfig()
     changes: dict[str, Any] = {}
     kw: dict[str, Any] = {}
-    if config.window == default.window and not config.extra.get("window_auto"):
+    if config.window == default.window:
         kw["window"] = SITE_WINDOW
     if config.behaviours is None:
         kw["behaviours"] = list(SITE_BEHAVIOURS)
     if config.min_participation == default.min_participation:
         kw["min_participation"] = 1
-    new = dataclasses.replace(config, **kw)
-    new.extra = dict(config.extra)
-    new.extra.pop("window_auto", None) if "window" in kw else None
-    changes.update({k: v for k, v in kw.items()})
-    return new, changes
+    changes.update(kw)
+    return dataclasses.replace(config, **kw), changes
 
 
 def decide_site(

@@ -30,8 +30,8 @@ __all__ = [
     "filter_pairs_sql",
     "participants_sql",
     "links_sql",
+    "object_key_ranges_sql",
 ]
-
 
 
 def union_traces_sql(parts: list[tuple[str, str]], post_ids: bool = True) -> str:
@@ -57,7 +57,7 @@ def union_traces_sql(parts: list[tuple[str, str]], post_ids: bool = True) -> str
     return "\nUNION ALL\n".join(selects)
 
 
-def accounts_dict_sql() -> str:
+def accounts_dict_sql(actions: str = "actions") -> str:
     """``ic_accounts(account_id INT, name)``: every account of ``actions`` with an
     integer key, numbered in the order of the names, so sorting by key sorts by name.
 
@@ -65,8 +65,8 @@ def accounts_dict_sql() -> str:
     aggregations over tens of millions of share pairs run 3-4x faster on
     integers than on strings. Outputs map the keys back to names.
     """
-    return """SELECT CAST(row_number() OVER (ORDER BY name) AS INT) AS account_id, name
-    FROM (SELECT DISTINCT CAST(account_id AS STRING) AS name FROM actions
+    return f"""SELECT CAST(row_number() OVER (ORDER BY name) AS INT) AS account_id, name
+    FROM (SELECT DISTINCT CAST(account_id AS STRING) AS name FROM {actions}
           WHERE account_id IS NOT NULL) s"""
 
 
@@ -77,7 +77,12 @@ def objects_dict_sql(raw: str = "ic_traces_raw") -> str:
     FROM (SELECT DISTINCT behaviour, object AS name FROM {raw} WHERE object IS NOT NULL) s"""
 
 
-def keyed_traces_sql(coortweet_compatible: bool = False, raw: str = "ic_traces_raw") -> str:
+def keyed_traces_sql(
+    coortweet_compatible: bool = False,
+    raw: str = "ic_traces_raw",
+    accounts: str = "ic_accounts",
+    objects: str = "ic_objects",
+) -> str:
     """The ``traces`` table: raw traces with integer account and object keys.
 
     Post ids are not carried (outputs take them from ``actions`` by ``seq``),
@@ -88,14 +93,14 @@ def keyed_traces_sql(coortweet_compatible: bool = False, raw: str = "ic_traces_r
     post_obj, join = "", ""
     if coortweet_compatible:
         post_obj = ", r.post_id, po.object AS post_object"
-        join = "\n    LEFT JOIN ic_objects po ON r.behaviour = po.behaviour AND r.post_id = po.name"
+        join = f"\n    LEFT JOIN {objects} po ON r.behaviour = po.behaviour AND r.post_id = po.name"
     return f"""SELECT r.behaviour, o.object, a.account_id, r.seq, r.t{post_obj}
     FROM {raw} r
-    JOIN ic_objects o ON r.behaviour = o.behaviour AND r.object = o.name
-    JOIN ic_accounts a ON r.account_id = a.name{join}"""
+    JOIN {objects} o ON r.behaviour = o.behaviour AND r.object = o.name
+    JOIN {accounts} a ON r.account_id = a.name{join}"""
 
 
-def eligible_sql(min_participation: int, coortweet_compatible: bool = False) -> str:
+def eligible_sql(min_participation: int, coortweet_compatible: bool = False, traces: str = "traces") -> str:
     """Traces of accounts with at least ``min_participation`` traces in the behaviour,
     on objects acted on by at least two rows; ``acc_first`` is the account's first
     position in the input (CooRTweet's tie order)."""
@@ -103,11 +108,13 @@ def eligible_sql(min_participation: int, coortweet_compatible: bool = False) -> 
     return f"""SELECT behaviour, object, account_id, seq, t, acc_first{po} FROM (
         SELECT *, count(*) OVER (PARTITION BY behaviour, account_id) AS n_acc,
                min(seq) OVER (PARTITION BY behaviour, account_id) AS acc_first
-        FROM traces) s
+        FROM {traces}) s
     WHERE n_acc >= {int(min_participation)}"""
 
 
-def pairs_sql(d: Dialect, window_us: int, coortweet_compatible: bool = False) -> str:
+def pairs_sql(
+    d: Dialect, window_us: int, coortweet_compatible: bool = False, eligible: str = "eligible"
+) -> str:
     """Every pair of shares of one object by different accounts within the window.
 
     Side ``a`` is the earlier share; ties in time are ordered by input position
@@ -131,7 +138,7 @@ def pairs_sql(d: Dialect, window_us: int, coortweet_compatible: bool = False) ->
         extra = ""
     return f"""WITH e AS (
         SELECT behaviour, object, account_id, seq, t, acc_first{po}, {bucket} AS bucket
-        FROM eligible),
+        FROM {eligible}),
     r AS (
         SELECT behaviour, object, account_id, seq, t, acc_first{po}, bucket FROM e
         UNION ALL
@@ -147,7 +154,11 @@ def pairs_sql(d: Dialect, window_us: int, coortweet_compatible: bool = False) ->
 
 
 def filter_pairs_sql(
-    min_participation: int, coortweet_compatible: bool = False, ok_table: str = "ic_pair_ok"
+    min_participation: int,
+    coortweet_compatible: bool = False,
+    ok_table: str = "ic_pair_ok",
+    raw_pairs: str = "raw_pairs",
+    eligible: str = "eligible",
 ) -> str:
     """Keep a pair when one of its accounts has ``min_participation`` co-actions.
 
@@ -159,10 +170,10 @@ def filter_pairs_sql(
     mp = int(min_participation)
     if coortweet_compatible:
         return f"""WITH ids AS (
-            SELECT behaviour, post_a AS post_id FROM raw_pairs
-            UNION SELECT behaviour, post_b FROM raw_pairs),
+            SELECT behaviour, post_a AS post_id FROM {raw_pairs}
+            UNION SELECT behaviour, post_b FROM {raw_pairs}),
         rows_in AS (
-            SELECT e.behaviour, e.account_id, e.post_id FROM eligible e
+            SELECT e.behaviour, e.account_id, e.post_id FROM {eligible} e
             JOIN ids ON e.behaviour = ids.behaviour AND e.post_id = ids.post_id),
         ok_acc AS (
             SELECT behaviour, account_id FROM rows_in GROUP BY behaviour, account_id
@@ -170,28 +181,31 @@ def filter_pairs_sql(
         ok_post AS (
             SELECT DISTINCT r.behaviour, r.post_id FROM rows_in r
             JOIN ok_acc o ON r.behaviour = o.behaviour AND r.account_id = o.account_id)
-        SELECT p.* FROM raw_pairs p
+        SELECT p.* FROM {raw_pairs} p
         WHERE EXISTS (SELECT 1 FROM ok_post o WHERE o.behaviour = p.behaviour AND o.post_id = p.post_a)
            OR EXISTS (SELECT 1 FROM ok_post o WHERE o.behaviour = p.behaviour AND o.post_id = p.post_b)"""
-    return f"""SELECT p.* FROM raw_pairs p
+    return f"""SELECT p.* FROM {raw_pairs} p
         WHERE EXISTS (SELECT 1 FROM {ok_table} ok WHERE ok.behaviour = p.behaviour AND ok.account_id = p.account_a)
            OR EXISTS (SELECT 1 FROM {ok_table} ok WHERE ok.behaviour = p.behaviour AND ok.account_id = p.account_b)"""
 
 
-def participants_sql(min_participation: int) -> str:
+def participants_sql(min_participation: int, raw_pairs: str = "raw_pairs") -> str:
     """``(behaviour, account_id)`` of the accounts with at least
     ``min_participation`` distinct posts in the behaviour's share pairs
     (``raw_pairs``): the default participation filter keeps a pair when one of
     its accounts is here (:func:`filter_pairs_sql`)."""
     return f"""WITH sides AS (
-            SELECT behaviour, account_a AS account_id, seq_a AS seq FROM raw_pairs
-            UNION SELECT behaviour, account_b, seq_b FROM raw_pairs)
+            SELECT behaviour, account_a AS account_id, seq_a AS seq FROM {raw_pairs}
+            UNION SELECT behaviour, account_b, seq_b FROM {raw_pairs})
         SELECT behaviour, account_id FROM sides GROUP BY behaviour, account_id
         HAVING count(*) >= {int(min_participation)}"""
 
 
 def links_sql(
-    d: Dialect, behaviours: list[str], key_ranges: dict[str, tuple[int, int]] | None = None
+    d: Dialect,
+    behaviours: list[str],
+    key_ranges: dict[str, tuple[int, int]] | None = None,
+    pairs: str = "pairs",
 ) -> str:
     """Aggregate share pairs to one row per unordered account pair.
 
@@ -225,7 +239,7 @@ def links_sql(
                CASE WHEN account_a < account_b THEN account_b ELSE account_a END AS account_b,
                {keys},
                count(*) AS n, sum(t_b - t_a) AS sum_dt_us, min(t_a) AS first_t, max(t_b) AS last_t
-        FROM pairs
+        FROM {pairs}
         GROUP BY 1, 2, {keys}),
     l AS (
         SELECT account_a, account_b,
@@ -236,3 +250,14 @@ def links_sql(
                max(last_t) AS last_t
         FROM po GROUP BY account_a, account_b)
     SELECT * FROM l"""
+
+
+def object_key_ranges_sql(objects: str = "ic_objects") -> str:
+    """``(behaviour, lo, hi)``: the first and last object key of each behaviour
+    in the key dictionary ``objects`` (keys are numbered by behaviour, then name,
+    so each behaviour's keys form one range: see :func:`links_sql`).
+
+    >>> "GROUP BY behaviour" in object_key_ranges_sql()
+    True
+    """
+    return f"SELECT behaviour, min(object) AS lo, max(object) AS hi FROM {objects} GROUP BY behaviour"

@@ -66,6 +66,10 @@ class Dialect:
         """A deterministic 64-bit hash of a string (same on every engine not required)."""
         raise NotImplementedError
 
+    def quantile(self, expr: str, q: float) -> str:
+        """The continuous (interpolated) ``q``-quantile (0–1) of ``expr``, an aggregate."""
+        raise NotImplementedError
+
 
 class DuckDBDialect(Dialect):
     name = "duckdb"
@@ -108,6 +112,9 @@ class DuckDBDialect(Dialect):
 
     def hash64(self, x: str) -> str:
         return f"hash({x})"
+
+    def quantile(self, expr: str, q: float) -> str:
+        return f"quantile_cont({expr}, {q})"
 
 
 class SparkDialect(Dialect):
@@ -155,3 +162,6 @@ class SparkDialect(Dialect):
 
     def hash64(self, x: str) -> str:
         return f"xxhash64({x})"
+
+    def quantile(self, expr: str, q: float) -> str:
+        return f"percentile({expr}, {q})"

@@ -23,22 +23,34 @@ __all__ = [
     "rounded_columns",
     "rounded_select_sql",
     "ACCOUNTS_ORDER",
+    "groups_with_verdicts_sql",
+    "verdict_counts_sql",
+    "accounts_with_attrs_sql",
+    "posts_out_sql",
 ]
 
 
-def _same_group(table: str, a: str = "account_a", b: str = "account_b") -> str:
+def _same_group(table: str, membership: str = "membership", a: str = "account_a", b: str = "account_b") -> str:
     return f"""SELECT x.*, ma.group_id FROM {table} x
-        JOIN membership ma ON x.{a} = ma.account_id
-        JOIN membership mb ON x.{b} = mb.account_id
+        JOIN {membership} ma ON x.{a} = ma.account_id
+        JOIN {membership} mb ON x.{b} = mb.account_id
         WHERE ma.group_id = mb.group_id"""
 
 
-def group_stats_sql(d: Dialect, top: int = 5) -> str:
-    """One row per group: size, links, density, weight, behaviours, objects, time span,
-    and the ``top`` objects most members acted on."""
-    return f"""WITH gl AS ({_same_group('glinks')}),
-    ge AS ({_same_group('pairs')}),
-    sz AS (SELECT group_id, count(*) AS size FROM membership GROUP BY group_id),
+def group_stats_sql(
+    d: Dialect,
+    top: int = 5,
+    passing: str = "glinks",
+    pairs: str = "pairs",
+    membership: str = "membership",
+    objects: str = "ic_objects",
+) -> str:
+    """One row per group of ``membership``: size, links (of ``passing``), density,
+    weight, behaviours, objects, time span (of ``pairs``), and the ``top`` objects
+    most members acted on."""
+    return f"""WITH gl AS ({_same_group(passing, membership)}),
+    ge AS ({_same_group(pairs, membership)}),
+    sz AS (SELECT group_id, count(*) AS size FROM {membership} GROUP BY group_id),
     ls AS (SELECT group_id, count(*) AS links, sum(weight) AS weight FROM gl GROUP BY group_id),
     es AS (SELECT group_id, count(DISTINCT behaviour || '|' || CAST(object AS STRING)) AS objects,
                   min(t_a) AS first_t, max(t_b) AS last_t, count(*) AS pairs
@@ -54,7 +66,7 @@ def group_stats_sql(d: Dialect, top: int = 5) -> str:
            FROM om),
     tops AS (SELECT ot.group_id,
                     {d.string_agg_ordered("ot.behaviour || ':' || o.name || ' (' || CAST(ot.members AS STRING) || ')'", 'ot.rk', ' | ')} AS top_objects
-             FROM ot JOIN ic_objects o ON ot.behaviour = o.behaviour AND ot.object = o.object
+             FROM ot JOIN {objects} o ON ot.behaviour = o.behaviour AND ot.object = o.object
              WHERE ot.rk <= {int(top)} GROUP BY ot.group_id)
     SELECT sz.group_id, sz.size,
            coalesce(ls.links, 0) AS links,
@@ -74,25 +86,32 @@ def group_stats_sql(d: Dialect, top: int = 5) -> str:
     ORDER BY sz.group_id"""
 
 
-def account_stats_sql(d: Dialect) -> str:
+def account_stats_sql(
+    d: Dialect,
+    passing: str = "glinks",
+    pairs: str = "pairs",
+    membership: str = "membership",
+    actions: str = "actions",
+    accounts: str = "ic_accounts",
+) -> str:
     """One row per account that acted: group, degree and strength in the thresholded
     graph, actions, coordinated actions (posts in share pairs) and their share."""
-    return """WITH deg AS (
+    return f"""WITH deg AS (
         SELECT acc, count(*) AS degree, sum(weight) AS strength FROM (
-            SELECT account_a AS acc, weight FROM glinks
-            UNION ALL SELECT account_b, weight FROM glinks) s GROUP BY acc),
+            SELECT account_a AS acc, weight FROM {passing}
+            UNION ALL SELECT account_b, weight FROM {passing}) s GROUP BY acc),
     act AS (SELECT x.account_id, x.name, count(*) AS n_actions, min(a.platform) AS platform
-            FROM actions a JOIN ic_accounts x ON a.account_id = x.name
+            FROM {actions} a JOIN {accounts} x ON a.account_id = x.name
             GROUP BY x.account_id, x.name),
     co AS (SELECT acc, count(DISTINCT seq) AS n_coordinated FROM (
-            SELECT account_a AS acc, seq_a AS seq FROM pairs
-            UNION ALL SELECT account_b, seq_b FROM pairs) s GROUP BY acc)
+            SELECT account_a AS acc, seq_a AS seq FROM {pairs}
+            UNION ALL SELECT account_b, seq_b FROM {pairs}) s GROUP BY acc)
     SELECT act.name AS account_id, m.group_id,
            coalesce(deg.degree, 0) AS degree, coalesce(deg.strength, 0) AS strength,
            act.n_actions, coalesce(co.n_coordinated, 0) AS n_coordinated,
            CAST(coalesce(co.n_coordinated, 0) AS DOUBLE) / act.n_actions AS coordinated_share,
            act.platform
-    FROM act LEFT JOIN membership m ON act.account_id = m.account_id
+    FROM act LEFT JOIN {membership} m ON act.account_id = m.account_id
     LEFT JOIN deg ON act.account_id = deg.acc
     LEFT JOIN co ON act.account_id = co.acc
     """
@@ -102,14 +121,25 @@ def account_stats_sql(d: Dialect) -> str:
 ACCOUNTS_ORDER = "ORDER BY group_id IS NULL, group_id, strength DESC, account_id"
 
 
-def evidence_out_sql(d: Dialect, similarity_table: str | None = None, post_ids_in_pairs: bool = False) -> str:
+def evidence_out_sql(
+    d: Dialect,
+    similarity_table: str | None = None,
+    post_ids_in_pairs: bool = False,
+    similarity_behaviour: str = "near_text",
+    pairs: str = "pairs",
+    membership: str = "membership",
+    actions: str = "actions",
+    accounts: str = "ic_accounts",
+    objects: str = "ic_objects",
+) -> str:
     """The share-pair evidence as written: timestamps, the group both accounts share,
-    and (for near-duplicate text) the two posts' exact similarity; in input order
-    (object keys are unique across behaviours and sort like (behaviour, name)).
-    Post ids come from ``actions`` by ``seq`` unless ``post_ids_in_pairs``."""
+    and (for ``similarity_behaviour``'s pairs, from ``similarity_table``) the two
+    posts' similarity; in input order (object keys are unique across behaviours
+    and sort like (behaviour, name)). Post ids come from ``actions`` by ``seq``
+    unless ``post_ids_in_pairs``."""
     sim = "s.similarity" if similarity_table else "CAST(NULL AS DOUBLE)"
     join = (
-        f"\n    LEFT JOIN {similarity_table} s ON p.behaviour = 'near_text' "
+        f"\n    LEFT JOIN {similarity_table} s ON p.behaviour = '{similarity_behaviour}' "
         "AND s.seq_a = p.seq_a AND s.seq_b = p.seq_b"
         if similarity_table
         else ""
@@ -118,18 +148,18 @@ def evidence_out_sql(d: Dialect, similarity_table: str | None = None, post_ids_i
         posts, pjoin = "p.post_a, p.post_b", ""
     else:
         posts = "pa.post_id AS post_a, pb.post_id AS post_b"
-        pjoin = "\n    JOIN actions pa ON pa.seq = p.seq_a\n    JOIN actions pb ON pb.seq = p.seq_b"
+        pjoin = f"\n    JOIN {actions} pa ON pa.seq = p.seq_a\n    JOIN {actions} pb ON pb.seq = p.seq_b"
     return f"""SELECT p.behaviour, o.name AS object, {posts}, xa.name AS account_a, xb.name AS account_b,
            {d.from_epoch_us('p.t_a')} AS ts_a, {d.from_epoch_us('p.t_b')} AS ts_b,
            CAST(p.t_b - p.t_a AS DOUBLE) / 1000000.0 AS dt,
            CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END AS group_id,
            {sim} AS similarity
-    FROM pairs p{join}{pjoin}
-    JOIN ic_objects o ON p.behaviour = o.behaviour AND p.object = o.object
-    JOIN ic_accounts xa ON p.account_a = xa.account_id
-    JOIN ic_accounts xb ON p.account_b = xb.account_id
-    LEFT JOIN membership ma ON p.account_a = ma.account_id
-    LEFT JOIN membership mb ON p.account_b = mb.account_id
+    FROM {pairs} p{join}{pjoin}
+    JOIN {objects} o ON p.behaviour = o.behaviour AND p.object = o.object
+    JOIN {accounts} xa ON p.account_a = xa.account_id
+    JOIN {accounts} xb ON p.account_b = xb.account_id
+    LEFT JOIN {membership} ma ON p.account_a = ma.account_id
+    LEFT JOIN {membership} mb ON p.account_b = mb.account_id
     ORDER BY p.seq_a, p.seq_b, p.object"""
 
 
@@ -150,24 +180,32 @@ def rounded_select_sql(d: Dialect, columns: dict[str, bool], table: str, order: 
     return f"SELECT {', '.join(rounded_columns(d, columns, digits=digits))} FROM {table} {order}"
 
 
-def links_out_sql(d: Dialect, columns: list[str], source: str = "links", where: str = "") -> str:
+def links_out_sql(
+    d: Dialect,
+    columns: list[str],
+    source: str = "links",
+    where: str = "",
+    passing: str = "glinks",
+    membership: str = "membership",
+    accounts: str = "ic_accounts",
+) -> str:
     """The links as written, strongest first, with account names,
     ``passes_threshold``, ``in_group`` and ``group_id``.
 
     ``columns``: the ``links`` columns (``behaviours``, the names of the
     behaviours with co-actions, is made here from the ``n_<behaviour>`` counts);
-    ``source`` is ``links`` (all) or ``glinks`` (those that pass); ``where``: an
+    ``source`` is ``links`` (all) or ``passing`` (those that pass); ``where``: an
     optional condition on ``l``. No column is
     rounded: weights and counts are integers, ``mean_dt`` is an integer sum
     divided by a count, and the null model's scores are computed from rounded
     expectations, so repeated runs give identical files. Ties in weight are
     ordered by the account keys, which sort like the names.
     """
-    passes = "true" if source == "glinks" else "(g.account_a IS NOT NULL)"
+    passes = "true" if source == passing else "(g.account_a IS NOT NULL)"
     join = (
         ""
-        if source == "glinks"
-        else "\n    LEFT JOIN glinks g ON l.account_a = g.account_a AND l.account_b = g.account_b"
+        if source == passing
+        else f"\n    LEFT JOIN {passing} g ON l.account_a = g.account_a AND l.account_b = g.account_b"
     )
     names = {"account_a": "xa.name AS account_a", "account_b": "xb.name AS account_b"}
     cols = [names.get(c, f"l.{c}") for c in columns if c not in ("first_t", "last_t")]
@@ -183,9 +221,45 @@ def links_out_sql(d: Dialect, columns: list[str], source: str = "links", where: 
            CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END AS group_id,
            (ma.group_id IS NOT NULL AND ma.group_id = mb.group_id) AS in_group
     FROM {source} l{join}
-    JOIN ic_accounts xa ON l.account_a = xa.account_id
-    JOIN ic_accounts xb ON l.account_b = xb.account_id
-    LEFT JOIN membership ma ON l.account_a = ma.account_id
-    LEFT JOIN membership mb ON l.account_b = mb.account_id{cond}
+    JOIN {accounts} xa ON l.account_a = xa.account_id
+    JOIN {accounts} xb ON l.account_b = xb.account_id
+    LEFT JOIN {membership} ma ON l.account_a = ma.account_id
+    LEFT JOIN {membership} mb ON l.account_b = mb.account_id{cond}
     ORDER BY l.weight DESC, l.account_a, l.account_b"""
 
+
+def groups_with_verdicts_sql(groups: str = "groups", verdicts: str = "group_verdicts") -> str:
+    """The groups table with each group's ``p_value``, ``verdict`` and ``reasons``.
+
+    >>> "LEFT JOIN group_verdicts v" in groups_with_verdicts_sql()
+    True
+    """
+    return (
+        f"SELECT g.*, v.p_value, v.verdict, v.reasons FROM {groups} g "
+        f"LEFT JOIN {verdicts} v ON g.group_id = v.group_id ORDER BY g.group_id"
+    )
+
+
+def verdict_counts_sql(groups: str = "groups") -> str:
+    """``(verdict, n)``: how many groups got each verdict."""
+    return f"SELECT verdict, count(*) AS n FROM {groups} GROUP BY verdict ORDER BY verdict"
+
+
+def accounts_with_attrs_sql(columns: list[str], accounts: str = "accounts_out", attrs: str = "account_attrs") -> str:
+    """The accounts table with the attribute ``columns`` the readers found (by account name).
+
+    >>> accounts_with_attrs_sql(["platform_id"])
+    'SELECT a.*, x.platform_id FROM accounts_out a LEFT JOIN account_attrs x ON a.account_id = x.account_id'
+    """
+    cols = ", ".join(f"x.{c}" for c in columns)
+    return f"SELECT a.*, {cols} FROM {accounts} a LEFT JOIN {attrs} x ON a.account_id = x.account_id"
+
+
+def posts_out_sql(actions: str = "actions", pairs: str = "pairs", membership: str = "membership") -> str:
+    """The posts of grouped accounts that are in share pairs (``posts.parquet``), in input order."""
+    return f"""SELECT a.post_id, a.account_id, a.ts, a.text, a.urls, a.repost_of, a.reply_to,
+                   a.hashtags, a.platform, a.seq
+            FROM {actions} a WHERE a.seq IN (
+                SELECT seq_a FROM {pairs} p JOIN {membership} m ON p.account_a = m.account_id
+                UNION SELECT seq_b FROM {pairs} p JOIN {membership} m ON p.account_b = m.account_id)
+            ORDER BY a.seq"""

@@ -99,6 +99,12 @@ class NearTextParams:
         from inconcert.errors import ConfigError
 
         problems = []
+        for name in ("threshold", "shingle", "bands", "rows", "max_bucket", "min_tokens", "seed"):
+            v = getattr(self, name)
+            ok = isinstance(v, (int, float)) if name == "threshold" else isinstance(v, int)
+            if not ok or isinstance(v, bool):
+                kind = "a number" if name == "threshold" else "an integer"
+                raise ConfigError(f"near_text.{name} must be {kind}, not {v!r}")
         if not 0 < self.threshold <= 1:
             problems.append(f"near-text threshold must be in (0, 1], not {self.threshold}")
         if not 1 <= self.shingle <= 5:

@@ -1,0 +1,292 @@
+"""The named stages of a detection: traces → pairs → links → scoring → groups → verdicts.
+
+Each stage is one function that reads and writes engine tables named by its
+arguments (defaults: the contract's names in :mod:`inconcert.tables`) and
+returns a small typed result. The SQL lives in :mod:`inconcert.sql`; a stage
+only chooses the builders and runs them, so each stage can be run and tested
+alone on tables registered by hand (``tests/test_stages.py``).
+
+>>> import datetime as dt, pyarrow as pa
+>>> from inconcert.engines.duckdb_engine import DuckDBEngine
+>>> e = DuckDBEngine()
+>>> t0 = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+>>> e.register_arrow("actions", pa.table({"post_id": ["1", "2", "3", "4"],
+...     "account_id": ["a", "b", "a", "b"], "ts": [t0] * 4,
+...     "repost_of": ["x", "x", "y", "y"], "seq": [0, 1, 2, 3]}))
+>>> cfg = DetectConfig(behaviours=["repost"])
+>>> tr = traces_stage(e, cfg)
+>>> tr.behaviours, tr.window_used, tr.traces
+(['repost'], 60.0, 4)
+>>> pairs_stage(e, cfg, tr).pairs, links_stage(e, tr.behaviours).links
+(2, 1)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from inconcert import scoring, verdicts
+from inconcert.behaviours import BEHAVIOURS, Behaviour, get_behaviour
+from inconcert.config import DetectConfig
+from inconcert.engines.base import Engine
+from inconcert.groups import find_groups
+from inconcert.sql.coaction import (
+    accounts_dict_sql,
+    eligible_sql,
+    filter_pairs_sql,
+    keyed_traces_sql,
+    links_sql,
+    object_key_ranges_sql,
+    objects_dict_sql,
+    pairs_sql,
+    participants_sql,
+    union_traces_sql,
+)
+from inconcert.sql.selection import group_edges_sql, passing_links_sql, weight_quantile_sql
+from inconcert.sql.summaries import (
+    account_stats_sql,
+    group_stats_sql,
+    groups_with_verdicts_sql,
+    verdict_counts_sql,
+)
+from inconcert.tables import (
+    ACCOUNT_KEYS,
+    ACCOUNTS_OUT,
+    ACTIONS,
+    ELIGIBLE,
+    GROUP_VERDICTS,
+    GROUPS,
+    LINKS,
+    MEMBERSHIP,
+    OBJECT_KEYS,
+    PAIR_OK,
+    PAIRS,
+    PASSING_LINKS,
+    RAW_PAIRS,
+    TRACES,
+    TRACES_RAW,
+)
+from inconcert.window import estimate_window
+
+__all__ = [
+    "choose_behaviours",
+    "traces_stage",
+    "pairs_stage",
+    "links_stage",
+    "scoring_stage",
+    "groups_stage",
+    "verdicts_stage",
+    "TracesResult",
+    "PairsResult",
+    "LinksResult",
+    "ScoringResult",
+    "GroupsResult",
+    "VerdictsResult",
+]
+
+
+@dataclass(frozen=True)
+class TracesResult:
+    """What the traces stage made: the behaviours used, the window the run uses
+    (estimated from the traces for ``window="auto"``), the number of traces and
+    each behaviour's statistics (from its ``prepare``)."""
+
+    behaviours: list[str]
+    window_used: float
+    traces: int
+    behaviour_stats: dict[str, dict[str, Any]]
+    table: str = TRACES
+
+
+@dataclass(frozen=True)
+class PairsResult:
+    """The number of share pairs within the window that pass the participation filter."""
+
+    pairs: int
+    table: str = PAIRS
+
+
+@dataclass(frozen=True)
+class LinksResult:
+    """The number of account links (unordered account pairs with a co-action)."""
+
+    links: int
+    table: str = LINKS
+
+
+@dataclass(frozen=True)
+class ScoringResult:
+    """Whether the null model scored the links (not in CooRTweet-compatible mode)."""
+
+    scored: bool
+
+
+@dataclass(frozen=True)
+class GroupsResult:
+    """Links that pass the thresholds, groups found, accounts in them, and the
+    accounts attached on pooled evidence (None when pooling did not run)."""
+
+    links_passing: int
+    groups: int
+    accounts_in_groups: int
+    accounts_joined_pooled: int | None = None
+    pooled_seconds: float | None = None
+    table: str = GROUPS
+
+
+@dataclass(frozen=True)
+class VerdictsResult:
+    """How many groups got each verdict (None when links were not scored)."""
+
+    groups_by_verdict: dict[str, int] | None = None
+
+
+def choose_behaviours(engine: Engine, config: DetectConfig) -> list[str]:
+    """The behaviours a run uses: those named in the config (deduplicated),
+    ``object`` in CooRTweet-compatible mode, else every behaviour that is not
+    opt-in and has data in the ``actions`` table."""
+    if config.behaviours:
+        names: list[str] = []
+        for n in config.behaviours:
+            get_behaviour(n)
+            if n not in names:
+                names.append(n)
+        return names
+    if config.coortweet_compatible:
+        return ["object"]
+    return [
+        name
+        for name, b in BEHAVIOURS.items()
+        if not b.opt_in and engine.to_arrow(b.applicable_sql(engine.dialect)).num_rows
+    ]
+
+
+def traces_stage(engine: Engine, config: DetectConfig, out: str = TRACES) -> TracesResult:
+    """``actions`` → ``out`` (keyed traces) and the key dictionaries
+    ``ic_accounts``/``ic_objects``; estimates the window when it is ``"auto"``."""
+    names = choose_behaviours(engine, config)
+    chosen = [get_behaviour(n) for n in names]
+    parts, stats = [], {}
+    for n, b in zip(names, chosen, strict=True):
+        s = b.prepare(engine, config)
+        if s is not None:
+            stats[n] = s
+        parts.append((n, b.traces_sql(engine.dialect, config)))
+    engine.create_table(TRACES_RAW, union_traces_sql(parts, post_ids=config.coortweet_compatible))
+    engine.create_table(ACCOUNT_KEYS, accounts_dict_sql(ACTIONS))
+    engine.create_table(OBJECT_KEYS, objects_dict_sql(TRACES_RAW))
+    engine.create_table(
+        out, keyed_traces_sql(config.coortweet_compatible, TRACES_RAW, ACCOUNT_KEYS, OBJECT_KEYS)
+    )
+    kept = {t for b in chosen for t in b.keeps}
+    for t in sorted({t for b in chosen for t in b.scratch} - kept | {TRACES_RAW}):
+        engine.drop(t)
+    window = estimate_window(engine) if config.window == "auto" else config.window_seconds()
+    return TracesResult(names, window, engine.count(out), stats, out)
+
+
+def pairs_stage(
+    engine: Engine, config: DetectConfig, traces: TracesResult, out: str = PAIRS
+) -> PairsResult:
+    """``traces`` → ``eligible`` → ``raw_pairs`` → ``out``: share pairs within the
+    window, filtered by participation; then each behaviour's ``after_pairs``."""
+    cc = config.coortweet_compatible
+    mp = config.min_participation
+    window_us = int(round(traces.window_used * 1_000_000))
+    engine.create_table(ELIGIBLE, eligible_sql(mp, cc, traces.table))
+    engine.create_table(RAW_PAIRS, pairs_sql(engine.dialect, window_us, cc, ELIGIBLE))
+    if cc:
+        engine.create_table(out, filter_pairs_sql(mp, True, PAIR_OK, RAW_PAIRS, ELIGIBLE))
+    else:
+        engine.create_table(PAIR_OK, participants_sql(mp, RAW_PAIRS))
+        engine.create_table(out, filter_pairs_sql(mp, False, PAIR_OK, RAW_PAIRS, ELIGIBLE))
+        engine.drop(PAIR_OK)
+    for b in _behaviours(traces.behaviours):
+        b.after_pairs(engine, config, out)
+    return PairsResult(engine.count(out), out)
+
+
+def links_stage(
+    engine: Engine, behaviours: list[str], pairs: str = PAIRS, objects: str = OBJECT_KEYS, out: str = LINKS
+) -> LinksResult:
+    """``pairs`` → ``out``: one row per account pair with weight and counts per behaviour."""
+    ranges = {
+        str(r["behaviour"]): (int(r["lo"]), int(r["hi"]))
+        for r in engine.to_arrow(object_key_ranges_sql(objects)).to_pylist()
+    }
+    engine.create_table(out, links_sql(engine.dialect, behaviours, ranges, pairs))
+    return LinksResult(engine.count(out), out)
+
+
+def scoring_stage(engine: Engine, config: DetectConfig, links: str = LINKS) -> ScoringResult:
+    """Score ``links`` with the null model (:func:`inconcert.scoring.score_links`),
+    except in CooRTweet-compatible mode; then drop ``raw_pairs`` and ``eligible``."""
+    scored = False
+    if not config.coortweet_compatible:
+        scoring.score_links(engine, config)
+        scored = "significant" in engine.columns(links)
+    for t in (RAW_PAIRS, ELIGIBLE):  # not needed past scoring: free the memory for the outputs
+        engine.drop(t)
+    return ScoringResult(scored)
+
+
+def groups_stage(
+    engine: Engine,
+    config: DetectConfig,
+    scoring_result: ScoringResult,
+    links: str = LINKS,
+    pairs: str = PAIRS,
+    out: str = GROUPS,
+) -> GroupsResult:
+    """``links`` → ``glinks`` (links that pass) → ``membership`` (communities,
+    then accounts attached on pooled evidence) → ``out`` (group statistics)
+    and ``accounts_out`` (one row per account)."""
+    d = engine.dialect
+    q_weight: float | None = None
+    if config.weight_percentile is not None:
+        q = engine.scalar(weight_quantile_sql(d, config.weight_percentile / 100.0, links))
+        q_weight = None if q is None else float(q)  # type: ignore[arg-type]
+    significant_only = scoring_result.scored and not config.keep_insignificant
+    engine.create_table(
+        PASSING_LINKS, passing_links_sql(config.min_weight, q_weight, significant_only, links)
+    )
+    membership = find_groups(
+        engine.to_arrow(group_edges_sql(PASSING_LINKS)),
+        method=config.communities,
+        resolution=config.resolution,
+        seed=config.seed,
+        min_size=config.min_group_size,
+    )
+    engine.register_arrow(MEMBERSHIP, membership)
+    pooled = scoring.attach_pooled(engine, config) if scoring_result.scored else None
+    engine.create_table(out, group_stats_sql(d, 5, PASSING_LINKS, pairs, MEMBERSHIP, OBJECT_KEYS))
+    engine.create_table(ACCOUNTS_OUT, account_stats_sql(d, PASSING_LINKS, pairs, MEMBERSHIP, ACTIONS, ACCOUNT_KEYS))
+    if pooled is not None:
+        scoring.add_pooled_columns(engine, ACCOUNTS_OUT)
+    return GroupsResult(
+        links_passing=engine.count(PASSING_LINKS),
+        groups=engine.count(out),
+        accounts_in_groups=membership.num_rows if pooled is None else engine.count(MEMBERSHIP),
+        accounts_joined_pooled=None if pooled is None else int(pooled["attached"]),
+        pooled_seconds=None if pooled is None else float(pooled["seconds"]),
+        table=out,
+    )
+
+
+def verdicts_stage(
+    engine: Engine, config: DetectConfig, scoring_result: ScoringResult, groups: str = GROUPS
+) -> VerdictsResult:
+    """Classify the groups (:func:`inconcert.verdicts.classify_groups`, which
+    needs scored links) and add ``p_value``, ``verdict``, ``reasons`` to ``groups``."""
+    if not scoring_result.scored:
+        return VerdictsResult(None)
+    verdicts.classify_groups(engine, config)
+    engine.create_table(groups, groups_with_verdicts_sql(groups, GROUP_VERDICTS))
+    v = engine.to_arrow(verdict_counts_sql(groups))
+    counts = dict(zip([str(x) for x in v.column("verdict").to_pylist()], v.column("n").to_pylist(), strict=True))
+    return VerdictsResult(counts)
+
+
+def _behaviours(names: list[str]) -> list[Behaviour]:
+    return [get_behaviour(n) for n in names]
