@@ -51,7 +51,7 @@ from typing import Literal
 from urllib.parse import urljoin
 
 from inconcert.errors import ConfigError, InconcertError
-from inconcert.sites.domains import INSTALL_HINT, site_of
+from inconcert.sites.domains import INSTALL_HINT, host_of, site_of
 from inconcert.sites.ids import FoundId, find_ids
 
 __all__ = ["Page", "Mode", "MODES", "extract_page", "body_text", "decode_html", "parse_time"]
@@ -345,10 +345,16 @@ def extract_page(
     seen: set[str] = set()
     linked: set[str] = set()
     flat = _WS.sub(" ", text)
+    own_host = host_of(page_url) if page_url else None
     for m in _A.finditer(html):
         href = _attrs(m.group(1)).get("href", "").strip()
         if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
             continue
+        if not href.startswith(("http://", "https://", "//", "HTTP")):
+            continue  # a relative link stays on the site
+        h = href.split("/", 3)[2].lower() if href.count("/") >= 2 else ""
+        if own_host and (h == own_host or (site and (h == site or h.endswith("." + site)))):
+            continue  # the site's own pages (menus, related posts)
         full = urljoin(page_url or "", _html.unescape(href))
         if not full.lower().startswith(("http://", "https://")):
             continue

@@ -48,7 +48,7 @@ class FoundId:
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
 _META = re.compile(r"<meta\b[^>]*>", re.I)
-_TAG = re.compile(r"<(?!script\b|meta\b|/)([a-z][a-z0-9]*)\b([^>]*)>", re.I)
+_ANY = re.compile(r"UA-\d|G-[A-Z0-9]|GTM-|pub-\d|facebook\.com/tr|yandex|yaCounter|\bym\(")
 _ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 
 _VERIFY = {
@@ -123,9 +123,15 @@ def find_ids(html: str) -> list[FoundId]:
         typ = attrs.get("type", "").lower()
         if typ in ("", "text/javascript", "application/javascript", "module", "text/partytown"):
             _scan(m.group(2), "script", out, seen)
-    rest = _SCRIPT.sub("", html)
-    for m in _TAG.finditer(rest):
-        for k, v in _attrs(m.group(2)):
-            if k in ("src", "href", "data-src") or k.startswith("data-ad") or k == "data-ad-client":
-                _scan(v, "attribute", out, seen)
+    rest = _META.sub("", _SCRIPT.sub("", html))
+    if _ANY.search(rest):  # ids in tag attributes (src, href, data-*), never in the text between tags
+        for kind, pat in _CODE_PATTERNS:
+            for m in pat.finditer(rest):
+                start = m.start()
+                if rest.rfind("<", 0, start) <= rest.rfind(">", 0, start):
+                    continue  # between tags: prose
+                key = (kind, m.group(1))
+                if key not in seen:
+                    seen.add(key)
+                    out.append(FoundId(kind, m.group(1), "attribute"))
     return out
