@@ -116,7 +116,7 @@ def main() -> None:
     if a.speed:
         scale = max(1, round(a.speed / 6000))
         sim = work / f"speed{a.speed}"
-        kw = dict(n_networks=12 if scale == 1 else 14, stories_per_network=40 * scale,
+        kw = dict(stories_per_network=40 * scale,
                   independent_articles=15 * scale, wire_stories=80 * scale)
     else:
         kw = {}
