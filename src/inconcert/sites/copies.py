@@ -37,7 +37,14 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from inconcert.normalize.text import normalize_text_array
-from inconcert.textsim.minhash import NearTextParams, Shingles, _ranges, candidate_pairs, jaccard_pairs, shingle
+from inconcert.textsim.minhash import (
+    NearTextParams,
+    Shingles,
+    _ranges,
+    candidate_pairs,
+    jaccard_pairs,
+    shingle,
+)
 
 __all__ = ["CopyParams", "CopyClusters", "find_copies", "set_origins"]
 
