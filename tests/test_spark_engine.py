@@ -7,19 +7,19 @@ starts once per test process (the engine module caches the root session).
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from inconcert.engines import unavailable_reason
 from inconcert.errors import ConfigError, EngineError
 
-pyspark = pytest.importorskip("pyspark")
-if shutil.which("java") is None:  # pragma: no cover - CI has Java 17
-    pytest.skip("the Spark engine needs Java", allow_module_level=True)
+if unavailable_reason("spark"):  # pyspark or Java missing: pip install -e '.[spark]'
+    pytest.skip(unavailable_reason("spark"), allow_module_level=True)
 
-from inconcert.engines.spark_engine import SparkEngine, check_java, spark_options_from_cli  # noqa: E402
+from inconcert.engines.spark_engine import SparkEngine  # noqa: E402
+from inconcert.engines.spark_session import check_java, spark_options_from_cli  # noqa: E402
 
 pytestmark = pytest.mark.spark
 

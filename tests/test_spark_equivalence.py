@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import csv
 import math
-import shutil
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
 from inconcert.config import DetectConfig
+from inconcert.engines import unavailable_reason
 from inconcert.pipeline import detect
 
-pyspark = pytest.importorskip("pyspark")
-if shutil.which("java") is None:  # pragma: no cover - CI has Java 17
-    pytest.skip("the Spark engine needs Java", allow_module_level=True)
+if unavailable_reason("spark"):  # pyspark or Java missing: pip install -e '.[spark]'
+    pytest.skip(unavailable_reason("spark"), allow_module_level=True)
 
 from inconcert.engines.spark_engine import SparkEngine  # noqa: E402
 

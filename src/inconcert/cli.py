@@ -23,6 +23,7 @@ from rich.table import Table
 
 from inconcert import __version__
 from inconcert.config import DetectConfig
+from inconcert.engines.registry import engine_names
 from inconcert.errors import InconcertError
 from inconcert.report.cli import report_command
 from inconcert.scoring import evaluate_verdicts
@@ -203,7 +204,7 @@ def _settings(ctx: click.Context, config_file: Path | None) -> DetectConfig:
 @click.option("--coortweet-compatible", is_flag=True, help="Reproduce CooRTweet 2.1.3 detect_groups share pairs exactly.")
 @click.option("--format", "fmt", default=None, help="Force the input format (see `inconcert formats`).")
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Name the column for a field, e.g. account_id=user.")
-@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True)
+@click.option("--engine", type=click.Choice(engine_names()), default="duckdb", show_default=True)
 @click.option("--memory-limit", default=None, help="DuckDB memory limit, e.g. 4GB (spills to disk beyond).")
 @click.option("--spark-master", default=None, help="Spark master URL (with --engine spark), e.g. local[2] or yarn.")
 @click.option("--spark-conf", multiple=True, metavar="KEY=VALUE", help="Spark configuration (repeatable).")
@@ -265,12 +266,13 @@ def detect(
     config = None if replay_file is not None else _settings(ctx, config_file)
     engine_options: dict[str, Any] = {}
     if engine == "duckdb" and memory_limit:
-        engine_options["memory_limit"] = memory_limit
+        from inconcert.engines.duckdb_engine import check_memory_limit
+
+        engine_options["memory_limit"] = check_memory_limit(memory_limit)
     if engine == "spark":
-        if spark_master:
-            engine_options["master"] = spark_master
-        if spark_conf:
-            engine_options["conf"] = _parse_map(spark_conf)
+        from inconcert.engines.spark_session import spark_options_from_cli
+
+        engine_options.update(spark_options_from_cli(spark_master, spark_conf))
     command = "inconcert " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     started = time.perf_counter()
 

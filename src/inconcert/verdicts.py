@@ -89,7 +89,7 @@ def member_features_sql(d: Any, fast_seconds: float = FAST_SECONDS, has_url: boo
         SELECT account_id, CAST(t - lag(t) OVER (PARTITION BY account_id ORDER BY t) AS DOUBLE) AS gap
         FROM ma),
     cad AS (
-        SELECT account_id, avg(gap) AS mean_gap, stddev_samp(gap) AS sd_gap, count(gap) AS n_gaps
+        SELECT account_id, avg(gap) AS mean_gap, {d.stddev_samp('gap')} AS sd_gap, count(gap) AS n_gaps
         FROM gaps WHERE gap IS NOT NULL GROUP BY account_id),
     act AS (SELECT account_id, count(*) AS n_actions, sum(is_link) AS n_links
             FROM ma GROUP BY account_id),
@@ -105,15 +105,16 @@ def member_features_sql(d: Any, fast_seconds: float = FAST_SECONDS, has_url: boo
     ORDER BY m.group_id, m.account_id"""
 
 
-def domain_sql() -> str:
+def domain_sql(d: Any) -> str:
     """URL traces of group members per (group, domain)."""
-    return """SELECT m.group_id,
-               regexp_extract(o.name, '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#]+)', 1) AS domain,
+    domain = d.regexp_extract("o.name", "^[A-Za-z][A-Za-z0-9+.-]*://([^/?#]+)", 1)
+    return f"""SELECT m.group_id,
+               {domain} AS domain,
                count(*) AS n
         FROM traces tr JOIN membership m ON tr.account_id = m.account_id
         JOIN ic_objects o ON tr.behaviour = o.behaviour AND tr.object = o.object
         WHERE tr.behaviour = 'url'
-        GROUP BY m.group_id, regexp_extract(o.name, '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#]+)', 1)"""
+        GROUP BY m.group_id, {domain}"""
 
 
 def _group_link_sql() -> str:
@@ -156,7 +157,7 @@ def classify_groups(engine: Engine, config: DetectConfig) -> None:
     fdr = fdr_of(config)
     has_url = bool(engine.scalar("SELECT count(*) FROM traces WHERE behaviour = 'url'"))
     feats = engine.to_arrow(member_features_sql(d, FAST_SECONDS, has_url)).to_pylist()
-    doms = engine.to_arrow(domain_sql()).to_pylist() if has_url else []
+    doms = engine.to_arrow(domain_sql(d)).to_pylist() if has_url else []
     glinks = engine.to_arrow(_group_link_sql()).to_pylist()
 
     members: dict[int, list[dict[str, Any]]] = defaultdict(list)

@@ -1,33 +1,38 @@
 """Engines that execute inconcert's SQL: ``duckdb`` (default) and ``spark``.
 
+Engines come from :mod:`inconcert.engines.registry`; optional ones are
+imported only when asked for. ``docs/engines.md`` says how to add one.
+
 >>> get_engine("duckdb").name
 'duckdb'
+>>> engine_names()
+['duckdb', 'spark']
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from inconcert.engines.base import Engine
-from inconcert.errors import ConfigError
+from inconcert.engines.registry import (
+    EngineSpec,
+    available_engines,
+    engine_names,
+    get_engine,
+    register_engine,
+    unavailable_reason,
+)
 
-__all__ = ["Engine", "get_engine", "EngineName"]
+__all__ = [
+    "Engine",
+    "EngineName",
+    "EngineSpec",
+    "available_engines",
+    "engine_names",
+    "get_engine",
+    "register_engine",
+    "unavailable_reason",
+]
 
+#: The engines that ship with inconcert (others may be registered at run time).
 EngineName = Literal["duckdb", "spark"]
-
-
-def get_engine(name: str = "duckdb", **options: Any) -> Engine:
-    """Create the engine called ``name``; optional engines are imported lazily."""
-    if name == "duckdb":
-        from inconcert.engines.duckdb_engine import DuckDBEngine
-
-        return DuckDBEngine(**options)
-    if name == "spark":
-        try:
-            from inconcert.engines.spark_engine import SparkEngine
-        except ImportError as e:
-            raise ConfigError(
-                f"the Spark engine needs pyspark: pip install 'inconcert[spark]' ({e})"
-            ) from e
-        return SparkEngine(**options)
-    raise ConfigError(f"unknown engine '{name}'; choose duckdb or spark")

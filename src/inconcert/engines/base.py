@@ -7,15 +7,29 @@ SQL dialects live in one :class:`~inconcert.sql.dialect.Dialect` per engine.
 
 from __future__ import annotations
 
+import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
 
+from inconcert.errors import EngineError
 from inconcert.sql.dialect import Dialect
 
-__all__ = ["Engine"]
+__all__ = ["Engine", "first_line"]
+
+
+def first_line(e: BaseException) -> str:
+    """The first non-blank line of an exception's message (at most 500 characters).
+
+    >>> first_line(ValueError("\\n  bad thing\\n  at line 3"))
+    'bad thing'
+    """
+    for line in str(e).strip().splitlines():
+        if line.strip():
+            return line.strip()[:500]
+    return type(e).__name__
 
 
 class Engine(ABC):
@@ -25,7 +39,34 @@ class Engine(ABC):
     """
 
     name: str = ""
+    #: How messages name the backend ("DuckDB failed: …").
+    label: str = ""
     dialect: Dialect
+    #: The backend's exception classes; :meth:`failing` turns them into :class:`EngineError`.
+    backend_errors: tuple[type[BaseException], ...] = ()
+
+    @contextlib.contextmanager
+    def failing(
+        self, what: str = "", sql: str = "", also: tuple[type[BaseException], ...] = ()
+    ) -> Iterator[None]:
+        """The one place backend errors become :class:`EngineError`: inside the
+        block, a backend error is re-raised as ``"<label> failed <what>: <first
+        line>"`` carrying ``sql``, the statement that failed (``also``: more
+        exception classes to treat the same way, e.g. ``OSError`` reading a file).
+
+        >>> from inconcert.engines import get_engine
+        >>> e = get_engine("duckdb")
+        >>> try:
+        ...     e.to_arrow("SELECT nope")
+        ... except EngineError as err:
+        ...     print(err.sql)
+        SELECT nope
+        """
+        try:
+            yield
+        except (*self.backend_errors, *also) as e:
+            where = f" {what}" if what else ""
+            raise EngineError(f"{self.label or self.name} failed{where}: {first_line(e)}", sql) from e
 
     @abstractmethod
     def execute(self, sql: str) -> None:

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -18,10 +19,34 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from inconcert.engines.base import Engine
-from inconcert.errors import EngineError
+from inconcert.errors import ConfigError
 from inconcert.sql.dialect import DuckDBDialect
 
-__all__ = ["DuckDBEngine"]
+__all__ = ["DuckDBEngine", "check_memory_limit"]
+
+_MEMORY = re.compile(
+    r"\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>[KMGT]i?B|[KMGT]|B|%)\s*", re.IGNORECASE
+)
+
+
+def check_memory_limit(value: str) -> str:
+    """``value`` if DuckDB can use it as a memory limit (``4GB``, ``500MB``,
+    ``2GiB``, ``1.5 GB``, ``80%`` of RAM), else a :class:`ConfigError` that says so.
+
+    >>> check_memory_limit("2GiB")
+    '2GiB'
+    >>> check_memory_limit("lots")
+    Traceback (most recent call last):
+    ...
+    inconcert.errors.ConfigError: memory limit 'lots' is not a size: give a number and a unit, e.g. 4GB, 500MB, 2GiB (or 80%)
+    """
+    m = _MEMORY.fullmatch(str(value))
+    if not m or float(m["n"]) <= 0:
+        raise ConfigError(
+            f"memory limit {value!r} is not a size: give a number and a unit, "
+            "e.g. 4GB, 500MB, 2GiB (or 80%)"
+        )
+    return str(value)
 
 _TYPES = {
     pa.string(): "VARCHAR",
@@ -40,6 +65,8 @@ class DuckDBEngine(Engine):
     """
 
     name = "duckdb"
+    label = "DuckDB"
+    backend_errors = (duckdb.Error,)
 
     def __init__(
         self,
@@ -49,22 +76,23 @@ class DuckDBEngine(Engine):
         temp_directory: str | None = None,
     ):
         self.dialect = DuckDBDialect()
-        self.con = duckdb.connect(database)
-        self.con.execute("SET TimeZone='UTC'")
-        self.con.execute("SET preserve_insertion_order=false")
-        self.con.execute("SET enable_progress_bar=false")
         if memory_limit:
-            self.con.execute(f"SET memory_limit='{memory_limit}'")
+            check_memory_limit(memory_limit)
+        with self.failing(f"to open {database}"):
+            self.con = duckdb.connect(database)
+        self._run("SET TimeZone='UTC'")
+        self._run("SET preserve_insertion_order=false")
+        self._run("SET enable_progress_bar=false")
+        if memory_limit:
+            self._run(f"SET memory_limit='{memory_limit}'", "to set the memory limit")
         if threads:
-            self.con.execute(f"SET threads={int(threads)}")
+            self._run(f"SET threads={int(threads)}")
         self._tmp = temp_directory or tempfile.mkdtemp(prefix="inconcert-duckdb-")
-        self.con.execute(f"SET temp_directory='{self._tmp}'")
+        self._run(f"SET temp_directory='{self._tmp}'", "to set the temporary directory")
 
-    def _run(self, sql: str) -> duckdb.DuckDBPyConnection:
-        try:
+    def _run(self, sql: str, what: str = "") -> duckdb.DuckDBPyConnection:
+        with self.failing(what, sql):
             return self.con.execute(sql)
-        except duckdb.Error as e:
-            raise EngineError(f"DuckDB failed: {str(e).splitlines()[0]}", sql) from e
 
     def execute(self, sql: str) -> None:
         self._run(sql)
@@ -73,36 +101,34 @@ class DuckDBEngine(Engine):
         self._run(f"CREATE OR REPLACE TABLE {name} AS {sql}")
 
     def drop(self, name: str) -> None:
-        kind = "VIEW" if self.con.sql(
-            f"SELECT 1 FROM duckdb_views() WHERE view_name = '{name}' AND NOT internal"
-        ).fetchall() else "TABLE"
+        views = f"SELECT 1 FROM duckdb_views() WHERE view_name = '{name}' AND NOT internal"
+        kind = "VIEW" if self._run(views).fetchall() else "TABLE"
         self._run(f"DROP {kind} IF EXISTS {name}")
 
     def register_arrow(self, name: str, table: pa.Table) -> None:
-        try:
+        sql = f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM __arrow_{name}"
+        with self.failing(f"to register {name}", sql):
             self.con.register(f"__arrow_{name}", table)
-            self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM __arrow_{name}")
-            self.con.unregister(f"__arrow_{name}")
-        except duckdb.Error as e:
-            raise EngineError(f"DuckDB failed to register {name}: {e}") from e
+            try:
+                self.con.execute(sql)
+            finally:
+                self.con.unregister(f"__arrow_{name}")
 
     def register_parquet(self, name: str, path: str | Path) -> None:
         p = str(path).replace("'", "''")
         self._run(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{p}')")
 
     def to_arrow(self, sql: str) -> pa.Table:
-        try:
+        with self.failing("", sql):
             return self.con.sql(sql).to_arrow_table()
-        except duckdb.Error as e:
-            raise EngineError(f"DuckDB failed: {str(e).splitlines()[0]}", sql) from e
 
     def write_parquet(self, sql: str, path: str | Path) -> None:
         p = str(path).replace("'", "''")
-        self._run(f"COPY ({sql}) TO '{p}' (FORMAT parquet, COMPRESSION zstd)")
+        self._run(f"COPY ({sql}) TO '{p}' (FORMAT parquet, COMPRESSION zstd)", f"to write {path}")
 
     def write_csv(self, sql: str, path: str | Path) -> None:
         p = str(path).replace("'", "''")
-        self._run(f"COPY ({sql}) TO '{p}' (FORMAT csv, HEADER true)")
+        self._run(f"COPY ({sql}) TO '{p}' (FORMAT csv, HEADER true)", f"to write {path}")
 
     def register_function(
         self, name: str, fn: Callable[[pa.Array], pa.Array], return_type: pa.DataType
@@ -110,9 +136,10 @@ class DuckDBEngine(Engine):
         try:
             self.con.remove_function(name)
         except duckdb.Error:
-            pass
+            pass  # not registered yet
         ret = _TYPES.get(return_type, "VARCHAR")
-        self.con.create_function(name, fn, ["VARCHAR"], ret, type="arrow", side_effects=False)
+        with self.failing(f"to register function {name}"):
+            self.con.create_function(name, fn, ["VARCHAR"], ret, type="arrow", side_effects=False)
 
     def map_table(
         self,
@@ -140,10 +167,10 @@ class DuckDBEngine(Engine):
         return_type = return_type or pa.string()
         cols = ", ".join(keep)
         threads = self._threads()
-        try:
-            reader = self.con.sql(f"SELECT {cols}, {column} AS __in FROM ({sql}) s").fetch_record_batch(batch_rows)
-        except duckdb.Error as e:
-            raise EngineError(f"DuckDB failed: {str(e).splitlines()[0]}", sql) from e
+        query = f"SELECT {cols}, {column} AS __in FROM ({sql}) s"
+        what = f"to map {column} into {name}"
+        with self.failing(what, query):
+            reader = self.con.sql(query).fetch_record_batch(batch_rows)
         schema = pa.schema([*(f for f in reader.schema if f.name != "__in"), pa.field(out, return_type)])
         path = Path(tempfile.mkstemp(suffix=".parquet", dir=self._tmp)[1])
 
@@ -153,9 +180,9 @@ class DuckDBEngine(Engine):
             return t.drop_columns(["__in"]).append_column(pa.field(out, return_type), res)
 
         try:
-            with pq.ParquetWriter(path, schema, compression="lz4") as writer, ThreadPoolExecutor(
-                max_workers=threads
-            ) as pool:
+            with self.failing(what, query), pq.ParquetWriter(
+                path, schema, compression="lz4"
+            ) as writer, ThreadPoolExecutor(max_workers=threads) as pool:
                 pending: list[Future[pa.Table]] = []
                 for batch in reader:
                     pending.append(pool.submit(work, batch))
@@ -169,7 +196,7 @@ class DuckDBEngine(Engine):
             path.unlink(missing_ok=True)
 
     def _threads(self) -> int:
-        return max(1, int(self.con.sql("SELECT current_setting('threads')").fetchall()[0][0]))
+        return max(1, int(self._run("SELECT current_setting('threads')").fetchall()[0][0]))
 
     def close(self) -> None:
         self.con.close()

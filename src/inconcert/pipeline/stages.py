@@ -173,8 +173,8 @@ def traces_stage(engine: Engine, config: DetectConfig, out: str = TRACES) -> Tra
         if s is not None:
             stats[n] = s
         parts.append((n, b.traces_sql(engine.dialect, config)))
-    engine.create_table(TRACES_RAW, union_traces_sql(parts, post_ids=config.coortweet_compatible))
-    engine.create_table(ACCOUNT_KEYS, accounts_dict_sql(ACTIONS))
+    engine.create_table(TRACES_RAW, union_traces_sql(engine.dialect, parts, post_ids=config.coortweet_compatible))
+    engine.create_table(ACCOUNT_KEYS, accounts_dict_sql(engine.dialect, ACTIONS))
     engine.create_table(OBJECT_KEYS, objects_dict_sql(TRACES_RAW))
     engine.create_table(
         out, keyed_traces_sql(config.coortweet_compatible, TRACES_RAW, ACCOUNT_KEYS, OBJECT_KEYS)

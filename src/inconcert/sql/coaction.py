@@ -34,30 +34,33 @@ __all__ = [
 ]
 
 
-def union_traces_sql(parts: list[tuple[str, str]], post_ids: bool = True) -> str:
+def union_traces_sql(d: Dialect, parts: list[tuple[str, str]], post_ids: bool = True) -> str:
     """One ``traces`` query from ``(behaviour name, traces SELECT)`` parts
     (``post_ids``: keep the ``post_id`` column).
 
-    >>> "UNION ALL" in union_traces_sql([("a", "SELECT 1"), ("b", "SELECT 2")])
+    >>> from inconcert.sql.dialect import DuckDBDialect
+    >>> "UNION ALL" in union_traces_sql(DuckDBDialect(), [("a", "SELECT 1"), ("b", "SELECT 2")])
     True
     """
-    pid = "CAST(post_id AS STRING) AS post_id, " if post_ids else ""
+    s = d.to_string
     if not parts:
+        pid = f"{s('NULL')} AS post_id, " if post_ids else ""
         return (
-            "SELECT CAST(NULL AS STRING) AS behaviour, CAST(NULL AS STRING) AS object, "
-            f"CAST(NULL AS STRING) AS account_id, {pid.replace('post_id AS', 'NULL AS')}"
+            f"SELECT {s('NULL')} AS behaviour, {s('NULL')} AS object, "
+            f"{s('NULL')} AS account_id, {pid}"
             "CAST(NULL AS BIGINT) AS seq, CAST(NULL AS BIGINT) AS t WHERE 1 = 0"
         )
+    pid = f"{s('post_id')} AS post_id, " if post_ids else ""
     selects = [
-        f"SELECT '{name}' AS behaviour, CAST(object AS STRING) AS object, "
-        f"CAST(account_id AS STRING) AS account_id, {pid}"
+        f"SELECT '{name}' AS behaviour, {s('object')} AS object, "
+        f"{s('account_id')} AS account_id, {pid}"
         f"CAST(seq AS BIGINT) AS seq, CAST(t AS BIGINT) AS t FROM ({sql}) tr_{i}"
         for i, (name, sql) in enumerate(parts)
     ]
     return "\nUNION ALL\n".join(selects)
 
 
-def accounts_dict_sql(actions: str = "actions") -> str:
+def accounts_dict_sql(d: Dialect, actions: str = "actions") -> str:
     """``ic_accounts(account_id INT, name)``: every account of ``actions`` with an
     integer key, numbered in the order of the names, so sorting by key sorts by name.
 
@@ -66,7 +69,7 @@ def accounts_dict_sql(actions: str = "actions") -> str:
     integers than on strings. Outputs map the keys back to names.
     """
     return f"""SELECT CAST(row_number() OVER (ORDER BY name) AS INT) AS account_id, name
-    FROM (SELECT DISTINCT CAST(account_id AS STRING) AS name FROM {actions}
+    FROM (SELECT DISTINCT {d.to_string("account_id")} AS name FROM {actions}
           WHERE account_id IS NOT NULL) s"""
 
 

@@ -17,6 +17,11 @@ class Dialect:
 
     name = "ansi"
 
+    #: ``ALTER TABLE … ADD COLUMN … DEFAULT`` and ``UPDATE … FROM`` work on the
+    #: engine's tables, so scores can be added to ``links`` in place instead of
+    #: rewriting the table (DuckDB, Postgres: yes; Spark temporary views: no).
+    in_place_update: bool = False
+
     def epoch_us(self, ts: str) -> str:
         """Microseconds since 1970 of a TIMESTAMP/TIMESTAMPTZ expression, as BIGINT."""
         raise NotImplementedError
@@ -50,6 +55,19 @@ class Dialect:
     def to_double(self, x: str) -> str:
         return f"CAST({x} AS DOUBLE)"
 
+    def to_string(self, x: str) -> str:
+        """``x`` cast to the engine's string type (``to_string("NULL")``: a typed NULL)."""
+        raise NotImplementedError
+
+    def regexp_extract(self, x: str, pattern: str, group: int = 1) -> str:
+        """Capture group ``group`` of the first match of regular expression ``pattern``
+        (a Python string, quoted here) in ``x``; empty string when it does not match."""
+        raise NotImplementedError
+
+    def stddev_samp(self, x: str) -> str:
+        """Sample standard deviation aggregate (NULL for fewer than two values)."""
+        return f"stddev_samp({x})"
+
     def string_agg_distinct(self, x: str, sep: str) -> str:
         raise NotImplementedError
 
@@ -71,8 +89,24 @@ class Dialect:
         raise NotImplementedError
 
 
+def _quote(s: str) -> str:
+    """A SQL string literal.
+
+    >>> _quote("it's")
+    "'it''s'"
+    """
+    return "'" + s.replace("'", "''") + "'"
+
+
 class DuckDBDialect(Dialect):
+    """DuckDB's spellings.
+
+    >>> DuckDBDialect().regexp_extract("url", "^https?://([^/]+)")
+    "regexp_extract(url, '^https?://([^/]+)', 1)"
+    """
+
     name = "duckdb"
+    in_place_update = True
 
     def epoch_us(self, ts: str) -> str:
         return f"epoch_us({ts})"
@@ -101,6 +135,12 @@ class DuckDBDialect(Dialect):
     def int_div(self, a: str, b: str) -> str:
         return f"CAST(floor(CAST({a} AS DOUBLE) / {b}) AS BIGINT)"
 
+    def to_string(self, x: str) -> str:
+        return f"CAST({x} AS STRING)"
+
+    def regexp_extract(self, x: str, pattern: str, group: int = 1) -> str:
+        return f"regexp_extract({x}, {_quote(pattern)}, {int(group)})"
+
     def string_agg_distinct(self, x: str, sep: str) -> str:
         return f"string_agg(DISTINCT {x}, '{sep}' ORDER BY {x})"
 
@@ -118,6 +158,12 @@ class DuckDBDialect(Dialect):
 
 
 class SparkDialect(Dialect):
+    """Spark SQL's spellings.
+
+    >>> SparkDialect().to_string("NULL")
+    'CAST(NULL AS STRING)'
+    """
+
     name = "spark"
 
     def epoch_us(self, ts: str) -> str:
@@ -147,6 +193,13 @@ class SparkDialect(Dialect):
 
     def int_div(self, a: str, b: str) -> str:
         return f"CAST(floor(CAST({a} AS DOUBLE) / {b}) AS BIGINT)"
+
+    def to_string(self, x: str) -> str:
+        return f"CAST({x} AS STRING)"
+
+    def regexp_extract(self, x: str, pattern: str, group: int = 1) -> str:
+        # Spark string literals read backslash escapes: double them to keep the pattern.
+        return f"regexp_extract({x}, {_quote(pattern.replace(chr(92), chr(92) * 2))}, {int(group)})"
 
     def string_agg_distinct(self, x: str, sep: str) -> str:
         return f"array_join(array_sort(collect_set({x})), '{sep}')"

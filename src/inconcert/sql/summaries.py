@@ -52,7 +52,7 @@ def group_stats_sql(
     ge AS ({_same_group(pairs, membership)}),
     sz AS (SELECT group_id, count(*) AS size FROM {membership} GROUP BY group_id),
     ls AS (SELECT group_id, count(*) AS links, sum(weight) AS weight FROM gl GROUP BY group_id),
-    es AS (SELECT group_id, count(DISTINCT behaviour || '|' || CAST(object AS STRING)) AS objects,
+    es AS (SELECT group_id, count(DISTINCT behaviour || '|' || {d.to_string('object')}) AS objects,
                   min(t_a) AS first_t, max(t_b) AS last_t, count(*) AS pairs
            FROM ge GROUP BY group_id),
     bh AS (SELECT group_id, {d.string_agg_distinct('behaviour', ',')} AS behaviours
@@ -65,7 +65,7 @@ def group_stats_sql(
                   row_number() OVER (PARTITION BY group_id ORDER BY members DESC, behaviour, object) AS rk
            FROM om),
     tops AS (SELECT ot.group_id,
-                    {d.string_agg_ordered("ot.behaviour || ':' || o.name || ' (' || CAST(ot.members AS STRING) || ')'", 'ot.rk', ' | ')} AS top_objects
+                    {d.string_agg_ordered("ot.behaviour || ':' || o.name || ' (' || " + d.to_string('ot.members') + " || ')'", 'ot.rk', ' | ')} AS top_objects
              FROM ot JOIN {objects} o ON ot.behaviour = o.behaviour AND ot.object = o.object
              WHERE ot.rk <= {int(top)} GROUP BY ot.group_id)
     SELECT sz.group_id, sz.size,
