@@ -84,9 +84,9 @@ class TrackerBehaviour(Behaviour):
                        NOT (sites >= {wide} AND (pairs = 0 OR CAST(coherent_pairs AS DOUBLE) / pairs < {min_coh}))
                            AS evidence,
                        CASE WHEN sites >= {wide} AND (pairs = 0 OR CAST(coherent_pairs AS DOUBLE) / pairs < {min_coh})
-                            THEN 'on ' || CAST(sites AS VARCHAR) || ' sites that otherwise share little: shared infrastructure, not evidence'
+                            THEN 'on ' || CAST(sites AS STRING) || ' sites that otherwise share little: shared infrastructure, not evidence'
                             WHEN sites < 2 THEN 'on one site'
-                            ELSE 'shared by ' || CAST(sites AS VARCHAR) || ' sites' END AS reason
+                            ELSE 'shared by ' || CAST(sites AS STRING) || ' sites' END AS reason
                 FROM (SELECT g.kind, g.id, count(*) AS sites,
                              CAST(count(*) AS DOUBLE) / {n_sites} AS spread,
                              CAST(count(*) * (count(*) - 1) / 2 AS BIGINT) AS pairs,

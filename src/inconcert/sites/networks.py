@@ -155,8 +155,9 @@ def finish_site_run(engine: Engine, config: DetectConfig, outdir: Path) -> dict[
                       FROM ic_copies WHERE NOT is_origin AND site <> origin_site GROUP BY site) c
              ON c.site = p.site""",
     )
+    share = d.quantile("CAST(s.copies AS DOUBLE) / s.pages", 0.5)
     feats = engine.to_arrow(
-        """WITH ids AS (SELECT i.kind, i.id, m.group_id, count(DISTINCT m.site) AS n
+        f"""WITH ids AS (SELECT i.kind, i.id, m.group_id, count(DISTINCT m.site) AS n
                         FROM site_ids i JOIN ic_member m ON m.site = i.account_id
                         JOIN ic_site_trackers k ON k.kind = i.kind AND k.id = i.id AND k.evidence
                         GROUP BY i.kind, i.id, m.group_id),
@@ -171,7 +172,7 @@ def finish_site_run(engine: Engine, config: DetectConfig, outdir: Path) -> dict[
                        FROM ic_copies c JOIN ic_member m ON m.site = c.site
                        WHERE NOT c.is_origin AND c.site <> c.origin_site GROUP BY m.group_id),
                 cs AS (SELECT m.group_id,
-                              quantile_cont(CAST(s.copies AS DOUBLE) / s.pages, 0.5) AS copy_site_share
+                              {share} AS copy_site_share
                        FROM ic_site_stats s JOIN ic_member m ON m.site = s.site GROUP BY m.group_id)
            SELECT g.group_id,
                   (SELECT count(*) FROM ids WHERE ids.group_id = g.group_id AND ids.n >= 2) AS shared_ids,
@@ -181,8 +182,6 @@ def finish_site_run(engine: Engine, config: DetectConfig, outdir: Path) -> dict[
            FROM (SELECT DISTINCT group_id FROM ic_member) g
            LEFT JOIN cp ON cp.group_id = g.group_id LEFT JOIN cs ON cs.group_id = g.group_id
            ORDER BY g.group_id"""
-        if d.name == "duckdb"
-        else """SELECT 1 WHERE 1 = 0"""
     ).to_pylist()
     gcols = engine.columns("groups")
     old = {}
@@ -237,8 +236,8 @@ def finish_site_run(engine: Engine, config: DetectConfig, outdir: Path) -> dict[
                round(max(lag_s) / 3600.0, 3) AS last_lag_h,
                round(avg(CASE WHEN is_origin THEN NULL ELSE jaccard END), 4) AS mean_jaccard,
                round(min(CASE WHEN is_origin THEN NULL ELSE containment END), 4) AS min_containment,
-               {d.string_agg_ordered("site || ' +' || CAST(round(lag_s / 3600.0, 1) AS VARCHAR) || 'h' || CASE WHEN credited THEN ' (credits)' ELSE '' END", 'lag_s', '; ')} AS timeline,
-               {d.string_agg_distinct("CAST(group_id AS VARCHAR)", ',')} AS groups
+               {d.string_agg_ordered("site || ' +' || CAST(round(lag_s / 3600.0, 1) AS STRING) || 'h' || CASE WHEN credited THEN ' (credits)' ELSE '' END", 'lag_s', '; ')} AS timeline,
+               {d.string_agg_distinct("CAST(group_id AS STRING)", ',')} AS groups
         FROM c GROUP BY cluster ORDER BY min(origin_ts), cluster""", outdir / "articles.csv")
     _csv(engine, """SELECT cluster AS article, site, url, ts AS published, is_origin, round(lag_s / 3600.0, 3) AS lag_h,
                credited, jaccard, containment, snippet
