@@ -35,7 +35,7 @@ START_US = 1_704_067_200 * 1_000_000
 
 def make(n: int, seed: int = 1) -> Path:
     """Write ``n`` posts to benchmarks/data/near_text_N/posts.parquet (cached)."""
-    from inconcert.textsim.simulate import _vocabulary, perturb
+    from inconcert.simulate.copypasta import _vocabulary, perturb
 
     d = HERE / "data" / f"near_text_{n}"
     target = d / "posts.parquet"

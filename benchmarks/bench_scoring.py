@@ -4,7 +4,7 @@
     python benchmarks/bench_scoring.py timing --posts 100000 1000000 [--sim extended]
 
 ``accuracy`` runs ``detect`` at default settings on
-:func:`inconcert.scenarios.simulate_extended` data and scores the verdicts
+:func:`inconcert.simulate.simulate_extended` data and scores the verdicts
 (operation F1, organic false-positive rate, automation accounts called
 operation), then, on the same data, the raw-count baseline: groups from all
 links with ``weight >= k`` (no null model), for k = 2..12; it prints the
@@ -30,10 +30,9 @@ from pathlib import Path
 import pyarrow.csv as pacsv
 
 from inconcert.config import DetectConfig
-from inconcert.evaluate import evaluate
+from inconcert.evaluate import evaluate, evaluate_verdicts
 from inconcert.pipeline import detect
-from inconcert.scenarios import simulate_extended
-from inconcert.scoring import evaluate_verdicts
+from inconcert.simulate import simulate_extended
 
 
 def _per_group_recall(outdir: Path, labels_csv: Path, verdict_ok: bool) -> dict[str, str]:

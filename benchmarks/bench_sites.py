@@ -109,7 +109,7 @@ def main() -> None:
     a = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     from inconcert.pipeline import detect
-    from inconcert.sites.simulate import simulate_sites
+    from inconcert.simulate.sites import simulate_sites
 
     work = Path(a.work)
     sim = work / f"sim{a.seed}"
@@ -129,7 +129,7 @@ def main() -> None:
     out = work / f"out_{sim.name}_{mode}{'_warc' if a.warc else ''}"
     src = sim / "pages"
     if a.warc:
-        from inconcert.sites.simulate import write_warc
+        from inconcert.simulate.sites import write_warc
 
         src = sim / "crawl.warc.gz"
         if not src.exists():

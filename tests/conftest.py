@@ -67,3 +67,22 @@ def sim_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("sim")
     simulate_to_dir(d, n_posts=20_000, seed=3)
     return d
+
+
+#: Counts of the reader fuzz suite (``tests/test_readers_fuzz.py``), printed in the terminal summary.
+FUZZ_STATS: dict[str, int] = dict.fromkeys(
+    ("cases", "mutated_records", "rejects", "inconcert_errors", "tracebacks"), 0
+)
+
+
+@pytest.fixture(scope="session")
+def fuzz_stats() -> dict[str, int]:
+    return FUZZ_STATS
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if FUZZ_STATS["cases"]:
+        terminalreporter.write_line(
+            "reader fuzz: {cases} files, {mutated_records} mutated records, {rejects} rejects, "
+            "{inconcert_errors} InconcertError, {tracebacks} tracebacks".format(**FUZZ_STATS)
+        )

@@ -22,6 +22,7 @@ from inconcert.config import DetectConfig
 from inconcert.engines.duckdb_engine import DuckDBEngine
 from inconcert.errors import ConfigError
 from inconcert.normalize.text import normalize_text, normalize_text_array
+from inconcert.simulate.copypasta import perturb, random_texts, simulate_copypasta
 from inconcert.textsim.minhash import (
     NearTextParams,
     candidate_pairs,
@@ -31,7 +32,6 @@ from inconcert.textsim.minhash import (
     shingle,
     tokenize,
 )
-from inconcert.textsim.simulate import perturb, random_texts, simulate_copypasta
 
 
 @functools.cache

@@ -13,7 +13,7 @@ from inconcert.behaviours import get_behaviour  # noqa: E402
 from inconcert.config import DetectConfig  # noqa: E402
 from inconcert.engines.duckdb_engine import DuckDBEngine  # noqa: E402
 from inconcert.engines.spark_engine import SparkEngine  # noqa: E402
-from inconcert.textsim.simulate import simulate_copypasta  # noqa: E402
+from inconcert.simulate.copypasta import simulate_copypasta  # noqa: E402
 
 pytestmark = pytest.mark.spark
 

@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow.compute as pc
 import pytest
 
-from inconcert.scenarios import (
+from inconcert.simulate.scenarios import (
     camouflaged_operation,
     news_feed_automation,
     simulate_extended,

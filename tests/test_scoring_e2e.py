@@ -7,9 +7,9 @@ import pytest
 
 from inconcert.config import DetectConfig
 from inconcert.errors import InputError
+from inconcert.evaluate import evaluate_verdicts
 from inconcert.pipeline import detect
-from inconcert.scenarios import simulate_extended
-from inconcert.scoring import evaluate_verdicts
+from inconcert.simulate import simulate_extended
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from inconcert.pipeline import detect
-from inconcert.sites.simulate import seed_article, simulate_sites
+from inconcert.simulate.sites import seed_article, simulate_sites
 
 DATA = Path("../shared/data/sites")
 pytestmark = pytest.mark.skipif(not DATA.exists(), reason="needs ../shared/data/sites")

@@ -24,9 +24,9 @@ from rich.table import Table
 from inconcert import __version__
 from inconcert.config import DetectConfig
 from inconcert.engines.registry import engine_names
-from inconcert.errors import InconcertError
+from inconcert.errors import ConfigError, InconcertError
+from inconcert.evaluate import evaluate_verdicts
 from inconcert.report.cli import report_command
-from inconcert.scoring import evaluate_verdicts
 
 __all__ = ["main"]
 
@@ -62,6 +62,44 @@ def _parse_map(values: tuple[str, ...]) -> dict[str, str]:
         k, c = v.split("=", 1)
         mapping[k.strip()] = c.strip()
     return mapping
+
+
+#: What to try for the commonest reject reasons (matched by prefix).
+_REJECT_HINTS = (
+    ("unparseable timestamp", "name the time format with --time-format, e.g. --time-format '%d.%m.%Y %H:%M'"),
+    ("missing timestamp", "name the time column with --map ts=COLUMN"),
+    ("empty account_id", "name the account column with --map account_id=COLUMN"),
+    ("malformed CSV line: INVALID ENCODING", "give the file's encoding with --encoding, e.g. --encoding cp1252"),
+    ("expected ", "check the delimiter and quoting (a semicolon or tab file is sniffed from its header)"),
+    ("invalid JSON", "check that the file is JSON Lines (one object per line) or force --format"),
+    ("timestamp out of range", "check the time column: numbers are read as unix seconds, ms or µs"),
+)
+
+
+def input_warnings(summary: dict[str, Any]) -> list[str]:
+    """Warnings about the input for the terminal: no rows, most rows rejected, files not read.
+
+    >>> input_warnings({"rows": {"read": 10, "used": 1, "rejected": 9},
+    ...                 "inputs": [{"path": "p.csv", "reject_reasons": {"unparseable timestamp: x": 9}}]})[0]
+    "9 of 10 rows (90%) were rejected; most often: 'unparseable timestamp: x' (9). Try: name the time format with --time-format, e.g. --time-format '%d.%m.%Y %H:%M'. Details in rejects.csv"
+    """
+    rows = summary.get("rows", {})
+    lines = [f"{i['path']}: not read: {i['error']}" for i in summary.get("inputs", []) if i.get("error")]
+    read, rejected = rows.get("read", 0), rows.get("rejected", 0)
+    if read == 0:
+        lines.append("0 rows: the input holds no records (only a header?)")
+    elif rejected * 2 > read:
+        reasons: dict[str, int] = {}
+        for i in summary.get("inputs", []):
+            for r, n in i.get("reject_reasons", {}).items():
+                reasons[r] = reasons.get(r, 0) + n
+        top = max(reasons, key=lambda r: (reasons[r], r)) if reasons else ""
+        hint = next((h for prefix, h in _REJECT_HINTS if top.startswith(prefix)), "")
+        lines.append(
+            f"{rejected:,} of {read:,} rows ({rejected / read:.0%}) were rejected; most often: "
+            f"'{top[:80]}' ({reasons.get(top, 0):,}). " + (f"Try: {hint}. " if hint else "") + "Details in rejects.csv"
+        )
+    return lines
 
 
 STEPS = ("read", "traces", "pairs", "links", "scoring", "groups", "verdicts", "outputs")
@@ -203,7 +241,9 @@ def _settings(ctx: click.Context, config_file: Path | None) -> DetectConfig:
 @click.option("--semantic-threshold", type=float, default=None, help="Cosine similarity for semantic_text (default 0.7).")
 @click.option("--coortweet-compatible", is_flag=True, help="Reproduce CooRTweet 2.1.3 detect_groups share pairs exactly.")
 @click.option("--format", "fmt", default=None, help="Force the input format (see `inconcert formats`).")
-@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Name the column for a field, e.g. account_id=user.")
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Name the column for a field, e.g. account_id=user (implies --format generic).")
+@click.option("--encoding", default=None, help="Text encoding of the inputs, e.g. cp1252 (default: UTF-8, else detected).")
+@click.option("--time-format", "time_formats", multiple=True, metavar="PATTERN", help="strftime pattern of the time column, e.g. '%d.%m.%Y %H:%M' (repeatable; generic tables).")
 @click.option("--engine", type=click.Choice(engine_names()), default="duckdb", show_default=True)
 @click.option("--memory-limit", default=None, help="DuckDB memory limit, e.g. 4GB (spills to disk beyond).")
 @click.option("--spark-master", default=None, help="Spark master URL (with --engine spark), e.g. local[2] or yarn.")
@@ -236,6 +276,8 @@ def detect(
     coortweet_compatible: bool,
     fmt: str | None,
     maps: tuple[str, ...],
+    encoding: str | None,
+    time_formats: tuple[str, ...],
     engine: str,
     memory_limit: str | None,
     spark_master: str | None,
@@ -256,7 +298,7 @@ def detect(
 
     if replay_file is not None:
         flag = {p.name: max(p.opts, key=len) for p in ctx.command.params}
-        given = [flag[n] for n in (*SETTING_FLAGS, "config_file", "fmt", "maps")
+        given = [flag[n] for n in (*SETTING_FLAGS, "config_file", "fmt", "maps", "encoding", "time_formats")
                  if ctx.get_parameter_source(n) not in (None, click.core.ParameterSource.DEFAULT)]
         if inputs or given:
             raise click.UsageError("--replay runs the recorded inputs and settings: give no INPUTS"
@@ -284,11 +326,14 @@ def detect(
         return run(list(inputs), outdir, config, engine=engine, format=fmt, column_map=_parse_map(maps),
                    command=command, engine_options=engine_options, step=step)
 
-    if quiet:
-        result = go(None)
-    else:
-        with _steps() as step:
-            result = go(step)
+    from inconcert.ingest import reader_options
+
+    with reader_options(encoding=encoding, time_formats=time_formats):
+        if quiet:
+            result = go(None)
+        else:
+            with _steps() as step:
+                result = go(step)
     if with_report:
         from inconcert.report import build_report
 
@@ -296,6 +341,8 @@ def detect(
     if not quiet:
         _print_summary(result.summary, outdir)
         out.print(f"done in {time.perf_counter() - started:.1f}s")
+        for line in input_warnings(result.summary):
+            console.print(f"[yellow]warning:[/yellow] {line}")
 
 
 @main.command()
@@ -303,13 +350,17 @@ def detect(
 @click.option("--posts", default=20_000, show_default=True, type=int, help="Approximate number of posts.")
 @click.option("--seed", default=42, show_default=True, type=int)
 @click.option("--scenarios", default="none", show_default=True,
-              help="Harder cases to add: all, none, or a comma list of viral, automation, slow_burn, camouflage.")
+              help="Worlds to simulate: all (viral, automation, slow_burn, camouflage), held_out (big_campaign, "
+                   "focused, slow_copypaste, slow_links, feeds, retweets_full, duplicates, minute_clock, memes), "
+                   "none, or a comma list of names.")
+@click.option("--truncate-to", "truncate", type=click.Choice(["minute", "hour"]), default=None,
+              help="Floor every timestamp to the minute or hour, as coarse-clock exports do.")
 @_friendly
-def simulate(outdir: Path, posts: int, seed: int, scenarios: str) -> None:
+def simulate(outdir: Path, posts: int, seed: int, scenarios: str, truncate: str | None) -> None:
     """Write simulated posts.csv and labels.csv with planted coordinated operations."""
     from inconcert.simulate import simulate_to_dir
 
-    counts = simulate_to_dir(outdir, n_posts=posts, seed=seed, scenarios=_scenarios(scenarios))
+    counts = simulate_to_dir(outdir, n_posts=posts, seed=seed, scenarios=_scenarios(scenarios), truncate=truncate)
     out.print(
         f"wrote {counts['posts']:,} posts by {counts['accounts']:,} accounts "
         f"({counts['operation_accounts']:,} in planted operations, {counts['automation_accounts']:,} "
@@ -318,19 +369,12 @@ def simulate(outdir: Path, posts: int, seed: int, scenarios: str) -> None:
 
 
 def _scenarios(value: str) -> tuple[str, ...]:
-    from inconcert.scenarios import SCENARIOS
+    from inconcert.simulate import parse_scenarios
 
-    v = value.strip().lower()
-    if v in ("", "none"):
-        return ()
-    if v == "all":
-        return tuple(SCENARIOS)
-    names = tuple(x.strip() for x in v.split(",") if x.strip())
-    bad = [x for x in names if x not in SCENARIOS]
-    if bad:
-        raise click.BadParameter(f"unknown scenario {bad[0]!r}; choose from all, none, {', '.join(SCENARIOS)}",
-                                 param_hint="--scenarios")
-    return names
+    try:
+        return parse_scenarios(value)
+    except ConfigError as e:
+        raise click.BadParameter(str(e), param_hint="--scenarios") from e
 
 
 @main.command()

@@ -57,16 +57,19 @@ class AmbiguousFormatError(InputError):
 
 
 class MissingColumnError(InputError):
-    """A required column is absent and no mapping names it."""
+    """Required columns are absent and no mapping names them (all of them in one message)."""
 
-    def __init__(self, path: str, field: str, columns: list[str]):
+    def __init__(self, path: str, field: str | list[str], columns: list[str]):
         self.path = path
-        self.field = field
+        self.fields = [field] if isinstance(field, str) else list(field)
+        self.field = self.fields[0]
         self.columns = columns
         shown = ", ".join(columns[:20]) + (" …" if len(columns) > 20 else "")
+        names = ", ".join(f"'{f}'" for f in self.fields)
+        maps = " ".join(f"--map {f}=COLUMN" for f in self.fields)
         super().__init__(
-            f"{path}: no column for '{field}' (columns are: {shown}). "
-            f"Name one with --map {field}=COLUMN"
+            f"{path}: no column for {names} (columns are: {shown}). "
+            f"Name {'one' if len(self.fields) == 1 else 'them'} with {maps}"
         )
 
 

@@ -14,6 +14,9 @@ collected with their reasons; per-file counts add up:
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,9 +27,30 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from inconcert.actions import ACTIONS_SCHEMA, REJECTS_SCHEMA
-from inconcert.readers import ReadContext, detect_format, get_reader
+from inconcert.errors import InputError
+from inconcert.readers import READERS, ReadContext, detect_format, get_reader
+from inconcert.readers.base import safe_head
+from inconcert.readers.columns import MAP_OPTIONS, check_map
+from inconcert.readers.encoding import check_encoding, detect_encoding, transcode
+from inconcert.readers.spreadsheet import kind_of_spreadsheet, spreadsheet_to_csv
+from inconcert.readers.timeparse import check_time_formats
 
-__all__ = ["Ingested", "ingest", "ACTIONS_FILE_SCHEMA"]
+__all__ = ["Ingested", "ingest", "reader_options", "ACTIONS_FILE_SCHEMA"]
+
+_OPTIONS: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar(
+    "reader_options", default=None  # type: ignore[arg-type]
+)
+
+
+@contextlib.contextmanager
+def reader_options(encoding: str | None = None, time_formats: Sequence[str] = ()) -> Iterator[None]:
+    """Defaults for :func:`ingest`'s ``encoding``/``time_formats`` within the block (how the CLI
+    reaches ingest through ``pipeline.detect``, which does not take them yet)."""
+    token = _OPTIONS.set({"encoding": encoding, "time_formats": tuple(time_formats)})
+    try:
+        yield
+    finally:
+        _OPTIONS.reset(token)
 
 ACTIONS_FILE_SCHEMA = ACTIONS_SCHEMA.append(pa.field("seq", pa.int64(), nullable=False))
 
@@ -61,9 +85,27 @@ def ingest(
     format: str | None = None,
     column_map: dict[str, str] | None = None,
     progress: Any = None,
+    encoding: str | None = None,
+    time_formats: Sequence[str] | None = None,
 ) -> Ingested:
-    """Read ``paths`` into ``workdir/actions.parquet``; see module docstring."""
+    """Read ``paths`` into ``workdir/actions.parquet``; see module docstring.
+
+    ``encoding`` forces the text encoding (default: UTF-8, else detected, see
+    :mod:`inconcert.readers.encoding`); ``time_formats`` are strftime patterns tried
+    first on the generic reader's time column. A folder that no folder reader
+    claims is read file by file: files that cannot be read are reported in
+    ``inputs`` (``error``) and ``rejects``, the others are read.
+    """
     workdir = Path(workdir)
+    opts = _OPTIONS.get() or {}
+    encoding = encoding or opts.get("encoding")
+    time_formats = tuple(time_formats if time_formats is not None else opts.get("time_formats", ()))
+    check_map(dict(column_map or {}))
+    if format is None and any(f not in MAP_OPTIONS for f in column_map or {}):
+        format = "generic"  # naming columns with --map means a plain table
+    check_time_formats(time_formats)
+    if encoding:
+        encoding = check_encoding(encoding)
     out = workdir / "actions.parquet"
     writer = pq.ParquetWriter(out, ACTIONS_FILE_SCHEMA, compression="lz4")
     # Parquet encoding runs in a second thread (it releases the GIL) while the
@@ -76,31 +118,48 @@ def ingest(
     inputs: list[dict[str, Any]] = []
     side: dict[str, list[pa.Table]] = {}
     try:
-        for path in paths:
-            p = Path(path)
-            reader = get_reader(format) if format else detect_format(p)
-            ctx = ReadContext(p, column_map=dict(column_map or {}))
+        for p, in_folder in _expand(paths, format):
+            try:
+                reader, src, enc = _prepare(p, format, encoding, workdir, len(inputs))
+            except InputError as e:
+                if not in_folder:
+                    raise
+                inputs.append({"path": str(p), "format": None, "records": 0, "used": 0, "rejected": 0,
+                               "reject_reasons": {}, "error": str(e)})
+                rejects.append(pa.table({"source": [str(p)], "row": pa.array([0], pa.int64()),
+                                         "reason": [f"file not read: {e}"], "record": [""]}, schema=REJECTS_SCHEMA))
+                continue
+            ctx = ReadContext(p, column_map=dict(column_map or {}), time_formats=time_formats)
             used = 0
-            for table in reader.read(p, ctx):
-                n = table.num_rows
-                if n == 0:
-                    continue
-                seqs = pa.array(range(seq, seq + n), pa.int64())
-                pending.append(
-                    pool.submit(writer.write_table, table.append_column(ACTIONS_FILE_SCHEMA.field("seq"), seqs))
-                )
-                while len(pending) > 2:
-                    pending.pop(0).result()
-                seq += n
-                used += n
-                if progress is not None:
-                    progress(n)
+            error = None
+            try:
+                for table in reader.read(src, ctx):
+                    n = table.num_rows
+                    if n == 0:
+                        continue
+                    seqs = pa.array(range(seq, seq + n), pa.int64())
+                    pending.append(
+                        pool.submit(writer.write_table, table.append_column(ACTIONS_FILE_SCHEMA.field("seq"), seqs))
+                    )
+                    while len(pending) > 2:
+                        pending.pop(0).result()
+                    seq += n
+                    used += n
+                    if progress is not None:
+                        progress(n)
+            except InputError as e:  # in a folder: keep what was read, report the file
+                if not in_folder:
+                    raise
+                error = str(e)
+                ctx.reject(0, f"file not read (further): {e}", "")
+                ctx.records_read = used + ctx.n_rejected
             ctx.flush_rejects()
-            rejects.extend(ctx.rejects)
+            if ctx.rejects:  # in input order, whichever step rejected them
+                rejects.append(pa.concat_tables(ctx.rejects).sort_by("row"))
             accounts.extend(ctx.accounts)
             for name, tables in ctx.side.items():
                 side.setdefault(name, []).extend(tables)
-            records = max(ctx.records_read, used + ctx.n_rejected)
+            records = ctx.records_read  # every reader counts each input record once
             inputs.append(
                 {
                     "path": str(p),
@@ -109,8 +168,12 @@ def ingest(
                     "used": used,
                     "rejected": ctx.n_rejected,
                     "reject_reasons": dict(sorted(ctx.reject_reasons.items())),
+                    **({"encoding": enc} if enc != "utf-8" else {}),
+                    **({"error": error} if error else {}),
                 }
             )
+        if inputs and all("error" in i and not i["used"] for i in inputs):
+            raise InputError("no input could be read: " + "; ".join(i["error"] for i in inputs))
         for f in pending:
             f.result()
     finally:
@@ -123,6 +186,53 @@ def ingest(
         side_paths[name] = workdir / f"{name}.parquet"
         pq.write_table(pa.concat_tables(tables, promote_options="default"), side_paths[name])
     return Ingested(out, rej, acc, inputs, side_paths)
+
+
+def _expand(paths: Sequence[str | Path], format: str | None) -> Iterator[tuple[Path, bool]]:
+    """Input files: a folder no folder reader claims becomes its files (sorted, hidden ones skipped)."""
+    folder_readers = [r for r in READERS.values() if hasattr(r, "sniff_dir")]
+    for path in paths:
+        p = Path(path)
+        if not p.is_dir():
+            yield p, False
+            continue
+        claimed = get_reader(format) if format else None
+        if (claimed is not None and hasattr(claimed, "sniff_dir")) or (
+            claimed is None and any(float(r.sniff_dir(p)) >= 0.2 for r in folder_readers)
+        ):
+            yield p, False
+            continue
+        files = sorted(f for f in p.rglob("*") if f.is_file() and not any(x.startswith(".") for x in f.relative_to(p).parts))
+        if not files:
+            raise InputError(f"{p}: the folder holds no files")
+        for f in files:
+            yield f, True
+
+
+def _prepare(p: Path, format: str | None, encoding: str | None, workdir: Path, n: int) -> tuple[Any, Path, str]:
+    """The reader for ``p``, the file it reads (a UTF-8 or CSV copy if needed) and the encoding."""
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    if p.is_dir():
+        return (get_reader(format) if format else detect_format(p)), p, "utf-8"
+    head = safe_head(p)
+    if not head.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise InputError(f"{p}: the file is empty")
+    sheet = kind_of_spreadsheet(p, head)
+    if sheet:
+        src = spreadsheet_to_csv(p, sheet, workdir / f"input{n}.csv")
+        return get_reader(format or "generic"), src, "utf-8"
+    enc = encoding or ("utf-8" if head[:4] == b"PAR1" else detect_encoding(head))
+    src = p
+    if enc not in ("utf-8", "utf_8"):
+        src = transcode(p, enc, workdir / f"input{n}{''.join(p.suffixes[:1]) or '.txt'}")
+    try:
+        reader = get_reader(format) if format else detect_format(src)
+    except InputError as e:
+        if src == p:
+            raise
+        raise InputError(str(e).replace(str(src), f"{p} (read as {enc})")) from None
+    return reader, src, "utf-8" if enc == "utf_8" else enc
 
 
 def _merge_accounts(tables: list[pa.Table]) -> pa.Table | None:

@@ -12,9 +12,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from inconcert.errors import AmbiguousFormatError, InputError, UnknownFormatError
-from inconcert.readers.base import ReadContext, Reader, read_head
-from inconcert.readers.generic import GenericReader
+from inconcert.errors import (
+    AmbiguousFormatError,
+    InputError,
+    MissingColumnError,
+    UnknownFormatError,
+)
+from inconcert.readers.base import ReadContext, Reader, safe_head
+from inconcert.readers.generic import GenericReader, generic_missing
 
 __all__ = ["READERS", "Reader", "ReadContext", "detect_format", "get_reader", "register"]
 
@@ -68,7 +73,7 @@ def detect_format(path: str | Path) -> Reader:
             return READERS[folder[0][1]]
         raise InputError(f"{p}: is a folder; pass the files inside it (or a folder reader's format)")
     try:
-        head = read_head(p)
+        head = safe_head(p)
     except (OSError, EOFError) as e:
         raise InputError(
             f"{p}: cannot read: {getattr(e, 'strerror', None) or e} (is the file complete and readable?)"
@@ -81,12 +86,13 @@ def detect_format(path: str | Path) -> Reader:
             s = 0.0
         if s > 0:
             scores.append((s, reader.name))
-    if not scores:
-        raise UnknownFormatError(str(p), sorted(READERS))
     scores.sort(key=lambda x: (-x[0], x[1]))
-    best = scores[0][0]
+    best = scores[0][0] if scores else 0.0
     tied = [name for s, name in scores if s == best]
     if best < 0.2:
+        missing = generic_missing(p, head)  # a plain table without the needed columns
+        if missing is not None:
+            raise MissingColumnError(str(p), missing[0], missing[1])
         raise UnknownFormatError(str(p), sorted(READERS))
     if len(tied) > 1:
         raise AmbiguousFormatError(str(p), tied)

@@ -14,6 +14,7 @@ import bz2
 import gzip
 import io
 import json
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,7 +25,19 @@ import pyarrow as pa
 
 from inconcert.actions import REJECTS_SCHEMA
 
-__all__ = ["Reader", "ReadContext", "open_text", "read_head", "is_compressed"]
+__all__ = [
+    "Reader",
+    "ReadContext",
+    "RecordError",
+    "open_binary",
+    "open_text",
+    "read_head",
+    "safe_head",
+    "head_text",
+    "is_compressed",
+    "is_truncated",
+    "utf8_safe",
+]
 
 HEAD_BYTES = 65536
 
@@ -61,16 +74,84 @@ def read_head(path: str | Path, n: int = HEAD_BYTES) -> bytes:
         return fh.read(n)
 
 
+def is_truncated(path: str | Path) -> bool:
+    """Whether a gzip/bz2 file ends before its end-of-stream marker (one decompression pass;
+    False for uncompressed files).
+
+    >>> import gzip, tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.gz"
+    >>> data = gzip.compress(b"a,b\\n" * 1000)
+    >>> _ = p.write_bytes(data); is_truncated(p)
+    False
+    >>> _ = p.write_bytes(data[:-20]); is_truncated(p)
+    True
+    """
+    if is_compressed(path) is None:
+        return False
+    try:
+        with open_binary(path) as fh:
+            while fh.read(1 << 20):
+                pass
+    except (EOFError, OSError, zlib.error):
+        return True
+    return False
+
+
+def safe_head(path: Path, n: int = HEAD_BYTES) -> bytes:
+    """The first ``n`` decompressed bytes, or as many as a truncated archive gives."""
+    out = b""
+    try:
+        with open_binary(path) as fh:
+            while len(out) < n:
+                chunk = fh.read(min(8192, n - len(out)))
+                if not chunk:
+                    break
+                out += chunk
+    except (EOFError, zlib.error, OSError):
+        pass
+    return out
+
+
+def head_text(head: bytes) -> str:
+    """The head bytes as text without BOM or leading whitespace.
+
+    >>> head_text(b"\\xef\\xbb\\xbf  [1]")
+    '[1]'
+    """
+    return head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+
+
+def utf8_safe(s: str) -> str:
+    """``s`` with lone surrogates (``"\\ud800"`` from a JSON escape) replaced by U+FFFD.
+
+    >>> utf8_safe("a\\ud800b")
+    'a\ufffdb'
+    """
+    if s.isascii():
+        return s
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+class RecordError(ValueError):
+    """A record cannot become an action; the message is the reject reason."""
+
+
 @dataclass
 class ReadContext:
     """Settings and sinks for reading one file.
 
     ``column_map`` maps canonical names (``account_id``) to file columns;
+    ``time_formats`` are strftime patterns tried first on text times (``--time-format``);
     ``chunk_rows`` is how many records a reader should put in one batch.
     """
 
     path: Path
     column_map: dict[str, str] = field(default_factory=dict)
+    time_formats: tuple[str, ...] = ()
     chunk_rows: int = 100_000
     rejects: list[pa.Table] = field(default_factory=list)
     reject_reasons: Counter = field(default_factory=Counter)
@@ -86,15 +167,18 @@ class ReadContext:
         return str(self.path)
 
     def reject(self, row: int, reason: str, record: Any = "") -> None:
-        """Record one rejected input record (``row`` is 1-based)."""
+        """Record one rejected input record (``row`` is 1-based).
+
+        Never fails on the record itself: one nested too deep to serialise is
+        shown by its type, lone surrogates become U+FFFD.
+        """
         if not isinstance(record, str):
             try:
                 record = json.dumps(record, ensure_ascii=False, default=str)
-            except (TypeError, ValueError):
-                record = repr(record)
-        self._pending.append(
-            {"source": self.source, "row": int(row), "reason": reason, "record": record[:2000]}
-        )
+            except (TypeError, ValueError, RecursionError):
+                record = f"<{type(record).__name__} not shown: cannot be written as JSON>"
+        reason, record = utf8_safe(reason), utf8_safe(record[:2000])
+        self._pending.append({"source": self.source, "row": int(row), "reason": reason, "record": record})
         self.reject_reasons[reason] += 1
         if len(self._pending) >= 10_000:
             self.flush_rejects()

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ALIASES", "auto_map", "list_expr", "ts_expr", "quote_ident"]
+__all__ = ["ALIASES", "MAP_OPTIONS", "check_map", "auto_map", "list_expr", "ts_expr", "in_range", "quote_ident"]
 
 #: Canonical field -> accepted column names, first match wins (case-insensitive).
 ALIASES: dict[str, list[str]] = {
@@ -31,6 +31,31 @@ ALIASES: dict[str, list[str]] = {
 }
 LIST_FIELDS = ("urls", "hashtags", "mentions")
 REQUIRED = ("account_id", "ts")
+#: ``--map`` keys that are reader options rather than fields (Telegram's local time zone).
+MAP_OPTIONS = ("tz",)
+
+
+def check_map(column_map: dict[str, str]) -> None:
+    """Reject unknown ``--map`` fields, naming the closest known one (all problems at once).
+
+    >>> check_map({"acount_id": "who"})
+    Traceback (most recent call last):
+    ...
+    inconcert.errors.ConfigError: --map acount_id=who: no field 'acount_id' (did you mean 'account_id'?); fields: account_id, ts, post_id, text, urls, repost_of, reply_to, hashtags, mentions, image, object, platform, tz
+    """
+    import difflib
+
+    from inconcert.errors import ConfigError
+
+    known = [*REQUIRED, *(f for f in ALIASES if f not in REQUIRED), *MAP_OPTIONS]
+    problems = []
+    for field, col in column_map.items():
+        if field not in known:
+            close = difflib.get_close_matches(field, known, n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append(f"--map {field}={col}: no field '{field}'{hint}")
+    if problems:
+        raise ConfigError("; ".join(problems) + f"; fields: {', '.join(known)}")
 
 
 def auto_map(columns: list[str], overrides: dict[str, str] | None = None) -> dict[str, str]:
@@ -78,20 +103,44 @@ def list_expr(v: str) -> str:
     return f"list_filter({raw}, lambda x: x IS NOT NULL AND trim(x) <> '')"
 
 
-def ts_expr(v: str) -> str:
+def ts_expr(v: str, formats: tuple[str, ...] = (), day_first: bool = False) -> str:
     """DuckDB expression parsing a text timestamp to TIMESTAMPTZ (UTC), or NULL.
 
-    Handles ISO-8601 with or without zone (no zone = UTC), ``YYYY-MM-DD HH:MM[:SS]``,
-    Twitter's ``Wed Oct 10 20:19:24 +0000 2018`` and unix seconds, milliseconds or
-    microseconds (told apart by magnitude).
+    Handles ``formats`` first (``--time-format`` strftime patterns), then ISO-8601
+    with or without zone (no zone = UTC), ``YYYY-MM-DD HH:MM[:SS]``, Twitter's
+    ``Wed Oct 10 20:19:24 +0000 2018``, ``M/D/YYYY H:MM[:SS]`` (``D/M/YYYY`` when
+    ``day_first``), the day-first and month-name forms of
+    :data:`inconcert.readers.timeparse.EXTRA_FORMATS`, and unix seconds,
+    milliseconds or microseconds (told apart by magnitude). Times outside
+    1900–2199 (and ``infinity``) are NULL.
     """
+    from inconcert.readers.timeparse import EXTRA_FORMATS
+
     t = f"trim({v})"
-    return (
+
+    def slash(f: str) -> str:
+        return f.replace("%m/%d/", "%d/%m/") if day_first else f
+
+    def fmt_list(fs: tuple[str, ...] | list[str]) -> str:
+        return "[" + ", ".join("'" + slash(f).replace("'", "''") + "'" for f in fs) + "]"
+
+    user = f"try_strptime({t}, {fmt_list(formats)})::TIMESTAMPTZ, " if formats else ""
+    return in_range(
         f"CASE WHEN regexp_full_match({t}, '-?[0-9]+(\\.[0-9]+)?') THEN "
         f"(CASE WHEN abs(try_cast({t} AS DOUBLE)) >= 1e14 THEN try(to_timestamp(try_cast({t} AS DOUBLE) / 1e6)) "
         f"WHEN abs(try_cast({t} AS DOUBLE)) >= 1e11 THEN try(to_timestamp(try_cast({t} AS DOUBLE) / 1e3)) "
         f"ELSE try(to_timestamp(try_cast({t} AS DOUBLE))) END) "
-        f"ELSE coalesce(try_cast({t} AS TIMESTAMPTZ), "
+        f"ELSE coalesce({user}try_cast({t} AS TIMESTAMPTZ), "
         f"try_strptime({t}, '%a %b %d %H:%M:%S %z %Y'), "
-        f"try_strptime({t}, '%m/%d/%Y %H:%M:%S'), try_strptime({t}, '%m/%d/%Y %H:%M')::TIMESTAMPTZ) END"
+        f"try_strptime({t}, '{slash('%m/%d/%Y %H:%M:%S')}'), try_strptime({t}, '{slash('%m/%d/%Y %H:%M')}')::TIMESTAMPTZ, "
+        f"try_strptime({t}, {fmt_list(EXTRA_FORMATS)})::TIMESTAMPTZ) END"
+    )
+
+
+def in_range(ts: str) -> str:
+    """``ts`` where it lies in 1900–2199 UTC, else NULL (so ``infinity`` and a
+    20-digit number are rejected, as :data:`inconcert.readers.timeparse.MIN_US`)."""
+    return (
+        f"CASE WHEN ({ts}) BETWEEN TIMESTAMPTZ '1900-01-01 00:00:00+00' "
+        f"AND TIMESTAMPTZ '2199-12-31 23:59:59.999999+00' THEN ({ts}) END"
     )

@@ -14,7 +14,7 @@ group are each too weak but together beyond chance
 
 from __future__ import annotations
 
-from inconcert.scoring.evaluate import evaluate_verdicts
+from inconcert.evaluate import evaluate_verdicts
 from inconcert.scoring.nullmodel import fdr_of, score_links
 from inconcert.scoring.pooled import add_pooled_columns, attach_pooled, pooled_enabled
 from inconcert.scoring.stats import bh_qvalues, conditional_poisson_logsf, simes

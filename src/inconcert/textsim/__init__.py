@@ -2,7 +2,7 @@
 
 Everything here is vectorised with Arrow and numpy; nothing calls out to the
 network or needs an engine. :mod:`inconcert.behaviours.near_text` wires it into
-the detection pipeline; :mod:`inconcert.textsim.simulate` plants copypasta for
+the detection pipeline; :mod:`inconcert.simulate.copypasta` plants copypasta for
 evaluation.
 
 >>> from inconcert.textsim import near_duplicate_clusters

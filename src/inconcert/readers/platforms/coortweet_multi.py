@@ -19,7 +19,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from inconcert.readers.base import ReadContext, Reader
-from inconcert.readers.platforms._common import Rows, csv_header, iter_csv, read_records, to_us
+from inconcert.readers.csvtools import csv_header, iter_csv
+from inconcert.readers.rows import Rows, read_records
+from inconcert.readers.timeparse import to_us
 
 __all__ = ["CoorTweetMultiReader"]
 

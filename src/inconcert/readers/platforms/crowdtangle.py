@@ -32,18 +32,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pyarrow as pa
 
-from inconcert.readers.base import ReadContext, Reader
-from inconcert.readers.platforms._common import (
-    Accounts,
-    RecordError,
-    Rows,
-    column_lookup,
-    csv_header,
-    dedupe,
-    iter_csv,
-    read_records,
-    to_us,
-)
+from inconcert.readers.base import ReadContext, Reader, RecordError
+from inconcert.readers.csvtools import column_lookup, csv_header, iter_csv
+from inconcert.readers.rows import Accounts, Rows, dedupe, read_records
+from inconcert.readers.timeparse import to_us
 
 __all__ = ["CrowdTangleReader", "to_utc_us"]
 

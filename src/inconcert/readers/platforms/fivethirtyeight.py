@@ -28,16 +28,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from inconcert.readers.base import ReadContext, Reader
-from inconcert.readers.platforms._common import (
-    Accounts,
-    Rows,
-    csv_header,
-    dedupe,
-    iter_csv,
-    read_records,
-    text_repost_id,
-    to_us,
-)
+from inconcert.readers.csvtools import csv_header, iter_csv
+from inconcert.readers.rows import Accounts, Rows, dedupe, read_records, text_repost_id
+from inconcert.readers.timeparse import to_us
 
 __all__ = ["FiveThirtyEightReader"]
 

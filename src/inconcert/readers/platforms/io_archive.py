@@ -25,17 +25,10 @@ from pathlib import Path
 import pyarrow as pa
 
 from inconcert.readers.base import ReadContext, Reader
-from inconcert.readers.platforms._common import (
-    Accounts,
-    Rows,
-    csv_header,
-    dedupe,
-    iter_csv,
-    parse_list,
-    read_records,
-    to_us,
-)
+from inconcert.readers.csvtools import csv_header, iter_csv, parse_list
 from inconcert.readers.platforms.twitter_v2 import status_url
+from inconcert.readers.rows import Accounts, Rows, dedupe, read_records
+from inconcert.readers.timeparse import to_us
 
 __all__ = ["IOArchiveReader"]
 

@@ -39,23 +39,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pyarrow as pa
 
 from inconcert.errors import InputError
-from inconcert.readers.base import ReadContext, Reader
-from inconcert.readers.platforms._common import (
-    Accounts,
-    JsonStream,
-    RecordError,
-    Rows,
-    dedupe,
-    has_keys,
-    head_text,
-    iter_json_items,
-    open_json_stream,
-    read_records,
-    s_or_none,
-    safe_head,
-    short_hash,
-    to_us,
-)
+from inconcert.readers.base import ReadContext, Reader, RecordError, head_text, safe_head
+from inconcert.readers.jsonstream import JsonStream, has_keys, iter_json_items, open_json_stream
+from inconcert.readers.rows import Accounts, Rows, dedupe, read_records, s_or_none, short_hash
+from inconcert.readers.timeparse import to_us
 
 __all__ = ["TelegramReader"]
 

@@ -16,7 +16,7 @@ next to it, else from ``--map account_id=ID``, else it is the archive folder's
 name. Archive retweets carry no source id; ``RT @x: text`` gets
 ``repost_of = text:<hash of text>`` (same text = same reposted post).
 
->>> to = __import__("inconcert.readers.platforms._common", fromlist=["x"]).to_us
+>>> to = __import__("inconcert.readers.timeparse", fromlist=["x"]).to_us
 >>> to("Wed Oct 10 20:19:24 +0000 2018")
 1539202764000000
 """
@@ -30,25 +30,17 @@ from typing import Any
 
 import pyarrow as pa
 
-from inconcert.readers.base import ReadContext, Reader, open_text
-from inconcert.readers.platforms._common import (
-    Accounts,
-    RecordError,
-    Rows,
-    dedupe,
+from inconcert.readers.base import ReadContext, Reader, RecordError, head_text, open_text, safe_head
+from inconcert.readers.jsonstream import (
     has_keys,
-    head_text,
     iter_json_items,
     iter_json_objects,
     loads,
     open_json_stream,
-    read_records,
-    s_or_none,
-    safe_head,
-    text_repost_id,
-    to_us,
 )
 from inconcert.readers.platforms.twitter_v2 import status_url
+from inconcert.readers.rows import Accounts, Rows, dedupe, read_records, s_or_none, text_repost_id
+from inconcert.readers.timeparse import to_us
 
 __all__ = ["TwitterV1Reader"]
 

@@ -34,20 +34,10 @@ from typing import Any
 
 import pyarrow as pa
 
-from inconcert.readers.base import ReadContext, Reader
-from inconcert.readers.platforms._common import (
-    Accounts,
-    RecordError,
-    Rows,
-    dedupe,
-    has_keys,
-    head_text,
-    iter_json_objects,
-    read_records,
-    s_or_none,
-    safe_head,
-    to_us,
-)
+from inconcert.readers.base import ReadContext, Reader, RecordError, head_text, safe_head
+from inconcert.readers.jsonstream import has_keys, iter_json_objects
+from inconcert.readers.rows import Accounts, Rows, dedupe, read_records, s_or_none
+from inconcert.readers.timeparse import to_us
 
 __all__ = ["TwitterV2Reader", "status_url"]
 

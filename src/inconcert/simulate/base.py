@@ -17,15 +17,10 @@ Written in the generic format (``posts.csv``) with ``labels.csv``
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
-from inconcert.outputs.atomic import atomic_path
-
-__all__ = ["simulate", "simulate_to_dir", "TACTICS"]
+__all__ = ["simulate", "TACTICS", "START"]
 
 TACTICS = ("url_push", "retweet_ring", "copypasta", "hashtag_campaign")
 START = 1_704_067_200  # 2024-01-01T00:00:00Z
@@ -105,7 +100,9 @@ def simulate(
     viral = url_count[u] >= 50
     delay = np.where(viral, rng.exponential(3600.0, k_url), rng.exponential(12 * 3600.0, k_url))
     ts[is_url] = url_pub[u] + delay  # posts past the span are dropped below
-    host = np.array([f"https://news{i % 97}.example.org/story/{i}" for i in range(n_url)], dtype=object)
+    host = np.array(
+        [f"https://news{i % 97}.example.org/story/{i}" for i in range(n_url)], dtype=object
+    )
     variants = rng.integers(0, 4, size=k_url)
     suffix = np.array(["", "?utm_source=twitter", "/", "#comments"], dtype=object)[variants]
     urls[is_url] = host[u] + suffix
@@ -169,12 +166,18 @@ def simulate(
                 posts_ts.append(tt)
                 url = rt = txt = tg = ""
                 if tactic == "url_push":
-                    url = f"https://op{k}-site.example.net/a/{e}" + ("?utm_medium=social" if rng.random() < 0.5 else "")
+                    url = f"https://op{k}-site.example.net/a/{e}" + (
+                        "?utm_medium=social" if rng.random() < 0.5 else ""
+                    )
                 elif tactic == "retweet_ring":
                     rt = f"seed{k}_{e}"
                 elif tactic == "copypasta":
                     base = op_text_pool[(k * 200 + e) % len(op_text_pool)]
-                    txt = base.upper() if rng.random() < 0.2 else base + ("!" if rng.random() < 0.5 else "")
+                    txt = (
+                        base.upper()
+                        if rng.random() < 0.2
+                        else base + ("!" if rng.random() < 0.5 else "")
+                    )
                 else:
                     tg = f"#op{k}tag{e % 5} #{_WORDS[(k * 7 + e) % len(_WORDS)]} #campaign{k}"
                     txt = op_text_pool[rng.integers(0, len(op_text_pool))]
@@ -219,37 +222,3 @@ def simulate(
         }
     )
     return tbl, labels
-
-
-def simulate_to_dir(
-    outdir: str | Path,
-    n_posts: int = 20_000,
-    seed: int = 42,
-    scenarios: tuple[str, ...] | list[str] = (),
-    **kw: object,
-) -> dict[str, int]:
-    """Write ``posts.csv`` and ``labels.csv`` into ``outdir``; return counts.
-
-    ``scenarios`` adds the harder cases of :mod:`inconcert.scenarios` (``viral``,
-    ``automation``, ``slow_burn``, ``camouflage``) to the base simulation.
-    """
-    out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
-    if scenarios:
-        from inconcert.scenarios import simulate_extended
-
-        posts, labels = simulate_extended(n_posts=n_posts, seed=seed, scenarios=tuple(scenarios), **kw)  # type: ignore[arg-type]
-    else:
-        posts, labels = simulate(n_posts=n_posts, seed=seed, **kw)  # type: ignore[arg-type]
-    opts = pacsv.WriteOptions(include_header=True)
-    with atomic_path(out / "posts.csv") as tmp:
-        pacsv.write_csv(posts, tmp, opts)
-    with atomic_path(out / "labels.csv") as tmp:
-        pacsv.write_csv(labels, tmp, opts)
-    kinds = labels.column("label").to_pylist()
-    return {
-        "posts": posts.num_rows,
-        "accounts": labels.num_rows,
-        "operation_accounts": kinds.count("operation"),
-        "automation_accounts": kinds.count("automation"),
-    }

@@ -4,7 +4,7 @@ Each function takes a seeded :class:`numpy.random.Generator` and returns
 ``(posts, labels)`` in the simulator's generic format (posts: ``post_id,
 account_id, created_at, text, urls, repost_of, hashtags``; labels:
 ``account_id, label, group``), so they can be appended to
-:func:`inconcert.simulate.simulate`'s output:
+:func:`inconcert.simulate.base.simulate`'s output:
 
 - :func:`viral_bursts` — organic accounts piling onto viral stories within
   minutes (hard negatives for raw co-action counts);
@@ -34,6 +34,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from inconcert.simulate.base import START, simulate
+
 __all__ = [
     "SCENARIOS",
     "START",
@@ -44,7 +46,7 @@ __all__ = [
     "simulate_extended",
 ]
 
-START = 1_704_067_200  # 2024-01-01T00:00:00Z, as in inconcert.simulate
+
 SCENARIOS = ("viral", "automation", "slow_burn", "camouflage")
 _WORDS = (
     "alpha bravo canal delta eagle forest garden harbor island jungle kettle lemon meadow "
@@ -345,8 +347,6 @@ def simulate_extended(
     >>> sorted(set(labels.column("label").to_pylist()))
     ['automation', 'operation', 'organic']
     """
-    from inconcert.simulate import simulate
-
     for s in scenarios:
         if s not in SCENARIOS:
             raise ValueError(f"unknown scenario {s!r}; choose from {', '.join(SCENARIOS)}")

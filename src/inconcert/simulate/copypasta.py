@@ -14,7 +14,7 @@ Perturbations: word swaps, deleted/inserted words, appended emoji and
 hashtags, reordering (the two halves swapped), case and punctuation noise.
 
 Output uses the generic columns (``post_id, account_id, created_at, text``);
-labels follow :mod:`inconcert.simulate` (``account_id, label, group``; label
+labels follow :mod:`inconcert.simulate.base` (``account_id, label, group``; label
 ``operation`` or ``organic``). ``script`` says which planted text each post
 copies (empty for original texts), for pair-level evaluation.
 

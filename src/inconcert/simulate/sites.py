@@ -20,7 +20,7 @@ What it plants (all times in a ``days``-long window from 2024-01-01):
   several sites of one network, each in a different template, with the
   credit line kept.
 
-Every site has one of :data:`~inconcert.sites.templates.TEMPLATES`; pages are
+Every site has one of :data:`~inconcert.simulate.site_templates.TEMPLATES`; pages are
 written as ``pages/<host>/<yyyy>/<mm>/<slug>.html``. Labels:
 ``sites.csv`` (``site, role, network, template``; role ``network`` /
 ``wire`` / ``syndicator`` / ``independent`` / ``origin``) and ``pages.csv``
@@ -47,8 +47,8 @@ from pathlib import Path
 import numpy as np
 
 from inconcert.errors import InputError
+from inconcert.simulate.site_templates import TEMPLATES, PageContent, Template, render
 from inconcert.sites.domains import site_of
-from inconcert.sites.templates import TEMPLATES, PageContent, Template, render
 
 __all__ = ["simulate_sites", "SiteSimulation", "seed_article", "NETWORK_SOURCES", "write_warc"]
 
