@@ -26,6 +26,7 @@ from inconcert.config import DetectConfig
 from inconcert.engines.registry import engine_names
 from inconcert.errors import ConfigError, InconcertError
 from inconcert.evaluate import evaluate_verdicts
+from inconcert.personas.cli import personas_command
 from inconcert.report.cli import report_command
 
 __all__ = ["main"]
@@ -450,3 +451,4 @@ def behaviours() -> None:
 
 
 main.add_command(report_command, "report")  # the report command lives with the report package
+main.add_command(personas_command, "personas")  # the personas command lives with its package

@@ -141,6 +141,10 @@ def build_report(
         PosixPath('report.html')
     """
     outdir = Path(outdir)
+    from inconcert.report.personas import build_personas_report, is_personas_dir
+
+    if is_personas_dir(outdir):  # an `inconcert personas` folder: its own page
+        return build_personas_report(outdir, output)
     data = collect_report_data(outdir, limits)
     html = render_report(data)
     target = Path(output) if output is not None else outdir / "report.html"

@@ -1,0 +1,112 @@
+"""Settings of a personas run: :class:`PersonaConfig`.
+
+Every knob is a typed, documented field with a default; validation collects
+all problems and raises one :class:`~inconcert.errors.ConfigError`.
+
+>>> PersonaConfig().top_k
+10
+>>> PersonaConfig(min_texts=0, top_k=0)  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+inconcert.errors.ConfigError: min_texts must be ≥ 1; top_k must be ≥ 1
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from inconcert.errors import ConfigError
+
+__all__ = ["PersonaConfig"]
+
+
+@dataclass
+class PersonaConfig:
+    """Every knob of a personas run, with defaults.
+
+    min_text_tokens: a text counts only with at least this many words after the
+        text behaviours' normalisation (as ``DetectConfig.min_text_tokens``).
+    min_texts, min_words: the text-amount floor; an account below either gets no
+        same-hand score and no hands test (it is listed with the reason).
+    mask_topic: replace URLs, @mentions and #hashtags by placeholders before the
+        style profile (they carry topic, not hand); the placeholder keeps the habit
+        (where a link goes, how a hashtag is cased), not the word.
+    ngram_min, ngram_max: character n-gram lengths of the style profile (case kept).
+    min_df: an n-gram must occur in this many accounts to be a feature.
+    max_features: keep at most this many n-grams, the most widespread first
+        (feature selection by document frequency: frequent features are style).
+    char_weight, habit_weight: weights of the two style views in the score.
+    hubness_k: neighbours used for the hubness correction (CSLS) of the char view.
+    top_k: candidates kept per account in ``same_hand.csv``.
+    neighbours: ``exact`` compares all pairs; ``hnsw`` uses approximate nearest
+        neighbours on an SVD-reduced profile; ``auto`` = exact up to ``exact_limit``.
+    exact_limit: largest number of scored accounts compared exactly under ``auto``.
+    svd_dims: dimensions of the reduced profile for ``hnsw``.
+    fit_sample: accounts (drawn with ``seed``) on which features, idf and SVD are fitted.
+    background_pairs: random pairs of different accounts that calibrate p-values.
+    chunk_words: words per chunk in the several-hands test.
+    min_chunks: an account needs this many chunks for the hands test.
+    max_hands: largest number of hands the clustering may report.
+    alpha: p-value below which an account is said to show several hands.
+    evidence_pairs: best pairs that get n-gram evidence and passages side by side.
+    seed: every random draw (sample, background, SVD, index) is seeded by this.
+    workers: processes for vectorising (None = every core).
+    """
+
+    min_text_tokens: int = 4
+    min_texts: int = 20
+    min_words: int = 200
+    mask_topic: bool = True
+    ngram_min: int = 1
+    ngram_max: int = 4
+    min_df: int = 2
+    max_features: int = 100_000
+    char_weight: float = 2.0
+    habit_weight: float = 1.0
+    hubness_k: int = 3
+    top_k: int = 10
+    neighbours: Literal["auto", "exact", "hnsw"] = "auto"
+    exact_limit: int = 5_000
+    svd_dims: int = 128
+    fit_sample: int = 20_000
+    background_pairs: int = 20_000
+    chunk_words: int = 150
+    min_chunks: int = 4
+    max_hands: int = 4
+    alpha: float = 0.01
+    evidence_pairs: int = 200
+    seed: int = 42
+    workers: int | None = None
+
+    def __post_init__(self) -> None:
+        p = []
+        for name in ("min_text_tokens", "min_texts", "ngram_min", "min_df", "top_k", "hubness_k",
+                     "exact_limit", "svd_dims", "fit_sample", "background_pairs", "chunk_words"):
+            if int(getattr(self, name)) < 1:
+                p.append(f"{name} must be ≥ 1")
+        if self.min_words < 0:
+            p.append("min_words must be ≥ 0")
+        if self.ngram_max < self.ngram_min:
+            p.append("ngram_max must be ≥ ngram_min")
+        if self.max_features < 10:
+            p.append("max_features must be ≥ 10")
+        if self.char_weight < 0 or self.habit_weight < 0 or self.char_weight + self.habit_weight <= 0:
+            p.append("char_weight and habit_weight must be ≥ 0 and not both 0")
+        if self.neighbours not in ("auto", "exact", "hnsw"):
+            p.append("neighbours must be 'auto', 'exact' or 'hnsw'")
+        if self.min_chunks < 3:
+            p.append("min_chunks must be ≥ 3 (two hands need at least three chunks to tell)")
+        if self.max_hands < 2:
+            p.append("max_hands must be ≥ 2")
+        if not 0 < self.alpha < 1:
+            p.append("alpha must be between 0 and 1 (e.g. 0.01)")
+        if self.evidence_pairs < 0:
+            p.append("evidence_pairs must be ≥ 0")
+        if self.workers is not None and self.workers < 1:
+            p.append("workers must be ≥ 1 (or None for every core)")
+        if p:
+            raise ConfigError("; ".join(p))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
