@@ -356,7 +356,7 @@ def simulate_sites(
             n_story += 1
     if founding:  # the seed article: geopolitica.ru first, then a network's sites in their own templates
         origin = new_site("geopolitica.ru", "origin", "founding")
-        fam = [new_site(s, "network", "founding", TEMPLATES[i * 5 % len(TEMPLATES)])
+        fam = [new_site(s, "network", "founding", TEMPLATES[i * 6 % len(TEMPLATES)])
                for i, s in enumerate(["iran-front.com", "khalqwatch.net", "mek-news.org",
                                       "ashraf3-news.info"])]
         shared = _rid(rng, "ua")
