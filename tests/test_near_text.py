@@ -259,7 +259,12 @@ def test_registered_and_opt_in():
     from inconcert.pipeline.stages import choose_behaviours
 
     e = _engine(ROWS)
-    assert "near_text" not in choose_behaviours(e, DetectConfig())
+    # opt-in as a behaviour of its own, but it replaces exact text among the
+    # defaults while the input is small enough (issue 12): never both
+    chosen = choose_behaviours(e, DetectConfig())
+    assert "near_text" in chosen and "text" not in chosen
+    limited = choose_behaviours(e, DetectConfig(near_text_max_texts=1))
+    assert "near_text" not in limited and "text" in limited
     assert "near_text" in choose_behaviours(e, DetectConfig(behaviours=["near_text"]))
 
 
@@ -286,7 +291,8 @@ def test_copypasta_simulation_end_to_end(tmp_path):
     posts, labels = simulate_copypasta(n_accounts=150, n_operations=4, n_memes=8, seed=11)
     pacsv.write_csv(posts.drop_columns(["script"]), tmp_path / "posts.csv")
     pacsv.write_csv(labels, tmp_path / "labels.csv")
-    cfg = DetectConfig(behaviours=["near_text"], keep_insignificant=True)
+    # links kept without the null model: the window decides, as it did by default (60 s)
+    cfg = DetectConfig(window=60, behaviours=["near_text"], keep_insignificant=True)
     detect([tmp_path / "posts.csv"], tmp_path / "out", cfg)
     ev = evaluate(tmp_path / "out", tmp_path / "labels.csv")
     assert ev["precision"] == 1.0  # organic memes (posted over days) are rejected
@@ -295,7 +301,7 @@ def test_copypasta_simulation_end_to_end(tmp_path):
     detect(
         [tmp_path / "posts.csv"],
         tmp_path / "out_text",
-        DetectConfig(behaviours=["text"], keep_insignificant=True),
+        DetectConfig(window=60, behaviours=["text"], keep_insignificant=True),
     )
     assert evaluate(tmp_path / "out_text", tmp_path / "labels.csv")["recall"] < 0.5
 

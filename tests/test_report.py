@@ -407,16 +407,25 @@ def test_report_file_is_self_contained(outdir: Path, tmp_path: Path) -> None:
     assert path == tmp_path / "r" / "report.html"
     text = path.read_text(encoding="utf-8")
     doc = _parse(text)
+    outbound = set()
     for tag, attrs in doc.tags:
         for key in ("src", "href", "xlink:href", "action"):
             value = attrs.get(key)
             if value is None or tag == "link" and value == "data:,":
                 continue
+            if tag == "a" and key == "href" and attrs.get("class") == "obj":
+                # a shared URL (an object of the evidence) is a link the reader may follow:
+                # web addresses only, opened apart, sending no referrer; nothing loads it
+                assert re.match(r"https?://", value), value
+                assert attrs.get("rel") == "noopener noreferrer nofollow" and attrs.get("target") == "_blank"
+                outbound.add(value)
+                continue
             assert value.startswith("#"), (tag, key, value)  # only in-page links
-    assert not re.search(
-        r"https?://(?!www\.w3\.org/2000/svg)[^\s\"'<]*\"",
-        text.split("<script")[0].split("<style")[0],
-    )
+    assert outbound and all(u.startswith("https://news.example/") for u in outbound)
+    head = text.split("<script")[0].split("<style")[0]
+    for u in outbound:
+        head = head.replace(f'href="{html.escape(u)}"', "")
+    assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)[^\s\"'<]*\"", head)
     assert 'id="group-1"' in text and 'id="net"' in text and "<circle" in text
     assert "Content-Security-Policy" in text
     # default output lands in the output directory
@@ -595,7 +604,7 @@ def pipeline_outdir(base: Path) -> Path | None:
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    simulate_to_dir(base / "sim", n_posts=4000, seed=3)
+    simulate_to_dir(base / "sim", n_posts=8000, seed=3)
     first = detect([base / "sim" / "posts.csv"], base / "probe")
     assert first.summary["counts"]["groups"] >= 1
     _, members = _csv_rows(base / "probe" / "accounts.csv")

@@ -1,4 +1,5 @@
-"""Known answers for the null model, BH and the conditional Poisson tail."""
+"""Known answers for the null model: the BiCM, the closed-form pair counts, the
+expectations, the tests (negative binomial, Simes, BH) and the conditional tail."""
 
 from __future__ import annotations
 
@@ -11,59 +12,12 @@ from scipy import stats
 
 from inconcert.config import DetectConfig
 from inconcert.engines.duckdb_engine import DuckDBEngine
-from inconcert.scoring import bh_qvalues, conditional_poisson_logsf, score_links, simes
-from inconcert.scoring.nullmodel import fdr_of
-from inconcert.scoring.stats import two_part_logp
+from inconcert.scoring import bh_qvalues, conditional_poisson_logsf, simes
+from inconcert.scoring.bicm import fit_bicm, pair_expectation
+from inconcert.scoring.nullmodel import fdr_of, object_window_pairs_sql, simes_log, window_logp
+from inconcert.scoring.stats import gamma_poisson_log_any, gamma_poisson_logsf
 
 S = 1_000_000  # microseconds per second
-
-
-def _engine(
-    traces: list[tuple[str, str, float]],
-    pairs: list[tuple[str, str, str]],
-    links: list[tuple[str, str, int]],
-) -> DuckDBEngine:
-    e = DuckDBEngine()
-    e.register_arrow(
-        "traces",
-        pa.table(
-            {
-                "behaviour": ["object"] * len(traces),
-                "object": [o for o, _, _ in traces],
-                "account_id": [a for _, a, _ in traces],
-                "post_id": [f"p{i}" for i in range(len(traces))],
-                "seq": list(range(len(traces))),
-                "t": [int(t * S) for _, _, t in traces],
-            }
-        ),
-    )
-    first: dict[tuple[str, str], int] = {}  # seq of each account's first share of an object
-    for i, (o, a, _) in enumerate(traces):
-        first.setdefault((o, a), i)
-    e.register_arrow(
-        "pairs",
-        pa.table(
-            {
-                "behaviour": ["object"] * len(pairs),
-                "object": [o for o, _, _ in pairs],
-                "account_a": [a for _, a, _ in pairs],
-                "account_b": [b for _, _, b in pairs],
-                "seq_a": [first[(o, a)] for o, a, _ in pairs],
-                "seq_b": [first[(o, b)] for o, _, b in pairs],
-            }
-        ),
-    )
-    e.register_arrow(
-        "links",
-        pa.table(
-            {
-                "account_a": [a for a, _, _ in links],
-                "account_b": [b for _, b, _ in links],
-                "weight": pa.array([w for _, _, w in links], pa.int64()),
-            }
-        ),
-    )
-    return e
 
 
 def _cond_p(w: int, e: float) -> float:
@@ -73,85 +27,94 @@ def _cond_p(w: int, e: float) -> float:
     return tail / (1.0 - math.exp(-e))
 
 
-def test_hand_computed_expected_and_p_value():
-    # P is popular (3 sharers): a@0, b@10, c@1000 -> 1 of 3 cross pairs within 60 s: q = 1/3.
-    # x (a@0, b@5), y (a@0, c@30) and z (b, c a day apart) are small: x and y have
-    # c = 2 P'/n = 1 partner per sharer, z none. So A_a = 2, A_b = 1, A_c = 1 and the
-    # small objects shared: d_a = d_b = d_c = 2, M = 6.
-    traces = [
-        ("P", "a", 0),
-        ("P", "b", 10),
-        ("P", "c", 1000),
-        ("x", "a", 0),
-        ("x", "b", 5),
-        ("y", "a", 0),
-        ("y", "c", 30),
-        ("z", "b", 0),
-        ("z", "c", 1e6),
-    ]
-    pairs = [("P", "a", "b"), ("x", "a", "b"), ("y", "a", "c")]
-    links = [("a", "b", 2), ("a", "c", 1)]
-    e = _engine(traces, pairs, links)
-    cfg = DetectConfig(min_participation=1, null_popular_sharers=3)
-    score_links(e, cfg)
-    got = {
-        (r["account_a"], r["account_b"]): r for r in e.to_arrow("SELECT * FROM links").to_pylist()
-    }
-    # E_small = ½ (A_a d_b / (M - d_a) + A_b d_a / (M - d_b)) = ½ (2·2/4 + 1·2/4) = 0.75
-    # E_popular = 1 - (1 - 1/3)^(1·1); the one-co-action link a-c is not tested
-    assert got[("a", "b")]["expected"] == pytest.approx(1 / 3 + 0.75)
-    assert got[("a", "c")]["expected"] is None
-    assert got[("a", "c")]["q_value"] == 1.0
-    # two parts, one co-action each (x small, P popular): Bonferroni over the two
-    # Poisson tails, conditional on the link existing
-    p_small, p_pop = 1 - math.exp(-0.75), 1 - math.exp(-1 / 3)
-    want = min(1.0, 2 * min(p_small, p_pop) / (1 - math.exp(-(0.75 + 1 / 3))))
-    assert want < 1
-    assert got[("a", "b")]["p_value"] == pytest.approx(want)
-    assert got[("a", "c")]["p_value"] == 1.0  # one co-action is never evidence
-    # BH over the two links
-    q = bh_qvalues(np.array([got[("a", "b")]["p_value"], 1.0]))
-    assert got[("a", "b")]["q_value"] == pytest.approx(q[0])
-    assert got[("a", "b")]["significant"] is False
+def _bipartite(rng: np.random.Generator, n_acc: int = 300, n_obj: int = 400) -> np.ndarray:
+    act = rng.pareto(1.2, n_acc) + 0.2
+    pop = rng.pareto(1.1, n_obj) + 0.2
+    p = np.minimum(np.outer(act, pop) / 150.0, 1.0)
+    return rng.uniform(size=p.shape) < p
 
 
-def test_repeated_shares_of_popular_object_raise_expectation():
-    # a shares P twice, b once: r = 1 - (1 - q)^(2*1); q = 2 within-window pairs of 2 cross pairs
-    # plus c far away: cross pairs = (4^2 - (4 + 1 + 1)) / 2 = 5, within window 2 -> q = 0.4
-    traces = [("P", "a", 0), ("P", "a", 20), ("P", "b", 10), ("P", "c", 5000)]
-    pairs = [("P", "a", "b"), ("P", "b", "a"), ("Q", "a", "b")]
-    traces += [("Q", "a", 100), ("Q", "b", 101)]  # small object: A = 1, d = 1 each, M = 2
-    links = [("a", "b", 2)]
-    e = _engine(traces, pairs, links)
-    score_links(e, DetectConfig(min_participation=1, null_popular_sharers=3))
-    r = e.to_arrow("SELECT expected FROM links").to_pylist()[0]
-    assert r["expected"] == pytest.approx(1 - (1 - 0.4) ** 2 + 0.5 * (1 * 1 / 1 + 1 * 1 / 1))
+def test_bicm_reproduces_degrees_and_never_exceeds_one_for_hubs():
+    m = _bipartite(np.random.default_rng(1))
+    m = m[m.sum(1) > 0][:, m.sum(0) > 0]
+    d, n = m.sum(1), m.sum(0)
+    dv, dk = np.unique(d, return_counts=True)
+    nv, nk = np.unique(n, return_counts=True)
+    fit = fit_bicm(dv, dk, nv, nk)
+    ed, en = fit.expected_degrees()
+    np.testing.assert_allclose(ed, dv, rtol=5e-3)
+    np.testing.assert_allclose(en, nv, rtol=5e-3)
+    z = np.outer(fit.x, fit.y)
+    p = z / (1 + z)
+    assert p.max() < 1.0
+    # Chung–Lu would exceed 1 for the biggest hub × the biggest object
+    assert dv.max() * nv.max() / d.sum() > 1.0
 
 
-def test_slow_objects_are_more_surprising_than_bursty_ones():
-    """Same weight; the pair whose objects are bursty for everyone expects more."""
-    traces, pairs = [], []
-    # bursty small objects: a, b and 4 others all within a minute
-    for i in range(3):
-        o = f"burst{i}"
-        accs = ["a", "b", "c1", "c2", "c3", "c4"]
-        for j, acc in enumerate(accs):
-            traces.append((o, acc, 1000 * i + j))
-        for x in range(len(accs)):
-            for y in range(x + 1, len(accs)):
-                pairs.append((o, accs[x], accs[y]))
-    # slow objects: u and v co-act once each, the other sharers are days apart
-    for i in range(3):
-        o = f"slow{i}"
-        traces += [(o, "u", 50_000 * i), (o, "v", 50_000 * i + 3)]
-        traces += [(o, f"s{j}", 50_000 * i + 86_400 * (j + 1)) for j in range(4)]
-        pairs.append((o, "u", "v"))
-    links = [("a", "b", 3), ("u", "v", 3)]
-    e = _engine(traces, pairs, links)
-    score_links(e, DetectConfig(min_participation=1))
-    got = {r["account_a"]: r for r in e.to_arrow("SELECT * FROM links").to_pylist()}
-    assert got["u"]["expected"] < got["a"]["expected"]
-    assert got["u"]["p_value"] < got["a"]["p_value"]
+def test_pair_expectation_is_the_sum_over_objects():
+    m = _bipartite(np.random.default_rng(2), 120, 150)
+    m = m[m.sum(1) > 0][:, m.sum(0) > 0]
+    d, n = m.sum(1), m.sum(0)
+    dv, dk = np.unique(d, return_counts=True)
+    nv, nk = np.unique(n, return_counts=True)
+    fit = fit_bicm(dv, dk, nv, nk)
+    c = np.random.default_rng(3).uniform(0, 1, len(n))  # per-object co-action chance
+    weights = np.array([c[n == v].sum() for v in nv])
+    x = fit.x_of(d)
+    y = np.exp(np.interp(np.log(n), np.log(fit.deg_o), np.log(fit.y)))
+    pa_ = np.outer(x, y) / (1 + np.outer(x, y))
+    brute = (pa_ * c[None, :]) @ pa_.T
+    ia, ib = np.triu_indices(len(d), 1)
+    got = pair_expectation(fit, weights, d[ia], d[ib])[:, 0]
+    np.testing.assert_allclose(got, brute[ia, ib], rtol=1e-6)
+    # more accounts' degrees than the grid: interpolated within a few per cent
+    got_grid = pair_expectation(fit, weights, d[ia], d[ib], grid=8)[:, 0]
+    np.testing.assert_allclose(got_grid, brute[ia, ib], rtol=0.1)
+
+
+def test_closed_form_window_pairs_equal_brute_force():
+    rng = np.random.default_rng(4)
+    rows = []
+    for o in range(6):
+        for _ in range(int(rng.integers(2, 25))):
+            rows.append((o, int(rng.integers(0, 6)), int(rng.integers(0, 400)) * S))
+    e = DuckDBEngine()
+    e.register_arrow("traces", pa.table({
+        "behaviour": ["url"] * len(rows), "object": [r[0] for r in rows],
+        "account_id": [r[1] for r in rows], "seq": list(range(len(rows))), "t": [r[2] for r in rows]}))
+    e.create_table("ic_null_ao", "SELECT behaviour, object, account_id, count(*) AS k FROM traces GROUP BY ALL")
+    windows = [10 * S, 60 * S, 300 * S]
+    got = {r["object"]: r for r in e.to_arrow(object_window_pairs_sql(windows)).to_pylist()}
+    for o in range(6):
+        sh = [(a, t) for oo, a, t in rows if oo == o]
+        for i, w in enumerate(windows):
+            want = sum(1 for x in range(len(sh)) for y in range(x + 1, len(sh))
+                       if sh[x][0] != sh[y][0] and abs(sh[x][1] - sh[y][1]) <= w)
+            if o in got:
+                assert got[o][f"p{i}"] == want
+            else:
+                assert len({a for a, _ in sh}) < 2
+
+
+def test_window_p_values_condition_on_the_link_and_never_trust_one_co_action():
+    w = np.array([[1, 2, 4]])
+    e = np.array([[0.01, 0.05, 0.2]])
+    got = np.exp(window_logp(w, e, e[:, -1]))[0]
+    assert got[0] == 1.0
+    want = stats.poisson.sf(np.array([1, 3]), e[0, 1:]) / (1 - np.exp(-0.2))
+    np.testing.assert_allclose(got[1:], want, rtol=1e-9)
+    assert np.exp(simes_log(np.log(np.array([[0.01, 0.02, 0.5]]))))[0] == pytest.approx(0.03)
+
+
+def test_gamma_poisson_is_wider_for_large_expectations_only():
+    big = np.exp(gamma_poisson_logsf(np.array([27]), np.array([11.0]), 0.5))[0]
+    assert big == pytest.approx(stats.nbinom.sf(26, 4.0, 4.0 / 15.0), rel=1e-9)
+    assert big > 100 * stats.poisson.sf(26, 11.0)
+    small = np.exp(gamma_poisson_logsf(np.array([4]), np.array([0.1]), 0.5))[0]
+    assert small < 5 * stats.poisson.sf(3, 0.1)
+    assert np.exp(gamma_poisson_log_any(np.array([0.3]), 0.5))[0] == pytest.approx(1 - (4 / 4.3) ** 4)
+    # far tails stay finite
+    assert np.isfinite(gamma_poisson_logsf(np.array([5000]), np.array([0.01]), 0.5)).all()
 
 
 def test_bh_matches_direct_definition():
@@ -194,18 +157,3 @@ def test_simes_and_fdr_setting():
     assert fdr_of(DetectConfig(fdr=0.2)) == 0.2
 
 
-def test_two_part_p_value():
-    # small part 4 co-actions vs 0.2 expected, popular part 1 vs 2.0 expected
-    got = float(
-        np.exp(two_part_logp(np.array([4]), np.array([0.2]), np.array([1]), np.array([2.0]))[0])
-    )
-    p_small = stats.poisson.sf(3, 0.2)
-    p_pop = stats.poisson.sf(0, 2.0)
-    assert got == pytest.approx(2 * min(p_small, p_pop) / (1 - math.exp(-2.2)))
-    # no popular objects shared: one part, no Bonferroni factor
-    got1 = float(
-        np.exp(two_part_logp(np.array([4]), np.array([0.2]), np.array([0]), np.array([0.0]))[0])
-    )
-    assert got1 == pytest.approx(_cond_p(4, 0.2))
-    # a single co-action is never evidence
-    assert two_part_logp(np.array([1]), np.array([1e-9]), np.array([0]), np.array([0.0]))[0] == 0.0

@@ -2,100 +2,34 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pytest
 
 from inconcert.config import DetectConfig
-from inconcert.engines.duckdb_engine import DuckDBEngine
 from inconcert.pipeline import detect
-from inconcert.scoring.pooled import attach_pooled, pooled_candidates, pooled_enabled, pooled_logp
+from inconcert.scoring.pooled import pooled_enabled, pooled_logp
 
 START = 1_704_067_200
 
 
-def _tiny_engine() -> DuckDBEngine:
-    """Group 1 = {g1, g2, g3}; x co-acts with it on o1 (g1), o2 (g1 and g2) and o3
-    (g2) with first shares, and on o4 (g3) with a repeat share only; y co-acts once
-    (o9, with g1, g2 and g3); filler f only makes M large."""
-    e = DuckDBEngine()
-    e.register_arrow(
-        "ic_null_strength",
-        pa.table(
-            {
-                "account_id": ["g1", "g2", "g3", "x", "y", "f"],
-                "a": [1.0, 1.0, 2.0, 0.5, 0.25, 0.0],
-                "d": [4, 4, 4, 4, 2, 98],
-            }
-        ),
-    )
-    sp = [
-        ("o1", "g1", "x", 1),
-        ("o2", "g1", "x", 1),
-        ("o2", "g2", "x", 1),
-        ("o3", "g2", "x", 1),
-        ("o4", "g3", "x", 0),
-        ("o9", "g1", "y", 1),
-        ("o9", "g2", "y", 1),
-        ("o9", "g3", "y", 1),
-        ("o5", "g1", "g2", 1),
-    ]
-    e.register_arrow(
-        "ic_null_sp",
-        pa.table(
-            {
-                "behaviour": ["url"] * len(sp),
-                "object": [r[0] for r in sp],
-                "account_a": [r[1] for r in sp],
-                "account_b": [r[2] for r in sp],
-                "first": pa.array([r[3] for r in sp], pa.int32()),
-            }
-        ),
-    )
-    e.register_arrow(
-        "membership", pa.table({"account_id": ["g1", "g2", "g3"], "group_id": pa.array([1, 1, 1], pa.int64())})
-    )
-    return e
+def test_group_expectation_counts_each_object_once():
+    """E(a, G) = Σ_o p_ao min(1, c_o Σ_b p_bo): hand-checked on one object class,
+    and far below the sum of the pair expectations for a big group."""
+    from inconcert.scoring.bicm import fit_bicm
+    from inconcert.scoring.nullmodel import NullModel
 
-
-def _pois_cond(w: int, e: float) -> float:
-    tail = 1.0 - sum(math.exp(-e) * e**k / math.factorial(k) for k in range(w))
-    return tail / (1.0 - math.exp(-e))
-
-
-def test_hand_computed_pooled_p_value():
-    e = _tiny_engine()
-    members = e.to_arrow("SELECT * FROM membership")
-    c = {r["account_id"]: r for r in pooled_candidates(e, members).to_pylist()}
-    assert set(c) == {"x", "y"}  # members are not candidates; f never co-acted
-    # M = 4+4+4+4+2+98 = 116. E(a, G) = ½(A_a Σd_b/(M − d_a) + d_a Σ A_b/(M − d_b)).
-    ex = 0.5 * (0.5 * 12 / 112 + 4 * (1 / 112 + 1 / 112 + 2 / 112))  # = 11/112
-    ey = 0.5 * (0.25 * 12 / 114 + 2 * (4 / 112))
-    assert c["x"]["expected"] == pytest.approx(11 / 112, rel=1e-12)
-    assert c["y"]["expected"] == pytest.approx(ey, rel=1e-12)
-    # x: distinct objects o1, o2, o3 (o2 with two members counts once; o4 is a
-    # repeat share): w = 3 from 4 member pairs and 2 partners.
-    assert (c["x"]["w"], c["x"]["pairs"], c["x"]["partners"]) == (3, 4, 2)
-    # p = P(X ≥ 3) / P(X ≥ 1), X ~ Poisson(11/112)
-    assert c["x"]["p_value"] == pytest.approx(_pois_cond(3, ex), rel=1e-9)
-    assert c["x"]["p_value"] == pytest.approx(0.0015683, rel=1e-4)
-    # y: three members, one object: one co-action with the group, p = 1.
-    assert (c["y"]["w"], c["y"]["pairs"], c["y"]["p_value"]) == (1, 3, 1.0)
-    # BH over the 2 candidates: q_x = 2 p_x = 0.003137, below FDR / 3 rounds at
-    # FDR 0.01 (0.00333), above it at FDR 0.009 (0.003).
-    info = attach_pooled(e, DetectConfig(fdr=0.01))
-    m = {r["account_id"]: r for r in e.to_arrow("SELECT * FROM membership").to_pylist()}
-    assert info["attached"] == 1 and m["x"]["group_id"] == 1 and m["x"]["joined_by"] == "pooled"
-    assert m["x"]["pooled_p"] == pytest.approx(_pois_cond(3, ex), rel=1e-9)
-    assert m["g1"]["joined_by"] == "link" and m["g1"]["pooled_p"] is None and "y" not in m
-    left = e.to_arrow("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name LIKE 'ic_%'")
-    assert left.column(0)[0].as_py() == 0  # the null-model tables kept for pooling are dropped
-
-    e = _tiny_engine()
-    assert attach_pooled(e, DetectConfig(fdr=0.009))["attached"] == 0
+    fit = fit_bicm(np.array([4.0]), np.array([50.0]), np.array([10.0]), np.array([20.0]))
+    c = np.array([0.5])  # every object: two given sharers co-act with chance 0.5
+    null = NullModel({1: (fit, np.column_stack([c * 20, [20.0]]))}, [60.0])
+    null.c_bins[1] = (np.array([0]), np.array([0]), np.array([20.0]), np.array([20 * 0.5]))
+    p = fit.x[0] * fit.y[0] / (1 + fit.x[0] * fit.y[0])
+    for size in (1, 3, 30):
+        got = null.group_expected(1, np.array([4.0]), np.full(size, 4.0))[0, 0]
+        assert got == pytest.approx(20 * p * min(1.0, 0.5 * size * p), rel=1e-9)
+    pair_sum = 30 * 20 * p * p * 0.5
+    assert null.group_expected(1, np.array([4.0]), np.full(30, 4.0))[0, 0] < pair_sum / 2.5
 
 
 def test_pooled_logp_matches_scipy_and_is_one_for_a_single_co_action():
@@ -136,9 +70,9 @@ def _planted_posts() -> tuple[pa.Table, dict[str, str]]:
         add("w", t0 + 20, f"https://op.example/w{i}")
     for j in range(4):
         add("y", rng.uniform(0, 7 * 86400), f"https://y.example/{j}")
-    for a in range(300):
-        for j in range(int(rng.integers(5, 30))):
-            add(f"org{a:03d}", rng.uniform(0, 7 * 86400), f"https://org.example/{a}/{j}")
+    for a in range(300):  # an organic population sharing a common pool of links at random times
+        for _ in range(int(rng.integers(5, 30))):
+            add(f"org{a:03d}", rng.uniform(0, 7 * 86400), f"https://org.example/{int(rng.integers(0, 600))}")
     order = np.argsort(ts, kind="stable")
     t = (START + np.floor(np.array(ts))).astype("int64")[order]
     posts = pa.table(

@@ -20,8 +20,10 @@ def _rows(p):
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     d = tmp_path_factory.mktemp("sites")
-    sim = simulate_sites(d / "sim", DATA, n_networks=2, sites_per_network=(4, 5), stories_per_network=10, copy_share=(0.7, 1.0),
-                         n_independent=6, independent_articles=3, n_syndicators=5, wire_stories=8,
+    # 65 sites, 790 pages: in a smaller world (26 sites, 171 pages) the networks' own copies are most of the
+    # world's shared articles, so the BiCM null expects much of their overlap and cannot call it beyond chance.
+    sim = simulate_sites(d / "sim", DATA, n_networks=2, sites_per_network=(4, 5), stories_per_network=20, copy_share=(0.7, 1.0),
+                         n_independent=40, independent_articles=10, n_syndicators=10, wire_stories=16,
                          syndication_rate=0.6, third_party_share=0.5, shared_theme_sites=3, seed=3)
     mp = pytest.MonkeyPatch()
     mp.setenv("INCONCERT_WORKERS", "1")

@@ -13,7 +13,6 @@ from inconcert.engines.duckdb_engine import DuckDBEngine
 from inconcert.pipeline import run_detection
 from inconcert.pipeline.stages import (
     LinksResult,
-    ScoringResult,
     TracesResult,
     groups_stage,
     links_stage,
@@ -47,13 +46,14 @@ def _engine() -> DuckDBEngine:
     return e
 
 
-CFG = DetectConfig(behaviours=["repost"], min_weight=2, keep_insignificant=True)
+CFG = DetectConfig(window=60, behaviours=["repost"], min_weight=2, keep_insignificant=True)
 
 
 def test_traces_stage_alone():
     e = _engine()
     tr = traces_stage(e, CFG, out="my_traces")
-    assert tr == TracesResult(["repost"], 60.0, len(ROWS), {}, "my_traces")
+    assert (tr.behaviours, tr.window_used, tr.traces, tr.behaviour_stats, tr.table, tr.windows) == (
+        ["repost"], 60.0, len(ROWS), {}, "my_traces", (60.0,))
     assert e.count("my_traces") == len(ROWS)
     assert e.count("ic_objects") == 6 and e.count("ic_accounts") == 5
 
@@ -92,9 +92,9 @@ def test_scoring_groups_verdicts_stages_in_turn():
     e = _engine()
     tr = traces_stage(e, CFG)
     pairs_stage(e, CFG, tr)
-    links_stage(e, tr.behaviours)
-    sc = scoring_stage(e, CFG)
-    assert sc == ScoringResult(True) and "p_value" in e.columns("links")
+    links_stage(e, tr.behaviours, n_windows=len(tr.windows))
+    sc = scoring_stage(e, CFG, windows=tr.windows)
+    assert sc.scored and "p_value" in e.columns("links")
     g = groups_stage(e, CFG, sc)
     assert (g.links_passing, g.groups, g.accounts_in_groups) == (1, 1, 2)
     v = verdicts_stage(e, CFG, sc)

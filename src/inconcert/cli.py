@@ -45,9 +45,10 @@ def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         except InconcertError as e:
             click.echo(f"error: {e}", err=True)
             sys.exit(2)
-        except KeyboardInterrupt:
-            click.echo("interrupted: no output file was left half-written", err=True)
-            sys.exit(130)
+        except KeyboardInterrupt as e:
+            click.echo("interrupted: the output folder keeps its previous complete result set (or none)",
+                       err=True)
+            sys.exit(128 + getattr(e, "signum", 2))
         except OSError as e:
             click.echo(f"error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), err=True)
             sys.exit(2)
@@ -133,7 +134,8 @@ def _print_summary(summary: dict[str, Any], outdir: Path) -> None:
     out.print(
         f"[bold]inconcert[/bold] read {rows['read']:,} rows "
         f"({rows['used']:,} used, {rows['rejected']:,} rejected) · behaviours: "
-        f"{', '.join(summary['behaviours']) or 'none'} · window {summary['window_used']:g}s"
+        f"{', '.join(summary['behaviours']) or 'none'} · windows "
+        f"{', '.join(f'{w:g}' for w in summary.get('windows') or [summary['window_used']])} s"
     )
     out.print(
         f"{counts['pairs']:,} co-action pairs → {counts['links']:,} account links "
@@ -148,18 +150,20 @@ def _print_summary(summary: dict[str, Any], outdir: Path) -> None:
     )
     groups_csv = outdir / "groups.csv"
     if counts["groups"] and groups_csv.exists():
-        import csv
+        from inconcert.format import format_p
+        from inconcert.outputs.csvfile import read_csv_rows
+        from inconcert.report.data.ranking import rank_csv_groups
 
-        with open(groups_csv, newline="", encoding="utf-8") as fh:
-            groups = list(csv.DictReader(fh))
-        t = Table(title="Top groups", show_lines=False)
-        for col in ("group", "size", "verdict", "behaviours", "objects", "span (h)", "top object"):
+        groups = rank_csv_groups(list(read_csv_rows(groups_csv)))  # the report's order
+        t = Table(title="Top groups (most significant first, as in the report)", show_lines=False)
+        for col in ("group", "size", "p", "verdict", "behaviours", "objects", "span (h)", "top object"):
             t.add_column(col)
         for g in groups[:10]:
             top = (g.get("top_objects") or "").split(" | ")[0]
             t.add_row(
                 g["group_id"],
                 g["size"],
+                format_p(g.get("p_value")) or "-",
                 g.get("verdict") or "-",
                 g.get("behaviours", ""),
                 g.get("objects", ""),
@@ -167,7 +171,52 @@ def _print_summary(summary: dict[str, Any], outdir: Path) -> None:
                 top[:60],
             )
         out.print(t)
+    elif not counts["groups"]:
+        for line in nothing_found_hint(summary, outdir):
+            out.print(line)
     out.print(f"outputs in [bold]{outdir}[/bold] (groups.csv, accounts.csv, evidence.parquet, graph.gexf …)")
+
+
+def nothing_found_hint(summary: dict[str, Any], outdir: Path) -> list[str]:
+    """Why a run found no group, and what to try (printed after a run with 0 groups).
+
+    >>> nothing_found_hint({"counts": {"pairs": 0, "links": 0}, "rows": {"used": 10}}, Path("."))[0]
+    'No group: no two accounts acted on the same object within the windows tested.'
+    """
+    counts, used = summary.get("counts", {}), summary.get("rows", {}).get("used", 0)
+    if not used:
+        return ["No group: no usable rows (see rejects.csv and the reasons above)."]
+    if not counts.get("pairs"):
+        return [
+            "No group: no two accounts acted on the same object within the windows tested.",
+            "Try: check that the columns were mapped (--map FIELD=COLUMN), that the behaviours "
+            "you need have data (inconcert behaviours), or a wider --window.",
+        ]
+    best = None
+    links = outdir / "links.parquet"
+    if links.exists():
+        import pyarrow.parquet as pq
+
+        cols = pq.read_schema(links).names
+        if "p_value" in cols:
+            t = pq.read_table(links, columns=["p_value", "weight"]).to_pylist()
+            best = min(t, key=lambda r: (r["p_value"] if r["p_value"] is not None else 2.0, -r["weight"]), default=None)
+    lines = [
+        f"No group: {counts.get('links', 0):,} account pairs co-acted, but none often enough to be "
+        f"significant at the false discovery rate {summary.get('parameters', {}).get('fdr', 0.01)}."
+    ]
+    if best is not None and best["p_value"] is not None:
+        from inconcert.format import format_p
+
+        lines.append(
+            f"The strongest link rests on {best['weight']} co-acted objects (p {format_p(best['p_value'])}): "
+            "chance explains that much co-action among accounts this active."
+        )
+    lines.append(
+        "Try: a longer collection (more repeated co-actions), --keep-insignificant to inspect the links "
+        "anyway, or a looser --fdr (e.g. 0.05); links.parquet has every link with its p-value."
+    )
+    return lines
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -197,12 +246,12 @@ SETTING_FLAGS = {
 
 def _setting_value(name: str, value: Any) -> Any:
     if name == "window":
-        if value == "auto":
-            return "auto"
+        if value in ("auto", "ladder"):
+            return value
         try:
             return float(value)
         except ValueError:
-            raise click.BadParameter("give a number of seconds or 'auto'", param_hint="--window") from None
+            raise click.BadParameter("give a number of seconds, 'ladder' or 'auto'", param_hint="--window") from None
     if name == "behaviours":
         return [b.strip() for b in value.split(",") if b.strip()] or None
     if name == "no_pooled":
@@ -227,7 +276,7 @@ def _settings(ctx: click.Context, config_file: Path | None) -> DetectConfig:
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path), help="Folder for the outputs.")
-@click.option("--window", default="60", show_default=True, help="Seconds within which co-actions count (or 'auto').")
+@click.option("--window", default="ladder", show_default=True, help="'ladder': test every window of 10 s, 1 min, 10 min, 1 h, 6 h (each against its own null); a number of seconds fixes one window; 'auto' estimates one.")
 @click.option("--behaviours", default=None, help="Comma-separated behaviours (default: all the input has data for).")
 @click.option("--min-participation", default=2, show_default=True, type=int, help="Actions (and co-actions) an account needs.")
 @click.option("--min-weight", default=2, show_default=True, type=int, help="Distinct co-acted objects a link needs.")
@@ -250,6 +299,11 @@ def _settings(ctx: click.Context, config_file: Path | None) -> DetectConfig:
 @click.option("--spark-master", default=None, help="Spark master URL (with --engine spark), e.g. local[2] or yarn.")
 @click.option("--spark-conf", multiple=True, metavar="KEY=VALUE", help="Spark configuration (repeatable).")
 @click.option("--report", "with_report", is_flag=True, help="Also write report.html into the output folder.")
+@click.option("--excel", is_flag=True, help="Write CSVs as UTF-8 with a byte-order mark, so Excel reads accents, Arabic and emoji.")
+@click.option("--raw-csv", is_flag=True, help="Write CSV cells that start with = + - @ as they are (by default they get a leading ').")
+@click.option("--pseudonymise", "pseudonymise", default=None, type=click.Path(path_type=Path), metavar="KEYFILE",
+              help="Replace account ids, names and handles by keyed hashes (key created if missing; see docs/reliability.md).")
+@click.option("--redact-paths", is_flag=True, help="Record only the file names of the inputs, and not the command line.")
 @click.option("--config", "config_file", default=None, type=click.Path(path_type=Path),
               help="Settings from a TOML file (see docs/settings.md); flags given here override it.")
 @click.option("--replay", "replay_file", default=None, type=click.Path(path_type=Path),
@@ -284,6 +338,10 @@ def detect(
     spark_master: str | None,
     spark_conf: tuple[str, ...],
     with_report: bool,
+    excel: bool,
+    raw_csv: bool,
+    pseudonymise: Path | None,
+    redact_paths: bool,
     config_file: Path | None,
     replay_file: Path | None,
     quiet: bool,
@@ -316,6 +374,10 @@ def detect(
         from inconcert.engines.spark_session import spark_options_from_cli
 
         engine_options.update(spark_options_from_cli(spark_master, spark_conf))
+    from inconcert.outputs.options import OutputOptions
+
+    options = OutputOptions(raw_csv=raw_csv, bom=excel, report=with_report, redact_paths=redact_paths,
+                            pseudonymise=pseudonymise)
     command = "inconcert " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     started = time.perf_counter()
 
@@ -323,9 +385,9 @@ def detect(
         if replay_file is not None:
             return replay(replay_file, outdir, engine if ctx.get_parameter_source("engine")
                           == click.core.ParameterSource.COMMANDLINE else None,
-                          step=step, command=command, engine_options=engine_options)
+                          step=step, command=command, engine_options=engine_options, outputs=options)
         return run(list(inputs), outdir, config, engine=engine, format=fmt, column_map=_parse_map(maps),
-                   command=command, engine_options=engine_options, step=step)
+                   command=command, engine_options=engine_options, step=step, outputs=options)
 
     from inconcert.ingest import reader_options
 
@@ -335,12 +397,10 @@ def detect(
         else:
             with _steps() as step:
                 result = go(step)
-    if with_report:
-        from inconcert.report import build_report
-
-        build_report(outdir, outdir / "report.html")
     if not quiet:
         _print_summary(result.summary, outdir)
+        if with_report:  # written into the result set by detect
+            out.print(f"report: [bold]{outdir / 'report.html'}[/bold] (open it in a browser; it works offline)")
         out.print(f"done in {time.perf_counter() - started:.1f}s")
         for line in input_warnings(result.summary):
             console.print(f"[yellow]warning:[/yellow] {line}")

@@ -39,6 +39,11 @@ __all__ = [
     "SemanticTextParams",
     "POOLED_ROUNDS",
     "POPULAR_SHARERS",
+    "DEFAULT_WINDOWS",
+    "MAX_PARTNERS",
+    "NEAR_TEXT_MAX_TEXTS",
+    "EXPECTED_CV",
+    "EXPECTED_CV_FROM",
     "read_settings_file",
 ]
 
@@ -47,6 +52,18 @@ POOLED_ROUNDS = 3
 #: Default object size above which the null model treats sharers as popular
 #: (:mod:`inconcert.scoring.nullmodel`).
 POPULAR_SHARERS = 50
+#: The ladder of co-action windows tested by default, in seconds (10 s to 6 h).
+DEFAULT_WINDOWS = (10.0, 60.0, 600.0, 3600.0, 21600.0)
+#: An object counts at a window only while a share of it has on average at most
+#: this many other shares within the window (docs/null-model.md, "Cost").
+MAX_PARTNERS = 50.0
+#: Near-duplicate text replaces exact text among the default behaviours up to
+#: this many text posts (its cost: ~40 s per 10⁶ texts on 2 cores).
+NEAR_TEXT_MAX_TEXTS = 2_000_000
+#: Multiplicative uncertainty (coefficient of variation) of the null model's
+#: expectations at wide windows, and the narrowest window it applies to (s).
+EXPECTED_CV = 0.5
+EXPECTED_CV_FROM = 3600.0
 
 #: ``NearTextParams`` fields that are not near-text settings of their own: they
 #: come from the top-level ``min_text_tokens`` and ``seed``.
@@ -93,10 +110,13 @@ def _integer(x: Any) -> bool:
 class DetectConfig:
     """Every setting of a detection run, with defaults (stored as given).
 
-    window: seconds within which two accounts' actions on one object count as
-        a co-action (inclusive: |Δt| ≤ window); ``"auto"`` estimates it from the
-        data as CooRnet does (see :mod:`inconcert.window`); the window used is
-        in the run's result (``summary.json``: ``window_used``).
+    window: ``"ladder"`` (default) tests every window of ``windows``, each
+        against its own null, and reports per link the window where it is most
+        significant; a number fixes one window: seconds within which two
+        accounts' actions on one object count as a co-action (inclusive:
+        |Δt| ≤ window); ``"auto"`` estimates one from the data as CooRnet does
+        (see :mod:`inconcert.window`). The windows used are in the run's result
+        (``summary.json``: ``windows``, ``window_used``).
     behaviours: behaviour names to use; None = every behaviour the input has data for.
     min_participation: an account needs at least this many actions in a behaviour
         (and this many co-actions) to be paired, as in CooRTweet.
@@ -119,14 +139,28 @@ class DetectConfig:
     null_popular_sharers: objects with more sharers than this are "popular" in
         the null model (:mod:`inconcert.scoring.nullmodel`).
     coortweet_compatible: reproduce CooRTweet 2.1.3 ``detect_groups`` share pairs exactly.
+    fast_share_fraction: a share pair is flagged ``fast`` in the evidence when its
+        Δt is at most this fraction of the window (with the ladder: of its narrowest window) (CooRTweet's ``flag_speed_share``).
     seed: randomness (Leiden, MinHash, HNSW) is seeded by this.
     near_text: settings of the ``near_text`` behaviour
         (:class:`~inconcert.textsim.minhash.NearTextParams`; its ``min_tokens``
         and ``seed`` come from ``min_text_tokens`` and ``seed``).
     semantic_text: settings of the ``semantic_text`` behaviour (:class:`SemanticTextParams`).
+    windows: the ladder of windows (seconds) tested when ``window`` is ``"ladder"``;
+        windows below the input's clock resolution are skipped.
+    max_partners: at a window where a share of an object has on average more
+        than this many other shares within it, the object counts only up to the
+        widest window where it has not (docs/null-model.md, "Cost").
+    near_text_max_texts: ``near_text`` replaces ``text`` among the default
+        behaviours when the input has at most this many text posts (0: never).
+    expected_cv: the null model's expectations are estimates; at windows of
+        ``expected_cv_from`` seconds and more their multiplicative uncertainty
+        (coefficient of variation) widens the test's tail (negative binomial of
+        size 1/cv²; 0 = Poisson everywhere).
+    expected_cv_from: see ``expected_cv``.
     """
 
-    window: float | Literal["auto"] = 60.0
+    window: float | Literal["auto", "ladder"] = "ladder"
     behaviours: list[str] | None = None
     min_participation: int = 2
     min_weight: int = 2
@@ -141,9 +175,15 @@ class DetectConfig:
     pooled_rounds: int = POOLED_ROUNDS
     null_popular_sharers: int = POPULAR_SHARERS
     coortweet_compatible: bool = False
+    fast_share_fraction: float = 0.1
     seed: int = 42
     near_text: NearTextParams = field(default_factory=NearTextParams)
     semantic_text: SemanticTextParams = field(default_factory=SemanticTextParams)
+    windows: list[float] = field(default_factory=lambda: list(DEFAULT_WINDOWS))
+    max_partners: float = MAX_PARTNERS
+    near_text_max_texts: int = NEAR_TEXT_MAX_TEXTS
+    expected_cv: float = EXPECTED_CV
+    expected_cv_from: float = EXPECTED_CV_FROM
 
     def __post_init__(self) -> None:
         problems = self.problems()
@@ -154,10 +194,21 @@ class DetectConfig:
         """Every problem with these settings at once (empty when valid)."""
         p: list[str] = []
         w = self.window
-        if w != "auto" and not _number(w):
-            p.append(f"window must be a number of seconds or 'auto', not {w!r}")
-        elif w != "auto" and w < 0:  # type: ignore[operator]
+        if w not in ("auto", "ladder") and not _number(w):
+            p.append(f"window must be a number of seconds, 'ladder' or 'auto', not {w!r}")
+        elif w not in ("auto", "ladder") and w < 0:  # type: ignore[operator]
             p.append("window must be ≥ 0 seconds")
+        if not isinstance(self.windows, (list, tuple)) or not self.windows or not all(
+            _number(x) and x > 0 for x in self.windows
+        ):
+            p.append(f"windows must be a non-empty list of seconds > 0, not {self.windows!r}")
+        for name in ("max_partners", "expected_cv_from"):
+            if not _number(getattr(self, name)) or getattr(self, name) <= 0:
+                p.append(f"{name} must be a number > 0, not {getattr(self, name)!r}")
+        if not _number(self.expected_cv) or self.expected_cv < 0:
+            p.append(f"expected_cv must be a number ≥ 0, not {self.expected_cv!r}")
+        if not _integer(self.near_text_max_texts) or self.near_text_max_texts < 0:
+            p.append(f"near_text_max_texts must be an integer ≥ 0, not {self.near_text_max_texts!r}")
         if self.behaviours is not None and (
             isinstance(self.behaviours, str) or not all(isinstance(b, str) for b in self.behaviours)
         ):
@@ -176,6 +227,8 @@ class DetectConfig:
             _number(self.weight_percentile) and 0 <= self.weight_percentile <= 100
         ):
             p.append("weight_percentile must be between 0 and 100")
+        if not _number(self.fast_share_fraction) or not 0 <= self.fast_share_fraction <= 1:
+            p.append(f"fast_share_fraction must be between 0 and 1, not {self.fast_share_fraction!r}")
         if self.communities not in ("leiden", "components"):
             p.append("communities must be 'leiden' or 'components'")
         if not _number(self.resolution) or self.resolution < 0:
@@ -198,6 +251,17 @@ class DetectConfig:
             p.extend(self.semantic_text.problems())
         return p
 
+    def ladder(self) -> list[float]:
+        """The windows this run tests, before the clock's resolution is applied:
+        ``windows`` sorted for ``"ladder"``, else the one window.
+
+        >>> DetectConfig().ladder()[:2], DetectConfig(window=30).ladder()
+        ([10.0, 60.0], [30.0])
+        """
+        if self.window == "ladder":
+            return sorted({float(x) for x in self.windows})
+        return [self.window_seconds()]
+
     def window_seconds(self) -> float:
         """The window as given, in seconds; a :class:`ConfigError` for ``"auto"``
         (the run estimates it: see :func:`inconcert.window.estimate_window`).
@@ -207,6 +271,8 @@ class DetectConfig:
         """
         if self.window == "auto":
             raise ConfigError("window is 'auto': it is estimated from the traces of a run")
+        if self.window == "ladder":
+            raise ConfigError("window is 'ladder': every window of 'windows' is tested")
         return float(self.window)
 
     def near_text_params(self) -> NearTextParams:
@@ -277,7 +343,7 @@ class DetectConfig:
         """The settings as a TOML document (``None`` settings are left out).
 
         >>> print(DetectConfig().to_toml().splitlines()[0])
-        window = 60.0
+        window = "ladder"
         """
         top, tables = [], []
         for k, v in self.to_dict().items():

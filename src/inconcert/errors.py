@@ -21,6 +21,9 @@ __all__ = [
     "ConfigError",
     "EngineError",
     "ValidationError",
+    "OutputError",
+    "DiskFullError",
+    "OutOfMemoryError",
 ]
 
 
@@ -91,3 +94,32 @@ class EngineError(InconcertError):
     def __init__(self, message: str, sql: str = ""):
         self.sql = sql
         super().__init__(message)
+
+
+class OutputError(InconcertError):
+    """An output could not be written, or a result set asked for is not there."""
+
+
+class DiskFullError(OutputError):
+    """The disk filled up while writing ``path`` (or during ``step``)."""
+
+    def __init__(self, what: str, where: str = ""):
+        self.what = what
+        self.where = where
+        super().__init__(
+            f"{what}: no space left on the device{f' holding {where}' if where else ''}. "
+            "Free some space (or write to another disk with -o; DuckDB spills to the temp folder, "
+            "set TMPDIR to move it) and run again; the previous results were left as they were"
+        )
+
+
+class OutOfMemoryError(InconcertError):
+    """The engine ran out of memory in ``step``."""
+
+    def __init__(self, step: str, detail: str = ""):
+        self.step = step
+        super().__init__(
+            f"step '{step}' ran out of memory{f' ({detail})' if detail else ''}. "
+            "Raise --memory-limit (e.g. --memory-limit 8GB), or use --engine spark for data "
+            "this size; the previous results were left as they were"
+        )

@@ -27,7 +27,6 @@ and ``benchmarks/bench_scenarios.py`` all use it):
 
 from __future__ import annotations
 
-import csv
 import math
 from collections import Counter
 from pathlib import Path
@@ -38,6 +37,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from inconcert.errors import InputError
+from inconcert.outputs.csvfile import read_csv_rows
 
 __all__ = [
     "evaluate",
@@ -78,8 +78,7 @@ def read_rows(path: Path, hint: str = "") -> list[dict[str, str]]:
     (``hint`` is appended to its message)."""
     if not path.exists():
         raise InputError(f"{path}: no such file{hint}")
-    with open(path, newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+    return list(read_csv_rows(path))  # our CSVs' spreadsheet escapes undone (labels files have none)
 
 
 def precision_recall_f1(found: set[Any], positives: set[Any]) -> tuple[float, float, float]:

@@ -4,6 +4,14 @@ Nodes are accounts in links that pass the thresholds, with their group and
 metrics; edges carry weight, pairs, behaviours and significance. Written with
 plain string building (networkx's writers take ~30 s for 50,000 edges), with
 every value XML-escaped and no timestamps, so the files are deterministic.
+Numbers (integers, decimals, floats) are declared ``long``/``double``, so Gephi
+can size and colour by them.
+
+XML 1.0 cannot hold the control characters U+0000–U+0008, U+000B, U+000C and
+U+000E–U+001F, nor U+FFFE/U+FFFF: each is written as its Unicode *control
+picture* (U+2400 + code: ``\x01`` → ``␁``, ``\x0b`` → ``␋``), U+FFFE/U+FFFF as
+U+FFFD, so the files always parse. Every other character (tabs, line breaks,
+emoji, right-to-left text) round-trips exactly.
 
 >>> import pyarrow as pa, tempfile, pathlib
 >>> links = pa.table({"account_a": ["a"], "account_b": ["b<&>"], "weight": [3], "pairs": [4],
@@ -16,6 +24,8 @@ every value XML-escaped and no timestamps, so the files are deterministic.
 ['a', 'b<&>']
 >>> nx.read_gexf(d / "g.gexf").number_of_edges()
 1
+>>> xml_safe(pa.array(["a\x01b", "ok"])).to_pylist()
+['a␁b', 'ok']
 """
 
 from __future__ import annotations
@@ -28,28 +38,38 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from inconcert.outputs.atomic import atomic_path
-
-__all__ = ["write_graphs"]
+__all__ = ["write_graphs", "xml_safe"]
 
 _EDGE_ATTRS = ("weight", "pairs", "behaviours", "mean_dt", "p_value", "q_value", "group_id")
 _NODE_SKIP = ("account_id",)
-_XML = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
-_ATTR = (*_XML, ('"', "&quot;"), ("\n", "&#10;"), ("\r", "&#13;"), ("\t", "&#9;"))
+_XML = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))  # a bare CR would read back as LF
+_ATTR = (*_XML, ('"', "&quot;"), ("\n", "&#10;"), ("\t", "&#9;"))
+_ILLEGAL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x{FFFE}\\x{FFFF}]"
+_PICTURES = {**{c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)}, 0xFFFE: 0xFFFD, 0xFFFF: 0xFFFD}
 
 
 def _kind(t: pa.DataType) -> tuple[str, str]:
     """(GraphML type, GEXF type) of an Arrow type."""
     if pa.types.is_boolean(t):
         return "boolean", "boolean"
-    if pa.types.is_integer(t):
+    if pa.types.is_integer(t) or (pa.types.is_decimal(t) and t.scale == 0):
         return "long", "long"
-    if pa.types.is_floating(t):
+    if pa.types.is_floating(t) or pa.types.is_decimal(t):
         return "double", "double"
     return "string", "string"
 
 
+def xml_safe(x: pa.Array) -> pa.Array:
+    """Text with the characters XML 1.0 cannot hold replaced (see module docstring)."""
+    bad = pc.match_substring_regex(x, _ILLEGAL)
+    if not pc.any(bad).as_py():
+        return x
+    fixed = [None if v is None else v.translate(_PICTURES) for v in x.to_pylist()]
+    return pa.array(fixed, pa.string())
+
+
 def _escape(x: pa.Array, attr: bool) -> pa.Array:
+    x = xml_safe(x)
     for a, b in _ATTR if attr else _XML:
         x = pc.replace_substring(x, a, b)
     return x
@@ -65,6 +85,8 @@ def _text(x: pa.Array | pa.ChunkedArray, attr: bool) -> pa.Array:
     if pa.types.is_floating(t):
         ok = pc.and_(pc.is_finite(x), pc.is_valid(x))
         return pc.if_else(ok, pc.cast(x, pa.string()), pa.scalar(None, pa.string()))
+    if pa.types.is_decimal(t):
+        return pc.cast(pc.cast(x, pa.int64() if t.scale == 0 else pa.float64()), pa.string())
     if pa.types.is_integer(t):
         return pc.cast(x, pa.string())
     return _escape(pc.cast(x, pa.string()), attr)
@@ -96,7 +118,7 @@ def _columns(table: pa.Table, wanted: Iterable[str] | None, skip: tuple[str, ...
 
 
 def write_graphs(links: pa.Table, accounts: pa.Table, gexf: str | Path, graphml: str | Path) -> None:
-    """Write the graph of ``links`` (account_a, account_b, …) as GEXF and GraphML, atomically.
+    """Write the graph of ``links`` (account_a, account_b, …) as GEXF and GraphML.
 
     Nodes are the accounts of the links in order of first appearance; every
     line is built with Arrow string kernels (no per-row Python), so 500,000
@@ -135,7 +157,7 @@ class _Graph:
 
 def _write_graphml(graphml: str | Path, g: _Graph) -> None:
     node_cols, edge_cols, qa, qb, qn = g.node_cols, g.edge_cols, g.qa, g.qb, g.qn
-    with atomic_path(graphml) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+    with open(graphml, "w", encoding="utf-8", newline="\n") as fh:
         fh.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         fh.write('<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n')
         for i, (c, t) in enumerate(node_cols):
@@ -153,7 +175,7 @@ def _write_graphml(graphml: str | Path, g: _Graph) -> None:
 
 def _write_gexf(gexf: str | Path, g: _Graph) -> None:
     node_cols, edge_cols, qa, qb, qn, links = g.node_cols, g.edge_cols, g.qa, g.qb, g.qn, g.links
-    with atomic_path(gexf) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+    with open(gexf, "w", encoding="utf-8", newline="\n") as fh:
         fh.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         fh.write('<gexf xmlns="http://gexf.net/1.3" version="1.3">\n')
         fh.write("  <meta><creator>inconcert</creator></meta>\n")

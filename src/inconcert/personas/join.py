@@ -9,11 +9,11 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
 from inconcert.errors import InputError
+from inconcert.outputs.csvfile import read_csv_rows
 
 __all__ = ["join_groups", "read_groups"]
 
@@ -23,8 +23,8 @@ def read_groups(detect_dir: str | Path) -> dict[str, str]:
     path = Path(detect_dir) / "accounts.csv"
     if not path.is_file():
         raise InputError(f"{path}: not found; pass the folder written by `inconcert detect … -o DIR`")
-    with open(path, encoding="utf-8", newline="") as f:
-        return {r["account_id"]: r["group_id"] for r in csv.DictReader(f) if r.get("group_id") not in ("", None)}
+    # read_csv_rows undoes accounts.csv's spreadsheet escapes (a name starting with = or @)
+    return {r["account_id"]: r["group_id"] for r in read_csv_rows(path) if r.get("group_id") not in ("", None)}
 
 
 def join_groups(rows: list[dict[str, Any]], groups: dict[str, str]) -> int:

@@ -1,24 +1,31 @@
-"""The outputs stage: every file of the contract, written atomically.
+"""The outputs stage: every file of the contract, into a staged result set.
 
 ``groups.csv``, ``accounts.csv``, ``links.parquet`` (all links) and
 ``links.csv`` (links reaching ``min_weight``), ``evidence.parquet`` (share
-pairs), ``posts.parquet`` (the posts of grouped accounts in pairs),
-``graph.gexf``/``graph.graphml`` and ``rejects.csv``. The SQL is in
-:mod:`inconcert.sql.summaries`.
+pairs, ``fast`` when Δt is within ``fast_within_s``), ``objects.csv`` (the
+objects groups acted on together), ``posts.parquet`` (the posts of grouped
+accounts in pairs), ``graph.gexf``/``graph.graphml`` and ``rejects.csv``.
+The files go into a :class:`~inconcert.outputs.resultset.ResultSet`, which
+moves them into place as a whole; CSVs are written by
+:func:`~inconcert.outputs.csvfile.write_csv`. The SQL is in
+:mod:`inconcert.sql.summaries` and :mod:`inconcert.sql.objects`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
+from dataclasses import dataclass
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from inconcert.behaviours import get_behaviour
 from inconcert.engines.base import Engine
-from inconcert.outputs.atomic import atomic_path
+from inconcert.outputs.csvfile import tidy_types, write_csv
 from inconcert.outputs.graph import write_graphs
+from inconcert.outputs.resultset import ResultSet, disk_errors
+from inconcert.sql.objects import objects_out_sql
 from inconcert.sql.summaries import (
     ACCOUNTS_ORDER,
     accounts_with_attrs_sql,
@@ -39,17 +46,23 @@ from inconcert.tables import (
     PASSING_LINKS,
 )
 
-__all__ = ["write_outputs"]
+__all__ = ["write_outputs", "Written", "OUTPUT_FILES"]
+
+#: The files :func:`write_outputs` writes, in order.
+OUTPUT_FILES = (
+    "groups.csv", "accounts.csv", "links.parquet", "links.csv", "objects.csv", "evidence.parquet",
+    "posts.parquet", "graph.gexf", "graph.graphml", "rejects.csv",
+)
 
 
-def _write_csv(table: pa.Table, path: Path) -> None:
-    with atomic_path(path) as tmp:
-        pacsv.write_csv(table, tmp)
+@dataclass(frozen=True)
+class Written:
+    """The small tables of a run, as written (the big ones stay in their Parquet files)."""
 
-
-def _engine_parquet(engine: Engine, sql: str, path: Path) -> None:
-    with atomic_path(path) as tmp:
-        engine.write_parquet(sql, tmp)
+    groups: pa.Table
+    accounts: pa.Table
+    objects: pa.Table
+    rejects: pa.Table
 
 
 def _float_columns(engine: Engine, table: str) -> dict[str, bool]:
@@ -58,26 +71,50 @@ def _float_columns(engine: Engine, table: str) -> dict[str, bool]:
     return {f.name: pa.types.is_floating(f.type) for f in schema}
 
 
+def _parquet(engine: Engine, rs: ResultSet, name: str, sql: str) -> None:
+    with disk_errors(f"writing {name}", rs.outdir):
+        engine.write_parquet(sql, rs.path(name))
+
+
+def _csv(rs: ResultSet, name: str, data: pa.Table | pa.RecordBatchReader, raw: bool, bom: bool) -> None:
+    with disk_errors(f"writing {name}", rs.outdir):
+        write_csv(data, rs.path(name), raw=raw, bom=bom)
+
+
+def _links_reaching(path: str, min_weight: int) -> pa.RecordBatchReader:
+    """The links of ``links.parquet`` with weight ≥ ``min_weight``, streamed in file order."""
+    f = pq.ParquetFile(path)
+
+    def batches():  # noqa: ANN202
+        for b in f.iter_batches(batch_size=65_536):
+            yield b.filter(pc.greater_equal(b.column("weight"), min_weight))
+
+    return pa.RecordBatchReader.from_batches(f.schema_arrow, batches())
+
+
 def write_outputs(
     engine: Engine,
-    outdir: Path,
+    rs: ResultSet,
     accounts_attrs: pa.Table | None,
     rejects: pa.Table,
     min_weight: int = 1,
     behaviours: Sequence[str] = (),
-) -> None:
-    """Write every output file of the contract into ``outdir`` (atomically).
+    fast_within_s: float | None = None,
+    raw_csv: bool = False,
+    bom: bool = False,
+) -> Written:
+    """Write every output file of the contract into the result set ``rs``.
 
     Reads ``groups``, ``accounts_out``, ``links``, ``glinks``, ``pairs``,
     ``membership`` and ``actions``, and the pair-similarity table of any of
     ``behaviours`` that declares one. Consumes the engine's tables: each big
     table is dropped once its files are written (links, then the share pairs),
-    so later writes have the memory.
+    so later writes have the memory. ``raw_csv`` and ``bom``: see
+    :func:`~inconcert.outputs.csvfile.write_csv`.
     """
     d = engine.dialect
-    outdir.mkdir(parents=True, exist_ok=True)
-    groups = engine.to_arrow(rounded_select_sql(d, _float_columns(engine, GROUPS), GROUPS, "ORDER BY group_id"))
-    _write_csv(groups, outdir / "groups.csv")
+    groups = tidy_types(engine.to_arrow(rounded_select_sql(d, _float_columns(engine, GROUPS), GROUPS, "ORDER BY group_id")))
+    _csv(rs, "groups.csv", groups, raw_csv, bom)
     accounts_table = ACCOUNTS_OUT
     if accounts_attrs is not None and accounts_attrs.num_rows:
         engine.register_arrow("account_attrs", accounts_attrs)
@@ -86,18 +123,20 @@ def write_outputs(
         if extra:
             engine.create_table("accounts_attrs_out", accounts_with_attrs_sql(extra, ACCOUNTS_OUT, "account_attrs"))
             accounts_table = "accounts_attrs_out"
-    accounts = engine.to_arrow(
+    accounts = tidy_types(engine.to_arrow(
         rounded_select_sql(d, _float_columns(engine, accounts_table), accounts_table, ACCOUNTS_ORDER)
-    )
-    _write_csv(accounts, outdir / "accounts.csv")
+    ))
+    _csv(rs, "accounts.csv", accounts, raw_csv, bom)
     link_cols = engine.columns(LINKS)
     keys = {"passing": PASSING_LINKS, "membership": MEMBERSHIP, "accounts": ACCOUNT_KEYS}
-    passing = engine.to_arrow(links_out_sql(d, link_cols, PASSING_LINKS, **keys))
-    _engine_parquet(engine, links_out_sql(d, link_cols, LINKS, **keys), outdir / "links.parquet")
-    with atomic_path(outdir / "links.csv") as tmp:  # for spreadsheets: links that reach min_weight
-        engine.write_csv(links_out_sql(d, link_cols, LINKS, f"l.weight >= {int(min_weight)}", **keys), tmp)
+    passing = tidy_types(engine.to_arrow(links_out_sql(d, link_cols, PASSING_LINKS, **keys)))
+    _parquet(engine, rs, "links.parquet", links_out_sql(d, link_cols, LINKS, **keys))
+    # for spreadsheets: the links that reach min_weight, streamed from links.parquet
+    _csv(rs, "links.csv", _links_reaching(str(rs.path("links.parquet")), int(min_weight)), raw_csv, bom)
     for t in (LINKS, PASSING_LINKS):
         engine.drop(t)
+    objects = tidy_types(engine.to_arrow(objects_out_sql(d, PAIRS, MEMBERSHIP, OBJECT_KEYS)))
+    _csv(rs, "objects.csv", objects, raw_csv, bom)
     # the one behaviour (near_text today) whose after_pairs measured its pairs' similarity
     similar = next((b for b in (get_behaviour(n) for n in behaviours) if b.pair_similarity), None)
     in_pairs = "post_a" in engine.columns(PAIRS)
@@ -111,10 +150,13 @@ def write_outputs(
         ACTIONS,
         ACCOUNT_KEYS,
         OBJECT_KEYS,
+        "behaviours" in engine.columns(PAIRS),
+        fast_within_s=fast_within_s,
     )
-    _engine_parquet(engine, evidence, outdir / "evidence.parquet")
-    _engine_parquet(engine, posts_out_sql(ACTIONS, PAIRS, MEMBERSHIP), outdir / "posts.parquet")
+    _parquet(engine, rs, "evidence.parquet", evidence)
+    _parquet(engine, rs, "posts.parquet", posts_out_sql(ACTIONS, PAIRS, MEMBERSHIP))
     engine.drop(PAIRS)
-    write_graphs(passing, accounts, outdir / "graph.gexf", outdir / "graph.graphml")
-    _write_csv(rejects, outdir / "rejects.csv")
-
+    with disk_errors("writing graph.gexf and graph.graphml", rs.outdir):
+        write_graphs(passing, accounts, rs.path("graph.gexf"), rs.path("graph.graphml"))
+    _csv(rs, "rejects.csv", rejects, raw_csv, bom)
+    return Written(groups, accounts, objects, rejects)

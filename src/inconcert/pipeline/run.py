@@ -8,26 +8,31 @@ and settings recorded in its ``summary.json``.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import platform as _platform
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from inconcert.config import DetectConfig, read_settings_file
 from inconcert.engines import get_engine
 from inconcert.engines.base import Engine
-from inconcert.errors import ConfigError
+from inconcert.errors import ConfigError, DiskFullError, EngineError, OutOfMemoryError, OutputError
 from inconcert.ingest import ingest
-from inconcert.outputs.atomic import atomic_path
+from inconcert.outputs.csvfile import read_csv_table
+from inconcert.outputs.options import OutputOptions
+from inconcert.outputs.pseudonymise import Pseudonymiser
+from inconcert.outputs.resultset import ResultSet, disk_errors
+from inconcert.outputs.signals import cleanup, stop_on_signals
 from inconcert.pipeline.outputs import write_outputs
 from inconcert.pipeline.stages import (
     groups_stage,
@@ -37,10 +42,11 @@ from inconcert.pipeline.stages import (
     traces_stage,
     verdicts_stage,
 )
+from inconcert.scoring.nullmodel import NULL_TABLES
 from inconcert.sites.networks import finish_site_run, site_defaults
 from inconcert.tables import TRACES
 
-__all__ = ["detect", "replay", "run_detection", "DetectResult", "Detection", "Counts"]
+__all__ = ["detect", "replay", "run_detection", "resource_errors", "remove_dead_work_dirs", "DetectResult", "Detection", "Counts", "RESULT_TABLES"]
 
 Progress = Callable[[str], None]
 
@@ -57,6 +63,7 @@ class Counts:
     accounts_in_groups: int
     accounts_joined_pooled: int | None = None
     groups_by_verdict: dict[str, int] | None = None
+    groups_dropped_one_object: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The counts as in ``summary.json`` (counts that do not apply left out)."""
@@ -73,28 +80,59 @@ class Detection:
     counts: Counts
     timings: dict[str, float]
     behaviour_stats: dict[str, dict[str, Any]]
+    windows: tuple[float, ...] = ()
+    clock: dict[str, Any] | None = None
+    null: dict[str, Any] | None = None
+
+
+#: The tables of a result: name → file in the result set.
+RESULT_TABLES = {
+    "groups": "groups.csv",
+    "accounts": "accounts.csv",
+    "links": "links.parquet",
+    "evidence": "evidence.parquet",
+    "objects": "objects.csv",
+    "posts": "posts.parquet",
+    "rejects": "rejects.csv",
+}
 
 
 @dataclass
 class DetectResult:
-    """Where the outputs are and what the run found: the window used (seconds),
-    the behaviours, the counts, seconds per stage and each behaviour's
-    statistics (``summary`` is what summary.json holds)."""
+    """What a run found and where its files are: the window used (seconds), the
+    behaviours, the counts, seconds per stage, each behaviour's statistics
+    (``summary`` is what summary.json holds) and the tables as Arrow
+    (``result.groups.to_pandas()``): ``groups``, ``accounts``, ``links``,
+    ``evidence``, ``objects``, ``posts``, ``rejects``. ``outdir`` is None for a
+    run without an output folder (its tables are in memory)."""
 
-    outdir: Path
+    outdir: Path | None
     summary: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
     window_used: float | None = None
     behaviours: list[str] = field(default_factory=list)
     counts: Counts | None = None
     behaviour_stats: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tables: dict[str, pa.Table] = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> pa.Table:
-        """Load an output table: ``groups``, ``accounts``, ``links`` or ``evidence``."""
-        p = self.outdir / f"{name}.parquet"
-        if p.exists():
-            return pq.read_table(p)
-        return pacsv.read_csv(self.outdir / f"{name}.csv")
+        """One of the result's tables, as Arrow (see :data:`RESULT_TABLES`)."""
+        if name not in RESULT_TABLES:
+            raise OutputError(f"no table {name!r} in a result; the tables are: {', '.join(RESULT_TABLES)}")
+        if name not in self.tables:
+            path = self.outdir / RESULT_TABLES[name] if self.outdir is not None else None
+            if path is None or not path.exists():
+                raise OutputError(f"{path or name}: not there (the result set was moved or replaced); run again")
+            self.tables[name] = pq.read_table(path) if path.suffix == ".parquet" else read_csv_table(path)
+        return self.tables[name]
+
+    groups = property(lambda self: self.table("groups"), doc="One row per group (``groups.csv``).")
+    accounts = property(lambda self: self.table("accounts"), doc="One row per account (``accounts.csv``).")
+    links = property(lambda self: self.table("links"), doc="Every account link (``links.parquet``).")
+    evidence = property(lambda self: self.table("evidence"), doc="Every share pair (``evidence.parquet``).")
+    objects = property(lambda self: self.table("objects"), doc="Objects groups acted on (``objects.csv``).")
+    posts = property(lambda self: self.table("posts"), doc="Posts of grouped accounts (``posts.parquet``).")
+    rejects = property(lambda self: self.table("rejects"), doc="Rejected input records (``rejects.csv``).")
 
 
 def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = None) -> Detection:
@@ -109,20 +147,23 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
     def timed(name: str, fn: Callable[[], Any]) -> Any:
         say(name)
         t0 = time.perf_counter()
-        out = fn()
+        with resource_errors(name):
+            out = fn()
         timings[name] = time.perf_counter() - t0
         return out
 
     traces = timed("traces", lambda: traces_stage(engine, config))
     pairs = timed("pairs", lambda: pairs_stage(engine, config, traces))
-    links = timed("links", lambda: links_stage(engine, traces.behaviours))
-    scored = timed("scoring", lambda: scoring_stage(engine, config))
+    n_windows = None if config.coortweet_compatible else len(traces.windows)
+    links = timed("links", lambda: links_stage(engine, traces.behaviours, n_windows=n_windows))
+    scored = timed("scoring", lambda: scoring_stage(engine, config, windows=traces.windows))
     groups = timed("groups", lambda: groups_stage(engine, config, scored))
     if groups.pooled_seconds is not None:
         timings["pooled"] = groups.pooled_seconds
         timings["groups"] -= groups.pooled_seconds
     verdicts = timed("verdicts", lambda: verdicts_stage(engine, config, scored))
-    engine.drop(TRACES)  # spent: the outputs need the memory
+    for t in (TRACES, *NULL_TABLES):  # spent: the outputs need the memory
+        engine.drop(t)
     counts = Counts(
         traces=traces.traces,
         pairs=pairs.pairs,
@@ -132,8 +173,12 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
         accounts_in_groups=groups.accounts_in_groups,
         accounts_joined_pooled=groups.accounts_joined_pooled,
         groups_by_verdict=verdicts.groups_by_verdict,
+        groups_dropped_one_object=groups.groups_dropped_one_object if scored.scored else None,
     )
-    return Detection(traces.behaviours, traces.window_used, counts, timings, traces.behaviour_stats)
+    return Detection(
+        traces.behaviours, traces.window_used, counts, timings, traces.behaviour_stats,
+        traces.windows, traces.clock, scored.null,
+    )
 
 
 def _software() -> dict[str, str]:
@@ -148,9 +193,68 @@ def _software() -> dict[str, str]:
     return out
 
 
+@contextlib.contextmanager
+def resource_errors(step: str) -> Iterator[None]:
+    """Turn the engine running out of memory or disk during ``step`` into an error that says what to do."""
+    with disk_errors(f"step '{step}'", tempfile.gettempdir()):
+        try:
+            yield
+        except EngineError as e:
+            text = f"{e}\n{e.__cause__ or ''}"
+            if "Out of Memory" in text or "OutOfMemory" in type(e.__cause__).__name__:
+                raise OutOfMemoryError(step, str(e).split("\n")[0][:200]) from e
+            if "No space left on device" in text or "errno\":\"28" in text:
+                raise DiskFullError(f"step '{step}'", tempfile.gettempdir()) from e
+            raise
+
+
+def _table_input(x: Any) -> pa.Table | None:
+    """``x`` as an Arrow table if it is a pandas, Polars or Arrow table (else None)."""
+    if isinstance(x, pa.Table):
+        return x
+    if isinstance(x, pa.RecordBatch | pa.RecordBatchReader):
+        return pa.table(x) if isinstance(x, pa.RecordBatch) else x.read_all()
+    module = type(x).__module__.split(".")[0]
+    if module == "pandas":
+        return pa.Table.from_pandas(x, preserve_index=False)
+    if module == "polars":
+        return x.to_arrow()
+    if hasattr(x, "__arrow_c_stream__"):
+        return pa.table(x)
+    return None
+
+
+def _inputs(inputs: Any, work: Path) -> tuple[list[Path], dict[str, str]]:
+    """Paths to read, writing tables to Parquet in ``work``; and path → label of each table."""
+    items = [inputs] if isinstance(inputs, str | Path) or _table_input(inputs) is not None else list(inputs)
+    paths: list[Path] = []
+    labels: dict[str, str] = {}
+    for i, x in enumerate(items):
+        t = _table_input(x)
+        if t is None:
+            paths.append(Path(x))
+            continue
+        p = work / f"table-{i}.parquet"
+        pq.write_table(t, p)
+        labels[str(p)] = f"<{type(x).__module__.split('.')[0]} table {i}: {t.num_rows} rows>"
+        paths.append(p)
+    return paths, labels
+
+
+def _interrupter(engine: Engine) -> Callable[[], None] | None:
+    """What stops the engine's running query from another thread, if it has one."""
+    con = getattr(engine, "con", None)
+    if con is not None and hasattr(con, "interrupt"):
+        return con.interrupt
+    spark = getattr(engine, "spark", None)
+    if spark is not None:
+        return spark.sparkContext.cancelAllJobs
+    return None
+
+
 def detect(
-    inputs: Sequence[str | Path],
-    outdir: str | Path,
+    inputs: Any,
+    outdir: str | Path | None = None,
     config: DetectConfig | None = None,
     engine: str | Engine = "duckdb",
     format: str | None = None,
@@ -158,71 +262,212 @@ def detect(
     step: Progress | None = None,
     command: str = "",
     engine_options: dict[str, Any] | None = None,
+    outputs: OutputOptions | None = None,
+    **settings: Any,
 ) -> DetectResult:
-    """Read ``inputs``, detect coordinated groups, write outputs into ``outdir``.
+    """Read ``inputs``, detect coordinated groups, write the result set into ``outdir``.
 
-    ``engine`` is ``"duckdb"`` (default), ``"spark"`` or an Engine instance.
-    Returns a :class:`DetectResult`; the same inputs and seed give identical files.
-    ``summary.json`` records the inputs, ``format``, ``column_map`` and every
-    setting, so :func:`replay` can run the detection again.
+    ``inputs``: a path, a list of paths, or a table (pandas, Polars or Arrow;
+    columns named as in any supported format, or named with ``column_map``),
+    or a list mixing them. ``outdir`` None: the run writes into a temporary
+    folder and keeps its tables in memory (``result.groups`` …). Settings
+    come from ``config`` and/or keyword arguments (``window=60``). ``engine``
+    is ``"duckdb"`` (default), ``"spark"`` or an Engine instance; ``outputs``
+    says how files are written (:class:`~inconcert.outputs.options.OutputOptions`).
+
+    The files are staged and moved into place as a whole
+    (:mod:`inconcert.outputs.resultset`): a run that fails or is stopped
+    leaves the previous result set as it was. The same inputs and seed give
+    identical files; ``summary.json`` records the inputs, ``format``,
+    ``column_map`` and every setting, so :func:`replay` can run it again.
+
+    >>> import pandas as pd
+    >>> posts = pd.DataFrame({"account_id": ["a", "b", "a", "b"], "ts": pd.to_datetime(
+    ...     ["2024-01-01 10:00:00", "2024-01-01 10:00:05", "2024-01-02 10:00:00", "2024-01-02 10:00:09"]),
+    ...     "urls": [["http://x.org/1"], ["http://x.org/1"], ["http://x.org/2"], ["http://x.org/2"]]})
+    >>> r = detect(posts, keep_insignificant=True)
+    >>> r.groups.to_pandas()[["group_id", "size"]].values.tolist()
+    [[1, 2]]
     """
+    if settings:
+        config = DetectConfig.from_dict({**(config or DetectConfig()).to_dict(), **settings})
     config = config or DetectConfig()
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
+    engine_options = dict(engine_options or {})
+    with stop_on_signals() as on_stop:
+        remove_dead_work_dirs()
+        work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))
+        try:
+            return _detect(inputs, outdir, config, engine, format, column_map, step, command, engine_options,
+                           outputs or OutputOptions(), work, on_stop)
+        finally:
+            cleanup(lambda: shutil.rmtree(work, ignore_errors=True))
+
+
+#: Work folders in the temp directory: ``inconcert-<pid>-…`` (the pid lets a later run remove a killed run's).
+WORK_PREFIX = "inconcert-"
+
+
+def remove_dead_work_dirs(tmp: str | Path | None = None) -> list[Path]:
+    """Remove the work folders (with their DuckDB spill files) that killed runs left in
+    the temp directory; returns them. Folders of running processes are left alone."""
+    removed = []
+    for p in Path(tmp or tempfile.gettempdir()).glob(f"{WORK_PREFIX}*-*"):
+        pid = p.name[len(WORK_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or not p.is_dir():
+            continue
+        try:
+            os.kill(int(pid), 0)
+            continue
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue
+        shutil.rmtree(p, ignore_errors=True)
+        removed.append(p)
+    return removed
+
+
+def _detect(
+    inputs: Any,
+    outdir: str | Path | None,
+    config: DetectConfig,
+    engine: str | Engine,
+    format: str | None,
+    column_map: dict[str, str] | None,
+    step: Progress | None,
+    command: str,
+    engine_options: dict[str, Any],
+    opts: OutputOptions,
+    work: Path,
+    on_stop: Callable[[Callable[[], None]], None],
+) -> DetectResult:
     say = step or (lambda s: None)
     timings: dict[str, float] = {}
-    work = Path(tempfile.mkdtemp(prefix="inconcert-"))
+    in_memory = outdir is None
+    target = work / "result" if outdir is None else Path(outdir)
     own_engine = not isinstance(engine, Engine)
     eng: Engine | None = None
+    if own_engine and engine == "duckdb":
+        (work / "duckdb-spill").mkdir()
+        engine_options.setdefault("temp_directory", str(work / "duckdb-spill"))  # removed with the work folder
     try:
-        t0 = time.perf_counter()
-        say("read")
-        ing = ingest(list(inputs), work, format=format, column_map=column_map)
-        timings["read"] = time.perf_counter() - t0
-        eng = get_engine(engine, **(engine_options or {})) if own_engine else engine  # type: ignore[arg-type]
-        eng.register_parquet("actions", ing.actions_path)
-        for name, path in ing.side.items():  # e.g. the site readers' site_pages, site_ids
-            eng.register_parquet(name, path)
-        site_run: dict[str, Any] | None = None
-        if "site_pages" in ing.side:  # pages in: sites as actors, site behaviours, a window of days
-            config, chosen = site_defaults(config)
-            site_run = {"defaults_chosen": chosen}
-        if ing.rows_used == 0:
-            say("no usable rows")
-        run = run_detection(eng, config, step)
-        timings.update(run.timings)
-        if site_run is not None:
-            site_run["counts"] = finish_site_run(eng, config, outdir)
-        t0 = time.perf_counter()
-        say("outputs")
-        write_outputs(eng, outdir, ing.accounts, ing.rejects, config.min_weight, run.behaviours)
-        timings["outputs"] = time.perf_counter() - t0
-        summary: dict[str, Any] = {
-            "software": _software(),
-            "command": command,
-            "engine": eng.name,
-            "inputs": [dict(i) for i in ing.inputs],
-            "read_options": {"format": format, "column_map": dict(column_map or {})},
-            "rows": {"read": ing.rows_read, "used": ing.rows_used, "rejected": ing.rows_rejected},
-            "parameters": config.to_dict(),
-            "window_used": run.window_used,
-            "behaviours": run.behaviours,
-            "counts": run.counts.to_dict(),
-            "timings": {k: round(v, 3) for k, v in timings.items()},
-        }
-        if site_run is not None:
-            summary["site_run"] = site_run
-        if run.behaviour_stats:
-            summary["behaviour_stats"] = run.behaviour_stats
-        with atomic_path(outdir / "summary.json") as tmp:
-            tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n")
+        with ResultSet(target) as rs:
+            t0 = time.perf_counter()
+            say("read")
+            with resource_errors("read"):
+                paths, labels = _inputs(inputs, work)
+                ing = ingest(paths, work, format=format, column_map=column_map)
+                if opts.pseudonymise is not None:
+                    ps = Pseudonymiser.from_key_file(opts.pseudonymise)
+                    ing = ps.ingested(ing, work)
+            timings["read"] = time.perf_counter() - t0
+            eng = get_engine(engine, **engine_options) if own_engine else engine  # type: ignore[arg-type]
+            interrupt = _interrupter(eng)
+            if interrupt is not None:
+                on_stop(interrupt)
+            eng.register_parquet("actions", ing.actions_path)
+            for name, path in ing.side.items():  # e.g. the site readers' site_pages, site_ids
+                eng.register_parquet(name, path)
+            site_run: dict[str, Any] | None = None
+            if "site_pages" in ing.side:  # pages in: sites as actors, site behaviours, a window of days
+                config, chosen = site_defaults(config)
+                site_run = {"defaults_chosen": chosen}
+            if ing.rows_used == 0:
+                say("no usable rows")
+            run = run_detection(eng, config, step)
+            timings.update(run.timings)
+            if site_run is not None:  # origin and copies, site verdicts, articles/article_copies/trackers.csv
+                with resource_errors("outputs"):
+                    site_run["counts"] = finish_site_run(eng, config, rs.path, raw_csv=opts.raw_csv, bom=opts.bom)
+            t0 = time.perf_counter()
+            say("outputs")
+            rejects = _redacted_rejects(ing.rejects, labels, opts)
+            fast = config.fast_share_fraction * (min(run.windows) if run.windows else run.window_used)
+            with resource_errors("outputs"):
+                written = write_outputs(eng, rs, ing.accounts, rejects, config.min_weight, run.behaviours,
+                                        fast_within_s=fast, raw_csv=opts.raw_csv, bom=opts.bom)
+            timings["outputs"] = time.perf_counter() - t0
+            inputs_rec = [_input_record(dict(i), labels, opts) for i in ing.inputs]
+            summary: dict[str, Any] = {
+                "software": _software(),
+                **({} if opts.redact_paths else {"command": command}),
+                "engine": eng.name,
+                "inputs": inputs_rec,
+                "read_options": {"format": format, "column_map": dict(column_map or {})},
+                "output_options": opts.to_dict(),
+                "rows": {"read": ing.rows_read, "used": ing.rows_used, "rejected": ing.rows_rejected},
+                "parameters": config.to_dict(),
+                "window_used": run.window_used,
+                "windows": list(run.windows),
+                "clock": run.clock,
+                "fast_share_within_s": fast,
+                "behaviours": run.behaviours,
+                "counts": run.counts.to_dict(),
+                "timings": {k: round(v, 3) for k, v in timings.items()},
+            }
+            if opts.pseudonymise is not None:
+                summary["pseudonymised"] = ps.record(opts.pseudonymise)
+            if site_run is not None:
+                summary["site_run"] = site_run
+            if run.behaviour_stats:
+                summary["behaviour_stats"] = run.behaviour_stats
+            if run.null:
+                summary["null"] = run.null
+            if opts.report:
+                say("report")
+                _report_into(rs, summary)
+            summary = rs.commit(summary)
+            if opts.pseudonymise is not None:
+                ps.write_mapping(opts.pseudonymise)
+        tables = {"groups": written.groups, "accounts": written.accounts, "objects": written.objects,
+                  "rejects": written.rejects}
+        if in_memory:
+            for name in ("links", "evidence", "posts"):
+                tables[name] = pq.read_table(target / RESULT_TABLES[name])
         return DetectResult(
-            outdir, summary, timings, run.window_used, run.behaviours, run.counts, run.behaviour_stats
+            None if in_memory else target, summary, timings, run.window_used, run.behaviours, run.counts,
+            run.behaviour_stats, tables,
         )
     finally:
         if own_engine and eng is not None:
-            eng.close()
-        shutil.rmtree(work, ignore_errors=True)
+            cleanup(eng.close)
+
+
+def _report_into(rs: ResultSet, summary: dict[str, Any]) -> None:
+    """Build ``report.html`` from the staged files (it reads a provisional ``summary.json``)."""
+    from inconcert.report import build_report
+
+    provisional = rs.staging / "summary.json"
+    provisional.write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    try:
+        with disk_errors("writing report.html", rs.outdir):
+            build_report(rs.staging, rs.path("report.html"))
+    finally:
+        provisional.unlink(missing_ok=True)
+
+
+def _shown_path(path: str, labels: dict[str, str], opts: OutputOptions) -> str:
+    if path in labels:
+        return labels[path]
+    return Path(path).name if opts.redact_paths else path
+
+
+def _input_record(rec: dict[str, Any], labels: dict[str, str], opts: OutputOptions) -> dict[str, Any]:
+    if rec["path"] in labels:
+        rec["table"] = True
+    rec["path"] = _shown_path(rec["path"], labels, opts)
+    return rec
+
+
+def _redacted_rejects(rejects: pa.Table, labels: dict[str, str], opts: OutputOptions) -> pa.Table:
+    """``rejects`` with sources shown as in ``summary.json`` and, when pseudonymised, no raw records."""
+    if "source" in rejects.column_names and rejects.num_rows and (labels or opts.redact_paths):
+        shown = [None if v is None else _shown_path(v, labels, opts) for v in rejects.column("source").to_pylist()]
+        rejects = rejects.set_column(rejects.schema.get_field_index("source"), "source", pa.array(shown, pa.string()))
+    if opts.pseudonymise is not None and "record" in rejects.column_names:
+        i = rejects.schema.get_field_index("record")
+        rejects = rejects.set_column(i, rejects.schema.field(i), pa.nulls(rejects.num_rows, rejects.schema.field(i).type))
+    return rejects
 
 
 def replay(
@@ -232,6 +477,7 @@ def replay(
     step: Progress | None = None,
     command: str = "",
     engine_options: dict[str, Any] | None = None,
+    outputs: OutputOptions | None = None,
 ) -> DetectResult:
     """Run again the detection a ``summary.json`` records: the same inputs, read
     options and settings (and engine, unless ``engine`` is given) give the same files.
@@ -240,6 +486,8 @@ def replay(
     s = read_settings_file(p, "json")
     if not isinstance(s, dict) or "parameters" not in s or not s.get("inputs"):
         raise ConfigError(f"{p}: not a summary.json of a detection (no parameters or inputs)")
+    if any(i.get("table") for i in s["inputs"]):
+        raise ConfigError(f"{p}: this detection read in-memory tables; pass them to detect() again")
     opts = s.get("read_options") or {}
     return detect(
         [i["path"] for i in s["inputs"]],
@@ -251,4 +499,6 @@ def replay(
         step=step,
         command=command,
         engine_options=engine_options,
+        outputs=outputs or OutputOptions(**{k: v for k, v in (s.get("output_options") or {}).items()
+                                            if k in ("raw_csv", "bom", "report", "redact_paths")}),
     )

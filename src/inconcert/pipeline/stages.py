@@ -13,7 +13,7 @@ alone on tables registered by hand (``tests/test_stages.py``).
 >>> e.register_arrow("actions", pa.table({"post_id": ["1", "2", "3", "4"],
 ...     "account_id": ["a", "b", "a", "b"], "ts": [t0] * 4,
 ...     "repost_of": ["x", "x", "y", "y"], "seq": [0, 1, 2, 3]}))
->>> cfg = DetectConfig(behaviours=["repost"])
+>>> cfg = DetectConfig(behaviours=["repost"], window=60)
 >>> tr = traces_stage(e, cfg)
 >>> tr.behaviours, tr.window_used, tr.traces
 (['repost'], 60.0, 4)
@@ -28,19 +28,23 @@ from typing import Any
 
 from inconcert import scoring, verdicts
 from inconcert.behaviours import BEHAVIOURS, Behaviour, get_behaviour
+from inconcert.clock import clock_summary, usable_windows
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.groups import find_groups
 from inconcert.sql.coaction import (
     accounts_dict_sql,
     eligible_sql,
+    event_links_sql,
     filter_pairs_sql,
     keyed_traces_sql,
     links_sql,
     object_key_ranges_sql,
     objects_dict_sql,
+    pairs_by_object_window_sql,
     pairs_sql,
     participants_sql,
+    post_pairs_sql,
     union_traces_sql,
 )
 from inconcert.sql.selection import group_edges_sql, passing_links_sql, weight_quantile_sql
@@ -71,6 +75,8 @@ from inconcert.window import estimate_window
 
 __all__ = [
     "choose_behaviours",
+    "near_text_by_default",
+    "input_clock",
     "traces_stage",
     "pairs_stage",
     "links_stage",
@@ -97,6 +103,10 @@ class TracesResult:
     traces: int
     behaviour_stats: dict[str, dict[str, Any]]
     table: str = TRACES
+    #: the windows tested (the ladder, less those below the clock resolution)
+    windows: tuple[float, ...] = ()
+    #: the input's clock (:func:`inconcert.clock.clock_summary`)
+    clock: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -117,9 +127,11 @@ class LinksResult:
 
 @dataclass(frozen=True)
 class ScoringResult:
-    """Whether the null model scored the links (not in CooRTweet-compatible mode)."""
+    """Whether the null model scored the links (not in CooRTweet-compatible mode),
+    and what it found (windows, links tested and significant per window)."""
 
     scored: bool
+    null: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +145,8 @@ class GroupsResult:
     accounts_joined_pooled: int | None = None
     pooled_seconds: float | None = None
     table: str = GROUPS
+    #: groups whose member links together rested on a single object (dropped)
+    groups_dropped_one_object: int = 0
 
 
 @dataclass(frozen=True)
@@ -155,11 +169,44 @@ def choose_behaviours(engine: Engine, config: DetectConfig) -> list[str]:
         return names
     if config.coortweet_compatible:
         return ["object"]
-    return [
+    chosen = [
         name
         for name, b in BEHAVIOURS.items()
         if not b.opt_in and engine.to_arrow(b.applicable_sql(engine.dialect)).num_rows
     ]
+    if "text" in chosen and "near_text" in BEHAVIOURS and near_text_by_default(engine, config):
+        chosen[chosen.index("text")] = "near_text"  # it subsumes exact copies
+    return chosen
+
+
+def near_text_by_default(engine: Engine, config: DetectConfig) -> bool:
+    """Whether near-duplicate text replaces exact text among the default
+    behaviours: when ``actions`` has at most ``config.near_text_max_texts`` text
+    posts (not reposts). Above that its cost (~40 s per 10⁶ texts on 2 cores,
+    ``docs/near_text.md``) outgrows the rest of a run and exact text is used."""
+    limit = int(config.near_text_max_texts)
+    if limit <= 0:
+        return False
+    n = engine.scalar(
+        f"SELECT count(*) FROM (SELECT 1 FROM {ACTIONS} WHERE text IS NOT NULL AND repost_of IS NULL "
+        f"LIMIT {limit + 1}) s"
+    )
+    return int(n or 0) <= limit  # type: ignore[call-overload]
+
+
+def input_clock(engine: Engine) -> dict[str, Any]:
+    """The input's clock resolution (:mod:`inconcert.clock`), per source when the
+    actions carry one."""
+    cols = set(engine.columns(ACTIONS))
+    if {"source", "platform"} <= cols:
+        return clock_summary(engine, ACTIONS)
+    src = "source" if "source" in cols else "'' AS source"
+    plat = "platform" if "platform" in cols else "'' AS platform"
+    engine.create_table("ic_clock_in", f"SELECT {src}, {plat}, ts FROM {ACTIONS}")
+    try:
+        return clock_summary(engine, "ic_clock_in")
+    finally:
+        engine.drop("ic_clock_in")
 
 
 def traces_stage(engine: Engine, config: DetectConfig, out: str = TRACES) -> TracesResult:
@@ -182,8 +229,14 @@ def traces_stage(engine: Engine, config: DetectConfig, out: str = TRACES) -> Tra
     kept = {t for b in chosen for t in b.keeps}
     for t in sorted({t for b in chosen for t in b.scratch} - kept | {TRACES_RAW}):
         engine.drop(t)
-    window = estimate_window(engine) if config.window == "auto" else config.window_seconds()
-    return TracesResult(names, window, engine.count(out), stats, out)
+    clock = input_clock(engine)
+    if config.coortweet_compatible:  # CooRTweet's one window, as given
+        windows = [60.0 if config.window == "ladder" else (estimate_window(engine) if config.window == "auto" else config.window_seconds())]
+    elif config.window == "auto":
+        windows = usable_windows([estimate_window(engine)], clock["resolution_s"])
+    else:
+        windows = usable_windows(config.ladder(), clock["resolution_s"])
+    return TracesResult(names, windows[-1], engine.count(out), stats, out, tuple(windows), clock)
 
 
 def pairs_stage(
@@ -195,40 +248,62 @@ def pairs_stage(
     mp = config.min_participation
     window_us = int(round(traces.window_used * 1_000_000))
     engine.create_table(ELIGIBLE, eligible_sql(mp, cc, traces.table))
-    engine.create_table(RAW_PAIRS, pairs_sql(engine.dialect, window_us, cc, ELIGIBLE))
     if cc:
+        engine.create_table(RAW_PAIRS, pairs_sql(engine.dialect, window_us, cc, ELIGIBLE))
         engine.create_table(out, filter_pairs_sql(mp, True, PAIR_OK, RAW_PAIRS, ELIGIBLE))
     else:
+        # the null's tables from every trace; pairs once, at each object's widest
+        # meaningful window, with Δt kept; then one row per post pair
+        windows_us = [int(round(w * 1_000_000)) for w in (traces.windows or (traces.window_used,))]
+        scoring.prepare_null(engine, windows_us, config.max_partners, traces.table)
+        engine.create_table(RAW_PAIRS, pairs_by_object_window_sql(engine.dialect, "ic_obj_window", ELIGIBLE))
         engine.create_table(PAIR_OK, participants_sql(mp, RAW_PAIRS))
-        engine.create_table(out, filter_pairs_sql(mp, False, PAIR_OK, RAW_PAIRS, ELIGIBLE))
+        engine.create_table("ic_trace_pairs", filter_pairs_sql(mp, False, PAIR_OK, RAW_PAIRS, ELIGIBLE))
         engine.drop(PAIR_OK)
+        engine.drop(RAW_PAIRS)
+        engine.create_table(out, post_pairs_sql(engine.dialect, windows_us, traces.behaviours, "ic_trace_pairs"))
+        engine.create_table("ic_obj_window", scoring.primary_share_sql(len(windows_us), "ic_trace_pairs", out))
+        engine.drop("ic_trace_pairs")
     for b in _behaviours(traces.behaviours):
         b.after_pairs(engine, config, out)
     return PairsResult(engine.count(out), out)
 
 
 def links_stage(
-    engine: Engine, behaviours: list[str], pairs: str = PAIRS, objects: str = OBJECT_KEYS, out: str = LINKS
+    engine: Engine,
+    behaviours: list[str],
+    pairs: str = PAIRS,
+    objects: str = OBJECT_KEYS,
+    out: str = LINKS,
+    n_windows: int | None = None,
 ) -> LinksResult:
-    """``pairs`` → ``out``: one row per account pair with weight and counts per behaviour."""
+    """``pairs`` → ``out``: one row per account pair with weight and counts per
+    behaviour; with ``n_windows`` (post pairs of a ladder) also the distinct
+    objects co-acted on within each window (``w0 …``)."""
     ranges = {
         str(r["behaviour"]): (int(r["lo"]), int(r["hi"]))
         for r in engine.to_arrow(object_key_ranges_sql(objects)).to_pylist()
     }
-    engine.create_table(out, links_sql(engine.dialect, behaviours, ranges, pairs))
+    if n_windows is None:
+        engine.create_table(out, links_sql(engine.dialect, behaviours, ranges, pairs))
+    else:
+        engine.create_table(out, event_links_sql(engine.dialect, behaviours, n_windows, ranges, pairs))
     return LinksResult(engine.count(out), out)
 
 
-def scoring_stage(engine: Engine, config: DetectConfig, links: str = LINKS) -> ScoringResult:
-    """Score ``links`` with the null model (:func:`inconcert.scoring.score_links`),
-    except in CooRTweet-compatible mode; then drop ``raw_pairs`` and ``eligible``."""
-    scored = False
+def scoring_stage(
+    engine: Engine, config: DetectConfig, links: str = LINKS, windows: tuple[float, ...] = ()
+) -> ScoringResult:
+    """Score ``links`` with the null model (:func:`inconcert.scoring.score_links`)
+    at every window of ``windows``, except in CooRTweet-compatible mode; then
+    drop what only scoring needed."""
+    scored, null = False, None
     if not config.coortweet_compatible:
-        scoring.score_links(engine, config)
+        null = scoring.score_links(engine, config, list(windows) or None)
         scored = "significant" in engine.columns(links)
-    for t in (RAW_PAIRS, ELIGIBLE):  # not needed past scoring: free the memory for the outputs
+    for t in (RAW_PAIRS, ELIGIBLE, "ic_null_ao", "ic_null_owp"):  # free the memory for the outputs
         engine.drop(t)
-    return ScoringResult(scored)
+    return ScoringResult(scored, null)
 
 
 def groups_stage(
@@ -259,7 +334,9 @@ def groups_stage(
         min_size=config.min_group_size,
     )
     engine.register_arrow(MEMBERSHIP, membership)
-    pooled = scoring.attach_pooled(engine, config) if scoring_result.scored else None
+    one_object = scoring.drop_one_object_groups(engine, pairs, PASSING_LINKS, MEMBERSHIP) if scoring_result.scored else 0
+    windows = (scoring_result.null or {}).get("windows")
+    pooled = scoring.attach_pooled(engine, config, windows) if scoring_result.scored else None
     engine.create_table(out, group_stats_sql(d, 5, PASSING_LINKS, pairs, MEMBERSHIP, OBJECT_KEYS))
     engine.create_table(ACCOUNTS_OUT, account_stats_sql(d, PASSING_LINKS, pairs, MEMBERSHIP, ACTIONS, ACCOUNT_KEYS))
     if pooled is not None:
@@ -271,6 +348,7 @@ def groups_stage(
         accounts_joined_pooled=None if pooled is None else int(pooled["attached"]),
         pooled_seconds=None if pooled is None else float(pooled["seconds"]),
         table=out,
+        groups_dropped_one_object=one_object,
     )
 
 

@@ -21,9 +21,10 @@ from typing import Any
 import igraph as ig
 import pyarrow as pa
 
-__all__ = ["PALETTE", "UNGROUPED", "group_colour", "layout_positions", "network_picture"]
+__all__ = ["OTHER_GROUPS", "PALETTE", "UNGROUPED", "group_colour", "layout_positions", "network_picture"]
 
-#: categorical colours for groups, by rank (colour-blind-aware Tableau 10, no grey, + extras)
+#: distinct colours for the top-ranked groups, one each, never repeated: Tableau 10
+#: without its grey, plus navy and wine (far from the others and from the greys)
 PALETTE = (
     "#4e79a7",
     "#f28e2b",
@@ -34,23 +35,26 @@ PALETTE = (
     "#b07aa1",
     "#ff9da7",
     "#9c755f",
-    "#17becf",
-    "#bcbd22",
-    "#8c564b",
+    "#1f3a68",
+    "#8b1e3f",
 )
-UNGROUPED = "#b9b9b9"
+#: groups ranked below the palette's size
+OTHER_GROUPS = "#7b8087"
+#: accounts in no group
+UNGROUPED = "#cdd1d6"
 WIDTH = 1000.0
 
 
 def group_colour(rank: int | None) -> str:
-    """Colour of the group ranked ``rank`` (1-based); grey for no group.
+    """Colour of the group ranked ``rank`` (1-based): its own for the top
+    ``len(PALETTE)`` groups, dark grey for the others, light grey for no group.
 
-    >>> group_colour(1), group_colour(13), group_colour(None)
-    ('#4e79a7', '#4e79a7', '#b9b9b9')
+    >>> group_colour(1), group_colour(len(PALETTE) + 1), group_colour(None)
+    ('#4e79a7', '#7b8087', '#cdd1d6')
     """
     if rank is None:
         return UNGROUPED
-    return PALETTE[(rank - 1) % len(PALETTE)]
+    return PALETTE[rank - 1] if 1 <= rank <= len(PALETTE) else OTHER_GROUPS
 
 
 def _component_layout(
@@ -285,6 +289,7 @@ def network_picture(
             continue
         boxes.append(box)
         labels.append({"x": round(x, 1), "y": round(y, 1), "text": text, "href": g["href"]})
+    shown = sorted((g for g in groups.values() if g["rank"] is not None), key=lambda g: g["rank"])
     legend = [
         {
             "gid": g["gid"],
@@ -294,9 +299,10 @@ def network_picture(
             "href": g["href"],
             "n": len(g["nodes"]),
         }
-        for g in sorted(groups.values(), key=lambda g: g["rank"] or math.inf)
-        if g["rank"] is not None
-    ][:24]
+        for g in shown
+        if g["colour"] != OTHER_GROUPS
+    ]
+    others = [g for g in shown if g["colour"] == OTHER_GROUPS]
     return {
         "width": WIDTH,
         "height": max(height, 60.0),
@@ -305,6 +311,11 @@ def network_picture(
         "edge_paths": edge_paths,
         "labels": labels,
         "legend": legend,
+        "palette_size": len(PALETTE),
+        "other_groups": len(others),
+        "other_colour": OTHER_GROUPS,
+        "ungrouped_colour": UNGROUPED,
+        "has_ungrouped": None in groups,
         "n_nodes": len(nodes),
         "n_edges": len(rows),
         "total_nodes": len(candidates),

@@ -23,6 +23,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from inconcert.format import format_p
 from inconcert.report.data import ReportLimits, collect_report_data
 from inconcert.report.sites import render_site_section
 
@@ -63,6 +64,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["num"] = _num
+    env.filters["pval"] = format_p
     env.filters["verdict_class"] = verdict_class
     return env
 

@@ -13,13 +13,14 @@ True
 
 from __future__ import annotations
 
-import csv
 import html
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
+
+from inconcert.outputs.csvfile import read_csv_rows
 
 __all__ = ["collect_site_data", "render_site_section"]
 
@@ -28,8 +29,7 @@ MAX_NETWORKS = 100
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
-    with open(path, newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+    return list(read_csv_rows(path))  # escapes undone, BOM skipped
 
 
 def collect_site_data(outdir: str | Path) -> dict[str, Any] | None:

@@ -15,12 +15,21 @@ group are each too weak but together beyond chance
 from __future__ import annotations
 
 from inconcert.evaluate import evaluate_verdicts
-from inconcert.scoring.nullmodel import fdr_of, score_links
+from inconcert.scoring.nullmodel import (
+    drop_one_object_groups,
+    fdr_of,
+    prepare_null,
+    primary_share_sql,
+    score_links,
+)
 from inconcert.scoring.pooled import add_pooled_columns, attach_pooled, pooled_enabled
 from inconcert.scoring.stats import bh_qvalues, conditional_poisson_logsf, simes
 
 __all__ = [
     "score_links",
+    "prepare_null",
+    "primary_share_sql",
+    "drop_one_object_groups",
     "fdr_of",
     "attach_pooled",
     "add_pooled_columns",

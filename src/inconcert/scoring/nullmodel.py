@@ -1,68 +1,72 @@
 """The null model of co-action, as SQL builders plus one driver function.
 
-Objects are split by how many accounts shared them (``popular`` = at least
-``POPULAR_SHARERS`` sharers, default 50).
+Who shares what is randomised by the bipartite configuration model (BiCM,
+:mod:`inconcert.scoring.bicm`) fitted to every account's *whole* activity in
+the input and every object (singletons included); when shares happen comes
+from each object's own timing. For a pair of accounts and a window ``W``:
 
-- **Popular objects** — viral stories, big cascades. Who shares them is
-  interest, not evidence; the null keeps who shared them and randomises only
-  timing. For a link ``(a, b)`` and each popular object both acted on,
-  ``r_abo = 1 − (1 − q_o)^(k_ao · k_bo)`` is the chance that at least one of their
-  ``k_ao · k_bo`` share pairs falls within the window, with ``q_o = P_o / C_o``
-  the object's own fraction of cross-account share pairs within the window.
-  A tight viral burst has ``q_o`` near 1 and explains its co-actions; a story
-  shared over weeks has ``q_o`` near 0 and does not.
-- **Other objects** — sharing the same rare objects at the same time is
-  itself the evidence. Only each account's *first* share of an object counts
-  (re-posting the same thing over and over co-acts with everyone by
-  repetition, not by coordination). Each account's expected number of
-  within-window partners on these objects is ``A_a = Σ_o c_o`` with
-  ``c_o = 2 P'_o / n_o`` (``P'_o`` first-share pairs within the window: the
-  object's mean number of within-window partners per sharer; large for bursty
-  objects, ≈ 0 for slow ones), summed over the objects ``a`` shared (so active
-  accounts expect more). A partner is any account, drawn in proportion to its
-  activity ``d_b`` (distinct such objects it shared; the Chung–Lu form of the
-  bipartite configuration model): ``E_small = ½ (A_a d_b / (M − d_a) +
-  A_b d_a / (M − d_b))`` with ``M = Σ_c d_c``.
+    E_ab(W) = Σ_o p_ao p_bo c_o(W),   c_o(W) = min(1, 2 P_o(W) / (n_o (n_o − 1)))
 
-``expected`` = E_popular + E_small with ``E_popular = Σ_popular r_abo``. The co-actions of a link (distinct objects) split
-into the same two parts, each tested by its Poisson tail; the smaller p-value,
-Bonferroni-corrected for the parts that can occur and conditioned on the link
-existing (``W ≥ 1``), is the link's p-value, and the p-values of all links are
-adjusted by Benjamini–Hochberg. A single co-action is never evidence: links
-with ``W = 1`` keep p = 1 and are not computed. Maths and sources:
-``docs/null-model.md``.
+``p_ao`` = the BiCM probability that ``a`` shares ``o``; ``P_o(W)`` = pairs of
+shares of ``o`` by different accounts at most ``W`` apart (counted per object
+in closed form with window functions, never by pairing shares), ``n_o`` its
+sharers: ``c_o`` is the chance that two given sharers of ``o`` co-act within
+``W`` (≤ 1). A tight viral burst has ``c_o`` ≈ 1, but two accounts are
+expected to both share it only in proportion to their activity; a campaign's
+own objects burst too, but nothing in the accounts' activity makes the same
+accounts meet on many of them.
 
->>> "e_small" in tested_sql(100.0)
+The observed count ``w_ab(W)`` is the number of distinct objects the two
+accounts co-acted on within ``W``, one post pair counting once whatever
+behaviours it carries (:func:`inconcert.sql.coaction.post_pairs_sql`). Each
+window is tested by the Poisson tail of ``w`` at ``E`` (Poisson-binomial:
+conservative, Hoeffding 1956), conditioned on the link existing, with ``w ≤ 1``
+never evidence; the windows' p-values are combined by Simes (1986) and the
+links' by Benjamini–Hochberg. Each link reports the window at which it is most
+significant (``window_s``), its ``weight`` and ``expected`` there. Maths,
+sources and tests: ``docs/null-model.md``.
+
+>>> "RANGE BETWEEN" in object_window_pairs_sql([10_000_000])
 True
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pyarrow as pa
 
-from inconcert.config import POPULAR_SHARERS, DetectConfig
+from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
-from inconcert.scoring.pooled import POOLED_TABLES, pooled_enabled
-from inconcert.scoring.stats import bh_qvalues, two_part_logp
+from inconcert.scoring.bicm import BiCMFit, fit_bicm, pair_expectation
+from inconcert.scoring.stats import bh_qvalues, gamma_poisson_log_any, gamma_poisson_logsf
 
 __all__ = [
-    "POPULAR_SHARERS",
+    "NULL_TABLES",
     "account_objects_sql",
-    "object_stats_sql",
-    "account_strength_sql",
-    "popular_ids_sql",
-    "tested_links_sql",
-    "popular_expected_sql",
-    "small_pairs_sql",
-    "small_weight_sql",
-    "tested_sql",
-    "scored_links_sql",
+    "object_window_pairs_sql",
+    "object_windows_sql",
+    "popularity_class_sql",
+    "populations",
+    "prepare_null",
+    "primary_share_sql",
+    "drop_one_object_groups",
+    "rest_is_pool",
+    "fit_null",
+    "NullModel",
+    "window_logp",
+    "simes_log",
+    "window_cv",
     "score_links",
     "fdr_of",
 ]
 
-_SCORE_COLUMNS = ("expected", "p_value", "surprise", "q_value", "significant")
+_SCORE_COLUMNS = ("expected", "p_value", "surprise", "q_value", "significant", "window_s")
+
+#: Tables of the null kept until the groups are found (pooled evidence reads them).
+NULL_TABLES = ("ic_null_degree", "ic_null_objects", "ic_obj_window", "ic_null_rest")
+
 
 def fdr_of(config: DetectConfig) -> float:
     """The false discovery rate of a run: ``config.fdr`` (default 0.01).
@@ -73,292 +77,501 @@ def fdr_of(config: DetectConfig) -> float:
     return float(config.fdr)
 
 
-def account_objects_sql(min_participation: int, eligible: str | None = None) -> str:
-    """``(behaviour, object, account_id, k, seq0)``: shares per account and object
-    and the input position of the first one, for accounts with at least
-    ``min_participation`` traces in the behaviour (only they can be paired).
+def account_objects_sql(traces: str = "traces") -> str:
+    """``(behaviour, object, account_id, k)``: shares per account and object over
+    *every* trace (no participation filter: the null sees all activity)."""
+    return f"""SELECT behaviour, object, account_id, count(*) AS k
+        FROM {traces} GROUP BY behaviour, object, account_id"""
 
-    ``eligible``: a table of exactly those traces, if the pipeline kept one.
+
+def object_window_pairs_sql(windows_us: list[int], traces: str = "traces", ao: str = "ic_null_ao") -> str:
+    """Per object with at least two sharers: sharers ``n``, shares ``s`` and, per
+    window ``i``, ``p_i`` = pairs of shares by different accounts at most
+    ``windows_us[i]`` apart — in closed form: each share counts the shares of
+    the object within ±W (a window frame over the object's sorted times), minus
+    those of its own account, halved. No share pair is materialised.
     """
-    if eligible:
-        src = f"SELECT behaviour, object, account_id, seq FROM {eligible}"
-    else:
-        src = f"""SELECT behaviour, object, account_id, seq FROM (
-            SELECT behaviour, object, account_id, seq,
-                   count(*) OVER (PARTITION BY behaviour, account_id) AS n_acc
-            FROM traces) s
-        WHERE n_acc >= {int(min_participation)}"""
-    return f"""SELECT behaviour, object, account_id, count(*) AS k, min(seq) AS seq0
-        FROM ({src}) e
-        GROUP BY behaviour, object, account_id"""
+    frames = ",\n               ".join(
+        f"count(*) OVER (PARTITION BY behaviour, object ORDER BY t "
+        f"RANGE BETWEEN {int(w)} PRECEDING AND {int(w)} FOLLOWING) "
+        f"- count(*) OVER (PARTITION BY behaviour, object, account_id ORDER BY t "
+        f"RANGE BETWEEN {int(w)} PRECEDING AND {int(w)} FOLLOWING) AS c{i}"
+        for i, w in enumerate(windows_us)
+    )
+    sums = ", ".join(f"CAST(sum(c{i}) AS DOUBLE) / 2.0 AS p{i}" for i in range(len(windows_us)))
+    return f"""WITH ob AS (SELECT behaviour, object, count(*) AS n, sum(k) AS s, sum(k * k) AS s2 FROM {ao}
+                GROUP BY behaviour, object HAVING count(*) >= 2),
+    tr AS (SELECT t.behaviour, t.object, t.account_id, t.t FROM {traces} t
+           JOIN ob ON t.behaviour = ob.behaviour AND t.object = ob.object),
+    c AS (SELECT behaviour, object,
+               {frames}
+          FROM tr)
+    SELECT ob.behaviour, ob.object, ob.n, ob.s, ob.s2, {sums}
+    FROM c JOIN ob ON c.behaviour = ob.behaviour AND c.object = ob.object
+    GROUP BY ob.behaviour, ob.object, ob.n, ob.s, ob.s2"""
 
 
-def _pairs_table(engine: Engine) -> str:
-    """Within-window share pairs for the null's rates: the pipeline's
-    ``raw_pairs`` (before the participation filter, which would drop pairs of
-    one-off sharers and bias ``q_o`` low) when it exists, else ``pairs``."""
-    try:
-        cols = set(engine.columns("raw_pairs"))
-    except Exception:
-        return "pairs"
-    need = {"behaviour", "object", "account_a", "account_b", "seq_a", "seq_b"}
-    return "raw_pairs" if need <= cols else "pairs"
+def object_windows_sql(windows_us: list[int], max_partners: float, table: str = "ic_null_owp") -> str:
+    """Per object: ``cap`` = the widest window index at which a share of it has on
+    average at most ``max_partners`` other shares within the window (at least 0),
+    ``w_us`` that window, and ``c<i>`` = ``min(1, 2 p / (n (n − 1)))`` at window
+    ``min(i, cap)``: the chance that two given sharers co-act within it."""
+    L = len(windows_us)
+    ok = " + ".join(
+        f"CASE WHEN 2.0 * p{i} / s <= {float(max_partners)!r} THEN 1 ELSE 0 END" for i in range(1, L)
+    ) or "0"
+    cap = f"({ok})"  # the dense windows are the widest ones: the count of fine ones is the cap
+    cs = []
+    for i in range(L):
+        cases = " ".join(f"WHEN cap = {j} THEN p{j}" for j in range(i))
+        pi = f"CASE {cases} ELSE p{i} END" if cases else f"p{i}"
+        cs.append(f"least(1.0, 2.0 * ({pi}) / (CAST(n AS DOUBLE) * (n - 1))) AS c{i}")
+        cs.append(f"least(1.0, 2.0 * ({pi}) / greatest(CAST(s AS DOUBLE) * s - s2, 1.0)) AS q{i}")
+    wsel = " ".join(f"WHEN cap = {j} THEN {int(w)}" for j, w in enumerate(windows_us))
+    return f"""WITH x AS (SELECT *, {cap} AS cap FROM {table})
+    SELECT behaviour, object, n, s, cap, CAST(CASE {wsel} END AS BIGINT) AS w_us, {', '.join(cs)}
+    FROM x"""
 
 
-def _eligible_table(engine: Engine) -> str | None:
-    """The pipeline's ``eligible`` traces table, when it exists."""
-    try:
-        cols = set(engine.columns("eligible"))
-    except Exception:
-        return None
-    return "eligible" if {"behaviour", "object", "account_id", "seq"} <= cols else None
+#: A connected population of at least this share of the accounts (and
+#: :data:`MIN_POPULATION_ACCOUNTS` accounts) gets a BiCM of its own.
+MIN_POPULATION_SHARE = 0.05
+MIN_POPULATION_ACCOUNTS = 100
 
 
-def object_stats_sql(popular_sharers: int = POPULAR_SHARERS, pairs_table: str = "pairs") -> str:
-    """Per object with at least one within-window pair: sharers ``n``, shares
-    ``s``, share pairs within the window ``p``, ``q`` = ``p`` / share pairs by
-    different accounts, and ``popular``; reads ``ic_null_ao``."""
-    return f"""WITH pp AS (
-        SELECT behaviour, object, count(*) AS p FROM {pairs_table} GROUP BY behaviour, object),
-    ob AS (SELECT behaviour, object, count(*) AS n, sum(k) AS s, sum(k * k) AS s2
-           FROM ic_null_ao GROUP BY behaviour, object)
-    SELECT ob.behaviour, ob.object, ob.n, ob.s, pp.p,
-           least(CAST(pp.p AS DOUBLE) / greatest(CAST(ob.s * ob.s - ob.s2 AS DOUBLE) / 2.0, 1.0), 1.0) AS q,
-           ob.n >= {int(popular_sharers)} AS popular
-    FROM ob JOIN pp ON ob.behaviour = pp.behaviour AND ob.object = pp.object"""
+def populations(accounts: np.ndarray, objects: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Populations of the bipartite graph of who shared what (``accounts[i]``
+    shared ``objects[i]``, integer keys): the connected components holding at
+    least :data:`MIN_POPULATION_SHARE` of the accounts (and
+    :data:`MIN_POPULATION_ACCOUNTS`) are numbered 1, 2, … by size; all other
+    accounts form one more population. Returns the distinct account keys and
+    their population.
 
+    Accounts in different components never share an object, so a null that let
+    one share the other's objects would misjudge both (two platforms in one
+    file, two languages, unrelated collections): each large component is
+    randomised on its own. Small components are pooled, so that an operation
+    that shares nothing with anyone else is not its own population (which
+    would explain it away).
 
-def small_pairs_sql(pairs_table: str = "pairs") -> str:
-    """Share pairs on objects that are not popular, one row per (account pair,
-    object), with ``first`` = the two accounts' first posts carrying the object
-    fall within the window; reads ``ic_null_obj`` and ``ic_null_ao``."""
-    return f"""WITH f AS (SELECT DISTINCT seq0 FROM ic_null_ao),
-    sp AS (
-        SELECT p.behaviour, p.object,
-               CASE WHEN p.account_a < p.account_b THEN p.account_a ELSE p.account_b END AS account_a,
-               CASE WHEN p.account_a < p.account_b THEN p.account_b ELSE p.account_a END AS account_b,
-               CASE WHEN fa.seq0 IS NOT NULL AND fb.seq0 IS NOT NULL THEN 1 ELSE 0 END AS first
-        FROM {pairs_table} p
-        JOIN ic_null_obj o ON p.behaviour = o.behaviour AND p.object = o.object
-        LEFT JOIN f fa ON p.seq_a = fa.seq0
-        LEFT JOIN f fb ON p.seq_b = fb.seq0
-        WHERE NOT o.popular)
-    SELECT behaviour, object, account_a, account_b, max(first) AS first
-    FROM sp GROUP BY behaviour, object, account_a, account_b"""
-
-
-def account_strength_sql(popular_sharers: int = POPULAR_SHARERS) -> str:
-    """``(account_id, a, d)``: on objects that are not popular, ``d`` = distinct
-    objects the account shared and ``a`` = its expected within-window partners
-    ``A`` (first shares only: ``c_o = 2 P'_o / n_o``, ``P'_o`` first-share pairs
-    within the window); reads ``ic_null_ao``, ``ic_null_obj`` and ``ic_null_sp``."""
-    return f"""WITH oc AS (
-        SELECT o.behaviour, o.object,
-               least(CAST(o.n - 1 AS DOUBLE), 2.0E0 * sum(sp.first) / o.n) AS c
-        FROM ic_null_obj o JOIN ic_null_sp sp ON o.behaviour = sp.behaviour AND o.object = sp.object
-        GROUP BY o.behaviour, o.object, o.n),
-    ob AS (SELECT behaviour, object FROM ic_null_ao GROUP BY behaviour, object
-           HAVING count(*) < {int(popular_sharers)})
-    SELECT a.account_id, sum(coalesce(oc.c, 0.0)) AS a, count(*) AS d
-    FROM ic_null_ao a
-    JOIN ob ON a.behaviour = ob.behaviour AND a.object = ob.object
-    LEFT JOIN oc ON a.behaviour = oc.behaviour AND a.object = oc.object
-    GROUP BY a.account_id"""
-
-
-def popular_ids_sql() -> str:
-    """``ic_null_popular`` with integer ids for accounts (``aid``) and objects
-    (``oid``), so the intersection join below runs on integers."""
-    return """WITH acc AS (
-        SELECT account_id, row_number() OVER (ORDER BY account_id) AS aid
-        FROM (SELECT DISTINCT account_id FROM ic_null_popular) s),
-    obj AS (
-        SELECT behaviour, object, row_number() OVER (ORDER BY behaviour, object) AS oid
-        FROM (SELECT DISTINCT behaviour, object FROM ic_null_popular) s)
-    SELECT acc.aid, obj.oid, p.account_id, p.k, p.q
-    FROM ic_null_popular p
-    JOIN acc ON p.account_id = acc.account_id
-    JOIN obj ON p.behaviour = obj.behaviour AND p.object = obj.object"""
-
-
-def tested_links_sql(min_weight: int = 2) -> str:
-    """Links with at least ``min_weight`` co-actions and the integer ids of
-    their accounts in ``ic_null_pid`` (NULL when an account shared no popular
-    object), ``aid_a`` being the account with fewer popular objects, so the
-    intersection join below expands the smaller side."""
-    return f"""WITH acc AS (SELECT account_id, aid, count(*) AS deg FROM ic_null_pid
-                 GROUP BY account_id, aid)
-    SELECT l.account_a, l.account_b, l.weight,
-           CASE WHEN xa.deg <= xb.deg THEN xa.aid ELSE xb.aid END AS aid_a,
-           CASE WHEN xa.deg <= xb.deg THEN xb.aid ELSE xa.aid END AS aid_b
-    FROM (SELECT account_a, account_b, weight FROM links WHERE weight >= {int(min_weight)}) l
-    LEFT JOIN acc xa ON l.account_a = xa.account_id
-    LEFT JOIN acc xb ON l.account_b = xb.account_id"""
-
-
-def popular_expected_sql() -> str:
-    """``(aid_a, aid_b, e)``: Σ over popular objects both accounts of a tested
-    link acted on of ``1 − (1 − q_o)^(k_a k_b)``; reads ``ic_null_tested`` and
-    ``ic_null_pid``."""
-    return """SELECT l.aid_a, l.aid_b, sum(1.0 - power(1.0 - x.q, x.k * y.k)) AS e
-    FROM (SELECT DISTINCT aid_a, aid_b FROM ic_null_tested
-          WHERE aid_a IS NOT NULL AND aid_b IS NOT NULL) l
-    JOIN ic_null_pid x ON x.aid = l.aid_a
-    JOIN ic_null_pid y ON y.aid = l.aid_b AND y.oid = x.oid
-    GROUP BY l.aid_a, l.aid_b"""
-
-
-def small_weight_sql() -> str:
-    """``(account_a, account_b, w_small, w_first)``: distinct objects that are not
-    popular on which a pair co-acted (with any share / with first shares);
-    reads ``ic_null_sp``."""
-    return """SELECT account_a, account_b, count(*) AS w_small, sum(first) AS w_first
-    FROM ic_null_sp GROUP BY account_a, account_b"""
-
-
-def tested_sql(total: float) -> str:
-    """The tested links with the co-actions and expectations of both parts:
-    ``w_small``, ``w_first``, ``e_small`` (``total`` = M) and ``e_popular`` = Σ_popular r_abo;
-    reads ``ic_null_tested``, ``ic_null_ws``, ``ic_null_ep`` and ``ic_null_strength``."""
-    t = max(float(total), 1e-12)
-    return f"""SELECT l.account_a, l.account_b, l.weight, coalesce(ws.w_small, 0) AS w_small,
-           coalesce(ws.w_first, 0) AS w_first,
-           0.5 * (coalesce(sx.a, 0.0) * coalesce(sy.d, 0) / greatest({t!r} - coalesce(sx.d, 0), 1.0)
-                + coalesce(sy.a, 0.0) * coalesce(sx.d, 0) / greatest({t!r} - coalesce(sy.d, 0), 1.0))
-             AS e_small,
-           coalesce(ep.e, 0.0) AS e_popular
-    FROM ic_null_tested l
-    LEFT JOIN ic_null_ws ws ON l.account_a = ws.account_a AND l.account_b = ws.account_b
-    LEFT JOIN ic_null_ep ep ON l.aid_a = ep.aid_a AND l.aid_b = ep.aid_b
-    LEFT JOIN ic_null_strength sx ON l.account_a = sx.account_id
-    LEFT JOIN ic_null_strength sy ON l.account_b = sy.account_id"""
-
-
-def scored_links_sql(fdr: float) -> str:
-    """``links`` with the score columns from ``ic_null_scores``; untested links
-    (one co-action) get ``expected`` NULL, ``p_value`` 1 and ``q_value`` 1."""
-    return f"""SELECT l.*, s.expected,
-           coalesce(s.p_value, 1.0) AS p_value, coalesce(s.surprise, 0.0) AS surprise,
-           coalesce(s.q_value, 1.0) AS q_value,
-           coalesce(s.q_value, 1.0) <= {float(fdr)!r} AS significant
-    FROM links l LEFT JOIN ic_null_scores s
-      ON l.account_a = s.account_a AND l.account_b = s.account_b"""
-
-
-def score_links(engine: Engine, config: DetectConfig) -> None:
-    """Add ``expected``, ``p_value``, ``surprise`` (−log10 p), ``q_value`` and
-    ``significant`` to the engine's ``links`` table.
-
-    Needs tables ``traces``, ``pairs`` and ``links`` (the pipeline contract).
-    Links with one co-action are never evidence: they keep ``expected`` NULL and
-    ``p_value`` 1 (but count in the BH family). All per-share work is SQL in the
-    engine; only the tested links' ids, weights and expectations come to the
-    driver for the Poisson tail and the BH ranking. When pooled evidence is on
-    (:func:`~inconcert.scoring.pooled.pooled_enabled`), the tables in
-    :data:`~inconcert.scoring.pooled.POOLED_TABLES` are kept for
-    :func:`~inconcert.scoring.pooled.attach_pooled`, which drops them.
-
-    >>> import pyarrow as pa
-    >>> from inconcert.engines.duckdb_engine import DuckDBEngine
-    >>> e = DuckDBEngine()
-    >>> e.register_arrow("traces", pa.table({"behaviour": ["url"] * 4,
-    ...     "object": ["u1", "u1", "u2", "u2"], "account_id": ["a", "b", "a", "b"],
-    ...     "post_id": ["1", "2", "3", "4"], "seq": [0, 1, 2, 3], "t": [0, 1, 10**9, 10**9 + 1]}))
-    >>> e.register_arrow("pairs", pa.table({"behaviour": ["url"] * 2, "object": ["u1", "u2"],
-    ...     "account_a": ["a", "a"], "account_b": ["b", "b"], "seq_a": [0, 2], "seq_b": [1, 3]}))
-    >>> e.register_arrow("links", pa.table({"account_a": ["a"], "account_b": ["b"], "weight": [2]}))
-    >>> score_links(e, DetectConfig(min_participation=1))
-    >>> e.to_arrow("SELECT expected, round(p_value, 4) AS p FROM links").to_pylist()
-    [{'expected': 2.0, 'p': 0.687}]
+    >>> populations(np.array([1, 2, 3, 4]), np.array([10, 10, 20, 20]))[1].tolist()
+    [1, 1, 1, 1]
     """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    ua, ia = np.unique(accounts, return_inverse=True)
+    uo, io = np.unique(objects, return_inverse=True)
+    na = len(ua)
+    if na == 0:
+        return ua, np.zeros(0, np.int64)
+    g = coo_matrix((np.ones(len(ia)), (ia, na + io)), shape=(na + len(uo), na + len(uo)))
+    _, lab = connected_components(g, directed=False)
+    comp = lab[:na]
+    size = np.bincount(comp)
+    big = np.flatnonzero(size >= max(MIN_POPULATION_ACCOUNTS, MIN_POPULATION_SHARE * na))
+    big = big[np.lexsort((big, -size[big]))]  # largest first, ties by label
+    pop = np.full(len(size), len(big) + 1, dtype=np.int64)
+    pop[big] = np.arange(1, len(big) + 1)
+    out = pop[comp]
+    if (out == len(big) + 1).all():
+        out[:] = 1
+    return ua, out
+
+
+def rest_is_pool(pop: np.ndarray, accounts: np.ndarray, keys: np.ndarray) -> bool:
+    """Whether the last population of :func:`populations` pools small components
+    (it is then fitted over every account and object) rather than being one
+    large component of its own: true when it is not the only population and
+    holds fewer accounts than the large-component threshold.
+
+    >>> rest_is_pool(np.array([1, 1, 2]), np.array([1, 2, 3]), np.array([1, 2, 3]))
+    True
+    """
+    last = int(pop.max())
+    n = int((pop == last).sum())
+    return last > 1 and n < max(MIN_POPULATION_ACCOUNTS, MIN_POPULATION_SHARE * len(pop))
+
+
+def prepare_null(engine: Engine, windows_us: list[int], max_partners: float, traces: str = "traces") -> None:
+    """The null model's tables, from every trace: ``ic_null_ao`` (shares per
+    account and object), ``ic_null_objects(behaviour, object, n, cls)`` (sharers
+    and population, 0 for one sharer), ``ic_null_degree(account_id, cls, d)``
+    (distinct objects per account in its population), ``ic_null_owp``
+    (within-window share pairs per object, in closed form) and ``ic_obj_window``
+    (per object its widest meaningful window ``w_us`` and chances ``c<i>``)."""
+    engine.create_table("ic_null_ao", account_objects_sql(traces))
+    engine.create_table(
+        "ic_null_objn", "SELECT behaviour, object, count(*) AS n FROM ic_null_ao GROUP BY behaviour, object"
+    )
+    inc = engine.to_arrow(
+        """SELECT a.account_id, o.object FROM ic_null_ao a
+        JOIN ic_null_objn o ON a.behaviour = o.behaviour AND a.object = o.object WHERE o.n >= 2"""
+    )
+    keys, pop = populations(
+        inc.column("account_id").to_numpy(), inc.column("object").to_numpy()
+    )
+    engine.register_arrow(
+        "ic_null_pop", pa.table({"account_id": pa.array(keys), "pop": pa.array(pop, pa.int64())})
+    )
+    rest = int(pop.max()) if len(pop) else 0
+    pooled = bool(len(pop)) and rest_is_pool(pop, inc.column("account_id").to_numpy(), keys)
+    engine.register_arrow("ic_null_rest", pa.table({"cls": pa.array([rest] if pooled else [], pa.int64())}))
+    engine.create_table(
+        "ic_null_objects",
+        """SELECT o.behaviour, o.object, o.n,
+               CASE WHEN o.n >= 2 THEN min(p.pop) ELSE 0 END AS cls
+        FROM ic_null_objn o JOIN ic_null_ao a ON a.behaviour = o.behaviour AND a.object = o.object
+        LEFT JOIN ic_null_pop p ON a.account_id = p.account_id
+        GROUP BY o.behaviour, o.object, o.n""",
+    )
+    engine.create_table(
+        "ic_null_degree",
+        """SELECT a.account_id, o.cls, count(*) AS d, CAST(sum(a.k) AS DOUBLE) / count(*) AS m
+        FROM ic_null_ao a
+        JOIN ic_null_objects o ON a.behaviour = o.behaviour AND a.object = o.object
+        GROUP BY a.account_id, o.cls""",
+    )
+    for t in ("ic_null_objn", "ic_null_pop"):  # ic_null_rest stays for the fit
+        engine.drop(t)
+    engine.create_table("ic_null_owp", object_window_pairs_sql(windows_us, traces))
+    engine.create_table("ic_obj_window", object_windows_sql(windows_us, max_partners))
+
+
+def popularity_class_sql(n: str) -> str:
+    """(Unused by the pipeline, which numbers populations.) The class of an object
+    with ``n`` sharers in a single BiCM: 1 when at least two accounts shared it, 0 otherwise. Objects of one sharer cannot co-act and are
+    left out of the fit: counted in, they apportion the expected co-sharing by
+    the volume of an account's unique content (own texts) rather than by its
+    propensity to share what others share (measured: docs/null-model.md).
+
+    >>> popularity_class_sql("n")
+    'CASE WHEN n >= 2 THEN 1 ELSE 0 END'
+    """
+    return f"CASE WHEN {n} >= 2 THEN 1 ELSE 0 END"
+
+
+class NullModel:
+    """The fitted null: one BiCM of who shares what per popularity class of
+    objects and, per object degree and window, the summed chances
+    ``C[n, i] = Σ_{o: n_o = n} c_o(W_i)``.
+
+    ``expected(cls, d_a, d_b)`` gives the class's part of ``E_ab(W_i)`` for
+    accounts with ``d_a``, ``d_b`` objects in class ``cls`` (one column per window).
+    """
+
+    def __init__(self, fits: dict[int, tuple[BiCMFit, np.ndarray]], windows: list[float]):
+        self.fits = fits
+        self.windows = windows
+        #: per population: per object degree class, window and chance bin
+        #: (class index, window, objects, Σ c)
+        self.c_bins: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def group_expected(self, pop: int, deg_cands: np.ndarray, deg_members: np.ndarray) -> np.ndarray:
+        """Expected distinct objects on which each candidate (degree ``deg_cands``)
+        co-acts with at least one member of a group (degrees ``deg_members``), per
+        window: ``Σ_o p_ao min(1, c_o Σ_b p_bo)`` — one object counts once however
+        many members share it; chances binned by quarter decades, each bin at its
+        mean (an upper bound, as ``min(1, ·)`` is concave)."""
+        L = len(self.windows)
+        out = np.zeros((len(deg_cands), L))
+        if pop not in self.fits or pop not in self.c_bins or not len(deg_cands) or not len(deg_members):
+            return out
+        fit = self.fits[pop][0]
+        cls, win, k, c = self.c_bins[pop]
+        gm = fit.x_of(np.maximum(deg_members, 1.0))[:, None] * fit.y[None, :]
+        mass = (gm / (1.0 + gm)).sum(axis=0)  # Σ_b p_bo per object degree class
+        part = k * np.minimum(1.0, (c / k) * mass[cls])
+        m = np.zeros((len(fit.y), L))
+        np.add.at(m, (cls, win), part)
+        ga = fit.x_of(np.maximum(deg_cands, 1.0))[:, None] * fit.y[None, :]
+        return (ga / (1.0 + ga)) @ m
+
+    def expected(self, cls: np.ndarray, deg_a: np.ndarray, deg_b: np.ndarray) -> np.ndarray:
+        """Per pair: ``Σ_o p_ao p_bo q_o(W_i)`` for each window and, last,
+        ``Σ_o p_ao p_bo`` (objects both share at any time)."""
+        out = np.zeros((len(cls), len(self.windows) + 1))
+        for c, (fit, weights) in self.fits.items():
+            sel = np.flatnonzero(cls == c)
+            if sel.size:
+                out[sel] = pair_expectation(fit, weights, deg_a[sel], deg_b[sel])
+        return out
+
+
+def fit_null(engine: Engine, windows: list[float]) -> NullModel:
+    """Fit the null from ``ic_null_degree(account_id, cls, d)`` and
+    ``ic_null_objects(behaviour, object, n, cls)`` (every account and object,
+    singletons included) and the chances in ``ic_obj_window``."""
+    L = len(windows)
+    acc = engine.to_arrow("SELECT cls, d, count(*) AS k FROM ic_null_degree GROUP BY cls, d ORDER BY cls, d")
+    csum = ", ".join(f"sum(coalesce(w.q{i}, 0.0)) AS c{i}" for i in range(L))
+    obj = engine.to_arrow(
+        f"""SELECT o.cls, o.n, count(*) AS k, {csum}
+        FROM ic_null_objects o
+        LEFT JOIN ic_obj_window w ON o.behaviour = w.behaviour AND o.object = w.object
+        GROUP BY o.cls, o.n ORDER BY o.cls, o.n"""
+    )
+
+    def col(t: pa.Table, c: str) -> np.ndarray:
+        return np.nan_to_num(t.column(c).to_numpy(zero_copy_only=False).astype(np.float64))
+
+    fits: dict[int, tuple[BiCMFit, np.ndarray]] = {}
+    if acc.num_rows == 0 or obj.num_rows == 0:
+        return NullModel(fits, windows)
+    bins = engine.to_arrow(
+        " UNION ALL ".join(
+            f"""SELECT o.cls, o.n, {i} AS win, {_c_bin(f"w.c{i}")} AS bin, count(*) AS k, sum(w.c{i}) AS c
+            FROM ic_null_objects o JOIN ic_obj_window w ON o.behaviour = w.behaviour AND o.object = w.object
+            WHERE o.cls >= 1 AND w.c{i} > 0 GROUP BY o.cls, o.n, bin"""
+            for i in range(L)
+        )
+    )
+    a_cls, o_cls = col(acc, "cls"), col(obj, "cls")
+    rest = int(engine.scalar("SELECT max(cls) FROM ic_null_degree") or 0)
+    for c in np.unique(o_cls):
+        if c < 1:
+            continue  # objects with one sharer: no pair can co-act on them
+        ia, io = a_cls == c, o_cls == c
+        if c == rest and _is_rest(engine, rest):
+            ia, io = a_cls >= 1, o_cls >= 1  # the small components: randomised over everything
+        da, ka = _merge(col(acc, "d")[ia], col(acc, "k")[ia])
+        no, ko = _merge(col(obj, "n")[io], col(obj, "k")[io])
+        fit = fit_bicm(da, ka, no, ko)
+        weights = np.stack(
+            [_merge(col(obj, "n")[io], col(obj, f"c{i}")[io])[1] for i in range(L)] + [ko], axis=1
+        )  # per window Σ q_o, and last the number of objects (co-sharing at any time)
+        fits[int(c)] = (fit, weights)
+    null = NullModel(fits, windows)
+    bc = col(bins, "cls") if bins.num_rows else np.zeros(0)
+    for c, (fit, _) in fits.items():
+        sel = bc == c
+        if sel.any():
+            pos = np.searchsorted(fit.deg_o, col(bins, "n")[sel])
+            null.c_bins[c] = (pos.astype(np.int64), col(bins, "win")[sel].astype(np.int64),
+                              col(bins, "k")[sel], col(bins, "c")[sel])
+    return null
+
+
+def _merge(deg: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sum ``val`` per distinct degree (sorted)."""
+    u, inv = np.unique(deg, return_inverse=True)
+    return u, np.bincount(inv, weights=val, minlength=len(u))
+
+
+def _is_rest(engine: Engine, cls: int) -> bool:
+    """Whether population ``cls`` is the pool of small components (table
+    ``ic_null_rest`` written by :func:`prepare_null`)."""
+    try:
+        return bool(engine.scalar(f"SELECT count(*) FROM ic_null_rest WHERE cls = {int(cls)}"))
+    except Exception:
+        return False
+
+
+def _c_bin(c: str) -> str:
+    """Quarter-decade bins of a co-action chance (for the pooled expectation)."""
+    return f"CAST(floor(4 * log10(greatest({c}, 1e-12))) AS INT)"
+
+
+def window_logp(w: np.ndarray, e: np.ndarray, e_any: np.ndarray, cv: float | np.ndarray = 0.0) -> np.ndarray:
+    """Log p-values per link and window: ``P(X ≥ w) / P(X_widest ≥ 1)``, 1 where
+    ``w ≤ 1`` (one co-action is never evidence); ``X`` Poisson at ``E`` with the
+    rate's multiplicative uncertainty ``cv`` (one value, or one per window;
+    :func:`~inconcert.scoring.stats.gamma_poisson_logsf`).
+
+    ``w``, ``e``: links × windows; ``e_any``: the expectation at the widest
+    window (links exist only where that count is ≥ 1: the selection event).
+
+    >>> import numpy as np
+    >>> p = window_logp(np.array([[1, 3]]), np.array([[0.05, 0.1]]), np.array([0.1]))
+    >>> np.exp(p).round(5).tolist()
+    [[1.0, 0.00163]]
+    """
+    w = np.asarray(w, dtype=np.float64)
+    e = np.asarray(e, dtype=np.float64)
+    L = w.shape[1]
+    cvs = np.broadcast_to(np.asarray(cv, dtype=np.float64), (L,))
+    at_least_one = gamma_poisson_log_any(np.asarray(e_any, dtype=np.float64), float(cvs[-1]))
+    out = np.zeros_like(w)
+    for i in range(L):
+        out[:, i] = gamma_poisson_logsf(w[:, i], np.maximum(e[:, i], 1e-300), float(cvs[i])) - at_least_one
+    out = np.where(w <= 1, 0.0, out)
+    return np.minimum(out, 0.0)
+
+
+def window_cv(windows: list[float], cv: float, from_s: float) -> np.ndarray:
+    """The expectation's uncertainty per window: ``cv`` from ``from_s`` seconds up,
+    0 (Poisson) below (docs/null-model.md, "Uncertain expectations").
+
+    >>> window_cv([60.0, 3600.0], 0.5, 3600.0).tolist()
+    [0.0, 0.5]
+    """
+    return np.where(np.asarray(windows, dtype=np.float64) >= from_s, float(cv), 0.0)
+
+
+def simes_log(logp: np.ndarray) -> np.ndarray:
+    """Row-wise Simes combination of log p-values: ``log min_i p_(i) L / i``.
+
+    >>> import numpy as np
+    >>> np.exp(simes_log(np.log(np.array([[0.01, 0.5]])))).round(3).tolist()
+    [0.02]
+    """
+    L = logp.shape[1]
+    s = np.sort(logp, axis=1)
+    adj = s + np.log(L / np.arange(1, L + 1))[None, :]
+    return np.minimum(np.min(adj, axis=1), 0.0)
+
+
+def score_links(engine: Engine, config: DetectConfig, windows: list[float] | None = None) -> dict[str, Any]:
+    """Score the engine's ``links`` table (built by
+    :func:`inconcert.sql.coaction.event_links_sql`, with per-window counts
+    ``w0 … w<L-1>``): adds ``expected``, ``p_value``, ``surprise`` (−log10 p),
+    ``q_value``, ``significant`` and ``window_s``, and sets ``weight`` to the
+    count at ``window_s``. Needs ``ic_null_ao``, ``ic_null_degree`` and
+    ``ic_obj_window`` (:func:`prepare_null` in the pipeline). Returns what the
+    run found (windows, links tested).
+    """
+    windows = [float(w) for w in (windows or config.ladder())]
+    L = len(windows)
     fdr = fdr_of(config)
-    popular = int(config.null_popular_sharers)
-    engine.create_table(
-        "ic_null_ao", account_objects_sql(config.min_participation, _eligible_table(engine))
-    )
-    src = _pairs_table(engine)
-    engine.create_table("ic_null_obj", object_stats_sql(popular, src))
-    engine.create_table("ic_null_sp", small_pairs_sql(src))
-    engine.create_table("ic_null_strength", account_strength_sql(popular))
-    total = float(engine.scalar("SELECT sum(d) FROM ic_null_strength") or 0.0)
-    engine.create_table(
-        "ic_null_popular",
-        "SELECT a.behaviour, a.object, a.account_id, CAST(a.k AS DOUBLE) AS k, o.q "
-        "FROM ic_null_ao a JOIN ic_null_obj o ON a.behaviour = o.behaviour "
-        "AND a.object = o.object WHERE o.popular",
-    )
-    engine.create_table("ic_null_pid", popular_ids_sql())
-    engine.create_table("ic_null_tested", tested_links_sql(2))
-    engine.create_table("ic_null_ep", popular_expected_sql())
-    engine.create_table("ic_null_ws", small_weight_sql())
-    # Expectations are float sums whose order varies between parallel runs and
-    # engines: rounded here, every score computed from them is reproducible.
-    r = engine.dialect.round_sig
+    null = fit_null(engine, windows)
+    wcols = ", ".join(f"l.w{i}" for i in range(L))
     tested = engine.to_arrow(
-        f"SELECT account_a, account_b, weight, w_small, w_first, {r('e_small', 12)} AS e_small, "
-        f"{r('e_popular', 12)} AS e_popular FROM ({tested_sql(total)}) t ORDER BY account_a, account_b"
+        f"""SELECT l.account_a, l.account_b, {wcols} FROM links l
+        WHERE l.w{L - 1} >= 2 ORDER BY l.account_a, l.account_b"""
     )
     m = engine.count("links")
 
-    def col(name: str) -> np.ndarray:
-        x = tested.column(name).to_numpy(zero_copy_only=False).astype(np.float64)
-        return np.nan_to_num(x)
+    def col(t: pa.Table, name: str) -> np.ndarray:
+        return np.nan_to_num(t.column(name).to_numpy(zero_copy_only=False).astype(np.float64))
 
-    w, ws, wf = col("weight"), col("w_small"), col("w_first")
-    es, ep = col("e_small"), col("e_popular")
-    e = es + ep
-    logp = two_part_logp(wf, es, np.maximum(w - ws, 0.0), ep)
+    n = tested.num_rows
+    w = np.stack([col(tested, f"w{i}") for i in range(L)], axis=1) if n else np.zeros((0, L))
+    e = np.zeros((n, L))
+    if n:
+        engine.register_arrow(
+            "ic_null_tested",
+            pa.table({"i": pa.array(np.arange(n), pa.int64()), "account_a": tested.column("account_a"),
+                      "account_b": tested.column("account_b")}),
+        )
+        parts = engine.to_arrow(
+            """SELECT t.i, da.cls, da.d AS d_a, db.d AS d_b, da.m AS m_a, db.m AS m_b FROM ic_null_tested t
+            JOIN ic_null_degree da ON t.account_a = da.account_id
+            JOIN ic_null_degree db ON t.account_b = db.account_id AND da.cls = db.cls
+            WHERE da.cls >= 1"""
+        )
+        engine.drop("ic_null_tested")
+        if parts.num_rows:
+            ex = null.expected(col(parts, "cls"), col(parts, "d_a"), col(parts, "d_b"))
+            # accounts that post the same object k times co-act on it with chance
+            # ≈ 1 − (1 − q)^(k_a k_b) ≤ k_a k_b q; never more than sharing it at all
+            mm = col(parts, "m_a") * col(parts, "m_b")
+            ex = np.minimum(ex[:, :L] * mm[:, None], ex[:, L:])
+            np.add.at(e, parts.column("i").to_numpy().astype(np.int64), ex)
+    # expectations are rounded so that every score is reproducible across runs and engines
+    e = np.array([[float(f"{v:.12g}") for v in row] for row in e]).reshape(w.shape)
+    cvs = window_cv(windows, float(config.expected_cv), float(config.expected_cv_from))
+    logp_w = window_logp(w, e, e[:, -1] if len(e) else np.zeros(0), cvs)
+    import os
+    if os.environ.get("IC_DUMP"):
+        import pyarrow.parquet as _pq
+        _pq.write_table(pa.table({"account_a": tested.column("account_a"), "account_b": tested.column("account_b"),
+            **{f"w{i}": w[:, i] for i in range(L)}, **{f"e{i}": e[:, i] for i in range(L)}}), os.environ["IC_DUMP"])
+    logp = simes_log(logp_w) if len(w) else np.zeros(0)
+    best = np.argmin(logp_w + 1e-12 * np.arange(L)[None, :], axis=1) if len(w) else np.zeros(0, np.int64)
+    untested_best = L - 1
+    rows = np.arange(len(w))
     p = np.exp(logp)
-    # BH over all m links; the untested ones (weight 1) have p = 1 and rank last.
     q = bh_qvalues(np.concatenate([p, np.ones(m - len(p))]))[: len(p)]
+    wb = w[rows, best] if len(w) else np.zeros(0)
     scores = pa.table(
         {
             "account_a": tested.column("account_a"),
             "account_b": tested.column("account_b"),
-            "expected": pa.array(e, pa.float64()),
+            "weight": pa.array(wb.astype(np.int32), pa.int32()),
+            "expected": pa.array(e[rows, best] if len(w) else np.zeros(0), pa.float64()),
             "p_value": pa.array(p, pa.float64()),
             "surprise": pa.array(np.maximum(-logp / np.log(10.0), 0.0), pa.float64()),
             "q_value": pa.array(q, pa.float64()),
+            "window_s": pa.array(np.asarray(windows)[best] if len(w) else np.zeros(0), pa.float64()),
         }
     )
     engine.register_arrow("ic_null_scores", scores)
-    if engine.dialect.in_place_update:
-        # Engines that can (DuckDB) add the columns in place and updates only the tested rows,
-        # instead of rewriting every link (3-4x faster on millions of links).
-        for c in _SCORE_COLUMNS:
-            engine.execute(f"ALTER TABLE links DROP COLUMN IF EXISTS {c}")
-        engine.execute(
-            "ALTER TABLE links ADD COLUMN expected DOUBLE; "
-            "ALTER TABLE links ADD COLUMN p_value DOUBLE DEFAULT 1.0; "
-            "ALTER TABLE links ADD COLUMN surprise DOUBLE DEFAULT 0.0; "
-            "ALTER TABLE links ADD COLUMN q_value DOUBLE DEFAULT 1.0; "
-            "ALTER TABLE links ADD COLUMN significant BOOLEAN DEFAULT false"
-        )
-        engine.execute(
-            "UPDATE links SET expected = s.expected, p_value = s.p_value, "
-            f"surprise = s.surprise, q_value = s.q_value, significant = s.q_value <= {float(fdr)!r} "
-            "FROM ic_null_scores s "
-            "WHERE links.account_a = s.account_a AND links.account_b = s.account_b"
-        )
-    else:
-        engine.create_table("ic_links_scored", scored_links_sql(fdr))
-        engine.create_table("links", "SELECT * FROM ic_links_scored")
-    # Pooled evidence (after grouping) reads the strengths and the small-object
-    # pairs; it drops them itself.
-    keep = POOLED_TABLES if pooled_enabled(config) else ()
-    for t in (
-        "ic_links_scored",
-        "ic_null_scores",
-        "ic_null_ao",
-        "ic_null_obj",
-        "ic_null_strength",
-        "ic_null_popular",
-        "ic_null_pid",
-        "ic_null_tested",
-        "ic_null_ep",
-        "ic_null_ws",
-        "ic_null_sp",
-    ):
-        if t in keep:
+    items = []
+    for c in engine.columns("links"):
+        if c in _SCORE_COLUMNS or (c[0] == "w" and c[1:].isdigit()):
             continue
-        engine.drop(t)
+        if c == "weight":
+            items.append(f"CAST(coalesce(s.weight, l.w{L - 1}) AS INT) AS weight")
+        else:
+            items.append(f"l.{c}")
+    engine.create_table(
+        "ic_links_scored",
+        f"""SELECT {', '.join(items)},
+               s.expected, coalesce(s.p_value, 1.0) AS p_value, coalesce(s.surprise, 0.0) AS surprise,
+               coalesce(s.q_value, 1.0) AS q_value,
+               coalesce(s.q_value, 1.0) <= {fdr!r} AS significant,
+               coalesce(s.window_s, {windows[untested_best]!r}) AS window_s
+        FROM links l LEFT JOIN ic_null_scores s
+          ON l.account_a = s.account_a AND l.account_b = s.account_b""",
+    )
+    engine.create_table("links", "SELECT * FROM ic_links_scored")
+    engine.drop("ic_links_scored")
+    engine.drop("ic_null_scores")
+    sig = p[q <= fdr] if len(p) else p
+    chosen = np.asarray(windows)[best[q <= fdr]] if len(p) else np.zeros(0)
+    return {
+        "windows": windows,
+        "links_tested": int(len(p)),
+        "links_significant": int(len(sig)),
+        "significant_by_window": {f"{wv:g}": int((chosen == wv).sum()) for wv in windows},
+    }
+
+
+def primary_share_sql(n_windows: int, trace_pairs: str = "ic_trace_pairs", pairs: str = "pairs",
+                      windows: str = "ic_obj_window") -> str:
+    """``windows`` with each object's chances ``c<i>``, ``q<i>`` scaled by ``pi``,
+    the share of its co-action pairs (``trace_pairs``) whose post pair counts
+    under it as the primary object (``pairs``): a URL carried by retweets
+    co-acts mostly as part of the retweet, a domain as part of its URL, and the
+    null must not expect those co-actions twice.
+
+    >>> "AS pi" in primary_share_sql(1)
+    True
+    """
+    cs = ", ".join(
+        f"w.c{i} * coalesce(x.pi, 1.0) AS c{i}, w.q{i} * coalesce(x.pi, 1.0) AS q{i}" for i in range(n_windows)
+    )
+    return f"""WITH t AS (SELECT behaviour, object, count(*) AS n FROM {trace_pairs} GROUP BY behaviour, object),
+    p AS (SELECT behaviour, object, count(*) AS n FROM {pairs} GROUP BY behaviour, object),
+    x AS (SELECT t.behaviour, t.object, CAST(coalesce(p.n, 0) AS DOUBLE) / t.n AS pi
+          FROM t LEFT JOIN p ON t.behaviour = p.behaviour AND t.object = p.object)
+    SELECT w.behaviour, w.object, w.n, w.s, w.cap, w.w_us, {cs}
+    FROM {windows} w LEFT JOIN x ON w.behaviour = x.behaviour AND w.object = x.object"""
+
+
+def drop_one_object_groups(
+    engine: Engine, pairs: str = "pairs", passing: str = "glinks", membership: str = "membership"
+) -> int:
+    """Remove from ``membership`` every group whose member links (``passing``)
+    together rest on a single object (one post pair's objects count as one: its
+    primary object); returns how many groups were dropped."""
+    engine.create_table(
+        "ic_group_objects",
+        f"""SELECT ma.group_id, count(DISTINCT p.object) AS objects
+        FROM {pairs} p JOIN {passing} g ON g.account_a = least(p.account_a, p.account_b)
+                                 AND g.account_b = greatest(p.account_a, p.account_b)
+        JOIN {membership} ma ON p.account_a = ma.account_id
+        JOIN {membership} mb ON p.account_b = mb.account_id AND ma.group_id = mb.group_id
+        GROUP BY ma.group_id""",
+    )
+    n = int(engine.scalar("SELECT count(*) FROM ic_group_objects WHERE objects < 2") or 0)  # type: ignore[call-overload]
+    if n:
+        engine.create_table(
+            "ic_membership_kept",
+            f"""SELECT m.* FROM {membership} m JOIN ic_group_objects g ON m.group_id = g.group_id
+            WHERE g.objects >= 2 ORDER BY m.group_id, m.account_id""",
+        )
+        engine.create_table(membership, "SELECT * FROM ic_membership_kept")
+        engine.drop("ic_membership_kept")
+    engine.drop("ic_group_objects")
+    return n

@@ -1,21 +1,20 @@
 """Pooled evidence: an account's links to a group, each too weak, tested together.
 
 A member of a slow operation may co-act with each other member only once or
-twice within the window: no link of it can be significant, but it co-acts with
-the group far more often than chance allows. After groups are found from
-significant links, each account outside every group that co-acted at least
-once with a member of group ``G`` (on the small-object part of the null model,
-first shares only) is tested against the group as a whole:
+twice: no link of it can be significant, but it co-acts with the group far
+more often than chance allows. After groups are found from significant links,
+each account outside every group that co-acted with a member of group ``G`` is
+tested against the group as a whole, at every window ``W`` of the ladder:
 
-- observed ``W(a, G)``: distinct small objects on which ``a``'s first share
-  falls within the window of some member's first share (distinct objects, not
-  member pairs: one burst with five members counts once);
+- observed ``w(a, G, W)``: distinct (primary) objects on which ``a`` co-acted
+  with some member within ``W`` (distinct objects, not member pairs: one burst
+  with five members counts once);
 - expected, in closed form over *all* members of ``G`` (linked or not, so no
-  selection of the favourable ones), from the null model's ``A`` and ``d``:
-  ``E(a, G) = ½ (A_a Σ_{b∈G} d_b / (M − d_a) + d_a Σ_{b∈G} A_b / (M − d_b))``,
-  the sum of the per-pair ``E_small(a, b)``;
-- ``p = P(X ≥ w) / P(X ≥ 1)``, ``X ~ Poisson(E)``: only accounts with
-  ``W ≥ 1`` are candidates, so the test is conditioned on that;
+  selection of the favourable ones): ``E(a, G, W) = Σ_{b∈G} E_ab(W)``, the
+  null model's pair expectations (:mod:`inconcert.scoring.nullmodel`), which
+  bound the expected number of distinct objects from above;
+- ``p = P(X ≥ w) / P(X_widest ≥ 1)``, ``X ~ Poisson(E)``, 1 when ``w ≤ 1``;
+  the windows combined by Simes;
 - Benjamini–Hochberg over every candidate (account, group) of a round, at
   ``fdr / rounds``; an account that passes joins the group with the smallest p.
 
@@ -41,23 +40,26 @@ import pyarrow as pa
 
 from inconcert.config import POOLED_ROUNDS, DetectConfig
 from inconcert.engines.base import Engine
+from inconcert.scoring.nullmodel import (
+    NULL_TABLES,
+    NullModel,
+    fit_null,
+    simes_log,
+    window_cv,
+    window_logp,
+)
 from inconcert.scoring.stats import bh_qvalues, conditional_poisson_logsf
 
 __all__ = [
     "POOLED_ROUNDS",
-    "POOLED_TABLES",
     "pooled_enabled",
-    "group_mass_sql",
-    "pooled_candidates_sql",
+    "pooled_observed_sql",
     "pooled_logp",
     "pooled_candidates",
     "attach_pooled",
     "add_pooled_columns",
     "drop_pooled_tables",
 ]
-
-#: Null-model tables that :func:`inconcert.scoring.score_links` keeps for pooling.
-POOLED_TABLES = ("ic_null_strength", "ic_null_sp")
 
 
 def pooled_enabled(config: DetectConfig) -> bool:
@@ -69,59 +71,28 @@ def pooled_enabled(config: DetectConfig) -> bool:
     return bool(config.pooled) and not config.coortweet_compatible
 
 
-def group_mass_sql(total: float, membership: str = "ic_pool_members") -> str:
-    """``(group_id, sd, sa)`` per group: ``sd = Σ d_b`` and ``sa = Σ A_b / (M − d_b)``
-    over all members (``total`` = M); reads ``ic_null_strength``.
+def pooled_observed_sql(n_windows: int, membership: str = "ic_pool_members", pairs: str = "pairs") -> str:
+    """``(account_id, group_id, w0 … w<L-1>)``: for every account outside all groups
+    and every group one of whose members it co-acted with, the distinct
+    (primary) objects co-acted on with any member within each window of the
+    ladder (post pairs' ``lvl``, :func:`inconcert.sql.coaction.post_pairs_sql`).
 
-    >>> "sum(coalesce(s.d, 0)) AS sd" in group_mass_sql(100.0)
+    >>> "min(lvl) AS lvl" in pooled_observed_sql(2)
     True
     """
-    t = max(float(total), 1e-12)
-    return f"""SELECT m.group_id, sum(coalesce(s.d, 0)) AS sd,
-           sum(coalesce(s.a, 0.0) / greatest({t!r} - coalesce(s.d, 0), 1.0)) AS sa
-    FROM {membership} m LEFT JOIN ic_null_strength s ON m.account_id = s.account_id
-    GROUP BY m.group_id"""
-
-
-def pooled_candidates_sql(total: float, membership: str = "ic_pool_members") -> str:
-    """``(account_id, group_id, w, pairs, partners, expected)``: for every account
-    outside all groups and every group one of whose members it co-acted with on a
-    small object (first shares within the window): ``w`` distinct such objects,
-    ``pairs`` (member, object) co-actions, ``partners`` distinct members, and the
-    pooled expectation ``E(a, G)``; reads ``ic_null_sp``, ``ic_null_strength``
-    and ``ic_pool_mass``.
-
-    >>> "count(*) AS w" in pooled_candidates_sql(100.0)
-    True
-    """
-    t = max(float(total), 1e-12)
-    return f"""WITH sp AS (
-        SELECT behaviour, object, account_a, account_b FROM ic_null_sp WHERE first = 1),
-    x AS (
-        SELECT sp.account_b AS account_id, ga.group_id, sp.behaviour, sp.object,
-               sp.account_a AS partner
-        FROM sp JOIN {membership} ga ON sp.account_a = ga.account_id
-        LEFT JOIN {membership} gb ON sp.account_b = gb.account_id
+    ws = ", ".join(f"CAST(sum(CASE WHEN lvl <= {i} THEN 1 ELSE 0 END) AS INT) AS w{i}" for i in range(n_windows))
+    return f"""WITH x AS (
+        SELECT p.account_b AS account_id, ga.group_id, p.object, p.lvl
+        FROM {pairs} p JOIN {membership} ga ON p.account_a = ga.account_id
+        LEFT JOIN {membership} gb ON p.account_b = gb.account_id
         WHERE gb.account_id IS NULL
         UNION ALL
-        SELECT sp.account_a AS account_id, gb.group_id, sp.behaviour, sp.object,
-               sp.account_b AS partner
-        FROM sp JOIN {membership} gb ON sp.account_b = gb.account_id
-        LEFT JOIN {membership} ga ON sp.account_a = ga.account_id
+        SELECT p.account_a AS account_id, gb.group_id, p.object, p.lvl
+        FROM {pairs} p JOIN {membership} gb ON p.account_b = gb.account_id
+        LEFT JOIN {membership} ga ON p.account_a = ga.account_id
         WHERE ga.account_id IS NULL),
-    xo AS (SELECT account_id, group_id, behaviour, object, count(*) AS n
-           FROM x GROUP BY account_id, group_id, behaviour, object),
-    c AS (SELECT account_id, group_id, count(*) AS w, CAST(sum(n) AS BIGINT) AS pairs
-          FROM xo GROUP BY account_id, group_id),
-    pc AS (SELECT account_id, group_id, count(*) AS partners
-           FROM (SELECT DISTINCT account_id, group_id, partner FROM x) s
-           GROUP BY account_id, group_id)
-    SELECT c.account_id, c.group_id, c.w, c.pairs, pc.partners,
-           0.5 * (coalesce(s.a, 0.0) * g.sd / greatest({t!r} - coalesce(s.d, 0), 1.0)
-                  + coalesce(s.d, 0) * g.sa) AS expected
-    FROM c JOIN pc ON c.account_id = pc.account_id AND c.group_id = pc.group_id
-    JOIN ic_pool_mass g ON c.group_id = g.group_id
-    LEFT JOIN ic_null_strength s ON c.account_id = s.account_id"""
+    xo AS (SELECT account_id, group_id, object, min(lvl) AS lvl FROM x GROUP BY account_id, group_id, object)
+    SELECT account_id, group_id, {ws} FROM xo GROUP BY account_id, group_id"""
 
 
 def pooled_logp(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
@@ -140,32 +111,55 @@ def _membership(engine: Engine) -> pa.Table:
     return pa.table({"account_id": m.column("account_id"), "group_id": m.column("group_id").cast(pa.int64())})
 
 
-def _have_tables(engine: Engine) -> bool:
-    for t in POOLED_TABLES:
-        try:
-            engine.columns(t)
-        except Exception:
-            return False
-    return True
-
-
-def pooled_candidates(engine: Engine, members: pa.Table) -> pa.Table:
+def pooled_candidates(engine: Engine, members: pa.Table, null: NullModel, cv: float | np.ndarray = 0.0) -> pa.Table:
     """Every candidate ``(account_id, group_id)`` for the groups in ``members``
-    (``account_id, group_id``) with ``w``, ``pairs``, ``partners``, ``expected``
-    and the pooled ``p_value``, ordered by account and group.
-
-    Needs the null-model tables in :data:`POOLED_TABLES`.
+    (``account_id, group_id``) with ``w`` (distinct objects at the candidate's
+    window), ``expected`` there, ``window_s`` and the pooled ``p_value``
+    (Simes over the windows), ordered by account and group. Candidates with at
+    most one object co-acted on have p = 1 and are left out.
     """
-    total = float(engine.scalar("SELECT sum(d) FROM ic_null_strength") or 0.0)
+    L = len(null.windows)
     engine.register_arrow("ic_pool_members", members.select(["account_id", "group_id"]))
-    engine.create_table("ic_pool_mass", group_mass_sql(total))
-    cand = engine.to_arrow(pooled_candidates_sql(total) + " ORDER BY account_id, group_id")
-    w = cand.column("w").to_numpy(zero_copy_only=False).astype(np.float64)
-    e = np.nan_to_num(cand.column("expected").to_numpy(zero_copy_only=False).astype(np.float64))
-    return cand.append_column("p_value", pa.array(np.exp(pooled_logp(w, e)), pa.float64()))
+    cand = engine.to_arrow(
+        f"SELECT * FROM ({pooled_observed_sql(L)}) c WHERE w{L - 1} >= 2 ORDER BY account_id, group_id"
+    )
+    n = cand.num_rows
+    w = np.stack([cand.column(f"w{i}").to_numpy(zero_copy_only=False).astype(np.float64) for i in range(L)], axis=1) if n else np.zeros((0, L))
+    e = np.zeros((n, L))
+    if n:
+        deg = engine.to_arrow("SELECT account_id, cls, d FROM ic_null_degree WHERE cls >= 1")
+        dmap = {
+            a: (int(c), float(d))
+            for a, c, d in zip(deg.column("account_id").to_pylist(), deg.column("cls").to_pylist(),
+                               deg.column("d").to_pylist(), strict=True)
+        }
+        cand_info = [dmap.get(a, (0, 1.0)) for a in cand.column("account_id").to_pylist()]
+        mem_info = [dmap.get(a, (0, 1.0)) for a in members.column("account_id").to_pylist()]
+        cand_grp = np.asarray(cand.column("group_id").to_pylist())
+        mem_grp = np.asarray(members.column("group_id").to_pylist())
+        cp, da = (np.array([x[i] for x in cand_info]) for i in (0, 1))
+        mp, dm = (np.array([x[i] for x in mem_info]) for i in (0, 1))
+        for g in np.unique(cand_grp):
+            for pop in np.unique(cp[cand_grp == g]):
+                sel = np.flatnonzero((cand_grp == g) & (cp == pop))
+                e[sel] = null.group_expected(int(pop), da[sel].astype(float), dm[(mem_grp == g) & (mp == pop)].astype(float))
+    logp_w = window_logp(w, e, e[:, -1] if n else np.zeros(0), cv)
+    logp = simes_log(logp_w) if n else np.zeros(0)
+    best = np.argmin(logp_w + 1e-12 * np.arange(L)[None, :], axis=1) if n else np.zeros(0, np.int64)
+    rows = np.arange(n)
+    return pa.table(
+        {
+            "account_id": cand.column("account_id"),
+            "group_id": cand.column("group_id"),
+            "w": pa.array(w[rows, best] if n else np.zeros(0), pa.float64()),
+            "expected": pa.array(e[rows, best] if n else np.zeros(0), pa.float64()),
+            "window_s": pa.array(np.asarray(null.windows)[best] if n else np.zeros(0), pa.float64()),
+            "p_value": pa.array(np.exp(logp), pa.float64()),
+        }
+    )
 
 
-def attach_pooled(engine: Engine, config: DetectConfig) -> dict[str, Any]:
+def attach_pooled(engine: Engine, config: DetectConfig, windows: list[float] | None = None) -> dict[str, Any]:
     """Attach accounts to groups on pooled evidence and rewrite ``membership`` as
     ``(account_id, group_id, joined_by, pooled_p)``: ``joined_by`` is ``link`` for
     members found from significant links and ``pooled`` for attached accounts,
@@ -180,22 +174,9 @@ def attach_pooled(engine: Engine, config: DetectConfig) -> dict[str, Any]:
     ``config.pooled_rounds`` (default :data:`POOLED_ROUNDS`) rounds.
 
     With ``pooled=False`` members are only labelled ``link``. Needs
-    ``membership`` and the null-model tables in :data:`POOLED_TABLES` (kept by
-    :func:`~inconcert.scoring.score_links` when pooling is on), and drops them.
+    ``membership``, ``pairs`` (post pairs with ``lvl``) and the null model's
+    tables (:data:`~inconcert.scoring.nullmodel.NULL_TABLES`).
     Returns ``{"attached", "rounds": [{"candidates", "attached"}], "seconds"}``.
-
-    >>> from inconcert.engines.duckdb_engine import DuckDBEngine
-    >>> e = DuckDBEngine()
-    >>> e.register_arrow("ic_null_strength", pa.table({"account_id": ["g1", "g2", "x", "f"],
-    ...     "a": [1.0, 1.0, 0.5, 0.0], "d": [4, 4, 4, 188]}))
-    >>> e.register_arrow("ic_null_sp", pa.table({"behaviour": ["url"] * 4,
-    ...     "object": ["o1", "o2", "o3", "o4"], "account_a": ["g1", "g1", "g2", "g2"],
-    ...     "account_b": ["x"] * 4, "first": [1, 1, 1, 1]}))
-    >>> e.register_arrow("membership", pa.table({"account_id": ["g1", "g2"], "group_id": [1, 1]}))
-    >>> attach_pooled(e, DetectConfig())["attached"]  # w = 4, E = 6/196: p ≈ 1e-6
-    1
-    >>> e.to_arrow("SELECT account_id, joined_by FROM membership").to_pylist()[-1]
-    {'account_id': 'x', 'joined_by': 'pooled'}
     """
     t0 = time.perf_counter()
     rounds = int(config.pooled_rounds) if pooled_enabled(config) else 0
@@ -207,12 +188,14 @@ def attach_pooled(engine: Engine, config: DetectConfig) -> dict[str, Any]:
     joined = ["link"] * len(accounts)
     pooled_p: list[float | None] = [None] * len(accounts)
     info: dict[str, Any] = {"attached": 0, "rounds": []}
-    if accounts and _have_tables(engine):
+    if accounts and rounds and _have_tables(engine):
+        null = fit_null(engine, [float(w) for w in (windows or config.ladder())])
         for _ in range(rounds):
             members = pa.table(
                 {"account_id": pa.array(accounts, key_type), "group_id": pa.array(groups, pa.int64())}
             )
-            cand = pooled_candidates(engine, members)
+            cvs = window_cv(null.windows, float(config.expected_cv), float(config.expected_cv_from))
+            cand = pooled_candidates(engine, members, null, cvs)
             p = cand.column("p_value").to_numpy(zero_copy_only=False)
             ok = np.flatnonzero(bh_qvalues(p) <= level)
             best: dict[Any, tuple[float, int]] = {}
@@ -240,18 +223,27 @@ def attach_pooled(engine: Engine, config: DetectConfig) -> dict[str, Any]:
         }
     )
     engine.register_arrow("membership", out.sort_by([("group_id", "ascending"), ("account_id", "ascending")]))
-    drop_pooled_tables(engine)
+    engine.drop("ic_pool_members")
     info["seconds"] = time.perf_counter() - t0
     return info
 
 
+def _have_tables(engine: Engine) -> bool:
+    for t in (*NULL_TABLES, "pairs"):
+        try:
+            engine.columns(t)
+        except Exception:
+            return False
+    return "lvl" in engine.columns("pairs")
+
+
 def drop_pooled_tables(engine: Engine) -> None:
-    """Drop the null-model tables kept for pooling and this module's own.
+    """Drop this module's scratch tables.
 
     >>> from inconcert.engines.duckdb_engine import DuckDBEngine
     >>> drop_pooled_tables(DuckDBEngine())
     """
-    for t in (*POOLED_TABLES, "ic_pool_members", "ic_pool_mass"):
+    for t in ("ic_pool_members", "ic_pool_cand"):
         engine.drop(t)
 
 

@@ -32,15 +32,14 @@ the group id of operation groups only.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-import pyarrow.csv as pacsv
 
 from inconcert.behaviours.tracker import ensure_site_tables
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
-from inconcert.outputs.atomic import atomic_path
+from inconcert.outputs.csvfile import write_csv
 
 __all__ = ["SITE_BEHAVIOURS", "SITE_WINDOW", "COPY_SITE_SHARE", "site_defaults", "finish_site_run", "decide_site"]
 
@@ -89,22 +88,23 @@ def decide_site(
     )
 
 
-def _csv(engine: Engine, sql: str, path: Path) -> None:
-    with atomic_path(path) as tmp:
-        pacsv.write_csv(engine.to_arrow(sql), tmp)
-
-
-def finish_site_run(engine: Engine, config: DetectConfig, outdir: Path) -> dict[str, Any]:
+def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], Path], raw_csv: bool = False,
+                    bom: bool = False) -> dict[str, Any]:
     """Origin/copies, site verdicts and the site outputs; run after :func:`run_detection`.
 
     Adds ``network_id``, ``pages``, ``first_published``, ``last_published``,
     ``copies`` and ``credited_copies`` to ``accounts_out``; replaces the
     verdicts of ``groups``; writes ``articles.csv``, ``article_copies.csv``
-    and ``trackers.csv`` into ``outdir``.
+    and ``trackers.csv`` where ``path(name)`` says (a result set's
+    :meth:`~inconcert.outputs.resultset.ResultSet.path`), with
+    :func:`~inconcert.outputs.csvfile.write_csv` (``raw_csv``, ``bom`` as there).
     """
+
+    def _csv(sql: str, name: str) -> None:
+        write_csv(engine.to_arrow(sql), path(name), raw=raw_csv, bom=bom)
+
     d = engine.dialect
     ensure_site_tables(engine)
-    outdir.mkdir(parents=True, exist_ok=True)
     tables = set()
     for t in ("ic_site_articles", "ic_site_trackers"):
         try:
@@ -226,7 +226,7 @@ def finish_site_run(engine: Engine, config: DetectConfig, outdir: Path) -> dict[
     engine.create_table("accounts_out", "SELECT * FROM ic_accounts_sites")
     engine.drop("ic_accounts_sites")
     # articles.csv: one row per cluster of copies
-    _csv(engine, f"""WITH c AS (SELECT c.*, m.group_id FROM ic_copies c LEFT JOIN ic_member m ON m.site = c.site)
+    _csv(f"""WITH c AS (SELECT c.*, m.group_id FROM ic_copies c LEFT JOIN ic_member m ON m.site = c.site)
         SELECT cluster AS article, min(origin_site) AS origin_site, min(origin_url) AS origin_url,
                min(origin_ts) AS origin_published,
                count(DISTINCT site) - 1 AS copy_sites,
@@ -238,15 +238,15 @@ def finish_site_run(engine: Engine, config: DetectConfig, outdir: Path) -> dict[
                round(min(CASE WHEN is_origin THEN NULL ELSE containment END), 4) AS min_containment,
                {d.string_agg_ordered("site || ' +' || CAST(round(lag_s / 3600.0, 1) AS STRING) || 'h' || CASE WHEN credited THEN ' (credits)' ELSE '' END", 'lag_s', '; ')} AS timeline,
                {d.string_agg_distinct("CAST(group_id AS STRING)", ',')} AS groups
-        FROM c GROUP BY cluster ORDER BY min(origin_ts), cluster""", outdir / "articles.csv")
-    _csv(engine, """SELECT cluster AS article, site, url, ts AS published, is_origin, round(lag_s / 3600.0, 3) AS lag_h,
+        FROM c GROUP BY cluster ORDER BY min(origin_ts), cluster""", "articles.csv")
+    _csv("""SELECT cluster AS article, site, url, ts AS published, is_origin, round(lag_s / 3600.0, 3) AS lag_h,
                credited, jaccard, containment, snippet
-        FROM ic_copies ORDER BY cluster, ts, site""", outdir / "article_copies.csv")
-    _csv(engine, f"""SELECT k.id, k.kind, k.sites, round(k.spread, 6) AS spread, round(k.coherence, 6) AS coherence,
+        FROM ic_copies ORDER BY cluster, ts, site""", "article_copies.csv")
+    _csv(f"""SELECT k.id, k.kind, k.sites, round(k.spread, 6) AS spread, round(k.coherence, 6) AS coherence,
                k.evidence, k.reason,
                (SELECT {d.string_agg_distinct('i."where"', ',')} FROM site_ids i WHERE i.kind = k.kind AND i.id = k.id) AS found_in,
                (SELECT {d.string_agg_distinct('i.account_id', ';')} FROM site_ids i WHERE i.kind = k.kind AND i.id = k.id) AS site_list
-        FROM ic_site_trackers k WHERE k.sites >= 2 ORDER BY k.sites DESC, k.kind, k.id""", outdir / "trackers.csv")
+        FROM ic_site_trackers k WHERE k.sites >= 2 ORDER BY k.sites DESC, k.kind, k.id""", "trackers.csv")
     counts = {
         "article_clusters": int(engine.scalar("SELECT count(DISTINCT cluster) FROM ic_copies") or 0),
         "shared_ids": int(engine.scalar("SELECT count(*) FROM ic_site_trackers WHERE sites >= 2") or 0),

@@ -31,6 +31,11 @@ __all__ = [
     "participants_sql",
     "links_sql",
     "object_key_ranges_sql",
+    "PRIMARY_ORDER",
+    "window_level_sql",
+    "pairs_by_object_window_sql",
+    "post_pairs_sql",
+    "event_links_sql",
 ]
 
 
@@ -264,3 +269,143 @@ def object_key_ranges_sql(objects: str = "ic_objects") -> str:
     True
     """
     return f"SELECT behaviour, min(object) AS lo, max(object) AS hi FROM {objects} GROUP BY behaviour"
+
+
+#: When one post pair co-acts under several behaviours (a retweet, its URLs, its
+#: hashtags; a URL and its domain), the first of these names is its *primary*
+#: behaviour and object: the one piece of evidence the pair counts as.
+PRIMARY_ORDER = (
+    "repost", "reply", "near_text", "text", "semantic_text", "url", "image", "hashtags", "object",
+)
+
+
+
+def window_level_sql(dt: str, windows_us: list[int]) -> str:
+    """The ladder level of a time difference: the index of the smallest window
+    that holds it (SQL expression).
+
+    >>> window_level_sql("dt", [10, 60])
+    'CASE WHEN dt <= 10 THEN 0 ELSE 1 END'
+    """
+    cases = " ".join(f"WHEN {dt} <= {int(w)} THEN {i}" for i, w in enumerate(windows_us[:-1]))
+    last = len(windows_us) - 1
+    return f"CASE {cases} ELSE {last} END" if cases else "0"
+
+
+def pairs_by_object_window_sql(d: Dialect, windows_table: str = "ic_obj_window", eligible: str = "eligible") -> str:
+    """Share pairs by different accounts within each object's own widest window
+    (``windows_table(behaviour, object, w_us)``): the bucketed band join of
+    :func:`pairs_sql` with a bucket width per object. Computed once, at the widest
+    window of the ladder; each pair keeps its times, so the counts at every
+    narrower window are derived by filtering Δt (:func:`post_pairs_sql`).
+    A post carrying several objects (a retweet, its URL, its hashtags) pairs
+    within the narrowest of their windows under all of them, so that which
+    object a post pair counts under (its primary) never depends on the caps.
+    Objects with fewer than two sharers are not in ``windows_table`` and pair nothing.
+
+    >>> from inconcert.sql.dialect import DuckDBDialect
+    >>> "b.t - a.t <= a.w_us" in pairs_by_object_window_sql(DuckDBDialect())
+    True
+    """
+    bucket = d.int_div("e.t", "w.w_us")
+    return f"""WITH e AS (
+        SELECT e.behaviour, e.object, e.account_id, e.seq, e.t, w.w_us, {bucket} AS bucket,
+               min(w.w_us) OVER (PARTITION BY e.seq) AS w_post
+        FROM {eligible} e JOIN {windows_table} w ON e.behaviour = w.behaviour AND e.object = w.object),
+    r AS (
+        SELECT behaviour, object, account_id, seq, t, w_post, bucket FROM e
+        UNION ALL
+        SELECT behaviour, object, account_id, seq, t, w_post, bucket - 1 AS bucket FROM e)
+    SELECT a.behaviour, a.object, a.account_id AS account_a, b.account_id AS account_b,
+           a.seq AS seq_a, b.seq AS seq_b, a.t AS t_a, b.t AS t_b
+    FROM e a JOIN r b
+      ON a.behaviour = b.behaviour AND a.object = b.object AND a.bucket = b.bucket
+    WHERE b.t - a.t <= a.w_us AND b.t - a.t <= a.w_post AND b.t - a.t <= b.w_post AND b.t >= a.t
+      AND (a.t < b.t OR a.seq < b.seq)
+      AND a.account_id <> b.account_id"""
+
+
+def post_pairs_sql(d: Dialect, windows_us: list[int], behaviours: list[str], trace_pairs: str = "ic_trace_pairs") -> str:
+    """One row per post pair: **one post, one piece of evidence**.
+
+    A retweet co-acts as a repost, through each URL it carries and its hashtag
+    set; a URL again through its domain column. The trace-level pairs of one
+    post pair collapse here to one row with its *primary* behaviour and object
+    (first in :data:`PRIMARY_ORDER`), ``behaviours`` (all of them, comma
+    separated, in that order) and ``lvl``, the index of the narrowest window of
+    the ladder ``windows_us`` that holds its Δt.
+
+    >>> from inconcert.sql.dialect import DuckDBDialect
+    >>> "GROUP BY account_a, account_b, seq_a, seq_b" in post_pairs_sql(DuckDBDialect(), [10], ["url"])
+    True
+    """
+    order = [b for b in PRIMARY_ORDER if b in behaviours] + [b for b in behaviours if b not in PRIMARY_ORDER]
+    order = order or ["object"]
+    rank = " ".join(f"WHEN '{b}' THEN {i}" for i, b in enumerate(order))
+    back = " ".join(f"WHEN {i} THEN '{b}'" for i, b in enumerate(order))
+    big = 10**12
+    names = " || ".join(  # every behaviour of the post pair, in primary order
+        f"max(CASE WHEN behaviour = '{b}' THEN '{',' if i else ''}{b}' ELSE '' END)" for i, b in enumerate(order)
+    )
+    return f"""WITH k AS (
+        SELECT account_a, account_b, seq_a, seq_b, t_a, t_b, behaviour,
+               CAST(CASE behaviour {rank} ELSE {len(order)} END AS BIGINT) * {big} + object AS key
+        FROM {trace_pairs}),
+    g AS (
+        SELECT account_a, account_b, seq_a, seq_b, min(t_a) AS t_a, min(t_b) AS t_b, min(key) AS key,
+               {names} AS behaviours
+        FROM k GROUP BY account_a, account_b, seq_a, seq_b)
+    SELECT CASE {d.int_div('key', str(big))} {back} END AS behaviour, key % {big} AS object,
+           account_a, account_b, seq_a, seq_b, t_a, t_b,
+           ltrim(behaviours, ',') AS behaviours,
+           {window_level_sql('t_b - t_a', windows_us)} AS lvl
+    FROM g"""
+
+
+def event_links_sql(
+    d: Dialect,
+    behaviours: list[str],
+    n_windows: int,
+    key_ranges: dict[str, tuple[int, int]] | None = None,
+    pairs: str = "pairs",
+) -> str:
+    """Aggregate post pairs (:func:`post_pairs_sql`) to one row per unordered account pair.
+
+    ``w<i>`` = distinct (primary) objects the two accounts co-acted on within
+    window ``i`` of the ladder: an object co-acted on in many post pairs counts
+    once, a post pair counts once under its primary object. ``weight`` = the
+    count at the widest window (the scoring sets it to the count at the link's
+    window), ``pairs`` = post pairs, ``n_<behaviour>`` = distinct objects whose
+    post pairs' primary behaviour it is, ``mean_dt``, ``first_t``, ``last_t``.
+    """
+    if key_ranges:
+        def is_b(b: str) -> str:
+            lo, hi = key_ranges.get(b, (0, -1))
+            return f"object BETWEEN {int(lo)} AND {int(hi)}"
+    else:
+        def is_b(b: str) -> str:
+            return f"behaviour = '{b}'"
+
+    per = "".join(
+        f"CAST(sum(CASE WHEN {is_b(b)} THEN 1 ELSE 0 END) AS INT) AS n_{b},\n               "
+        for b in behaviours
+    )
+    ws = ",\n               ".join(
+        f"CAST(sum(CASE WHEN lvl <= {i} THEN 1 ELSE 0 END) AS INT) AS w{i}" for i in range(n_windows)
+    )
+    keys = "object" if key_ranges else "behaviour, object"
+    return f"""WITH po AS (
+        SELECT CASE WHEN account_a < account_b THEN account_a ELSE account_b END AS account_a,
+               CASE WHEN account_a < account_b THEN account_b ELSE account_a END AS account_b,
+               {keys}, min(lvl) AS lvl,
+               count(*) AS n, sum(t_b - t_a) AS sum_dt_us, min(t_a) AS first_t, max(t_b) AS last_t
+        FROM {pairs}
+        GROUP BY 1, 2, {keys})
+    SELECT account_a, account_b,
+           CAST(count(*) AS INT) AS weight,
+           CAST(sum(n) AS INT) AS pairs,
+           {per}CAST(sum(sum_dt_us) AS DOUBLE) / sum(n) / 1000000.0 AS mean_dt,
+           min(first_t) AS first_t,
+           max(last_t) AS last_t,
+           {ws}
+    FROM po GROUP BY account_a, account_b"""

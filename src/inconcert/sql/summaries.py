@@ -131,13 +131,17 @@ def evidence_out_sql(
     actions: str = "actions",
     accounts: str = "ic_accounts",
     objects: str = "ic_objects",
+    behaviours: bool = False,
+    fast_within_s: float | None = None,
 ) -> str:
     """The share-pair evidence as written: timestamps, the group both accounts share,
     and (for ``similarity_behaviour``'s pairs, from ``similarity_table``) the two
     posts' similarity; in input order (object keys are unique across behaviours
     and sort like (behaviour, name)). Post ids come from ``actions`` by ``seq``
-    unless ``post_ids_in_pairs``."""
+    unless ``post_ids_in_pairs``. With ``fast_within_s``, ``fast`` flags the pairs
+    whose Δt is at most that many seconds."""
     sim = "s.similarity" if similarity_table else "CAST(NULL AS DOUBLE)"
+    fast = "" if fast_within_s is None else f",\n           (p.t_b - p.t_a <= {int(round(fast_within_s * 1e6))}) AS fast"
     join = (
         f"\n    LEFT JOIN {similarity_table} s ON p.behaviour = '{similarity_behaviour}' "
         "AND s.seq_a = p.seq_a AND s.seq_b = p.seq_b"
@@ -149,11 +153,12 @@ def evidence_out_sql(
     else:
         posts = "pa.post_id AS post_a, pb.post_id AS post_b"
         pjoin = f"\n    JOIN {actions} pa ON pa.seq = p.seq_a\n    JOIN {actions} pb ON pb.seq = p.seq_b"
-    return f"""SELECT p.behaviour, o.name AS object, {posts}, xa.name AS account_a, xb.name AS account_b,
+    behs = "p.behaviours, " if behaviours else ""  # post pairs: every behaviour they co-act under
+    return f"""SELECT p.behaviour, {behs}o.name AS object, {posts}, xa.name AS account_a, xb.name AS account_b,
            {d.from_epoch_us('p.t_a')} AS ts_a, {d.from_epoch_us('p.t_b')} AS ts_b,
            CAST(p.t_b - p.t_a AS DOUBLE) / 1000000.0 AS dt,
-           CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END AS group_id,
-           {sim} AS similarity
+           CAST(CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END AS BIGINT) AS group_id,
+           {sim} AS similarity{fast}
     FROM {pairs} p{join}{pjoin}
     JOIN {objects} o ON p.behaviour = o.behaviour AND p.object = o.object
     JOIN {accounts} xa ON p.account_a = xa.account_id
@@ -218,7 +223,7 @@ def links_out_sql(
     return f"""SELECT {', '.join(cols)},
            {d.from_epoch_us('l.first_t')} AS first_ts, {d.from_epoch_us('l.last_t')} AS last_ts,
            {passes} AS passes_threshold,
-           CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END AS group_id,
+           CAST(CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END AS BIGINT) AS group_id,
            (ma.group_id IS NOT NULL AND ma.group_id = mb.group_id) AS in_group
     FROM {source} l{join}
     JOIN {accounts} xa ON l.account_a = xa.account_id

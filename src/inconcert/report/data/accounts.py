@@ -21,6 +21,7 @@ def account_index(
     account_columns: list[str],
     limits: ReportLimits,
     notes: list[str],
+    labels: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """Search index: accounts in groups first, then the most connected others."""
     ordered = sorted(
@@ -81,7 +82,10 @@ def account_index(
         ORDER BY account, n DESC, first_t, behaviour, object
         """,
     ):
-        objs.setdefault(account, []).append([behaviour, clip(obj, 160), int(n), fmt_time(first_t)])
+        shown = "repost of identical text" if behaviour == "repost" and obj.startswith("text:") else None
+        objs.setdefault(account, []).append(
+            [shown or (labels or {}).get(behaviour, behaviour), clip(obj, 160), int(n), fmt_time(first_t)]
+        )
         totals[account] = int(total)
     extra = [c for c in ("account_name", "platform", "account_category") if c in account_columns]
     out = []

@@ -18,11 +18,13 @@ import pyarrow as pa
 from inconcert.errors import InputError
 from inconcert.report.data.accounts import account_index
 from inconcert.report.data.files import POSTS_FILE, check_outdir, read_csv, sql_path
+from inconcert.report.data.labels import behaviour_labels, label_behaviours
 from inconcert.report.data.limits import ReportLimits
-from inconcert.report.data.overview import overview
+from inconcert.report.data.networks import attach_networks
+from inconcert.report.data.overview import overview, window_seconds
 from inconcert.report.data.ranking import GROUP_KEYS, rank_groups
 from inconcert.report.data.sections import sections as collect_sections
-from inconcert.report.data.values import fmt_duration, fmt_ts_text
+from inconcert.report.data.values import fmt_duration, fmt_ts_text, reason_text
 from inconcert.report.sites import collect_site_data
 
 __all__ = ["collect_report_data"]
@@ -69,10 +71,16 @@ def collect_report_data(outdir: str | Path, limits: ReportLimits | None = None) 
         g["colour"] = group_colour(i)
         g["first_text"] = fmt_ts_text(g.get("first_ts"))
         g["last_text"] = fmt_ts_text(g.get("last_ts"))
-        g["reason_list"] = [r.strip() for r in str(g.get("reasons") or "").split(";") if r.strip()]
+        g["reason_list"] = [
+            reason_text(r.strip()) for r in str(g.get("reasons") or "").split(";") if r.strip()
+        ]
         g["span_text"] = (
             fmt_duration(g.get("span_s")) if isinstance(g.get("span_s"), int | float) else ""
         )
+    networks = attach_networks(ranked, accounts)
+    labels = behaviour_labels(summary)
+    for g in ranked:
+        g["behaviours_text"] = label_behaviours(g.get("behaviours"), labels)
     notes: list[str] = []
     if len(ranked) > limits.sections:
         notes.append(
@@ -113,10 +121,14 @@ def collect_report_data(outdir: str | Path, limits: ReportLimits | None = None) 
               FROM ev WHERE group_id IN (SELECT group_id FROM sel))
             """
         )
-        sections = collect_sections(con, ranked, accounts, account_columns, limits, posts_available, notes)
+        sections = collect_sections(
+            con, ranked, accounts, account_columns, limits, posts_available, notes,
+            window=window_seconds(summary), labels=labels,
+        )
         network = network_picture(con, ranked, accounts, limits, notes)
-        index = account_index(con, accounts, account_columns, limits, notes)
+        index = account_index(con, accounts, account_columns, limits, notes, labels)
         evidence_rows = con.execute("SELECT count(*) FROM ev").fetchone()[0]
+        per_link_windows = "window_s" in {r[0] for r in con.execute("DESCRIBE lk").fetchall()}
     except duckdb.Error as e:
         raise InputError(
             f"{outdir}: cannot read the evidence files ({e}). "
@@ -139,4 +151,7 @@ def collect_report_data(outdir: str | Path, limits: ReportLimits | None = None) 
         "notes": notes,
         "posts_available": posts_available,
         "sites": collect_site_data(outdir),  # site runs: networks, articles, shared ids
+        "per_link_windows": per_link_windows,
+        "labels": labels,
+        "networks": networks,
     }

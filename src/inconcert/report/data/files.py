@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 
 from inconcert.errors import InputError
+from inconcert.outputs.csvfile import unneutralise
 
 __all__ = [
     "REQUIRED_FILES",
@@ -42,6 +43,7 @@ NUMERIC = {
     "n_actions",
     "n_coordinated",
     "coordinated_share",
+    "network_id",
 }
 
 
@@ -63,7 +65,7 @@ def number(value: str) -> int | float | None:
 def read_csv(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
     """Rows of a CSV as dicts; known numeric columns converted, everything else kept as text."""
     try:
-        with path.open(newline="", encoding="utf-8") as f:
+        with path.open(newline="", encoding="utf-8-sig") as f:  # a BOM (--excel) is skipped
             reader = csv.DictReader(f)
             columns = list(reader.fieldnames or [])
             rows = []
@@ -71,7 +73,7 @@ def read_csv(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
                 row: dict[str, Any] = {}
                 for k in columns:
                     v = raw.get(k)
-                    v = "" if v is None else v
+                    v = "" if v is None else unneutralise(v)  # the CSVs' spreadsheet escapes
                     row[k] = number(v) if k in NUMERIC else v
                 rows.append(row)
     except (UnicodeDecodeError, csv.Error) as e:

@@ -1,5 +1,11 @@
 """Receipts: per group, the behaviours involved and the top objects with every
-member's earliest action on them (the timestamps that show the co-action)."""
+member's action on them (the timestamps that show the co-action).
+
+Each member's row shows its first action on the object that fell inside the
+window of another member's action (else its first action, marked outside), how
+long after the group's first action on the object it came, and the closest
+other member's action (reads ``act_in`` from :mod:`~inconcert.report.data.windows`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from typing import Any
 import duckdb
 
 from inconcert.report.data.files import query_rows
+from inconcert.report.data.labels import describe_object
 from inconcert.report.data.limits import ReportLimits
 from inconcert.report.data.values import clip, fmt_duration, fmt_time
 
@@ -31,6 +38,7 @@ def add_receipts(
     by_group: dict[int, dict[str, Any]],
     limits: ReportLimits,
     posts_available: bool,
+    labels: dict[str, str] | None = None,
 ) -> None:
     """Each section's ``objects``: top objects with their receipts (creates ``topobj``)."""
     con.execute(
@@ -38,7 +46,7 @@ def add_receipts(
         CREATE TEMP TABLE topobj AS
         SELECT group_id, behaviour, object, count(DISTINCT account) AS n_accounts,
                count(DISTINCT post) AS n_posts, min(t) AS first_t, max(t) AS last_t
-        FROM acts GROUP BY 1, 2, 3
+        FROM act_in GROUP BY 1, 2, 3
         QUALIFY row_number() OVER (PARTITION BY group_id
             ORDER BY n_accounts DESC, n_posts DESC, first_t, behaviour, object) <= {int(limits.objects)}
         """
@@ -55,19 +63,36 @@ def add_receipts(
         con,
         f"""
         WITH r AS (
-          SELECT a.group_id, a.behaviour, a.object, a.account, min(a.t) AS t,
-                 first(a.post ORDER BY a.t, a.post) AS post, count(DISTINCT a.post) AS n_posts
-          FROM acts a JOIN topobj o USING (group_id, behaviour, object)
+          SELECT a.group_id, a.behaviour, a.object, a.account,
+                 first(a.t ORDER BY a.inside DESC NULLS LAST, a.t, a.post) AS t,
+                 first(a.post ORDER BY a.inside DESC NULLS LAST, a.t, a.post) AS post,
+                 bool_or(a.inside) AS inside, count(DISTINCT a.post) AS n_posts
+          FROM act_in a JOIN topobj o USING (group_id, behaviour, object)
+          GROUP BY 1, 2, 3, 4),
+        sel AS (
+          SELECT * FROM r
+          QUALIFY row_number() OVER (PARTITION BY group_id, behaviour, object ORDER BY t, account)
+              <= {int(limits.receipts)}),
+        near AS (
+          SELECT s.group_id, s.behaviour, s.object, s.account,
+                 first(o.t - s.t ORDER BY abs(o.t - s.t), o.account, o.t) AS near_us,
+                 first(o.account ORDER BY abs(o.t - s.t), o.account, o.t) AS near_account
+          FROM sel s JOIN acts o
+            ON o.group_id = s.group_id AND o.behaviour = s.behaviour AND o.object = s.object
+           AND o.account <> s.account
           GROUP BY 1, 2, 3, 4)
-        SELECT group_id, behaviour, object, account, t, post, n_posts, {text_sql} FROM r {join_sql}
-        QUALIFY row_number() OVER (PARTITION BY group_id, behaviour, object ORDER BY t, account)
-            <= {int(limits.receipts)}
+        SELECT group_id, behaviour, object, account, t, post, n_posts, {text_sql}, inside,
+               near_us, near_account
+        FROM sel LEFT JOIN near USING (group_id, behaviour, object, account) {join_sql}
         ORDER BY group_id, behaviour, object, t, account
         """,
     )
+    labels = labels or {}
     rec_map: dict[tuple, list] = {}
-    for gid, behaviour, obj, account, t, post, n_posts, text in receipts:
-        rec_map.setdefault((gid, behaviour, obj), []).append((account, t, post, n_posts, text))
+    for gid, behaviour, obj, account, t, post, n_posts, text, inside, near_us, near_acc in receipts:
+        rec_map.setdefault((gid, behaviour, obj), []).append(
+            (account, t, post, n_posts, text, inside, near_us, near_acc)
+        )
     for gid, behaviour, obj, n_acc, n_posts, first_t, last_t in query_rows(
         con,
         "SELECT group_id, behaviour, object, n_accounts, n_posts, first_t, last_t FROM topobj "
@@ -81,11 +106,18 @@ def add_receipts(
                 "post": post,
                 "n_posts": int(np),
                 "text": clip(text, 200) if text else "",
+                "inside": inside,
+                "nearest": _nearest(near_us, near_acc),
             }
-            for account, t, post, np, text in rec_map.get((gid, behaviour, obj), [])
+            for account, t, post, np, text, inside, near_us, near_acc in rec_map.get(
+                (gid, behaviour, obj), []
+            )
         ]
         by_group[gid]["objects"].append(
             {
+                "show": describe_object(
+                    behaviour, obj, labels, next((r["text"] for r in rows if r["text"]), None)
+                ),
                 "behaviour": behaviour,
                 "object": clip(obj, limits.text_chars),
                 "n_accounts": int(n_acc),
@@ -95,5 +127,21 @@ def add_receipts(
                 "receipts": rows,
                 "has_text": any(r["text"] for r in rows),
                 "more": max(0, int(n_acc) - len(rows)),
+                "n_inside": sum(1 for r in rows if r["inside"]),
+                "marked": any(r["inside"] is not None for r in rows),
             }
         )
+
+
+def _nearest(near_us: int | None, account: str | None) -> str:
+    """The closest other member's action on the same object: ``'12s after B'``.
+
+    >>> _nearest(-12_000_000, "B"), _nearest(0, "C"), _nearest(None, None)
+    ('12s before, B', 'same time, C', '')
+    """
+    if near_us is None or account is None:
+        return ""
+    if near_us == 0:
+        return f"same time, {account}"
+    side = "after" if near_us > 0 else "before"
+    return f"{fmt_duration(abs(near_us) / 1e6)} {side}, {account}"

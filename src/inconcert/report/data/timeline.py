@@ -1,5 +1,6 @@
 """Group timelines: every member action in an in-group co-action, as a histogram
-and as one strip of points per (most active) member."""
+and as one strip of points per (most active) member; each row lists the actions
+inside the window of another member's action, then those outside."""
 
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ def add_timelines(
     limits: ReportLimits,
 ) -> None:
     """Fill each section's ``timeline`` from the ``acts`` table (creates ``events``)."""
-    con.execute("CREATE TEMP TABLE events AS SELECT DISTINCT group_id, account, post, t FROM acts")
+    con.execute(
+        "CREATE TEMP TABLE events AS SELECT group_id, account, post, t, bool_or(inside) AS inside "
+        "FROM act_in GROUP BY 1, 2, 3, 4"
+    )
     bounds = {
         gid: (t0, t1, n)
         for gid, t0, t1, n in query_rows(
@@ -41,6 +45,14 @@ def add_timelines(
     bins: dict[int, list[int]] = {gid: [0] * nb for gid in bounds}
     for gid, b, n in hist:
         bins[gid][int(b)] = int(n)
+    outside = {
+        gid: (int(n_out), bool(marked))
+        for gid, n_out, marked in query_rows(
+            con,
+            "SELECT group_id, count(*) FILTER (WHERE inside IS NOT NULL AND NOT inside), "
+            "bool_or(inside IS NOT NULL) FROM events GROUP BY 1 ORDER BY 1",
+        )
+    }
     row_counts = {
         gid: n
         for gid, n in query_rows(
@@ -57,9 +69,12 @@ def add_timelines(
           SELECT group_id, account, n FROM per
           QUALIFY row_number() OVER (PARTITION BY group_id ORDER BY n DESC, account) <= {int(limits.timeline_rows)}),
         pts AS (
-          SELECT e.group_id, e.account, e.t FROM events e JOIN top USING (group_id, account)
+          SELECT e.group_id, e.account, e.t, e.inside IS NULL OR e.inside AS inside
+          FROM events e JOIN top USING (group_id, account)
           QUALIFY row_number() OVER (PARTITION BY e.group_id, e.account ORDER BY e.t, e.post) <= {int(limits.timeline_points)})
-        SELECT top.group_id, top.account, top.n, list(pts.t ORDER BY pts.t)
+        SELECT top.group_id, top.account, top.n,
+               list(pts.t ORDER BY pts.t) FILTER (WHERE pts.inside),
+               list(pts.t ORDER BY pts.t) FILTER (WHERE NOT pts.inside)
         FROM top JOIN pts USING (group_id, account)
         GROUP BY 1, 2, 3 ORDER BY 1, 3 DESC, 2
         """,
@@ -75,9 +90,16 @@ def add_timelines(
             bins=bins[gid],
             n_events=int(n),
             n_rows=int(row_counts.get(gid, 0)),
+            n_outside=outside.get(gid, (0, False))[0],
+            marked=outside.get(gid, (0, False))[1],
         )
-    for gid, account, n, times in strip:
+    for gid, account, n, times, out_times in strip:
         t0 = bounds[gid][0]
         by_group[gid]["timeline"]["rows"].append(
-            [account, int(n), [round((t - t0) / 1e6, 1) for t in times]]
+            [
+                account,
+                int(n),
+                [round((t - t0) / 1e6, 1) for t in times or []],
+                [round((t - t0) / 1e6, 1) for t in out_times or []],
+            ]
         )

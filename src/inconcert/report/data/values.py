@@ -9,10 +9,13 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-__all__ = ["fmt_time", "fmt_duration", "fmt_ts_text", "clip", "cell"]
+from inconcert.format import format_p
+
+__all__ = ["fmt_time", "fmt_duration", "fmt_ts_text", "clip", "cell", "reason_text"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -74,3 +77,22 @@ def cell(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:.4g}"
     return str(v)
+
+
+_P_IN_TEXT = re.compile(r"\bp( [≤<=])? (\d+(?:\.\d+)?(?:e[+-]?\d+)?)(?![\w.])")
+
+
+def reason_text(text: str) -> str:
+    """A verdict reason with its p-values printed by :func:`inconcert.format.format_p`.
+
+    >>> reason_text("group p 0.0e+00 (Simes); pooled p ≤ 0.0e+00; group p 9.1e-11")
+    'group p < 1e-300 (Simes); pooled p < 1e-300; group p 9.1e-11'
+    """
+
+    def sub(m: re.Match[str]) -> str:
+        shown = format_p(m.group(2))
+        if shown.startswith("<"):
+            return f"p {shown}"
+        return f"p{m.group(1) or ''} {shown}"
+
+    return _P_IN_TEXT.sub(sub, text)

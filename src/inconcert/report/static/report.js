@@ -127,12 +127,20 @@
       var label = sv("text", { x: left - 8, y: y + 4, "text-anchor": "end" }, clip(row[0], 24));
       label.appendChild(sv("title", null, row[0] + ": " + row[1] + " action" + (row[1] === 1 ? "" : "s")));
       svg.appendChild(label);
-      var d = row[2].map(function (t) {
+      var d = (row[2] || []).map(function (t) {
         return "M" + (left + t / span * plotW).toFixed(1) + " " + (y - 5) + "v10";
       }).join("");
       var p = sv("path", { "class": "ticks", d: d, stroke: colour });
-      p.appendChild(sv("title", null, row[0]));
+      p.appendChild(sv("title", null, row[0] + ": inside the window of another member's action"));
       svg.appendChild(p);
+      if (row[3] && row[3].length) {
+        var dOut = row[3].map(function (t) {
+          return "M" + (left + t / span * plotW).toFixed(1) + " " + (y - 2.5) + "v5";
+        }).join("");
+        var q = sv("path", { "class": "ticks-out", d: dOut });
+        q.appendChild(sv("title", null, row[0] + ": outside the window (no other member acted that close)"));
+        svg.appendChild(q);
+      }
     });
     box.appendChild(svg);
   }
