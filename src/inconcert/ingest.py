@@ -98,6 +98,8 @@ class Ingested:
     rejects: pa.Table
     accounts: pa.Table | None
     inputs: list[dict[str, Any]] = field(default_factory=list)
+    #: Side tables the readers produced (name → Parquet file), e.g. ``site_pages``.
+    side: dict[str, Path] = field(default_factory=dict)
 
     @property
     def rows_used(self) -> int:
@@ -153,6 +155,7 @@ def ingest(
     rejects: list[pa.Table] = []
     accounts: list[pa.Table] = []
     inputs: list[dict[str, Any]] = []
+    side: dict[str, list[pa.Table]] = {}
     try:
         for p, in_folder in _expand(paths, format):
             try:
@@ -193,6 +196,8 @@ def ingest(
             if ctx.rejects:  # in input order, whichever step rejected them
                 rejects.append(pa.concat_tables(ctx.rejects).sort_by("row"))
             accounts.extend(ctx.accounts)
+            for name, tables in ctx.side.items():
+                side.setdefault(name, []).extend(tables)
             records = ctx.records_read  # every reader counts each input record once
             inputs.append(
                 {
@@ -220,7 +225,11 @@ def ingest(
         i["used"] -= i["duplicates"]
     rej = pa.concat_tables(rejects) if rejects else REJECTS_SCHEMA.empty_table()
     acc = _merge_accounts(accounts)
-    return Ingested(out, rej, acc, inputs)
+    side_paths = {}
+    for name, tables in sorted(side.items()):
+        side_paths[name] = workdir / f"{name}.parquet"
+        pq.write_table(pa.concat_tables(tables, promote_options="default"), side_paths[name])
+    return Ingested(out, rej, acc, inputs, side_paths)
 
 
 def drop_duplicates(path: Path) -> dict[str, int]:

@@ -9,7 +9,9 @@ post_id, seq)``. :data:`BEHAVIOURS` lists them by name in a fixed order.
 
 from __future__ import annotations
 
+from inconcert.behaviours.article import ArticleBehaviour
 from inconcert.behaviours.base import Behaviour
+from inconcert.behaviours.byline import BylineBehaviour
 from inconcert.behaviours.hashtags import HashtagsBehaviour
 from inconcert.behaviours.near_text import NearTextBehaviour
 from inconcert.behaviours.semantic_text import SemanticTextBehaviour
@@ -20,6 +22,7 @@ from inconcert.behaviours.simple import (
     RepostBehaviour,
 )
 from inconcert.behaviours.text import TextBehaviour
+from inconcert.behaviours.tracker import TrackerBehaviour
 from inconcert.behaviours.url import UrlBehaviour
 from inconcert.errors import ConfigError
 
@@ -44,6 +47,9 @@ for _b in (
     ObjectBehaviour(),
     NearTextBehaviour(),
     SemanticTextBehaviour(),
+    ArticleBehaviour(),
+    TrackerBehaviour(),
+    BylineBehaviour(),
 ):
     register(_b)
 

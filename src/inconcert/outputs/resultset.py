@@ -59,6 +59,7 @@ REPLACES = ".replaces.json"  # in a staging folder: the files of the set it repl
 OWN_FILES = frozenset({
     "summary.json", "groups.csv", "accounts.csv", "links.csv", "links.parquet", "evidence.parquet",
     "posts.parquet", "objects.csv", "rejects.csv", "graph.gexf", "graph.graphml", "report.html",
+    "articles.csv", "article_copies.csv", "trackers.csv",  # site runs
 })
 
 

@@ -43,6 +43,7 @@ from inconcert.pipeline.stages import (
     verdicts_stage,
 )
 from inconcert.scoring.nullmodel import NULL_TABLES
+from inconcert.sites.networks import finish_site_run, site_defaults
 from inconcert.tables import TRACES
 
 __all__ = ["detect", "replay", "run_detection", "resource_errors", "remove_dead_work_dirs", "DetectResult", "Detection", "Counts", "RESULT_TABLES"]
@@ -377,10 +378,19 @@ def _detect(
             if interrupt is not None:
                 on_stop(interrupt)
             eng.register_parquet("actions", ing.actions_path)
+            for name, path in ing.side.items():  # e.g. the site readers' site_pages, site_ids
+                eng.register_parquet(name, path)
+            site_run: dict[str, Any] | None = None
+            if "site_pages" in ing.side:  # pages in: sites as actors, site behaviours, a window of days
+                config, chosen = site_defaults(config)
+                site_run = {"defaults_chosen": chosen}
             if ing.rows_used == 0:
                 say("no usable rows")
             run = run_detection(eng, config, step)
             timings.update(run.timings)
+            if site_run is not None:  # origin and copies, site verdicts, articles/article_copies/trackers.csv
+                with resource_errors("outputs"):
+                    site_run["counts"] = finish_site_run(eng, config, rs.path, raw_csv=opts.raw_csv, bom=opts.bom)
             t0 = time.perf_counter()
             say("outputs")
             rejects = _redacted_rejects(ing.rejects, labels, opts)
@@ -414,6 +424,8 @@ def _detect(
             }
             if opts.pseudonymise is not None:
                 summary["pseudonymised"] = ps.record(opts.pseudonymise)
+            if site_run is not None:
+                summary["site_run"] = site_run
             if run.behaviour_stats:
                 summary["behaviour_stats"] = run.behaviour_stats
             if run.null:

@@ -33,6 +33,13 @@ def register(reader: Reader) -> Reader:
 
 
 register(GenericReader())
+# Site readers (pages as actions, sites as actors); see inconcert.sites.
+from inconcert.readers.articles import ArticlesReader  # noqa: E402
+from inconcert.readers.html import HtmlReader  # noqa: E402
+from inconcert.readers.warc import WarcReader  # noqa: E402
+
+for _r in (HtmlReader(), WarcReader(), ArticlesReader()):
+    register(_r)
 
 # Platform readers register themselves on import (one import per module there).
 from inconcert.readers import platforms as _platforms  # noqa: E402, F401

@@ -156,6 +156,9 @@ class ReadContext:
     rejects: list[pa.Table] = field(default_factory=list)
     reject_reasons: Counter = field(default_factory=Counter)
     accounts: list[pa.Table] = field(default_factory=list)
+    #: Side tables by name (e.g. the site readers' ``site_pages``, ``site_ids``),
+    #: written next to the actions and registered in the engine under that name.
+    side: dict[str, list[pa.Table]] = field(default_factory=dict)
     records_read: int = 0
     _pending: list[dict[str, Any]] = field(default_factory=list)
 
@@ -206,6 +209,10 @@ class ReadContext:
     def add_accounts(self, table: pa.Table) -> None:
         """Attach account attributes (``account_id`` + string columns)."""
         self.accounts.append(table)
+
+    def add_side(self, name: str, table: pa.Table) -> None:
+        """Attach rows of the side table ``name`` (same schema for every call)."""
+        self.side.setdefault(name, []).append(table)
 
     @property
     def n_rejected(self) -> int:

@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from inconcert.format import format_p
 from inconcert.report.data import ReportLimits, collect_report_data
+from inconcert.report.sites import render_site_section
 
 __all__ = ["build_report", "render_report", "script_json"]
 
@@ -118,6 +119,7 @@ def render_report(data: dict[str, Any], title: str = "inconcert evidence report"
             js=Markup(js),
             script_hash=Markup(f"'sha256-{digest}'"),
             page_data=Markup(script_json(page_data)),
+            site_section=render_site_section(data.get("sites")),
         )
     )
     return html

@@ -14,6 +14,10 @@ Modules, one per kind of world (nothing imports back up the list):
   :func:`build_world`);
 - :mod:`~inconcert.simulate.copypasta` — near-duplicate text operations and
   organic memes for the ``near_text`` behaviour (:func:`simulate_copypasta`);
+- :mod:`~inconcert.simulate.sites` (with its page templates in
+  :mod:`~inconcert.simulate.site_templates`) — networks of web sites that
+  republish articles, and their hard negatives, as saved HTML pages
+  (:func:`~inconcert.simulate.sites.simulate_sites`; imported on its own);
 - :mod:`~inconcert.simulate.run` — names to worlds, the minute clock, files
   (:func:`simulate_scenarios`, :func:`simulate_to_dir`).
 

@@ -25,6 +25,7 @@ from inconcert.report.data.overview import overview, window_seconds
 from inconcert.report.data.ranking import GROUP_KEYS, rank_groups
 from inconcert.report.data.sections import sections as collect_sections
 from inconcert.report.data.values import fmt_duration, fmt_ts_text, reason_text
+from inconcert.report.sites import collect_site_data
 
 __all__ = ["collect_report_data"]
 
@@ -149,6 +150,7 @@ def collect_report_data(outdir: str | Path, limits: ReportLimits | None = None) 
         "accounts": index,
         "notes": notes,
         "posts_available": posts_available,
+        "sites": collect_site_data(outdir),  # site runs: networks, articles, shared ids
         "per_link_windows": per_link_windows,
         "labels": labels,
         "networks": networks,

@@ -1,0 +1,44 @@
+"""Copies across sites: truncated, wrapped and edited copies match; the same event in other words does not."""
+
+import numpy as np
+
+from inconcert.sites.copies import find_copies, set_origins
+
+rng = np.random.default_rng(0)
+WORDS = [f"w{i}" for i in range(3000)]
+
+
+def _text(n, ents=()):
+    w = list(rng.choice(WORDS, n))
+    for e in ents:
+        w.insert(int(rng.integers(0, n)), e)
+    return " ".join(w)
+
+
+def test_altered_copies_match_and_own_words_do_not():
+    body = _text(300, ["minister novak", "ministry of energy"])
+    words = body.split()
+    truncated = " ".join(words[: int(len(words) * 0.55)])
+    wrapped = _text(40) + " " + body + " " + _text(30)
+    edited = " ".join(w if rng.random() > 0.06 else "x" for w in words)
+    same_event = _text(300, ["minister novak", "ministry of energy"] * 5)
+    texts = [body, truncated, wrapped, edited, same_event, _text(300)]
+    r = find_copies(texts, [0, 10, 20, 30, 5, 40], sites=np.arange(6))
+    assert r.cluster.tolist() == [0, 0, 0, 0, -1, -1]
+    assert r.containment[1] > 0.95 and r.jaccard[1] < 0.6  # truncation: containment keeps it
+    assert r.containment[2] > 0.95
+
+
+def test_pages_of_one_site_are_not_compared():
+    body = _text(200)
+    r = find_copies([body, body], [0, 1], sites=np.array([7, 7]))
+    assert r.cluster.tolist() == [-1, -1]
+
+
+def test_a_crediting_page_is_not_the_origin_and_day_times_do_not_win():
+    body = _text(200)
+    # page 0 is earliest but credits site "b"; page 2's time is known only to the day
+    r = find_copies([body, body, body], [100, 200, 50], sites=np.arange(3))
+    r = set_origins(r, np.array([100, 200, 50]), ["a", "b", "c"], [{"b"}, set(), set()],
+                    np.array([False, False, True]))
+    assert r.cluster.tolist() == [1, 1, 1]
