@@ -159,7 +159,10 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
     traces = timed("traces", lambda: traces_stage(engine, config))
     pairs = timed("pairs", lambda: pairs_stage(engine, config, traces))
     n_windows = None if config.coortweet_compatible else len(traces.windows)
-    links = timed("links", lambda: links_stage(engine, traces.behaviours, n_windows=n_windows))
+    links = timed("links", lambda: links_stage(
+        engine, traces.behaviours, n_windows=n_windows,
+        fast_within_s=config.fast_share_fraction * min(traces.windows) if traces.windows else None,
+    ))
     scored = timed("scoring", lambda: scoring_stage(engine, config, windows=traces.windows))
     groups = timed("groups", lambda: groups_stage(engine, config, scored))
     if groups.pooled_seconds is not None:

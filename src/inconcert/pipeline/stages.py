@@ -309,10 +309,12 @@ def links_stage(
     objects: str = OBJECT_KEYS,
     out: str = LINKS,
     n_windows: int | None = None,
+    fast_within_s: float | None = None,
 ) -> LinksResult:
     """``pairs`` → ``out``: one row per account pair with weight and counts per
     behaviour; with ``n_windows`` (post pairs of a ladder) also the distinct
-    objects co-acted on within each window (``w0 …``)."""
+    objects co-acted on within each window (``w0 …``) and, with ``fast_within_s``,
+    ``fast_pairs``: post pairs at most that many seconds apart."""
     ranges = {
         str(r["behaviour"]): (int(r["lo"]), int(r["hi"]))
         for r in engine.to_arrow(object_key_ranges_sql(objects)).to_pylist()
@@ -320,7 +322,8 @@ def links_stage(
     if n_windows is None:
         engine.create_table(out, links_sql(engine.dialect, behaviours, ranges, pairs))
     else:
-        engine.create_table(out, event_links_sql(engine.dialect, behaviours, n_windows, ranges, pairs))
+        fast = None if fast_within_s is None else int(round(fast_within_s * 1_000_000))
+        engine.create_table(out, event_links_sql(engine.dialect, behaviours, n_windows, ranges, pairs, fast))
     return LinksResult(engine.count(out), out)
 
 

@@ -399,6 +399,7 @@ def event_links_sql(
     n_windows: int,
     key_ranges: dict[str, tuple[int, int]] | None = None,
     pairs: str = "pairs",
+    fast_within_us: int | None = None,
 ) -> str:
     """Aggregate post pairs (:func:`post_pairs_sql`) to one row per unordered account pair.
 
@@ -425,11 +426,15 @@ def event_links_sql(
         f"CAST(sum(CASE WHEN lvl <= {i} THEN 1 ELSE 0 END) AS INT) AS w{i}" for i in range(n_windows)
     )
     keys = "object" if key_ranges else "behaviour, object"
+    # fast shares (CooRTweet's flag_speed_share): post pairs within a fraction of the window
+    fast_in = "" if fast_within_us is None else (
+        f", sum(CASE WHEN t_b - t_a <= {int(fast_within_us)} THEN 1 ELSE 0 END) AS nf")
+    fast_out = "" if fast_within_us is None else ",\n           CAST(sum(nf) AS INT) AS fast_pairs"
     return f"""WITH po AS (
         SELECT CASE WHEN account_a < account_b THEN account_a ELSE account_b END AS account_a,
                CASE WHEN account_a < account_b THEN account_b ELSE account_a END AS account_b,
                {keys}, min(lvl) AS lvl,
-               count(*) AS n, sum(t_b - t_a) AS sum_dt_us, min(t_a) AS first_t, max(t_b) AS last_t
+               count(*) AS n, sum(t_b - t_a) AS sum_dt_us, min(t_a) AS first_t, max(t_b) AS last_t{fast_in}
         FROM {pairs}
         GROUP BY 1, 2, {keys})
     SELECT account_a, account_b,
@@ -438,5 +443,5 @@ def event_links_sql(
            {per}CAST(sum(sum_dt_us) AS DOUBLE) / sum(n) / 1000000.0 AS mean_dt,
            min(first_t) AS first_t,
            max(last_t) AS last_t,
-           {ws}
+           {ws}{fast_out}
     FROM po GROUP BY account_a, account_b"""
