@@ -59,7 +59,7 @@ def test_html_folder_any_depth(tmp_path):
     pages = pq.read_table(ing.side["site_pages"]).to_pylist()
     assert {p["byline"] for p in pages} == {"Ann Writer"}
     ids = pq.read_table(ing.side["site_ids"]).to_pylist()
-    assert {(i["kind"], i["id"], i["where"]) for i in ids} == {("ga4", "G-ABCD1234EF", "script")}
+    assert {(i["kind"], i["id"], i["location"]) for i in ids} == {("ga4", "G-ABCD1234EF", "script")}
 
 
 def test_url_from_file_name_and_crawl_time(tmp_path):

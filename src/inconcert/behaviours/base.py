@@ -46,6 +46,8 @@ class Behaviour:
     pair_similarity: ClassVar[str | None] = None
     #: Opt-in behaviours run only when named in ``behaviours``.
     opt_in: ClassVar[bool] = False
+    #: the engines whose SQL this behaviour's traces have been checked on (DuckDB/Spark equivalence)
+    engines: ClassVar[tuple[str, ...]] = ("duckdb", "spark")
 
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""

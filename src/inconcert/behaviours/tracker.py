@@ -32,14 +32,17 @@ TRACKER_MIN_COHERENCE = 0.25
 def ensure_site_tables(engine: Engine) -> None:
     """Create empty ``site_ids`` / ``site_pages`` when the input had none."""
     for name, cols in (
-        ("site_ids", "account_id VARCHAR, post_id VARCHAR, kind VARCHAR, id VARCHAR, \"where\" VARCHAR"),
-        ("site_pages", "post_id VARCHAR, account_id VARCHAR, url VARCHAR, title VARCHAR, byline VARCHAR, "
-                       "lang VARCHAR, time_source VARCHAR, words BIGINT, linked_sites VARCHAR"),
+        ("site_ids", (("account_id", "STRING"), ("post_id", "STRING"), ("kind", "STRING"), ("id", "STRING"),
+                      ("location", "STRING"))),
+        ("site_pages", (("post_id", "STRING"), ("account_id", "STRING"), ("url", "STRING"), ("title", "STRING"),
+                        ("byline", "STRING"), ("lang", "STRING"), ("time_source", "STRING"),
+                        ("words", "BIGINT"), ("linked_sites", "STRING"))),
     ):
         try:
             engine.columns(name)
         except Exception:  # the table does not exist: an empty one keeps the SQL uniform
-            engine.execute(f"CREATE TABLE {name} ({cols})")
+            select = ", ".join(f"CAST(NULL AS {t}) AS {c}" for c, t in cols)
+            engine.create_table(name, f"SELECT {select} WHERE 1 = 0")  # portable: no DDL types
 
 
 class TrackerBehaviour(Behaviour):
@@ -48,6 +51,7 @@ class TrackerBehaviour(Behaviour):
     columns = ("text",)
     keeps = ("ic_site_trackers",)
     opt_in = True
+    engines = ("duckdb",)  # site runs are not checked on Spark yet
 
     def prepare(self, engine: Engine, config: DetectConfig) -> None:
         ensure_site_tables(engine)

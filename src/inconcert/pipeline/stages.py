@@ -32,6 +32,7 @@ from inconcert.behaviours import BEHAVIOURS, Behaviour, get_behaviour
 from inconcert.clock import clock_summary, raise_window, usable_windows
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
+from inconcert.errors import ConfigError
 from inconcert.groups import find_groups, find_networks
 from inconcert.groups.verdicts import classify_groups
 from inconcert.sql.coaction import (
@@ -226,6 +227,12 @@ def traces_stage(engine: Engine, config: DetectConfig, out: str = TRACES) -> Tra
     ``ic_accounts``/``ic_objects``; estimates the window when it is ``"auto"``."""
     names = choose_behaviours(engine, config)
     chosen = [get_behaviour(n) for n in names]
+    unready = [n for n, b in zip(names, chosen, strict=True) if engine.name not in b.engines]
+    if unready:
+        raise ConfigError(
+            f"behaviour {', '.join(unready)} does not run on the {engine.name} engine yet: "
+            "use --engine duckdb (site runs are checked on DuckDB only)"
+        )
     parts, stats = [], {}
     for n, b in zip(names, chosen, strict=True):
         s = b.prepare(engine, config)

@@ -244,7 +244,7 @@ def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], 
         FROM ic_copies ORDER BY cluster, ts, site""", "article_copies.csv")
     _csv(f"""SELECT k.id, k.kind, k.sites, round(k.spread, 6) AS spread, round(k.coherence, 6) AS coherence,
                k.evidence, k.reason,
-               (SELECT {d.string_agg_distinct('i."where"', ',')} FROM site_ids i WHERE i.kind = k.kind AND i.id = k.id) AS found_in,
+               (SELECT {d.string_agg_distinct('i.location', ',')} FROM site_ids i WHERE i.kind = k.kind AND i.id = k.id) AS found_in,
                (SELECT {d.string_agg_distinct('i.account_id', ';')} FROM site_ids i WHERE i.kind = k.kind AND i.id = k.id) AS site_list
         FROM ic_site_trackers k WHERE k.sites >= 2 ORDER BY k.sites DESC, k.kind, k.id""", "trackers.csv")
     counts = {

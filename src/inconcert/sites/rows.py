@@ -56,7 +56,7 @@ SITE_PAGES_SCHEMA = pa.schema(
 )
 SITE_IDS_SCHEMA = pa.schema(
     [("account_id", pa.string()), ("post_id", pa.string()), ("kind", pa.string()),
-     ("id", pa.string()), ("where", pa.string())]
+     ("id", pa.string()), ("location", pa.string())]
 )
 _PARALLEL_MIN = 64
 _SERIAL = object()  # marks a batcher whose worker processes could not start
@@ -202,7 +202,7 @@ class PageBatcher:
                 side[k].append(v)
             for f in page.ids:
                 for k, v in (("account_id", page.site), ("post_id", page.url), ("kind", f.kind),
-                             ("id", f.id), ("where", f.where)):
+                             ("id", f.id), ("location", f.where)):
                     ids[k].append(v)
         n = len(cols["post_id"])
         if n == 0:

@@ -375,9 +375,9 @@ def post_pairs_sql(d: Dialect, windows_us: list[int], behaviours: list[str], tra
     rank = " ".join(f"WHEN '{b}' THEN {i}" for i, b in enumerate(order))
     back = " ".join(f"WHEN {i} THEN '{b}'" for i, b in enumerate(order))
     big = 10**12
-    names = " || ".join(  # every behaviour of the post pair, in primary order
-        f"max(CASE WHEN behaviour = '{b}' THEN '{',' if i else ''}{b}' ELSE '' END)" for i, b in enumerate(order)
-    )
+    names = "concat_ws(',', " + ", ".join(  # every behaviour of the post pair, in primary order
+        f"max(CASE WHEN behaviour = '{b}' THEN '{b}' END)" for b in order
+    ) + ")"  # concat_ws skips NULLs on every engine (Spark's two-argument ltrim differs)
     return f"""WITH k AS (
         SELECT account_a, account_b, seq_a, seq_b, t_a, t_b, behaviour,
                CAST(CASE behaviour {rank} ELSE {len(order)} END AS BIGINT) * {big} + object AS key
@@ -388,7 +388,7 @@ def post_pairs_sql(d: Dialect, windows_us: list[int], behaviours: list[str], tra
         FROM k GROUP BY account_a, account_b, seq_a, seq_b)
     SELECT CASE {d.int_div('key', str(big))} {back} END AS behaviour, key % {big} AS object,
            account_a, account_b, seq_a, seq_b, t_a, t_b,
-           ltrim(behaviours, ',') AS behaviours,
+           behaviours,
            {window_level_sql('t_b - t_a', windows_us)} AS lvl
     FROM g"""
 
