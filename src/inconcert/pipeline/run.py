@@ -419,7 +419,7 @@ def _detect(
                 "parameters": config.to_dict(),
                 "window_used": run.window_used,
                 "windows": list(run.windows),
-                "clock": _redacted_clock(run.clock) if opts.redact_paths else run.clock,
+                "clock": _shown_clock(run.clock, labels, opts),
                 "fast_share_within_s": fast,
                 "behaviours": run.behaviours,
                 "counts": run.counts.to_dict(),
@@ -492,19 +492,20 @@ def _redacted_rejects(rejects: pa.Table, labels: dict[str, str], opts: OutputOpt
     return rejects
 
 
-def _redacted_clock(clock: dict[str, Any]) -> dict[str, Any]:
-    """The clock summary with only the file names of its sources (``--redact-paths``).
+def _shown_clock(clock: dict[str, Any], labels: dict[str, str], opts: OutputOptions) -> dict[str, Any]:
+    """The clock summary with its sources shown as the inputs are (:func:`_shown_path`:
+    a table's label; with ``--redact-paths`` only file names).
 
-    >>> _redacted_clock({"by_source": {"/home/x/posts.csv": 1.0}, "resolution_s": 1.0})["by_source"]
+    >>> _shown_clock({"by_source": {"/home/x/posts.csv": 1.0}}, {}, OutputOptions(redact_paths=True))["by_source"]
     {'posts.csv': 1.0}
     """
     if not clock:
         return clock
     out = dict(clock)
     if "by_source" in out:
-        out["by_source"] = {Path(str(k)).name: v for k, v in out["by_source"].items()}
+        out["by_source"] = {_shown_path(str(k), labels, opts): v for k, v in out["by_source"].items()}
     if "detail" in out:
-        out["detail"] = [{**d, "source": Path(str(d.get("source", ""))).name} for d in out["detail"]]
+        out["detail"] = [{**d, "source": _shown_path(str(d.get("source", "")), labels, opts)} for d in out["detail"]]
     return out
 
 
