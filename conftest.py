@@ -1,4 +1,4 @@
-"""Root conftest: doctests of modules that need an optional extra skip, with the reason,
+"""Root conftest: tests and doctests that need an optional extra skip, with the reason,
 when the extra is not installed (the README's test command installs only '.[test]')."""
 
 from __future__ import annotations
@@ -7,9 +7,13 @@ import importlib.util
 
 import pytest
 
-#: module path fragment → (extra, the third-party modules its doctests import)
+_SITES = ("tldextract", "resiliparse", "fastwarc", "trafilatura", "htmldate")
+
+#: path fragment → (extra, the third-party modules its tests or doctests import)
 _NEEDS = {
-    "inconcert/sites/": ("sites", ("tldextract", "resiliparse", "fastwarc", "trafilatura", "htmldate")),
+    "tests/test_readers_sites.py": ("sites", _SITES),
+    "tests/test_sites_": ("sites", _SITES),
+    "inconcert/sites/": ("sites", _SITES),
     "inconcert/readers/html.py": ("sites", ("tldextract", "resiliparse", "trafilatura", "htmldate")),
     "inconcert/readers/articles.py": ("sites", ("tldextract",)),
     "inconcert/readers/warc.py": ("sites", ("tldextract", "fastwarc")),
@@ -25,7 +29,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         path = str(item.fspath).replace("\\", "/")
         for frag, (extra, mods) in _NEEDS.items():
-            if frag in path and isinstance(item, pytest.DoctestItem):
+            if frag in path:
                 missing = _missing(mods)
                 if missing:
                     item.add_marker(pytest.mark.skip(reason=f"needs the {extra} extra "

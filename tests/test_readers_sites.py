@@ -1,11 +1,5 @@
 """Site readers: HTML files/folders, WARC, article tables; the site as actor, offline."""
 
-import pytest
-
-# these tests read and extract HTML: they need the sites extra (pip install -e '.[sites]')
-for _mod in ("tldextract", "resiliparse", "fastwarc", "trafilatura", "htmldate"):
-    pytest.importorskip(_mod, reason="site tests need the sites extra: pip install -e '.[sites]'")
-
 import datetime as dt
 import io
 import json

@@ -1,11 +1,5 @@
 """Copies across sites: truncated, wrapped and edited copies match; the same event in other words does not."""
 
-import pytest
-
-# these tests read and extract HTML: they need the sites extra (pip install -e '.[sites]')
-for _mod in ("tldextract", "resiliparse", "fastwarc", "trafilatura", "htmldate"):
-    pytest.importorskip(_mod, reason="site tests need the sites extra: pip install -e '.[sites]'")
-
 import numpy as np
 
 from inconcert.sites.copies import find_copies, set_origins

@@ -1,11 +1,5 @@
 """ID extraction: precision = recall = 1.0 on a fixture of snippets with decoys."""
 
-import pytest
-
-# these tests read and extract HTML: they need the sites extra (pip install -e '.[sites]')
-for _mod in ("tldextract", "resiliparse", "fastwarc", "trafilatura", "htmldate"):
-    pytest.importorskip(_mod, reason="site tests need the sites extra: pip install -e '.[sites]'")
-
 import json
 from pathlib import Path
 

@@ -1,11 +1,5 @@
 """Site runs end to end on the simulator: the founding example and the hard negatives."""
 
-import pytest
-
-# these tests read and extract HTML: they need the sites extra (pip install -e '.[sites]')
-for _mod in ("tldextract", "resiliparse", "fastwarc", "trafilatura", "htmldate"):
-    pytest.importorskip(_mod, reason="site tests need the sites extra: pip install -e '.[sites]'")
-
 import csv
 from pathlib import Path
 
