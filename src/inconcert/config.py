@@ -251,6 +251,15 @@ class DetectConfig:
             p.extend(self.semantic_text.problems())
         return p
 
+    def fast_within_s(self, windows: list[float] | tuple[float, ...]) -> float:
+        """Seconds within which a share pair is ``fast``: ``fast_share_fraction`` of the
+        narrowest window tested.
+
+        >>> DetectConfig().fast_within_s([10.0, 60.0])
+        1.0
+        """
+        return self.fast_share_fraction * min(windows)
+
     def ladder(self) -> list[float]:
         """The windows this run tests, before the clock's resolution is applied:
         ``windows`` sorted for ``"ladder"``, else the one window.

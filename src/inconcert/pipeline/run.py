@@ -161,7 +161,7 @@ def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = 
     n_windows = None if config.coortweet_compatible else len(traces.windows)
     links = timed("links", lambda: links_stage(
         engine, traces.behaviours, n_windows=n_windows,
-        fast_within_s=config.fast_share_fraction * min(traces.windows) if traces.windows else None,
+        fast_within_s=config.fast_within_s(traces.windows) if traces.windows else None,
     ))
     scored = timed("scoring", lambda: scoring_stage(engine, config, windows=traces.windows))
     groups = timed("groups", lambda: groups_stage(engine, config, scored))
@@ -397,7 +397,7 @@ def _detect(
             t0 = time.perf_counter()
             say("outputs")
             rejects = _redacted_rejects(ing.rejects, labels, opts)
-            fast = config.fast_share_fraction * (min(run.windows) if run.windows else run.window_used)
+            fast = config.fast_within_s(run.windows or (run.window_used,))
             with resource_errors("outputs"):
                 written = write_outputs(eng, rs, ing.accounts, rejects, config.min_weight, run.behaviours,
                                         fast_within_s=fast, raw_csv=opts.raw_csv, bom=opts.bom)
