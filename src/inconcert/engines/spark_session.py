@@ -119,10 +119,14 @@ def check_java() -> str:
             f"(nor JAVA_HOME). {_JAVA_HINT}"
         )
     try:
-        out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=60)
+        # a small heap: `-version` needs none, and the default (1/4 of RAM) can fail to reserve
+        # beside a running Spark JVM ("Error occurred during initialization of VM")
+        out = subprocess.run([java, "-Xmx64m", "-version"], capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.SubprocessError) as e:
         raise ConfigError(f"cannot run {java} -version ({e}); Spark needs Java 17+") from e
     first = (out.stderr or out.stdout).strip().splitlines()
+    if out.returncode != 0:
+        raise ConfigError(f"{java} -version failed: {first[0] if first else out.returncode}; Spark needs Java 17+")
     return first[0] if first else java
 
 
