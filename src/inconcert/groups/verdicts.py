@@ -267,28 +267,36 @@ def coverage_sql(d: Dialect, hosts: str = "ic_sources", t: VerdictTables = Verdi
     """Per group, source domain (``hosts(host)``: hosts that are not shorteners) and
     member sharing it: the group's shares of the domain, the domain's links in the data,
     how many of them the member posted, and the accounts outside the group's network
-    that share the domain."""
+    that share the domain.
+
+    Each link's host is extracted once per object (not per share), and the accounts
+    outside a network are counted as the domain's accounts less those inside the
+    network (an account is in at most one network), so the cost follows the shares,
+    not groups × the domain's shares."""
     return f"""WITH mem AS ({_members(t)}),
-    u AS (SELECT tr.object, tr.account_id, src.host
-          FROM {t.traces} tr
-          JOIN {t.objects} o ON tr.behaviour = o.behaviour AND tr.object = o.object
-          JOIN {hosts} src ON src.host = {_host_sql(d, "o.name")}
+    oh AS (SELECT o.object, src.host FROM {t.objects} o
+           JOIN {hosts} src ON src.host = {_host_sql(d, "o.name")}
+           WHERE o.behaviour = 'url'),
+    u AS (SELECT tr.object, tr.account_id, oh.host
+          FROM {t.traces} tr JOIN oh ON tr.object = oh.object
           WHERE tr.behaviour = 'url'),
     items AS (SELECT host, count(DISTINCT object) AS n_items FROM u GROUP BY host),
-    gh AS (SELECT mem.group_id, mem.network_id, u.host, count(*) AS n_shares
-           FROM u JOIN mem ON u.account_id = mem.account_id GROUP BY mem.group_id, mem.network_id, u.host),
-    per AS (SELECT mem.group_id, u.host, mem.account_id, count(DISTINCT u.object) AS n_covered
-            FROM u JOIN mem ON u.account_id = mem.account_id GROUP BY mem.group_id, u.host, mem.account_id),
-    outside AS (
-        SELECT gh.group_id, gh.host, count(DISTINCT u.account_id) AS n_out
-        FROM gh JOIN u ON gh.host = u.host
-        {_unrelated(t, "u.account_id", "gh.network_id")}
-        GROUP BY gh.group_id, gh.host)
+    sharers AS (SELECT DISTINCT host, account_id FROM u),
+    n_all AS (SELECT host, count(*) AS n FROM sharers GROUP BY host),
+    n_in AS (SELECT s.host, an.network_id, count(*) AS n
+             FROM sharers s JOIN {t.networks} an ON s.account_id = an.account_id
+             GROUP BY s.host, an.network_id),
+    um AS (SELECT mem.group_id, mem.network_id, mem.account_id, u.host, u.object
+           FROM u JOIN mem ON u.account_id = mem.account_id),
+    gh AS (SELECT group_id, network_id, host, count(*) AS n_shares FROM um GROUP BY group_id, network_id, host),
+    per AS (SELECT group_id, host, account_id, count(DISTINCT object) AS n_covered
+            FROM um GROUP BY group_id, host, account_id)
     SELECT per.group_id, per.host, per.account_id, gh.n_shares, items.n_items, per.n_covered,
-           coalesce(outside.n_out, 0) AS n_out
+           n_all.n - coalesce(n_in.n, 0) AS n_out
     FROM per JOIN gh ON per.group_id = gh.group_id AND per.host = gh.host
     JOIN items ON per.host = items.host
-    LEFT JOIN outside ON per.group_id = outside.group_id AND per.host = outside.host"""
+    JOIN n_all ON per.host = n_all.host
+    LEFT JOIN n_in ON n_in.host = per.host AND n_in.network_id = gh.network_id"""
 
 
 def short_links_sql(d: Dialect, hosts: str = "ic_short_hosts", t: VerdictTables = VerdictTables()) -> str:
