@@ -3,8 +3,8 @@
 Usage: python benchmarks/bench_detect.py 1e6 1e7 [--format parquet|csv]
 
 Generates simulated posts (benchmarks/data/, git-ignored), then runs the
-``inconcert detect`` command in a child process and reports its wall time
-and peak resident memory. Results are appended to benchmarks/RESULTS.md by hand.
+``inconcert detect`` command in a child process and reports its wall time,
+CPU time (user + system), peak resident memory and the load average before it. Results are appended to benchmarks/RESULTS.md by hand.
 """
 
 from __future__ import annotations
@@ -45,16 +45,22 @@ def make(n: int, fmt: str) -> Path:
 
 def run(path: Path, extra: list[str]) -> dict:
     out = path.parent / "out"
+    load = os.getloadavg()[0]
     cmd = [sys.executable, "-m", "inconcert", "detect", str(path), "-o", str(out), "-q", *extra]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = r0.ru_maxrss
     t = time.perf_counter()
     subprocess.run(cmd, check=True)
     wall = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = r1.ru_maxrss
     summary = json.loads((out / "summary.json").read_text())
     return {
         "posts": summary["rows"]["used"],
         "wall_s": round(wall, 1),
+        # user + system: on a shared machine the wall time measures the other users too
+        "cpu_s": round(r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime, 1),
+        "load_before": round(load, 1),
         "peak_rss_gib": round(max(peak, before) / 1024 / 1024, 2),
         "counts": summary["counts"],
         "timings": summary["timings"],
