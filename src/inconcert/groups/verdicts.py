@@ -179,16 +179,37 @@ def first_shares_sql(
     link or within one clock tick of it (``n_first``; ``n_inside_only`` of them are of
     links no unrelated account shared), and those of them that at least
     ``uptake`` unrelated accounts shared (``n_taken_up``). Unrelated = outside the
-    member's network."""
+    member's network.
+
+    Computed per link, not per (network, link) × the link's shares: the first share
+    outside a network is the earlier of the first share by an account in no network
+    and the first share of the first other network (of the two earliest networks,
+    the one that is not this one); the accounts outside are the link's sharers less
+    the network's own (an account is in one network)."""
     tick = int(round(resolution * 1_000_000))
     return f"""WITH mem AS ({_members(t)}),
     lt AS (SELECT object, account_id, t FROM {t.traces} WHERE behaviour = 'url'),
     gobj AS (SELECT DISTINCT mem.network_id, lt.object FROM lt JOIN mem ON lt.account_id = mem.account_id),
+    lo AS (SELECT lt.object, lt.account_id, lt.t, an.network_id
+           FROM lt JOIN (SELECT DISTINCT object FROM gobj) go ON lt.object = go.object
+           LEFT JOIN {t.networks} an ON lt.account_id = an.account_id),
+    free AS (SELECT object, min(t) AS t_free FROM lo WHERE network_id IS NULL GROUP BY object),
+    nets AS (SELECT object, network_id, min(t) AS t_net, count(DISTINCT account_id) AS n_net
+             FROM lo WHERE network_id IS NOT NULL GROUP BY object, network_id),
+    sharers AS (SELECT object, count(DISTINCT account_id) AS n_all FROM lo GROUP BY object),
+    ranked AS (SELECT object, network_id, t_net,
+                      row_number() OVER (PARTITION BY object ORDER BY t_net, network_id) AS r FROM nets),
+    first2 AS (SELECT object, max(CASE WHEN r = 1 THEN network_id END) AS net1,
+                      max(CASE WHEN r = 1 THEN t_net END) AS t1, max(CASE WHEN r = 2 THEN t_net END) AS t2
+               FROM ranked WHERE r <= 2 GROUP BY object),
     outside AS (
-        SELECT g.network_id, g.object, min(lt.t) AS t_out, count(DISTINCT lt.account_id) AS n_out
-        FROM gobj g JOIN lt ON g.object = lt.object
-        {_unrelated(t, "lt.account_id", "g.network_id")}
-        GROUP BY g.network_id, g.object)
+        SELECT g.network_id, g.object,
+               least(f.t_free, CASE WHEN x.net1 = g.network_id THEN x.t2 ELSE x.t1 END) AS t_out,
+               s.n_all - coalesce(nn.n_net, 0) AS n_out
+        FROM gobj g JOIN sharers s ON g.object = s.object
+        LEFT JOIN free f ON g.object = f.object
+        LEFT JOIN first2 x ON g.object = x.object
+        LEFT JOIN nets nn ON g.object = nn.object AND g.network_id = nn.network_id)
     SELECT mem.group_id, mem.account_id, count(*) AS n_shares,
            sum(CASE WHEN o.t_out IS NULL OR lt.t - o.t_out < {tick} THEN 1 ELSE 0 END) AS n_first,
            sum(CASE WHEN o.t_out IS NULL THEN 1 ELSE 0 END) AS n_inside_only,
