@@ -367,7 +367,7 @@ def post_pairs_sql(d: Dialect, windows_us: list[int], behaviours: list[str], tra
     the ladder ``windows_us`` that holds its Δt.
 
     >>> from inconcert.sql.dialect import DuckDBDialect
-    >>> "GROUP BY account_a, account_b, seq_a, seq_b" in post_pairs_sql(DuckDBDialect(), [10], ["url"])
+    >>> "GROUP BY seq_a, seq_b" in post_pairs_sql(DuckDBDialect(), [10], ["url"])
     True
     """
     order = [b for b in PRIMARY_ORDER if b in behaviours] + [b for b in behaviours if b not in PRIMARY_ORDER]
@@ -375,20 +375,23 @@ def post_pairs_sql(d: Dialect, windows_us: list[int], behaviours: list[str], tra
     rank = " ".join(f"WHEN '{b}' THEN {i}" for i, b in enumerate(order))
     back = " ".join(f"WHEN {i} THEN '{b}'" for i, b in enumerate(order))
     big = 10**12
+    # a post (seq) is one account's: the post pair alone is the group key; which
+    # behaviours it co-acts under ride as integer flags, named once per post pair
+    flags = ", ".join(f"max(CASE WHEN r = {i} THEN 1 ELSE 0 END) AS h{i}" for i in range(len(order)))
     names = "concat_ws(',', " + ", ".join(  # every behaviour of the post pair, in primary order
-        f"max(CASE WHEN behaviour = '{b}' THEN '{b}' END)" for b in order
+        f"CASE WHEN h{i} = 1 THEN '{b}' END" for i, b in enumerate(order)
     ) + ")"  # concat_ws skips NULLs on every engine (Spark's two-argument ltrim differs)
     return f"""WITH k AS (
-        SELECT account_a, account_b, seq_a, seq_b, t_a, t_b, behaviour,
-               CAST(CASE behaviour {rank} ELSE {len(order)} END AS BIGINT) * {big} + object AS key
+        SELECT account_a, account_b, seq_a, seq_b, t_a, t_b, object,
+               CAST(CASE behaviour {rank} ELSE {len(order)} END AS BIGINT) AS r
         FROM {trace_pairs}),
     g AS (
-        SELECT account_a, account_b, seq_a, seq_b, min(t_a) AS t_a, min(t_b) AS t_b, min(key) AS key,
-               {names} AS behaviours
-        FROM k GROUP BY account_a, account_b, seq_a, seq_b)
+        SELECT min(account_a) AS account_a, min(account_b) AS account_b, seq_a, seq_b,
+               min(t_a) AS t_a, min(t_b) AS t_b, min(r * {big} + object) AS key, {flags}
+        FROM k GROUP BY seq_a, seq_b)
     SELECT CASE {d.int_div('key', str(big))} {back} END AS behaviour, key % {big} AS object,
            account_a, account_b, seq_a, seq_b, t_a, t_b,
-           behaviours,
+           {names} AS behaviours,
            {window_level_sql('t_b - t_a', windows_us)} AS lvl
     FROM g"""
 
@@ -418,17 +421,19 @@ def event_links_sql(
         def is_b(b: str) -> str:
             return f"behaviour = '{b}'"
 
+    # conditional counts as count(CASE … THEN 1 END): a 64-bit count, where a sum of
+    # integers is a 128-bit sum on DuckDB (the links step: 5.6 -> 4.7 CPU s at 1e6 posts)
     per = "".join(
-        f"CAST(sum(CASE WHEN {is_b(b)} THEN 1 ELSE 0 END) AS INT) AS n_{b},\n               "
+        f"CAST(count(CASE WHEN {is_b(b)} THEN 1 END) AS INT) AS n_{b},\n               "
         for b in behaviours
     )
     ws = ",\n               ".join(
-        f"CAST(sum(CASE WHEN lvl <= {i} THEN 1 ELSE 0 END) AS INT) AS w{i}" for i in range(n_windows)
+        f"CAST(count(CASE WHEN lvl <= {i} THEN 1 END) AS INT) AS w{i}" for i in range(n_windows)
     )
     keys = "object" if key_ranges else "behaviour, object"
     # fast shares (CooRTweet's flag_speed_share): post pairs within a fraction of the window
     fast_in = "" if fast_within_us is None else (
-        f", sum(CASE WHEN t_b - t_a <= {int(fast_within_us)} THEN 1 ELSE 0 END) AS nf")
+        f", count(CASE WHEN t_b - t_a <= {int(fast_within_us)} THEN 1 END) AS nf")
     fast_out = "" if fast_within_us is None else ",\n           CAST(sum(nf) AS INT) AS fast_pairs"
     return f"""WITH po AS (
         SELECT CASE WHEN account_a < account_b THEN account_a ELSE account_b END AS account_a,
