@@ -166,12 +166,6 @@ def _members(t: VerdictTables) -> str:
         FROM {t.membership} m JOIN {t.networks} n ON m.account_id = n.account_id"""
 
 
-def _unrelated(t: VerdictTables, account: str, network: str) -> str:
-    """JOIN and WHERE that keep the rows whose ``account`` is outside ``network``."""
-    return f"""LEFT JOIN {t.networks} an ON {account} = an.account_id
-        WHERE an.network_id IS NULL OR an.network_id <> {network}"""
-
-
 def first_shares_sql(
     resolution: float, uptake: int = UPTAKE_ACCOUNTS, t: VerdictTables = VerdictTables()
 ) -> str:
