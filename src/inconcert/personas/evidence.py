@@ -12,6 +12,7 @@ side by side, not a proof that one hand wrote both.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,8 @@ from inconcert.personas.calibrate import background_pairs
 from inconcert.personas.config import PersonaConfig
 from inconcert.personas.habits import HABIT_NAMES
 from inconcert.personas.hands import ChunkTest
-from inconcert.personas.profiles import N_HASH, StyleModel, Texts, count_rows, sum_rows
+from inconcert.personas.ngrams import ngram_bucket
+from inconcert.personas.profiles import N_BITS, StyleModel, Texts, count_rows, sum_rows
 from inconcert.personas.space import StyleSpace
 
 __all__ = ["pair_rows", "hands_rows", "evidence_records", "fmt_ngram", "SAME_HAND_COLUMNS", "HANDS_COLUMNS"]
@@ -173,10 +175,10 @@ def _iso(us: int) -> str:
     return str(np.datetime64(int(us), "us")).replace("T", " ")[:19] + "Z"
 
 
-def _analyzer(cfg: PersonaConfig):  # type: ignore[no-untyped-def]
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    return CountVectorizer(analyzer="char", ngram_range=(cfg.ngram_min, cfg.ngram_max), lowercase=False).build_analyzer()
+def _analyzer(cfg: PersonaConfig) -> Callable[[str], list[str]]:
+    """The character n-grams of a text, as :func:`~inconcert.personas.ngrams.ngram_counts` counts them."""
+    lo, hi = cfg.ngram_min, cfg.ngram_max
+    return lambda s: [s[i:i + n] for n in range(lo, hi + 1) for i in range(len(s) - n + 1)]
 
 
 def evidence_records(
@@ -189,8 +191,6 @@ def evidence_records(
 ) -> list[dict[str, Any]]:
     """Receipts for the best ``evidence_pairs`` pairs (shared sequences, passages side
     by side; their ``top_ngrams`` cell is filled in) and for each several-hands account."""
-    from sklearn.utils import murmurhash3_32
-
     pos = {a: i for i, a in enumerate(tx.accounts)}
     analyze = _analyzer(cfg)
     feat_pos = {int(f): k for k, f in enumerate(model.features)}
@@ -220,7 +220,7 @@ def evidence_records(
             cb = grams_b.get(g)
             if not cb or len(g) < 3 or not g.strip():
                 continue
-            k = feat_pos.get(abs(murmurhash3_32(g, seed=0)) % N_HASH)
+            k = feat_pos.get(ngram_bucket(g, N_BITS))
             if k is not None and contrib[k] > 0:
                 shared.append((-float(contrib[k]), g, ca, cb))
         shared.sort()

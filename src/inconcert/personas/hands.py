@@ -76,14 +76,16 @@ def chunk_bounds(words: np.ndarray, chunk_words: int) -> np.ndarray:
 
 def split_points(bounds: np.ndarray, n_texts: int, most: int = 5) -> list[int]:
     """Chunk boundaries between 20 % and 80 % of the texts (at most ``most``, evenly
-    spread); the middle text when none qualifies.
+    spread); the inner boundary nearest the middle when none qualifies (the middle
+    text when there is no inner boundary).
 
     >>> split_points(np.array([0, 10, 20, 30, 40, 50]), 50)
     [10, 20, 30, 40]
     """
     cands = [int(x) for x in bounds[1:-1] if 0.2 <= x / n_texts <= 0.8]
     if not cands:
-        return [n_texts // 2]
+        inner = [int(x) for x in bounds[1:-1]]
+        return [min(inner, key=lambda x: (abs(2 * x - n_texts), x))] if inner else [n_texts // 2]
     if len(cands) > most:
         cands = [cands[int(round(i))] for i in np.linspace(0, len(cands) - 1, most)]
     return cands

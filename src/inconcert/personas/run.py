@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,12 +90,22 @@ def _batches(offsets: np.ndarray, idx: np.ndarray, max_texts: int) -> list[np.nd
     return out
 
 
-def _batch_rows(tx: Texts, batch: np.ndarray, config: PersonaConfig) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Text count rows of the accounts in ``batch`` and their local offsets."""
-    sel = np.concatenate([np.arange(tx.offsets[i], tx.offsets[i + 1]) for i in batch])
-    rows = count_rows(tx.style.take(pa.array(sel, pa.int64())), config)
-    local = np.concatenate([[0], np.cumsum(tx.offsets[batch + 1] - tx.offsets[batch])]).astype(np.int64)
-    return rows, local
+def _batch_chunks(
+    tx: Texts, batch: np.ndarray, bounds: list[np.ndarray], config: PersonaConfig
+) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray, np.ndarray]:
+    """Hashed n-gram counts of every chunk of the accounts in ``batch`` (one counting
+    pass), the chunk offsets of each account, the rows of their texts and each text's chunk."""
+    n_ch = np.array([len(bounds[a]) - 1 for a in batch], dtype=np.int64)
+    ch_off = np.concatenate([[0], np.cumsum(n_ch)]).astype(np.int64)
+    starts = tx.offsets[batch]
+    sel = np.concatenate([np.arange(s, e) for s, e in zip(starts, tx.offsets[batch + 1], strict=True)])
+    grp = np.concatenate([np.repeat(np.arange(n_ch[k]) + ch_off[k], np.diff(bounds[a])) for k, a in enumerate(batch)])
+    counts = count_rows(tx.style.take(pa.array(sel, pa.int64())), config, groups=grp, n_groups=int(ch_off[-1]))
+    return counts, ch_off, sel, grp
+
+
+def _indicator(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
+    return sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=shape)
 
 
 def personas_from_actions(
@@ -129,64 +139,80 @@ def personas_from_actions(
         fit_idx = np.flatnonzero(tx.n_texts > 0)[: cfg.fit_sample]
     mode = cfg.neighbours if cfg.neighbours != "auto" else ("exact" if len(idx) <= cfg.exact_limit else "hnsw")
     work = np.flatnonzero(scored | hands_ok)
-    cache_all = set(fit_idx.tolist()) >= set(work.tolist()) and int(tx.n_texts[work].sum()) <= 4 * _BATCH_TEXTS
-    cache: dict[int, tuple[sp.csr_matrix, np.ndarray, np.ndarray]] = {}
+    # pass 1, on the fit sample: one count row per account (features, idf, mean, SVD)
     fit_counts = []
-    for b_no, batch in enumerate(_batches(tx.offsets, fit_idx, _BATCH_TEXTS)):
-        rows, local = _batch_rows(tx, batch, cfg)
-        fit_counts.append(sum_rows(rows, local))
-        if cache_all:
-            cache[b_no] = (rows, local, batch)
-    model = fit_style_model(sp.vstack(fit_counts, format="csr"), cfg)
+    for batch in _batches(tx.offsets, fit_idx, _BATCH_TEXTS):
+        sel = np.concatenate([np.arange(tx.offsets[i], tx.offsets[i + 1]) for i in batch])
+        grp = np.repeat(np.arange(len(batch)), tx.n_texts[batch])
+        fit_counts.append(count_rows(tx.style.take(pa.array(sel, pa.int64())), cfg, groups=grp, n_groups=len(batch)))
+    fit_all = sp.vstack(fit_counts, format="csr")
     del fit_counts
+    model = fit_style_model(fit_all, cfg)
     # the reduced space (truncated SVD) carries the HNSW index and the hands test
-    fit_x = model.transform(sp.vstack([sum_rows(*cache[b][:2]) for b in sorted(cache)], format="csr")) if cache else (
-        model.transform(sp.vstack([sum_rows(*_batch_rows(tx, b, cfg)) for b in _batches(tx.offsets, fit_idx, _BATCH_TEXTS)],
-                                  format="csr")))
-    components = reduce_profiles(fit_x, cfg.svd_dims, cfg.seed)
+    components = reduce_profiles(model.transform(fit_all), cfg.svd_dims, cfg.seed)
     centre = components @ model.mean.astype(np.float32)
-    del fit_x
+    del fit_all
     lap("fit")
 
     def reduce(m: sp.csr_matrix) -> np.ndarray:
         red = np.asarray(m @ components.T) - centre
         return red / np.maximum(np.linalg.norm(red, axis=1, keepdims=True), 1e-12)
 
+    # pass 2, every account to profile or test: one count row per chunk; accounts and the
+    # hands test's before/after segments are sums of chunk rows (sparse products, no loop per text)
     pos_scored = {int(a): k for k, a in enumerate(idx)}
     x_parts: list[tuple[np.ndarray, sp.csr_matrix]] = []
     z = np.zeros((len(idx), components.shape[0]), dtype=np.float32)
+    habits_all = np.zeros((n_acc, len(HABIT_NAMES)))
     hands_in: list[HandsInput] = []
-    source = [cache[b] for b in sorted(cache)] if cache_all else _lazy_batches(tx, work, cfg)
-    for rows, local, batch in source:
-        rows = model.select(rows)
-        sc = np.array([i for i in range(len(batch)) if scored[batch[i]]], dtype=np.int64)
+    for batch in _batches(tx.offsets, work, _BATCH_TEXTS):
+        counts, ch_off, sel, grp = _batch_chunks(tx, batch, bounds, cfg)
+        chunks = model.select(counts)
+        del counts
+        n_chunks = int(ch_off[-1])
+        per_text = habit_matrix(tx.style.take(pa.array(sel, pa.int64())), np.arange(len(sel) + 1), tx.words[sel])
+        text_off = np.concatenate([[0], np.cumsum(tx.n_texts[batch])]).astype(np.int64)
+        habits_all[batch] = np.add.reduceat(per_text, text_off[:-1], axis=0) / tx.n_texts[batch, None]
+        sc = np.flatnonzero(scored[batch])
         if len(sc):
-            acc = model.transform(sum_rows(rows, local)[sc])
-            ids = np.array([pos_scored[int(batch[i])] for i in sc])
+            acc = model.transform(sum_rows(chunks, ch_off)[sc])
+            ids = np.array([pos_scored[int(a)] for a in batch[sc]])
             z[ids] = reduce(acc)
             if mode == "exact":
                 x_parts.append((ids, acc))
-        tested = [li for li, a in enumerate(batch) if hands_ok[a]]
-        if tested:
-            sel = np.concatenate([np.arange(tx.offsets[batch[li]], tx.offsets[batch[li] + 1]) for li in tested])
-            per_text = habit_matrix(tx.style.take(pa.array(sel, pa.int64())), np.arange(len(sel) + 1), tx.words[sel])
-            start = 0
-            for li in tested:
-                a = int(batch[li])
-                r = rows[local[li]: local[li + 1]]
-                n = r.shape[0]
-                ht = per_text[start: start + n]
-                start += n
-                b = bounds[a]
-                splits = split_points(b, n)
-                cuts = [sum_rows(r, np.array([0, s_, n])) for s_ in splits]
-                vecs = reduce(model.transform(sp.vstack(cuts + [sum_rows(r, b)], format="csr")))
-                seg_h = np.vstack([np.vstack([ht[:s_].mean(axis=0), ht[s_:].mean(axis=0)]) for s_ in splits])
-                hands_in.append(HandsInput(a, splits, vecs[: 2 * len(splits)], seg_h, vecs[2 * len(splits):], b))
-    del source, cache
+        tested = np.flatnonzero(hands_ok[batch])
+        if not len(tested):
+            continue
+        ch_habits = _indicator(grp, np.arange(len(grp)), (n_chunks, len(grp))) @ per_text
+        ch_texts = np.bincount(grp, minlength=n_chunks).astype(np.float64)
+        seg_r, seg_c, splits_of, chunk_rows = [], [], [], []
+        n_seg = 0
+        for li in tested:
+            a = int(batch[li])
+            c0, c1 = int(ch_off[li]), int(ch_off[li + 1])
+            splits = split_points(bounds[a], int(tx.n_texts[a]))
+            cut = np.searchsorted(bounds[a], splits)  # chunks before each split
+            for k in cut:
+                seg_r += [np.full(k, n_seg), np.full(c1 - c0 - k, n_seg + 1)]
+                seg_c += [np.arange(c0, c0 + k), np.arange(c0 + k, c1)]
+                n_seg += 2
+            splits_of.append(splits)
+            chunk_rows.append(np.arange(c0, c1))
+        seg = _indicator(np.concatenate(seg_r), np.concatenate(seg_c), (n_seg, n_chunks))
+        seg_vecs = reduce(model.transform(seg @ chunks))
+        seg_h = (seg @ ch_habits) / np.maximum(seg @ ch_texts, 1.0)[:, None]
+        all_chunks = np.concatenate(chunk_rows)
+        ch_vecs = reduce(model.transform(chunks[all_chunks]))
+        s0 = c0_ = 0
+        for li, splits, rows_ in zip(tested, splits_of, chunk_rows, strict=True):
+            a = int(batch[li])
+            ns = 2 * len(splits)
+            hands_in.append(HandsInput(a, splits, seg_vecs[s0: s0 + ns], seg_h[s0: s0 + ns],
+                                       ch_vecs[c0_: c0_ + len(rows_)], bounds[a]))
+            s0 += ns
+            c0_ += len(rows_)
     lap("profiles")
 
-    habits_all = habit_matrix(tx.style, tx.offsets, tx.words)
     space = None
     if len(idx) >= 2:
         if mode == "exact":
@@ -236,14 +262,6 @@ def personas_from_actions(
     }
     return PersonaResult(cfg, accounts, same_hand, hands, chunks, evidence, summary, space,
                          [tx.accounts[i] for i in idx], tx, rhythm)
-
-
-def _lazy_batches(
-    tx: Texts, work: np.ndarray, cfg: PersonaConfig
-) -> Iterator[tuple[sp.csr_matrix, np.ndarray, np.ndarray]]:
-    for b in _batches(tx.offsets, work, _BATCH_TEXTS):
-        rows, local = _batch_rows(tx, b, cfg)
-        yield rows, local, b
 
 
 def _rhythm(actions: pa.Table, ids: list[str]) -> np.ndarray:
