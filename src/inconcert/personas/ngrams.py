@@ -146,6 +146,8 @@ def ngram_counts(
     # every n's keys are in row order already: a stable sort (timsort) merges them fast
     key = np.sort(keys[valid], kind="stable")
     del keys, valid, base, rem
+    if len(key) == 0:
+        return sp.csr_matrix((n_groups, 2**bits), dtype=np.float32)
     new = np.concatenate([[True], key[1:] != key[:-1]])
     starts = np.flatnonzero(new)
     counts = np.diff(np.append(starts, len(key))).astype(np.float32)
