@@ -12,6 +12,7 @@ side by side, not a proof that one hand wrote both.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -202,25 +203,32 @@ def evidence_records(
             cache[a] = (model.transform(sum_rows(rows, np.array([0, rows.shape[0]]))), model.transform(rows))
         return cache[a]
 
+    gram_cache: dict[int, Counter[str]] = {}
+    bucket: dict[str, int | None] = {}
+
+    def grams(a: int) -> Counter[str]:
+        """The account's n-grams of 3+ characters that are not all blank, with counts."""
+        if a not in gram_cache:
+            c: Counter[str] = Counter()
+            for s in tx.style[tx.rows(a)].to_pylist():
+                c.update(analyze(s or ""))
+            gram_cache[a] = Counter({g: n for g, n in c.items() if len(g) >= 3 and g.strip()})
+        return gram_cache[a]
+
     out: list[dict[str, Any]] = []
     for row in same_hand[: cfg.evidence_pairs]:
         a, b = pos[row["account_a"]], pos[row["account_b"]]
         (xa, ta), (xb, tb) = profile(a), profile(b)
         contrib = (xa.toarray()[0] - model.mean) * (xb.toarray()[0] - model.mean)
-        grams_a: dict[str, int] = {}
-        for s in tx.style[tx.rows(a)].to_pylist():
-            for g in analyze(s or ""):
-                grams_a[g] = grams_a.get(g, 0) + 1
-        grams_b: dict[str, int] = {}
-        for s in tx.style[tx.rows(b)].to_pylist():
-            for g in analyze(s or ""):
-                grams_b[g] = grams_b.get(g, 0) + 1
+        grams_a, grams_b = grams(a), grams(b)
         shared = []
         for g, ca in grams_a.items():
             cb = grams_b.get(g)
-            if not cb or len(g) < 3 or not g.strip():
+            if not cb:
                 continue
-            k = feat_pos.get(ngram_bucket(g, N_BITS))
+            if g not in bucket:
+                bucket[g] = feat_pos.get(ngram_bucket(g, N_BITS))
+            k = bucket[g]
             if k is not None and contrib[k] > 0:
                 shared.append((-float(contrib[k]), g, ca, cb))
         shared.sort()

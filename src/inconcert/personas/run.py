@@ -104,6 +104,10 @@ def _batch_chunks(
     return counts, ch_off, sel, grp
 
 
+def _unit(m: np.ndarray) -> np.ndarray:
+    return m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-12)
+
+
 def _indicator(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
     return sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=shape)
 
@@ -149,14 +153,14 @@ def personas_from_actions(
     del fit_counts
     model = fit_style_model(fit_all, cfg)
     # the reduced space (truncated SVD) carries the HNSW index and the hands test
-    components = reduce_profiles(model.transform(fit_all), cfg.svd_dims, cfg.seed)
+    svd_rows = np.sort(np.random.default_rng(cfg.seed + 1).permutation(fit_all.shape[0])[: cfg.svd_sample])
+    components = reduce_profiles(model.transform(fit_all[svd_rows]), cfg.svd_dims, cfg.seed)
     centre = components @ model.mean.astype(np.float32)
     del fit_all
     lap("fit")
 
     def reduce(m: sp.csr_matrix) -> np.ndarray:
-        red = np.asarray(m @ components.T) - centre
-        return red / np.maximum(np.linalg.norm(red, axis=1, keepdims=True), 1e-12)
+        return _unit(np.asarray(m @ components.T) - centre)
 
     # pass 2, every account to profile or test: one count row per chunk; accounts and the
     # hands test's before/after segments are sums of chunk rows (sparse products, no loop per text)
@@ -186,23 +190,31 @@ def personas_from_actions(
         ch_habits = _indicator(grp, np.arange(len(grp)), (n_chunks, len(grp))) @ per_text
         ch_texts = np.bincount(grp, minlength=n_chunks).astype(np.float64)
         seg_r, seg_c, splits_of, chunk_rows = [], [], [], []
-        n_seg = 0
+        n_seg = p0 = 0
         for li in tested:
             a = int(batch[li])
             c0, c1 = int(ch_off[li]), int(ch_off[li + 1])
             splits = split_points(bounds[a], int(tx.n_texts[a]))
-            cut = np.searchsorted(bounds[a], splits)  # chunks before each split
-            for k in cut:
+            for k in np.searchsorted(bounds[a], splits):  # chunks before each split
                 seg_r += [np.full(k, n_seg), np.full(c1 - c0 - k, n_seg + 1)]
-                seg_c += [np.arange(c0, c0 + k), np.arange(c0 + k, c1)]
+                seg_c += [np.arange(p0, p0 + k), np.arange(p0 + k, p0 + c1 - c0)]
                 n_seg += 2
             splits_of.append(splits)
             chunk_rows.append(np.arange(c0, c1))
-        seg = _indicator(np.concatenate(seg_r), np.concatenate(seg_c), (n_seg, n_chunks))
-        seg_vecs = reduce(model.transform(seg @ chunks))
-        seg_h = (seg @ ch_habits) / np.maximum(seg @ ch_texts, 1.0)[:, None]
+            p0 += c1 - c0
         all_chunks = np.concatenate(chunk_rows)
-        ch_vecs = reduce(model.transform(chunks[all_chunks]))
+        seg = _indicator(np.concatenate(seg_r), np.concatenate(seg_c), (n_seg, len(all_chunks)))
+        ch_sel = chunks[all_chunks]
+        if cfg.segment_profiles == "chunk_mean":
+            # the mean of the chunks' reduced profiles: one sparse projection per chunk, not per
+            # segment (the five before/after pairs of an account cover its text ten times)
+            ch_proj = np.asarray(model.transform(ch_sel) @ components.T)
+            ch_vecs = _unit(ch_proj - centre)
+            seg_vecs = _unit((seg @ ch_proj) / np.maximum(np.asarray(seg.sum(axis=1)), 1.0) - centre)
+        else:
+            seg_vecs = reduce(model.transform(seg @ ch_sel))
+            ch_vecs = reduce(model.transform(ch_sel))
+        seg_h = (seg @ ch_habits[all_chunks]) / np.maximum(seg @ ch_texts[all_chunks], 1.0)[:, None]
         s0 = c0_ = 0
         for li, splits, rows_ in zip(tested, splits_of, chunk_rows, strict=True):
             a = int(batch[li])
