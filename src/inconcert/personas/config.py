@@ -25,6 +25,9 @@ __all__ = ["PersonaConfig"]
 class PersonaConfig:
     """Every knob of a personas run, with defaults.
 
+    unit: whose hand a profile is: ``account`` (the input's account column), ``byline``
+        (pages only: the page's byline, across sites; pages without one are left out),
+        ``auto`` = ``byline`` when the input is pages (site readers), else ``account``.
     min_text_tokens: a text counts only with at least this many words after the
         text behaviours' normalisation (as ``DetectConfig.min_text_tokens``).
     min_texts, min_words: the text-amount floor; an account below either gets no
@@ -61,6 +64,7 @@ class PersonaConfig:
     workers: processes for vectorising (None = every core).
     """
 
+    unit: Literal["auto", "account", "byline"] = "auto"
     min_text_tokens: int = 4
     min_texts: int = 20
     min_words: int = 200
@@ -102,6 +106,8 @@ class PersonaConfig:
             p.append("max_features must be ≥ 10")
         if self.char_weight < 0 or self.habit_weight < 0 or self.char_weight + self.habit_weight <= 0:
             p.append("char_weight and habit_weight must be ≥ 0 and not both 0")
+        if self.unit not in ("auto", "account", "byline"):
+            p.append("unit must be 'auto', 'account' or 'byline'")
         if self.neighbours not in ("auto", "exact", "hnsw"):
             p.append("neighbours must be 'auto', 'exact' or 'hnsw'")
         if self.segment_profiles not in ("texts", "chunk_mean"):

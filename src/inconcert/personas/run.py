@@ -22,6 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
+from inconcert.errors import ConfigError
+from inconcert.personas.bylines import bylines_as_accounts
 from inconcert.personas.config import PersonaConfig
 from inconcert.personas.habits import HABIT_NAMES, habit_matrix
 from inconcert.personas.hands import chunk_bounds, split_points
@@ -302,7 +304,8 @@ def find_personas(
     """Same hands behind several accounts, several hands behind one account.
 
     Reads ``inputs`` with the same readers as ``detect`` (any format it reads),
-    builds a style profile per account from its own texts and returns
+    builds a style profile per account (for pages: per byline, see
+    :mod:`inconcert.personas.bylines`) from its own texts and returns
     :class:`PersonaResult` (write it with :func:`inconcert.personas.write_personas`).
 
     Example::
@@ -316,9 +319,21 @@ def find_personas(
 
     from inconcert.ingest import ingest
 
+    cfg = config or PersonaConfig()
     with tempfile.TemporaryDirectory(prefix="inconcert-personas-") as work:
         ing = ingest(list(inputs), workdir=work, format=format, column_map=column_map)
         actions = pq.read_table(ing.actions_path, columns=["post_id", "account_id", "ts", "text", "repost_of"])
-    res = personas_from_actions(actions, config, progress)
+        pages = ing.side.get("site_pages")
+        unit = cfg.unit if cfg.unit != "auto" else ("byline" if pages is not None else "account")
+        dropped = 0
+        if unit == "byline":
+            if pages is None:
+                raise ConfigError("unit='byline' needs pages (HTML, WARC or an articles table read by the site "
+                                  "readers); for a table with a byline column use --map account_id=COLUMN")
+            actions, dropped = bylines_as_accounts(actions, pq.read_table(pages, columns=["post_id", "account_id", "byline"]))
+    res = personas_from_actions(actions, cfg, progress)
     res.summary["inputs"] = ing.inputs
+    res.summary["unit"] = unit
+    if unit == "byline":
+        res.summary["pages_without_byline"] = dropped
     return res
