@@ -10,10 +10,14 @@ hands tests and evidence.
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -92,26 +96,126 @@ def _batches(offsets: np.ndarray, idx: np.ndarray, max_texts: int) -> list[np.nd
     return out
 
 
-def _batch_chunks(
-    tx: Texts, batch: np.ndarray, bounds: list[np.ndarray], config: PersonaConfig
-) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray, np.ndarray]:
-    """Hashed n-gram counts of every chunk of the accounts in ``batch`` (one counting
-    pass), the chunk offsets of each account, the rows of their texts and each text's chunk."""
-    n_ch = np.array([len(bounds[a]) - 1 for a in batch], dtype=np.int64)
-    ch_off = np.concatenate([[0], np.cumsum(n_ch)]).astype(np.int64)
-    starts = tx.offsets[batch]
-    sel = np.concatenate([np.arange(s, e) for s, e in zip(starts, tx.offsets[batch + 1], strict=True)])
-    grp = np.concatenate([np.repeat(np.arange(n_ch[k]) + ch_off[k], np.diff(bounds[a])) for k, a in enumerate(batch)])
-    counts = count_rows(tx.style.take(pa.array(sel, pa.int64())), config, groups=grp, n_groups=int(ch_off[-1]))
-    return counts, ch_off, sel, grp
-
-
 def _unit(m: np.ndarray) -> np.ndarray:
     return m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-12)
 
 
 def _indicator(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
     return sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=shape)
+
+
+@dataclass
+class _Shared:
+    """What every profile batch needs: the fitted model and the reduced space."""
+
+    model: Any
+    components: np.ndarray
+    centre: np.ndarray
+    config: PersonaConfig
+    keep_profiles: bool
+
+
+_WORKER: dict[str, _Shared] = {}
+
+
+def _init_worker(shared: _Shared) -> None:
+    _WORKER["shared"] = shared
+
+
+def _job(tx: Texts, batch: np.ndarray, bounds: list[np.ndarray], scored: np.ndarray,
+         hands_ok: np.ndarray) -> tuple[Any, ...]:
+    """The slice of the input one profile batch needs (small enough to send to a worker)."""
+    sel = np.concatenate([np.arange(tx.offsets[i], tx.offsets[i + 1]) for i in batch])
+    return (batch, tx.style.take(pa.array(sel, pa.int64())), tx.words[sel], tx.n_texts[batch],
+            [bounds[a] for a in batch], scored[batch], hands_ok[batch])
+
+
+def _run_batches(jobs: Iterator[tuple[Any, ...]], shared: _Shared, cfg: PersonaConfig) -> Iterator[tuple[Any, ...]]:
+    """Results of :func:`_profile_batch` in job order; in a pool of ``cfg.workers`` processes
+    (at most two batches in flight per worker) unless there is a single batch."""
+    first = next(jobs, None)
+    if first is None:
+        return
+    second = next(jobs, None)
+    workers = cfg.workers or os.cpu_count() or 1
+    if second is None or workers == 1:
+        for job in chain([first], [second] if second is not None else [], jobs):
+            yield _profile_batch(job, shared)
+        return
+    inner = _Shared(shared.model, shared.components, shared.centre, replace(cfg, workers=1), shared.keep_profiles)
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(inner,)) as pool:
+        pending: deque[Future[tuple[Any, ...]]] = deque(pool.submit(_profile_batch, j) for j in (first, second))
+        for job in jobs:
+            while len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+            pending.append(pool.submit(_profile_batch, job))
+        while pending:
+            yield pending.popleft().result()
+
+
+def _profile_batch(job: tuple[Any, ...], shared: _Shared | None = None) -> tuple[Any, ...]:
+    """Profiles of one batch of accounts: habit means, reduced profiles of the scored ones
+    (and their TF-IDF rows in exact mode) and the hands test's inputs of the tested ones."""
+    sh = shared or _WORKER["shared"]
+    model, components, centre, cfg = sh.model, sh.components, sh.centre, sh.config
+    batch, style, words, n_texts, bounds, scored, hands_ok = job
+
+    def reduce(m: sp.csr_matrix) -> np.ndarray:
+        return _unit(np.asarray(m @ components.T) - centre)
+
+    n_ch = np.array([len(b) - 1 for b in bounds], dtype=np.int64)
+    ch_off = np.concatenate([[0], np.cumsum(n_ch)]).astype(np.int64)
+    grp = np.concatenate([np.repeat(np.arange(n_ch[k]) + ch_off[k], np.diff(b)) for k, b in enumerate(bounds)])
+    n_chunks = int(ch_off[-1])
+    chunks = model.select(count_rows(style, cfg, groups=grp, n_groups=n_chunks))
+    per_text = habit_matrix(style, np.arange(len(style) + 1), words)
+    text_off = np.concatenate([[0], np.cumsum(n_texts)]).astype(np.int64)
+    habits = np.add.reduceat(per_text, text_off[:-1], axis=0) / n_texts[:, None]
+    sc = np.flatnonzero(scored)
+    red, acc = np.zeros((0, components.shape[0]), np.float32), None
+    if len(sc):
+        acc = model.transform(sum_rows(chunks, ch_off)[sc])
+        red = reduce(acc)
+        if not sh.keep_profiles:
+            acc = None
+    tested = np.flatnonzero(hands_ok)
+    tests_in: list[HandsInput] = []
+    if len(tested):
+        ch_habits = _indicator(grp, np.arange(len(grp)), (n_chunks, len(grp))) @ per_text
+        ch_texts = np.bincount(grp, minlength=n_chunks).astype(np.float64)
+        seg_r, seg_c, splits_of, chunk_rows = [], [], [], []
+        n_seg = p0 = 0
+        for li in tested:
+            c0, c1 = int(ch_off[li]), int(ch_off[li + 1])
+            splits = split_points(bounds[li], int(n_texts[li]))
+            for k in np.searchsorted(bounds[li], splits):  # chunks before each split
+                seg_r += [np.full(k, n_seg), np.full(c1 - c0 - k, n_seg + 1)]
+                seg_c += [np.arange(p0, p0 + k), np.arange(p0 + k, p0 + c1 - c0)]
+                n_seg += 2
+            splits_of.append(splits)
+            chunk_rows.append(np.arange(c0, c1))
+            p0 += c1 - c0
+        all_chunks = np.concatenate(chunk_rows)
+        seg = _indicator(np.concatenate(seg_r), np.concatenate(seg_c), (n_seg, len(all_chunks)))
+        ch_sel = chunks[all_chunks]
+        if cfg.segment_profiles == "chunk_mean":
+            # the mean of the chunks' reduced profiles: one sparse projection per chunk, not per
+            # segment (the five before/after pairs of an account cover its text ten times)
+            ch_proj = np.asarray(model.transform(ch_sel) @ components.T)
+            ch_vecs = _unit(ch_proj - centre)
+            seg_vecs = _unit((seg @ ch_proj) / np.maximum(np.asarray(seg.sum(axis=1)), 1.0) - centre)
+        else:
+            seg_vecs = reduce(model.transform(seg @ ch_sel))
+            ch_vecs = reduce(model.transform(ch_sel))
+        seg_h = (seg @ ch_habits[all_chunks]) / np.maximum(seg @ ch_texts[all_chunks], 1.0)[:, None]
+        s0 = c0_ = 0
+        for li, splits, rows_ in zip(tested, splits_of, chunk_rows, strict=True):
+            ns = 2 * len(splits)
+            tests_in.append(HandsInput(int(batch[li]), splits, seg_vecs[s0: s0 + ns], seg_h[s0: s0 + ns],
+                                       ch_vecs[c0_: c0_ + len(rows_)], bounds[li]))
+            s0 += ns
+            c0_ += len(rows_)
+    return batch, habits, sc, red, acc, tests_in
 
 
 def personas_from_actions(
@@ -161,70 +265,24 @@ def personas_from_actions(
     del fit_all
     lap("fit")
 
-    def reduce(m: sp.csr_matrix) -> np.ndarray:
-        return _unit(np.asarray(m @ components.T) - centre)
-
     # pass 2, every account to profile or test: one count row per chunk; accounts and the
-    # hands test's before/after segments are sums of chunk rows (sparse products, no loop per text)
+    # hands test's before/after segments are sums of chunk rows (sparse products, no loop per
+    # text); batches run in worker processes when there are several
     pos_scored = {int(a): k for k, a in enumerate(idx)}
     x_parts: list[tuple[np.ndarray, sp.csr_matrix]] = []
     z = np.zeros((len(idx), components.shape[0]), dtype=np.float32)
     habits_all = np.zeros((n_acc, len(HABIT_NAMES)))
     hands_in: list[HandsInput] = []
-    for batch in _batches(tx.offsets, work, _BATCH_TEXTS):
-        counts, ch_off, sel, grp = _batch_chunks(tx, batch, bounds, cfg)
-        chunks = model.select(counts)
-        del counts
-        n_chunks = int(ch_off[-1])
-        per_text = habit_matrix(tx.style.take(pa.array(sel, pa.int64())), np.arange(len(sel) + 1), tx.words[sel])
-        text_off = np.concatenate([[0], np.cumsum(tx.n_texts[batch])]).astype(np.int64)
-        habits_all[batch] = np.add.reduceat(per_text, text_off[:-1], axis=0) / tx.n_texts[batch, None]
-        sc = np.flatnonzero(scored[batch])
+    shared = _Shared(model, components, centre, cfg, mode == "exact")
+    jobs = (_job(tx, b, bounds, scored, hands_ok) for b in _batches(tx.offsets, work, _BATCH_TEXTS))
+    for batch, habits, sc, red, acc, tests_in in _run_batches(jobs, shared, cfg):
+        habits_all[batch] = habits
         if len(sc):
-            acc = model.transform(sum_rows(chunks, ch_off)[sc])
             ids = np.array([pos_scored[int(a)] for a in batch[sc]])
-            z[ids] = reduce(acc)
-            if mode == "exact":
+            z[ids] = red
+            if acc is not None:
                 x_parts.append((ids, acc))
-        tested = np.flatnonzero(hands_ok[batch])
-        if not len(tested):
-            continue
-        ch_habits = _indicator(grp, np.arange(len(grp)), (n_chunks, len(grp))) @ per_text
-        ch_texts = np.bincount(grp, minlength=n_chunks).astype(np.float64)
-        seg_r, seg_c, splits_of, chunk_rows = [], [], [], []
-        n_seg = p0 = 0
-        for li in tested:
-            a = int(batch[li])
-            c0, c1 = int(ch_off[li]), int(ch_off[li + 1])
-            splits = split_points(bounds[a], int(tx.n_texts[a]))
-            for k in np.searchsorted(bounds[a], splits):  # chunks before each split
-                seg_r += [np.full(k, n_seg), np.full(c1 - c0 - k, n_seg + 1)]
-                seg_c += [np.arange(p0, p0 + k), np.arange(p0 + k, p0 + c1 - c0)]
-                n_seg += 2
-            splits_of.append(splits)
-            chunk_rows.append(np.arange(c0, c1))
-            p0 += c1 - c0
-        all_chunks = np.concatenate(chunk_rows)
-        seg = _indicator(np.concatenate(seg_r), np.concatenate(seg_c), (n_seg, len(all_chunks)))
-        ch_sel = chunks[all_chunks]
-        if cfg.segment_profiles == "chunk_mean":
-            # the mean of the chunks' reduced profiles: one sparse projection per chunk, not per
-            # segment (the five before/after pairs of an account cover its text ten times)
-            ch_proj = np.asarray(model.transform(ch_sel) @ components.T)
-            ch_vecs = _unit(ch_proj - centre)
-            seg_vecs = _unit((seg @ ch_proj) / np.maximum(np.asarray(seg.sum(axis=1)), 1.0) - centre)
-        else:
-            seg_vecs = reduce(model.transform(seg @ ch_sel))
-            ch_vecs = reduce(model.transform(ch_sel))
-        seg_h = (seg @ ch_habits[all_chunks]) / np.maximum(seg @ ch_texts[all_chunks], 1.0)[:, None]
-        s0 = c0_ = 0
-        for li, splits, rows_ in zip(tested, splits_of, chunk_rows, strict=True):
-            a = int(batch[li])
-            ns = 2 * len(splits)
-            hands_in.append(HandsInput(a, splits, seg_vecs[s0: s0 + ns], seg_h[s0: s0 + ns],
-                                       ch_vecs[c0_: c0_ + len(rows_)], bounds[a]))
-            s0 += ns
-            c0_ += len(rows_)
+        hands_in += tests_in
     lap("profiles")
 
     space = None
