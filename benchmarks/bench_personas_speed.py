@@ -100,7 +100,7 @@ def main() -> None:
     print(f"{platform.node()} {platform.processor() or platform.machine()} · {args.accounts:,} accounts × "
           f"{args.texts} texts = {s['texts']:,} texts · generated in {gen:.0f}s")
     print(f"personas: {wall:.0f}s wall, {cpu:.0f}s CPU (all processes) · neighbours {s['neighbours']} · "
-          f"segments {args.segment_profiles} · steps {s['timings_s']}")
+          f"segments {args.segment_profiles} · steps {s['timings_s']} · CPU s per step {s['cpu_s']}")
     print(f"load average at start {load0[0]:.1f}, at end {os.getloadavg()[0]:.1f} (1 min)")
     print(f"peak RSS: main {peak:.0f} MB, largest worker {child:.0f} MB · {s['same_hand_rows']:,} pairs, "
           f"{s['accounts_hands_tested']:,} hands tests")

@@ -11,6 +11,7 @@ hands tests and evidence.
 from __future__ import annotations
 
 import os
+import resource
 import tempfile
 import time
 from collections import deque
@@ -94,6 +95,12 @@ def _batches(offsets: np.ndarray, idx: np.ndarray, max_texts: int) -> list[np.nd
     if cur:
         out.append(np.array(cur))
     return out
+
+
+def _cpu() -> float:
+    """CPU seconds so far of this process and of its finished child processes."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _unit(m: np.ndarray) -> np.ndarray:
@@ -225,14 +232,15 @@ def personas_from_actions(
     text`` and optionally ``repost_of``); see :func:`find_personas`."""
     cfg = config or PersonaConfig()
     step = progress or (lambda s: None)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     timings: dict[str, float] = {}
+    cpu: dict[str, float] = {}
 
     def lap(name: str) -> None:
-        nonlocal t0
-        now = time.perf_counter()
-        timings[name] = round(now - t0, 3)
-        t0 = now
+        nonlocal t0, c0
+        now, c = time.perf_counter(), _cpu()
+        timings[name], cpu[name] = round(now - t0, 3), round(c - c0, 3)
+        t0, c0 = now, c
         step(name)
 
     tx = collect_texts(actions, cfg)
@@ -330,6 +338,7 @@ def personas_from_actions(
         "habits": HABIT_NAMES,
         "rests_on": RESTS_ON.format(n_habits=len(HABIT_NAMES)),
         "timings_s": timings,
+        "cpu_s": cpu,  # CPU seconds of this process and its finished workers, per step
         "config": cfg.to_dict(),
     }
     return PersonaResult(cfg, accounts, same_hand, hands, chunks, evidence, summary, space,
