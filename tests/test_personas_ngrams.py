@@ -6,7 +6,7 @@ from collections import Counter
 
 import numpy as np
 import pyarrow as pa
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inconcert.personas.ngrams import ngram_bucket, ngram_counts
@@ -22,7 +22,7 @@ def reference(texts: list[str | None], lo: int, hi: int, bits: int, groups: list
     return out
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(st.none(), st.text(max_size=12)), max_size=8), st.integers(1, 3), st.integers(0, 2))
 def test_counts_match_a_python_loop(texts, lo, extra):
     hi = lo + extra
