@@ -304,7 +304,8 @@ def fit_null(engine: Engine, windows: list[float]) -> NullModel:
     singletons included) and the chances in ``ic_obj_window``."""
     L = len(windows)
     acc = engine.to_arrow("SELECT cls, d, count(*) AS k FROM ic_null_degree GROUP BY cls, d ORDER BY cls, d")
-    csum = ", ".join(f"sum(coalesce(w.q{i}, 0.0)) AS c{i}" for i in range(L))
+    d = engine.dialect  # exact sums: the same bits whatever order parallel threads add them in
+    csum = ", ".join(f"{d.exact_sum(f'coalesce(w.q{i}, 0.0)')} AS c{i}" for i in range(L))
     obj = engine.to_arrow(
         f"""SELECT o.cls, o.n, count(*) AS k, {csum}
         FROM ic_null_objects o
@@ -319,12 +320,14 @@ def fit_null(engine: Engine, windows: list[float]) -> NullModel:
     if acc.num_rows == 0 or obj.num_rows == 0:
         return NullModel(fits, windows)
     bins = engine.to_arrow(
-        " UNION ALL ".join(
-            f"""SELECT o.cls, o.n, {i} AS win, {_c_bin(f"w.c{i}")} AS bin, count(*) AS k, sum(w.c{i}) AS c
+        "SELECT * FROM ("
+        + " UNION ALL ".join(
+            f"""SELECT o.cls, o.n, {i} AS win, {_c_bin(f"w.c{i}")} AS bin, count(*) AS k, {d.exact_sum(f"w.c{i}")} AS c
             FROM ic_null_objects o JOIN ic_obj_window w ON o.behaviour = w.behaviour AND o.object = w.object
             WHERE o.cls >= 1 AND w.c{i} > 0 GROUP BY o.cls, o.n, bin"""
             for i in range(L)
         )
+        + ") b ORDER BY cls, n, win, bin"  # a fixed order for np.add.at in group_expected
     )
     a_cls, o_cls = col(acc, "cls"), col(obj, "cls")
     rest = int(engine.scalar("SELECT max(cls) FROM ic_null_degree") or 0)
@@ -457,7 +460,7 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
             """SELECT t.i, da.cls, da.d AS d_a, db.d AS d_b, da.m AS m_a, db.m AS m_b FROM ic_null_tested t
             JOIN ic_null_degree da ON t.account_a = da.account_id
             JOIN ic_null_degree db ON t.account_b = db.account_id AND da.cls = db.cls
-            WHERE da.cls >= 1"""
+            WHERE da.cls >= 1 ORDER BY t.i, da.cls"""  # np.add.at adds a pair's classes in this order
         )
         engine.drop("ic_null_tested")
         if parts.num_rows:
