@@ -82,7 +82,9 @@ class DuckDBEngine(Engine):
             self.con = duckdb.connect(database)
         self._run("SET TimeZone='UTC'")
         self._run("SET preserve_insertion_order=false")
-        self._run("SET enable_progress_bar=false")
+        # progress tracked (for query_progress) but never printed
+        self._run("SET enable_progress_bar=true")
+        self._run("SET enable_progress_bar_print=false")
         if memory_limit:
             self._run(f"SET memory_limit='{memory_limit}'", "to set the memory limit")
         if threads:
@@ -96,6 +98,19 @@ class DuckDBEngine(Engine):
 
     def execute(self, sql: str) -> None:
         self._run(sql)
+
+    def query_progress(self) -> float | None:
+        """The running query's share of source rows processed (DuckDB's
+        ``query_progress``), None when no query runs.
+
+        >>> DuckDBEngine().query_progress() is None
+        True
+        """
+        try:
+            p = float(self.con.query_progress())
+        except (duckdb.Error, RuntimeError, TypeError, ValueError):
+            return None
+        return None if p < 0 else min(p / 100.0, 1.0)
 
     def create_table(self, name: str, sql: str) -> None:
         self._run(f"CREATE OR REPLACE TABLE {name} AS {sql}")
