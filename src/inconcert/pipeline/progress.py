@@ -74,7 +74,8 @@ class StepEvents:
 
     def running(self, rec: StepRecord, fraction: float | None, elapsed: float, rss: int | None) -> None:
         """About twice a second during a step: the running query's share done
-        (None when the engine cannot tell), seconds since the step began, memory now."""
+        (None when the engine cannot tell), the seconds it has run (since the step
+        began when no share is known), memory now."""
 
     def finished(self, rec: StepRecord) -> None:
         """A step is done; ``rec`` is complete."""
@@ -163,6 +164,7 @@ class StepLog:
         t0 = time.perf_counter()
 
         def sample() -> None:
+            q0, last = t0, -1.0  # when the running query began (as far as we can tell), its last share
             while not stop.wait(self.interval):
                 rss = rss_bytes()
                 if rss is not None and (peak[0] is None or rss > peak[0]):
@@ -171,8 +173,12 @@ class StepLog:
                 if self.query_progress is not None:
                     with contextlib.suppress(Exception):
                         frac = self.query_progress()
+                now = time.perf_counter()
+                if frac is None or frac < last:  # no query, or the next query of the step began
+                    q0 = now - (0.0 if frac is None else self.interval / 2)
+                last = -1.0 if frac is None else frac
                 with contextlib.suppress(Exception):
-                    self.events.running(rec, frac, time.perf_counter() - t0, rss)
+                    self.events.running(rec, frac, now - q0, rss)
 
         sampler = threading.Thread(target=sample, name=f"inconcert-progress-{name}", daemon=True)
         sampler.start()
