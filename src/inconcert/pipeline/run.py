@@ -25,8 +25,10 @@ import pyarrow.parquet as pq
 from inconcert.config import DetectConfig, read_settings_file
 from inconcert.engines import get_engine
 from inconcert.engines.base import Engine
+from inconcert.engines.duckdb_engine import DEFAULT_MEMORY_LIMIT, DuckDBEngine
 from inconcert.errors import ConfigError, DiskFullError, EngineError, OutOfMemoryError, OutputError
 from inconcert.ingest import current_reader_options, ingest, reader_options
+from inconcert.memory import memory_budget
 from inconcert.outputs.csvfile import read_csv_table
 from inconcert.outputs.options import OutputOptions
 from inconcert.outputs.pseudonymise import Pseudonymiser
@@ -323,11 +325,21 @@ def detect(
         work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))
         try:
             with reader_options(encoding=encoding, time_formats=time_formats) if (encoding or time_formats) \
-                    else contextlib.nullcontext():
+                    else contextlib.nullcontext(), memory_budget(_budget(engine, engine_options)):
                 return _detect(inputs, outdir, config, engine, format, column_map, step, command, engine_options,
                                outputs or OutputOptions(), work, on_stop)
         finally:
             cleanup(lambda: shutil.rmtree(work, ignore_errors=True))
+
+
+def _budget(engine: str | Engine, engine_options: dict[str, Any]) -> str | None:
+    """The memory budget of a run: its DuckDB ``memory_limit`` (the engine's
+    default when not given); None for other engines (:mod:`inconcert.memory`)."""
+    if isinstance(engine, DuckDBEngine):
+        return engine.memory_limit
+    if engine == "duckdb":
+        return engine_options.get("memory_limit", DEFAULT_MEMORY_LIMIT)
+    return None
 
 
 #: Work folders in the temp directory: ``inconcert-<pid>-…`` (the pid lets a later run remove a killed run's).
