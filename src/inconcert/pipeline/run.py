@@ -231,6 +231,8 @@ def resource_errors(step: str) -> Iterator[None]:
             if "No space left on device" in text or "errno\":\"28" in text:
                 raise DiskFullError(f"step '{step}'", tempfile.gettempdir()) from e
             raise
+        except MemoryError as e:  # the Python side (numpy, Arrow) could not allocate
+            raise OutOfMemoryError(step, "Python side: could not allocate memory") from e
 
 
 def _table_input(x: Any) -> pa.Table | None:
