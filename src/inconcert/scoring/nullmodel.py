@@ -251,6 +251,12 @@ def popularity_class_sql(n: str) -> str:
     return f"CASE WHEN {n} >= 2 THEN 1 ELSE 0 END"
 
 
+#: Candidates per block in :meth:`NullModel.group_expected`: its matrix is candidates ×
+#: object degree classes (at 10⁷ posts, millions × thousands: GBs at once). A fixed
+#: number, not one from the memory budget, so that results never depend on it.
+_CAND_CHUNK = 4096
+
+
 class NullModel:
     """The fitted null: one BiCM of who shares what per popularity class of
     objects and, per object degree and window, the summed chances
@@ -284,8 +290,11 @@ class NullModel:
         part = k * np.minimum(1.0, (c / k) * mass[cls])
         m = np.zeros((len(fit.y), L))
         np.add.at(m, (cls, win), part)
-        ga = fit.x_of(np.maximum(deg_cands, 1.0))[:, None] * fit.y[None, :]
-        return (ga / (1.0 + ga)) @ m
+        xa = fit.x_of(np.maximum(deg_cands, 1.0))
+        for s in range(0, len(xa), _CAND_CHUNK):  # candidates × object classes, a chunk at a time
+            ga = xa[s:s + _CAND_CHUNK, None] * fit.y[None, :]
+            out[s:s + _CAND_CHUNK] = (ga / (1.0 + ga)) @ m
+        return out
 
     def expected(self, cls: np.ndarray, deg_a: np.ndarray, deg_b: np.ndarray) -> np.ndarray:
         """Per pair: ``Σ_o p_ao p_bo q_o(W_i)`` for each window and, last,
