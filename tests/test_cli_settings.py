@@ -53,6 +53,7 @@ def test_replay_gives_identical_files(posts: Path, tmp_path: Path):
     sa, sb = (json.loads((tmp_path / x / "summary.json").read_text()) for x in "ab")
     for s in (sa, sb):
         s.pop("timings"), s.pop("command")
+        s["steps"] = {k: (v["rows_in"], v["rows_out"]) for k, v in s["steps"].items()}  # not seconds, memory
     assert sa == sb and sa["parameters"]["window"] == "auto"
 
 

@@ -104,28 +104,14 @@ def input_warnings(summary: dict[str, Any]) -> list[str]:
     return lines
 
 
-STEPS = ("read", "traces", "pairs", "links", "scoring", "groups", "verdicts", "outputs")
-
-
 @contextlib.contextmanager
 def _steps() -> Iterator[Callable[[str], None]]:
-    """A rich progress bar over the pipeline's named steps (on stderr)."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    """The progress display over the pipeline's steps (on stderr): rows done / rows
+    total and an estimate for the running step, a line per finished one."""
+    from inconcert.cli_progress import rich_steps
 
-    with Progress(
-        TextColumn("[bold]{task.description:<8}"), BarColumn(), TextColumn("{task.completed}/{task.total} steps"),
-        TimeElapsedColumn(), console=console, transient=True,
-    ) as progress:
-        task = progress.add_task("read", total=len(STEPS))
-        seen: list[str] = []
-
-        def step(name: str) -> None:
-            if name in STEPS and name not in seen:
-                seen.append(name)
-                progress.update(task, description=name, completed=STEPS.index(name))
-
-        yield step
-        progress.update(task, completed=len(STEPS))
+    with rich_steps(console) as steps:
+        yield steps
 
 
 def _print_summary(summary: dict[str, Any], outdir: Path) -> None:

@@ -37,6 +37,7 @@ import pyarrow.parquet as pq
 
 from inconcert.actions import ACTIONS_SCHEMA, REJECTS_SCHEMA
 from inconcert.errors import InputError
+from inconcert.memory import side_limit
 from inconcert.readers import READERS, ReadContext, detect_format, get_reader
 from inconcert.readers.base import safe_head
 from inconcert.readers.columns import MAP_OPTIONS, check_map
@@ -245,6 +246,8 @@ def drop_duplicates(path: Path) -> dict[str, int]:
     con = duckdb.connect()
     try:
         con.execute("SET threads TO 2")
+        if side_limit() is not None:  # a share of the run's --memory-limit (DuckDB's default: 80 % of RAM)
+            con.execute(f"SET memory_limit='{side_limit()}'")
         src = f"read_parquet('{_sql_path(path)}')"
         dup = con.sql(
             f"""WITH h AS (SELECT seq, hash(account_id, ts, text) AS k FROM {src}),

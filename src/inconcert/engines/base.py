@@ -81,6 +81,11 @@ class Engine(ABC):
         """Drop table or view ``name`` if it exists."""
         self.execute(f"DROP TABLE IF EXISTS {name}")
 
+    def query_progress(self) -> float | None:
+        """How far the running query is (0–1), safe to ask from another thread;
+        None when nothing runs or the engine cannot tell (the default)."""
+        return None
+
     @abstractmethod
     def register_arrow(self, name: str, table: pa.Table) -> None:
         """Make an Arrow table queryable as ``name``."""

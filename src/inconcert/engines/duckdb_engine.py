@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 
 from inconcert.engines.base import Engine
 from inconcert.errors import ConfigError
+from inconcert.memory import budget_rows
 from inconcert.sql.dialect import DuckDBDialect
 
 __all__ = ["DuckDBEngine", "check_memory_limit"]
@@ -48,6 +49,9 @@ def check_memory_limit(value: str) -> str:
         )
     return str(value)
 
+#: DuckDB's memory limit when none is given.
+DEFAULT_MEMORY_LIMIT = "3GB"
+
 _TYPES = {
     pa.string(): "VARCHAR",
     pa.int64(): "BIGINT",
@@ -71,18 +75,21 @@ class DuckDBEngine(Engine):
     def __init__(
         self,
         database: str = ":memory:",
-        memory_limit: str | None = "3GB",
+        memory_limit: str | None = DEFAULT_MEMORY_LIMIT,
         threads: int | None = None,
         temp_directory: str | None = None,
     ):
         self.dialect = DuckDBDialect()
+        self.memory_limit = memory_limit
         if memory_limit:
             check_memory_limit(memory_limit)
         with self.failing(f"to open {database}"):
             self.con = duckdb.connect(database)
         self._run("SET TimeZone='UTC'")
         self._run("SET preserve_insertion_order=false")
-        self._run("SET enable_progress_bar=false")
+        # progress tracked (for query_progress) but never printed
+        self._run("SET enable_progress_bar=true")
+        self._run("SET enable_progress_bar_print=false")
         if memory_limit:
             self._run(f"SET memory_limit='{memory_limit}'", "to set the memory limit")
         if threads:
@@ -96,6 +103,19 @@ class DuckDBEngine(Engine):
 
     def execute(self, sql: str) -> None:
         self._run(sql)
+
+    def query_progress(self) -> float | None:
+        """The running query's share of source rows processed (DuckDB's
+        ``query_progress``), None when no query runs.
+
+        >>> DuckDBEngine().query_progress() is None
+        True
+        """
+        try:
+            p = float(self.con.query_progress())
+        except (duckdb.Error, RuntimeError, TypeError, ValueError):
+            return None
+        return None if p < 0 else min(p / 100.0, 1.0)
 
     def create_table(self, name: str, sql: str) -> None:
         self._run(f"CREATE OR REPLACE TABLE {name} AS {sql}")
@@ -165,6 +185,7 @@ class DuckDBEngine(Engine):
         ['ab0', 'ab1', 'ab2']
         """
         return_type = return_type or pa.string()
+        batch_rows = budget_rows(batch_rows, 400)  # fewer under a low --memory-limit (a batch in, one out)
         cols = ", ".join(keep)
         threads = self._threads()
         query = f"SELECT {cols}, {column} AS __in FROM ({sql}) s"

@@ -215,7 +215,21 @@ def first_shares_sql(
 
 def cadence_sql(d: Dialect, t: VerdictTables = VerdictTables()) -> str:
     """Per group member: actions, actions with links, and the count, mean and sample
-    standard deviation of the gaps (µs) between consecutive actions."""
+    standard deviation of the gaps (µs) between consecutive actions.
+
+    Computed from exact integer sums, so the same on every run (``avg`` and
+    ``stddev_samp`` over DOUBLE vary in the last bits with the order parallel
+    threads add rows in): the deviations ``dv`` of the gaps from an integer
+    near their mean are summed exactly, and the variance
+    ``(Σ dv² − (Σ dv)² / n) / (n − 1)`` has no cancellation (``|Σ dv| < n``):
+    gaps that are all equal give 0 exactly.
+
+    >>> from inconcert.sql.dialect import DuckDBDialect
+    >>> "DECIMAL(38,0)" in cadence_sql(DuckDBDialect())
+    True
+    """
+    per = "OVER (PARTITION BY group_id, account_id)"
+    ref = d.int_div(f"sum(gap) {per}", f"greatest(count(gap) {per}, 1)")
     return f"""WITH ma AS (
         SELECT m.group_id, m.account_id, {d.epoch_us("a.ts")} AS t,
                CASE WHEN a.urls IS NOT NULL AND {d.list_len("a.urls")} > 0 THEN 1 ELSE 0 END AS is_link
@@ -223,11 +237,16 @@ def cadence_sql(d: Dialect, t: VerdictTables = VerdictTables()) -> str:
         JOIN {t.membership} m ON x.account_id = m.account_id),
     gaps AS (
         SELECT group_id, account_id, is_link,
-               CAST(t - lag(t) OVER (PARTITION BY account_id ORDER BY t) AS DOUBLE) AS gap
-        FROM ma)
+               t - lag(t) OVER (PARTITION BY account_id ORDER BY t) AS gap
+        FROM ma),
+    dev AS (SELECT group_id, account_id, is_link, gap, gap - {ref} AS dv FROM gaps)
     SELECT group_id, account_id, count(*) AS n_actions, sum(is_link) AS n_links,
-           count(gap) AS n_gaps, avg(gap) AS mean_gap, {d.stddev_samp("gap")} AS sd_gap
-    FROM gaps GROUP BY group_id, account_id"""
+           count(gap) AS n_gaps,
+           CASE WHEN count(gap) > 0 THEN {d.to_double("sum(gap)")} / count(gap) END AS mean_gap,
+           CASE WHEN count(gap) > 1 THEN sqrt(greatest(
+               {d.to_double("sum(CAST(dv AS DECIMAL(38,0)) * dv)")}
+               - {d.to_double("sum(dv)")} * {d.to_double("sum(dv)")} / count(gap), 0.0) / (count(gap) - 1)) END AS sd_gap
+    FROM dev GROUP BY group_id, account_id"""
 
 
 #: What varies between a template's instances: links, mentions, hashtags, numbers, punctuation.

@@ -14,7 +14,6 @@ import os
 import platform as _platform
 import shutil
 import tempfile
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,14 +25,17 @@ import pyarrow.parquet as pq
 from inconcert.config import DetectConfig, read_settings_file
 from inconcert.engines import get_engine
 from inconcert.engines.base import Engine
+from inconcert.engines.duckdb_engine import DEFAULT_MEMORY_LIMIT, DuckDBEngine
 from inconcert.errors import ConfigError, DiskFullError, EngineError, OutOfMemoryError, OutputError
 from inconcert.ingest import current_reader_options, ingest, reader_options
+from inconcert.memory import memory_budget
 from inconcert.outputs.csvfile import read_csv_table
 from inconcert.outputs.options import OutputOptions
 from inconcert.outputs.pseudonymise import Pseudonymiser
 from inconcert.outputs.resultset import ResultSet, disk_errors
 from inconcert.outputs.signals import cleanup, stop_on_signals
 from inconcert.pipeline.outputs import write_outputs
+from inconcert.pipeline.progress import StepEvents, StepLog, as_events
 from inconcert.pipeline.stages import (
     groups_stage,
     links_stage,
@@ -44,11 +46,12 @@ from inconcert.pipeline.stages import (
 )
 from inconcert.scoring.nullmodel import NULL_TABLES
 from inconcert.sites.networks import finish_site_run, site_defaults
-from inconcert.tables import TRACES
+from inconcert.tables import ACTIONS, TRACES
 
 __all__ = ["detect", "replay", "run_detection", "resource_errors", "remove_dead_work_dirs", "DetectResult", "Detection", "Counts", "RESULT_TABLES"]
 
-Progress = Callable[[str], None]
+#: A reporter: a function of the step's name, or a :class:`~inconcert.pipeline.progress.StepEvents`.
+Progress = Callable[[str], None] | StepEvents
 
 
 @dataclass(frozen=True)
@@ -139,37 +142,48 @@ class DetectResult:
     rejects = property(lambda self: self.table("rejects"), doc="Rejected input records (``rejects.csv``).")
 
 
-def run_detection(engine: Engine, config: DetectConfig, step: Progress | None = None) -> Detection:
+def run_detection(
+    engine: Engine, config: DetectConfig, step: Progress | None = None, log: StepLog | None = None
+) -> Detection:
     """Run the stages on an engine whose ``actions`` table is registered.
 
     Leaves the tables the outputs need (:mod:`inconcert.tables`); ``config`` is
-    only read. Returns a :class:`Detection`.
+    only read. Each stage is recorded in ``log`` (rows in, rows out, seconds,
+    peak memory: :mod:`inconcert.pipeline.progress`) and reported to ``step``.
+    Returns a :class:`Detection`.
     """
-    say = step or (lambda s: None)
+    log = log or StepLog(as_events(step), engine.query_progress)
     timings: dict[str, float] = {}
 
-    def timed(name: str, fn: Callable[[], Any]) -> Any:
-        say(name)
-        t0 = time.perf_counter()
-        with resource_errors(name):
+    def timed(name: str, fn: Callable[[], Any], rows_in: int | None, units: tuple[str, str],
+              rows_out: Callable[[Any], int | None]) -> Any:
+        with log.step(name, rows_in, *units) as rec, resource_errors(name):
             out = fn()
-        timings[name] = time.perf_counter() - t0
+            rec.rows_out = rows_out(out)
+        timings[name] = rec.seconds
         return out
 
-    traces = timed("traces", lambda: traces_stage(engine, config))
-    pairs = timed("pairs", lambda: pairs_stage(engine, config, traces))
+    posts = log.records["read"].rows_out if "read" in log.records else engine.count(ACTIONS)
+    traces = timed("traces", lambda: traces_stage(engine, config), posts, ("posts", "traces"), lambda r: r.traces)
+    pairs = timed("pairs", lambda: pairs_stage(engine, config, traces), traces.traces, ("traces", "pairs"),
+                  lambda r: r.pairs)
     n_windows = None if config.coortweet_compatible else len(traces.windows)
     links = timed("links", lambda: links_stage(
         engine, traces.behaviours, n_windows=n_windows,
         fast_within_s=config.fast_within_s(traces.windows) if traces.windows else None,
-    ))
-    scored = timed("scoring", lambda: scoring_stage(engine, config, windows=traces.windows))
-    groups = timed("groups", lambda: groups_stage(engine, config, scored))
+    ), pairs.pairs, ("pairs", "links"), lambda r: r.links)
+    scored = timed("scoring", lambda: scoring_stage(engine, config, windows=traces.windows), links.links,
+                   ("links", "links"), lambda r: links.links)
+    groups = timed("groups", lambda: groups_stage(engine, config, scored), links.links, ("links", "members"),
+                   lambda r: r.accounts_in_groups)
     if groups.pooled_seconds is not None:
         timings["pooled"] = groups.pooled_seconds
         timings["groups"] -= groups.pooled_seconds
+        log.split("groups", "pooled", groups.pooled_seconds, rows_out=groups.accounts_joined_pooled,
+                  unit_out="members")
     verdicts = timed(
-        "verdicts", lambda: verdicts_stage(engine, config, scored, resolution=traces.clock["resolution_s"])
+        "verdicts", lambda: verdicts_stage(engine, config, scored, resolution=traces.clock["resolution_s"]),
+        groups.groups, ("groups", "groups"), lambda r: groups.groups,
     )
     for t in (TRACES, *NULL_TABLES):  # spent: the outputs need the memory
         engine.drop(t)
@@ -217,6 +231,8 @@ def resource_errors(step: str) -> Iterator[None]:
             if "No space left on device" in text or "errno\":\"28" in text:
                 raise DiskFullError(f"step '{step}'", tempfile.gettempdir()) from e
             raise
+        except MemoryError as e:  # the Python side (numpy, Arrow) could not allocate
+            raise OutOfMemoryError(step, "Python side: could not allocate memory") from e
 
 
 def _table_input(x: Any) -> pa.Table | None:
@@ -311,11 +327,21 @@ def detect(
         work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))
         try:
             with reader_options(encoding=encoding, time_formats=time_formats) if (encoding or time_formats) \
-                    else contextlib.nullcontext():
+                    else contextlib.nullcontext(), memory_budget(_budget(engine, engine_options)):
                 return _detect(inputs, outdir, config, engine, format, column_map, step, command, engine_options,
                                outputs or OutputOptions(), work, on_stop)
         finally:
             cleanup(lambda: shutil.rmtree(work, ignore_errors=True))
+
+
+def _budget(engine: str | Engine, engine_options: dict[str, Any]) -> str | None:
+    """The memory budget of a run: its DuckDB ``memory_limit`` (the engine's
+    default when not given); None for other engines (:mod:`inconcert.memory`)."""
+    if isinstance(engine, DuckDBEngine):
+        return engine.memory_limit
+    if engine == "duckdb":
+        return engine_options.get("memory_limit", DEFAULT_MEMORY_LIMIT)
+    return None
 
 
 #: Work folders in the temp directory: ``inconcert-<pid>-…`` (the pid lets a later run remove a killed run's).
@@ -356,7 +382,8 @@ def _detect(
     work: Path,
     on_stop: Callable[[Callable[[], None]], None],
 ) -> DetectResult:
-    say = step or (lambda s: None)
+    events = as_events(step)
+    log = StepLog(events)
     timings: dict[str, float] = {}
     in_memory = outdir is None
     target = work / "result" if outdir is None else Path(outdir)
@@ -367,16 +394,16 @@ def _detect(
         engine_options.setdefault("temp_directory", str(work / "duckdb-spill"))  # removed with the work folder
     try:
         with ResultSet(target) as rs:
-            t0 = time.perf_counter()
-            say("read")
-            with resource_errors("read"):
+            with log.step("read", None, "records", "rows") as rec, resource_errors("read"):
                 paths, labels = _inputs(inputs, work)
                 ing = ingest(paths, work, format=format, column_map=column_map)
                 if opts.pseudonymise is not None:
                     ps = Pseudonymiser.from_key_file(opts.pseudonymise)
                     ing = ps.ingested(ing, work)
-            timings["read"] = time.perf_counter() - t0
+                rec.rows_in, rec.rows_out = ing.rows_read, ing.rows_used
+            timings["read"] = rec.seconds
             eng = get_engine(engine, **engine_options) if own_engine else engine  # type: ignore[arg-type]
+            log.query_progress = eng.query_progress
             interrupt = _interrupter(eng)
             if interrupt is not None:
                 on_stop(interrupt)
@@ -388,20 +415,20 @@ def _detect(
                 config, chosen = site_defaults(config)
                 site_run = {"defaults_chosen": chosen}
             if ing.rows_used == 0:
-                say("no usable rows")
-            run = run_detection(eng, config, step)
+                events("no usable rows")
+            run = run_detection(eng, config, events, log)
             timings.update(run.timings)
             if site_run is not None:  # origin and copies, site verdicts, articles/article_copies/trackers.csv
                 with resource_errors("outputs"):
                     site_run["counts"] = finish_site_run(eng, config, rs.path, raw_csv=opts.raw_csv, bom=opts.bom)
-            t0 = time.perf_counter()
-            say("outputs")
             rejects = _redacted_rejects(ing.rejects, labels, opts)
             fast = config.fast_within_s(run.windows or (run.window_used,))
-            with resource_errors("outputs"):
+            big = run.counts.links + run.counts.pairs  # links.parquet and evidence.parquet
+            with log.step("outputs", big, "rows", "rows") as rec, resource_errors("outputs"):
                 written = write_outputs(eng, rs, ing.accounts, rejects, config.min_weight, run.behaviours,
                                         fast_within_s=fast, raw_csv=opts.raw_csv, bom=opts.bom)
-            timings["outputs"] = time.perf_counter() - t0
+                rec.rows_out = big + sum(t.num_rows for t in (written.groups, written.accounts, written.objects))
+            timings["outputs"] = rec.seconds
             inputs_rec = [_input_record(dict(i), labels, opts) for i in ing.inputs]
             summary: dict[str, Any] = {
                 "software": _software(),
@@ -424,6 +451,7 @@ def _detect(
                 "behaviours": run.behaviours,
                 "counts": run.counts.to_dict(),
                 "timings": {k: round(v, 3) for k, v in timings.items()},
+                "steps": log.to_dict(),
             }
             if opts.pseudonymise is not None:
                 summary["pseudonymised"] = ps.record(opts.pseudonymise)
@@ -436,7 +464,7 @@ def _detect(
             if run.warnings:
                 summary["warnings"] = run.warnings
             if opts.report:
-                say("report")
+                events("report")
                 _report_into(rs, summary)
             summary = rs.commit(summary)
             if opts.pseudonymise is not None:

@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 
 from inconcert.actions import conform
 from inconcert.errors import InputError, MissingColumnError
+from inconcert.memory import budget_rows, side_limit
 from inconcert.readers.base import (
     HEAD_BYTES,
     ReadContext,
@@ -53,6 +54,8 @@ from inconcert.readers.timeparse import slash_day_first
 
 #: Rows per batch when DuckDB maps a Parquet or CSV file (about 200 MB of actions).
 BATCH_ROWS = 1_000_000
+#: About what one row of actions takes in memory (bytes), to size batches from the budget.
+ROW_BYTES = 200
 
 __all__ = ["GenericReader", "table_kind", "delimiter", "generic_missing"]
 
@@ -156,6 +159,8 @@ class GenericReader(Reader):
         con = duckdb.connect()
         con.execute("SET TimeZone='UTC'")
         con.execute("SET enable_progress_bar=false")
+        if side_limit() is not None:  # a share of the run's --memory-limit (DuckDB's default: 80 % of RAM)
+            con.execute(f"SET memory_limit='{side_limit()}'")
         try:
             yield from self._read(con, path, head, kind, ctx)
         except duckdb.Error as e:
@@ -238,7 +243,8 @@ class GenericReader(Reader):
         else:
             # Parquet/CSV rows are mapped by DuckDB alone: bigger batches keep both
             # cores busy (1e7 rows: 11.8 s at 100k rows a batch, 8.8 s at 1M).
-            for batch in con.sql(sql).to_arrow_reader(max(ctx.chunk_rows, BATCH_ROWS)):
+            rows = budget_rows(max(ctx.chunk_rows, BATCH_ROWS), ROW_BYTES)  # smaller under a low --memory-limit
+            for batch in con.sql(sql).to_arrow_reader(rows):
                 out = split(batch)
                 if out is not None:
                     yield out

@@ -251,6 +251,12 @@ def popularity_class_sql(n: str) -> str:
     return f"CASE WHEN {n} >= 2 THEN 1 ELSE 0 END"
 
 
+#: Candidates per block in :meth:`NullModel.group_expected`: its matrix is candidates ×
+#: object degree classes (at 10⁷ posts, millions × thousands: GBs at once). A fixed
+#: number, not one from the memory budget, so that results never depend on it.
+_CAND_CHUNK = 4096
+
+
 class NullModel:
     """The fitted null: one BiCM of who shares what per popularity class of
     objects and, per object degree and window, the summed chances
@@ -284,8 +290,11 @@ class NullModel:
         part = k * np.minimum(1.0, (c / k) * mass[cls])
         m = np.zeros((len(fit.y), L))
         np.add.at(m, (cls, win), part)
-        ga = fit.x_of(np.maximum(deg_cands, 1.0))[:, None] * fit.y[None, :]
-        return (ga / (1.0 + ga)) @ m
+        xa = fit.x_of(np.maximum(deg_cands, 1.0))
+        for s in range(0, len(xa), _CAND_CHUNK):  # candidates × object classes, a chunk at a time
+            ga = xa[s:s + _CAND_CHUNK, None] * fit.y[None, :]
+            out[s:s + _CAND_CHUNK] = (ga / (1.0 + ga)) @ m
+        return out
 
     def expected(self, cls: np.ndarray, deg_a: np.ndarray, deg_b: np.ndarray) -> np.ndarray:
         """Per pair: ``Σ_o p_ao p_bo q_o(W_i)`` for each window and, last,
@@ -304,7 +313,8 @@ def fit_null(engine: Engine, windows: list[float]) -> NullModel:
     singletons included) and the chances in ``ic_obj_window``."""
     L = len(windows)
     acc = engine.to_arrow("SELECT cls, d, count(*) AS k FROM ic_null_degree GROUP BY cls, d ORDER BY cls, d")
-    csum = ", ".join(f"sum(coalesce(w.q{i}, 0.0)) AS c{i}" for i in range(L))
+    d = engine.dialect  # exact sums: the same bits whatever order parallel threads add them in
+    csum = ", ".join(f"{d.exact_sum(f'coalesce(w.q{i}, 0.0)')} AS c{i}" for i in range(L))
     obj = engine.to_arrow(
         f"""SELECT o.cls, o.n, count(*) AS k, {csum}
         FROM ic_null_objects o
@@ -319,12 +329,14 @@ def fit_null(engine: Engine, windows: list[float]) -> NullModel:
     if acc.num_rows == 0 or obj.num_rows == 0:
         return NullModel(fits, windows)
     bins = engine.to_arrow(
-        " UNION ALL ".join(
-            f"""SELECT o.cls, o.n, {i} AS win, {_c_bin(f"w.c{i}")} AS bin, count(*) AS k, sum(w.c{i}) AS c
+        "SELECT * FROM ("
+        + " UNION ALL ".join(
+            f"""SELECT o.cls, o.n, {i} AS win, {_c_bin(f"w.c{i}")} AS bin, count(*) AS k, {d.exact_sum(f"w.c{i}")} AS c
             FROM ic_null_objects o JOIN ic_obj_window w ON o.behaviour = w.behaviour AND o.object = w.object
             WHERE o.cls >= 1 AND w.c{i} > 0 GROUP BY o.cls, o.n, bin"""
             for i in range(L)
         )
+        + ") b ORDER BY cls, n, win, bin"  # a fixed order for np.add.at in group_expected
     )
     a_cls, o_cls = col(acc, "cls"), col(obj, "cls")
     rest = int(engine.scalar("SELECT max(cls) FROM ic_null_degree") or 0)
@@ -457,7 +469,7 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
             """SELECT t.i, da.cls, da.d AS d_a, db.d AS d_b, da.m AS m_a, db.m AS m_b FROM ic_null_tested t
             JOIN ic_null_degree da ON t.account_a = da.account_id
             JOIN ic_null_degree db ON t.account_b = db.account_id AND da.cls = db.cls
-            WHERE da.cls >= 1"""
+            WHERE da.cls >= 1 ORDER BY t.i, da.cls"""  # np.add.at adds a pair's classes in this order
         )
         engine.drop("ic_null_tested")
         if parts.num_rows:

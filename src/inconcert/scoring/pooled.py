@@ -127,7 +127,13 @@ def pooled_candidates(engine: Engine, members: pa.Table, null: NullModel, cv: fl
     w = np.stack([cand.column(f"w{i}").to_numpy(zero_copy_only=False).astype(np.float64) for i in range(L)], axis=1) if n else np.zeros((0, L))
     e = np.zeros((n, L))
     if n:
-        deg = engine.to_arrow("SELECT account_id, cls, d FROM ic_null_degree WHERE cls >= 1")
+        # degrees of the candidates and members only (not every account: a dict of millions at 10⁷ posts)
+        ids = cand.column("account_id").combine_chunks()
+        engine.register_arrow("ic_pool_need", pa.table({"account_id": pa.concat_arrays(
+            [ids, members.column("account_id").combine_chunks().cast(ids.type)])}))
+        deg = engine.to_arrow("""SELECT account_id, cls, d FROM ic_null_degree
+            WHERE cls >= 1 AND account_id IN (SELECT account_id FROM ic_pool_need)""")
+        engine.drop("ic_pool_need")
         dmap = {
             a: (int(c), float(d))
             for a, c, d in zip(deg.column("account_id").to_pylist(), deg.column("cls").to_pylist(),

@@ -65,8 +65,28 @@ class Dialect:
         raise NotImplementedError
 
     def stddev_samp(self, x: str) -> str:
-        """Sample standard deviation aggregate (NULL for fewer than two values)."""
+        """Sample standard deviation aggregate (NULL for fewer than two values).
+        Over DOUBLE its last bits depend on the order rows are added in (parallel
+        aggregation): deterministic outputs use integer sums instead."""
         return f"stddev_samp({x})"
+
+    def exact_sum(self, x: str) -> str:
+        """A sum aggregate of DOUBLE ``x`` (|x| < 8, e.g. chances) whose result does not
+        depend on the order the rows are added in, as ``sum`` over DOUBLE does under
+        parallel aggregation: each value is split at 2⁻⁶⁰ into two fixed-point
+        integers, each part summed exactly as ``DECIMAL(38,0)`` (order-free), and the
+        two sums joined once at the end. Exact to 2⁻¹²⁰ per value.
+
+        >>> import duckdb
+        >>> duckdb.sql(f"SELECT {Dialect().exact_sum('x')} AS s FROM (VALUES (0.1), (0.2), (0.3)) v(x)").fetchall()[0][0]
+        0.6
+        """
+        s = f"(CAST({x} AS DOUBLE) * {_TWO60})"
+        hi = f"floor({s})"
+        return (
+            f"(CAST(sum(CAST({hi} AS DECIMAL(38,0))) AS DOUBLE) / {_TWO60}"
+            f" + CAST(sum(CAST(({s} - {hi}) * {_TWO60} AS DECIMAL(38,0))) AS DOUBLE) / {_TWO120})"
+        )
 
     def string_agg_distinct(self, x: str, sep: str) -> str:
         raise NotImplementedError
@@ -92,6 +112,11 @@ class Dialect:
     def quantile(self, expr: str, q: float) -> str:
         """The continuous (interpolated) ``q``-quantile (0–1) of ``expr``, an aggregate."""
         raise NotImplementedError
+
+
+#: 2⁶⁰ and 2¹²⁰ as DOUBLE literals (exact; the E makes them DOUBLE, not DECIMAL, in both engines).
+_TWO60 = "1152921504606846976E0"
+_TWO120 = "1329227995784915872903807060280344576E0"
 
 
 def _quote(s: str) -> str:

@@ -1,0 +1,88 @@
+"""The run's memory budget (``--memory-limit``), for what DuckDB's own limit does not cover.
+
+DuckDB's ``memory_limit`` caps the engine's buffers, not what the Python side
+holds: the batches the readers hand over, the Arrow results brought out of
+the engine, the helper DuckDB connections of the readers (each would
+otherwise take 80 % of the RAM). A run sets its budget once
+(:func:`memory_budget`); the readers and batch loops size themselves from
+it with :func:`budget_rows` and give their own DuckDB connections
+:func:`side_limit`. Without a budget they keep their defaults.
+
+>>> parse_size("1.5GB"), parse_size("300MB"), parse_size("2GiB")
+(1500000000, 300000000, 2147483648)
+>>> with memory_budget("1GB"):
+...     budget_rows(1_000_000, row_bytes=200)
+312500
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import re
+from collections.abc import Iterator
+
+__all__ = ["parse_size", "memory_budget", "current_budget", "budget_rows", "side_limit", "BATCH_SHARE"]
+
+_SIZE = re.compile(r"\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>[KMGT]i?B|[KMGT]|B)\s*", re.IGNORECASE)
+_UNITS = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
+          "KI": 2**10, "MI": 2**20, "GI": 2**30, "TI": 2**40}
+
+#: The share of the budget one batch of rows may take (a few are alive at once:
+#: the one being read, the one being converted, two waiting to be written).
+BATCH_SHARE = 1 / 16
+
+_BUDGET: contextvars.ContextVar[int | None] = contextvars.ContextVar("inconcert_memory_budget", default=None)
+
+
+def parse_size(value: str | None) -> int | None:
+    """Bytes of a size such as ``4GB``, ``500MB``, ``2GiB`` (DuckDB's units); None
+    for None or a share of the RAM (``80%``), which has no fixed size here."""
+    if value is None:
+        return None
+    m = _SIZE.fullmatch(str(value))
+    if not m:
+        return None
+    unit = m["unit"].upper().removesuffix("B")
+    return int(float(m["n"]) * _UNITS[unit])
+
+
+@contextlib.contextmanager
+def memory_budget(limit: str | int | None) -> Iterator[int | None]:
+    """Within the block, the run's budget is ``limit`` (a size or bytes; None: no budget)."""
+    n = limit if isinstance(limit, int) else parse_size(limit)
+    token = _BUDGET.set(n)
+    try:
+        yield n
+    finally:
+        _BUDGET.reset(token)
+
+
+def current_budget() -> int | None:
+    """The budget of the running detection in bytes, or None."""
+    return _BUDGET.get()
+
+
+def budget_rows(default: int, row_bytes: int, share: float = BATCH_SHARE, minimum: int = 10_000) -> int:
+    """Rows per batch: ``default``, or fewer so that a batch of rows of about
+    ``row_bytes`` bytes takes at most ``share`` of the budget (never below ``minimum``).
+
+    >>> budget_rows(1_000_000, 200)  # no budget: the default
+    1000000
+    """
+    b = current_budget()
+    if b is None:
+        return default
+    return max(minimum, min(default, int(b * share / max(row_bytes, 1))))
+
+
+def side_limit(share: float = 0.5) -> str | None:
+    """A DuckDB ``memory_limit`` for a helper connection (reader, deduplication):
+    ``share`` of the budget, or None without one.
+
+    >>> with memory_budget("1GB"):
+    ...     side_limit()
+    '500MB'
+    """
+    b = current_budget()
+    return None if b is None else f"{max(int(b * share / 10**6), 50)}MB"
