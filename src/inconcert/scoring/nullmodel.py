@@ -40,7 +40,7 @@ import pyarrow as pa
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.scoring.bicm import BiCMFit, fit_bicm, pair_expectation
-from inconcert.scoring.stats import bh_qvalues, gamma_poisson_log_any, gamma_poisson_logsf
+from inconcert.scoring.stats import account_link_qvalues, gamma_poisson_log_any, gamma_poisson_logsf
 
 __all__ = [
     "NULL_TABLES",
@@ -65,7 +65,8 @@ __all__ = [
 _SCORE_COLUMNS = ("expected", "p_value", "surprise", "q_value", "significant", "window_s")
 
 #: Tables of the null kept until the groups are found (pooled evidence reads them).
-NULL_TABLES = ("ic_null_degree", "ic_null_objects", "ic_obj_window", "ic_null_rest")
+NULL_TABLES = ("ic_null_degree", "ic_null_objects", "ic_obj_window", "ic_null_rest", "ic_null_excluded",
+               "ic_null_objects_kept")
 
 
 def fdr_of(config: DetectConfig) -> float:
@@ -298,16 +299,31 @@ class NullModel:
         return out
 
 
-def fit_null(engine: Engine, windows: list[float]) -> NullModel:
+def fit_null(
+    engine: Engine, windows: list[float], excluded: str | None = None, kept_objects: str | None = None
+) -> NullModel:
     """Fit the null from ``ic_null_degree(account_id, cls, d)`` and
     ``ic_null_objects(behaviour, object, n, cls)`` (every account and object,
-    singletons included) and the chances in ``ic_obj_window``."""
+    singletons included) and the chances in ``ic_obj_window``; with ``excluded``
+    (a table of ``account_id``), the BiCM is fitted to the other accounts only
+    (objects' degrees counted over them, into ``ic_null_objects_kept``, or read
+    from ``kept_objects`` when given)."""
     L = len(windows)
-    acc = engine.to_arrow("SELECT cls, d, count(*) AS k FROM ic_null_degree GROUP BY cls, d ORDER BY cls, d")
+    keep = f"WHERE account_id NOT IN (SELECT account_id FROM {excluded})" if excluded else ""
+    acc = engine.to_arrow(f"SELECT cls, d, count(*) AS k FROM ic_null_degree {keep} GROUP BY cls, d ORDER BY cls, d")
     csum = ", ".join(f"sum(coalesce(w.q{i}, 0.0)) AS c{i}" for i in range(L))
+    objects = kept_objects or "ic_null_objects"
+    if excluded and not kept_objects:
+        engine.create_table(
+            "ic_null_objects_kept",
+            f"""SELECT o.behaviour, o.object, k.n, o.cls FROM ic_null_objects o
+            JOIN (SELECT behaviour, object, count(*) AS n FROM ic_null_ao {keep} GROUP BY behaviour, object) k
+              ON o.behaviour = k.behaviour AND o.object = k.object""",
+        )
+        objects = "ic_null_objects_kept"
     obj = engine.to_arrow(
         f"""SELECT o.cls, o.n, count(*) AS k, {csum}
-        FROM ic_null_objects o
+        FROM {objects} o
         LEFT JOIN ic_obj_window w ON o.behaviour = w.behaviour AND o.object = w.object
         GROUP BY o.cls, o.n ORDER BY o.cls, o.n"""
     )
@@ -321,7 +337,7 @@ def fit_null(engine: Engine, windows: list[float]) -> NullModel:
     bins = engine.to_arrow(
         " UNION ALL ".join(
             f"""SELECT o.cls, o.n, {i} AS win, {_c_bin(f"w.c{i}")} AS bin, count(*) AS k, sum(w.c{i}) AS c
-            FROM ic_null_objects o JOIN ic_obj_window w ON o.behaviour = w.behaviour AND o.object = w.object
+            FROM {objects} o JOIN ic_obj_window w ON o.behaviour = w.behaviour AND o.object = w.object
             WHERE o.cls >= 1 AND w.c{i} > 0 GROUP BY o.cls, o.n, bin"""
             for i in range(L)
         )
@@ -336,6 +352,8 @@ def fit_null(engine: Engine, windows: list[float]) -> NullModel:
             ia, io = a_cls >= 1, o_cls >= 1  # the small components: randomised over everything
         da, ka = _merge(col(acc, "d")[ia], col(acc, "k")[ia])
         no, ko = _merge(col(obj, "n")[io], col(obj, "k")[io])
+        if not da.size or not no.size:
+            continue  # a population whose accounts are all left out of the fit
         fit = fit_bicm(da, ka, no, ko)
         weights = np.stack(
             [_merge(col(obj, "n")[io], col(obj, f"c{i}")[io])[1] for i in range(L)] + [ko], axis=1
@@ -428,25 +446,31 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
     ``q_value``, ``significant`` and ``window_s``, and sets ``weight`` to the
     count at ``window_s``. Needs ``ic_null_ao``, ``ic_null_degree`` and
     ``ic_obj_window`` (:func:`prepare_null` in the pipeline). Returns what the
-    run found (windows, links tested).
+    run found (windows, links tested, the rounds of the robust fit).
+
+    The null describes accounts that do not act in concert, so it is fitted
+    robustly (``config.null_rounds`` rounds): after each round the accounts
+    found coordinated are left out of the next BiCM fit, and the links are
+    scored again (docs/null-model.md, "A null fitted to the uncoordinated").
+    Significance is decided over accounts first, then their links
+    (:func:`~inconcert.scoring.stats.account_link_qvalues`).
     """
     windows = [float(w) for w in (windows or config.ladder())]
     L = len(windows)
     fdr = fdr_of(config)
-    null = fit_null(engine, windows)
     wcols = ", ".join(f"l.w{i}" for i in range(L))
     tested = engine.to_arrow(
         f"""SELECT l.account_a, l.account_b, {wcols} FROM links l
         WHERE l.w{L - 1} >= 2 ORDER BY l.account_a, l.account_b"""
     )
-    m = engine.count("links")
-
-    def col(t: pa.Table, name: str) -> np.ndarray:
-        return np.nan_to_num(t.column(name).to_numpy(zero_copy_only=False).astype(np.float64))
-
+    fam = engine.to_arrow(
+        """SELECT x, count(*) AS k FROM (SELECT account_a AS x FROM links UNION ALL SELECT account_b AS x FROM links)
+        GROUP BY x"""
+    )
+    links_per_account = dict(zip(fam.column("x").to_pylist(), fam.column("k").to_pylist(), strict=True))
     n = tested.num_rows
-    w = np.stack([col(tested, f"w{i}") for i in range(L)], axis=1) if n else np.zeros((0, L))
-    e = np.zeros((n, L))
+    w = np.stack([_col(tested, f"w{i}") for i in range(L)], axis=1) if n else np.zeros((0, L))
+    parts = None
     if n:
         engine.register_arrow(
             "ic_null_tested",
@@ -460,28 +484,38 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
             WHERE da.cls >= 1"""
         )
         engine.drop("ic_null_tested")
-        if parts.num_rows:
-            ex = null.expected(col(parts, "cls"), col(parts, "d_a"), col(parts, "d_b"))
-            # accounts that post the same object k times co-act on it with chance
-            # ≈ 1 − (1 − q)^(k_a k_b) ≤ k_a k_b q; never more than sharing it at all
-            mm = col(parts, "m_a") * col(parts, "m_b")
-            ex = np.minimum(ex[:, :L] * mm[:, None], ex[:, L:])
-            np.add.at(e, parts.column("i").to_numpy().astype(np.int64), ex)
-    # expectations are rounded so that every score is reproducible across runs and engines
-    e = np.array([[float(f"{v:.12g}") for v in row] for row in e]).reshape(w.shape)
+    a_keys = tested.column("account_a").to_numpy(zero_copy_only=False)
+    b_keys = tested.column("account_b").to_numpy(zero_copy_only=False)
     cvs = window_cv(windows, float(config.expected_cv), float(config.expected_cv_from))
-    logp_w = window_logp(w, e, e[:, -1] if len(e) else np.zeros(0), cvs)
+    key_type = tested.schema.field("account_a").type
+    excluded: np.ndarray = np.zeros(0, dtype=a_keys.dtype)
+    engine.register_arrow("ic_null_excluded", pa.table({"account_id": pa.array(excluded, key_type)}))
+    rounds_info = []
+    for r in range(max(int(config.null_rounds), 1)):
+        null = fit_null(engine, windows, "ic_null_excluded" if excluded.size else None)
+        e = _link_expectations(null, parts, n, L)
+        logp_w = window_logp(w, e, e[:, -1] if len(e) else np.zeros(0), cvs)
+        logp = simes_log(logp_w) if len(w) else np.zeros(0)
+        p = np.exp(logp)
+        q, accounts, q_acc = account_link_qvalues(a_keys, b_keys, p, links_per_account, fdr)
+        found = np.sort(accounts[q_acc <= fdr])
+        rounds_info.append({"excluded_from_fit": int(excluded.size), "accounts_found": int(found.size),
+                            "links_significant": int((q <= fdr).sum())})
+        if r + 1 >= int(config.null_rounds) or np.array_equal(found, excluded):
+            break
+        excluded = found
+        engine.register_arrow("ic_null_excluded", pa.table({"account_id": pa.array(excluded, key_type)}))
+    if not excluded.size:
+        engine.drop("ic_null_objects_kept")
     import os
     if os.environ.get("IC_DUMP"):
         import pyarrow.parquet as _pq
         _pq.write_table(pa.table({"account_a": tested.column("account_a"), "account_b": tested.column("account_b"),
-            **{f"w{i}": w[:, i] for i in range(L)}, **{f"e{i}": e[:, i] for i in range(L)}}), os.environ["IC_DUMP"])
-    logp = simes_log(logp_w) if len(w) else np.zeros(0)
+            **{f"w{i}": w[:, i] for i in range(L)}, **{f"e{i}": e[:, i] for i in range(L)}, "p": p, "q": q}), os.environ["IC_DUMP"])
+        _pq.write_table(engine.to_arrow("SELECT account_id, name FROM ic_accounts"), os.environ["IC_DUMP"] + ".keys.parquet")
     best = np.argmin(logp_w + 1e-12 * np.arange(L)[None, :], axis=1) if len(w) else np.zeros(0, np.int64)
     untested_best = L - 1
     rows = np.arange(len(w))
-    p = np.exp(logp)
-    q = bh_qvalues(np.concatenate([p, np.ones(m - len(p))]))[: len(p)]
     wb = w[rows, best] if len(w) else np.zeros(0)
     scores = pa.table(
         {
@@ -524,7 +558,27 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
         "links_tested": int(len(p)),
         "links_significant": int(len(sig)),
         "significant_by_window": {f"{wv:g}": int((chosen == wv).sum()) for wv in windows},
+        "rounds": rounds_info,
     }
+
+
+def _col(t: pa.Table, name: str) -> np.ndarray:
+    return np.nan_to_num(t.column(name).to_numpy(zero_copy_only=False).astype(np.float64))
+
+
+def _link_expectations(null: NullModel, parts: pa.Table | None, n: int, L: int) -> np.ndarray:
+    """``E_ab(W)`` per tested link (rows of ``parts``: link index ``i``, population,
+    degrees ``d_a, d_b`` and mean shares per object ``m_a, m_b``), rounded so that
+    every score is reproducible across runs and engines."""
+    e = np.zeros((n, L))
+    if parts is not None and parts.num_rows:
+        ex = null.expected(_col(parts, "cls"), _col(parts, "d_a"), _col(parts, "d_b"))
+        # accounts that post the same object k times co-act on it with chance
+        # ≈ 1 − (1 − q)^(k_a k_b) ≤ k_a k_b q; never more than sharing it at all
+        mm = _col(parts, "m_a") * _col(parts, "m_b")
+        ex = np.minimum(ex[:, :L] * mm[:, None], ex[:, L:])
+        np.add.at(e, parts.column("i").to_numpy().astype(np.int64), ex)
+    return np.array([[float(f"{v:.12g}") for v in row] for row in e]).reshape((n, L))
 
 
 def primary_share_sql(n_windows: int, trace_pairs: str = "ic_trace_pairs", pairs: str = "pairs",
