@@ -50,7 +50,7 @@ __all__ = [
 #: Default rounds of pooled-evidence attachment (:mod:`inconcert.scoring.pooled`).
 POOLED_ROUNDS = 3
 #: Rounds of the robust null fit (docs/null-model.md, "A null fitted to the uncoordinated").
-NULL_ROUNDS = 3
+NULL_ROUNDS = 1
 #: Default object size above which the null model treats sharers as popular
 #: (:mod:`inconcert.scoring.nullmodel`).
 POPULAR_SHARERS = 50
@@ -64,7 +64,7 @@ MAX_PARTNERS = 50.0
 NEAR_TEXT_MAX_TEXTS = 2_000_000
 #: Multiplicative uncertainty (coefficient of variation) of the null model's
 #: expectations at wide windows, and the narrowest window it applies to (s).
-EXPECTED_CV = 0.5
+EXPECTED_CV = 0.0
 EXPECTED_CV_FROM = 3600.0
 
 #: ``NearTextParams`` fields that are not near-text settings of their own: they

@@ -60,6 +60,8 @@ __all__ = [
     "window_cv",
     "score_links",
     "fdr_of",
+    "SHARER_STRATA",
+    "stratum_counts_sql",
 ]
 
 _SCORE_COLUMNS = ("expected", "p_value", "surprise", "q_value", "significant", "window_s")
@@ -132,6 +134,33 @@ def object_windows_sql(windows_us: list[int], max_partners: float, table: str = 
     return f"""WITH x AS (SELECT *, {cap} AS cap FROM {table})
     SELECT behaviour, object, n, s, cap, CAST(CASE {wsel} END AS BIGINT) AS w_us, {', '.join(cs)}
     FROM x"""
+
+
+#: Strata of objects by their number of sharers (at most 10, 100, 1,000; and
+#: all): a link is tested on the objects of each stratum as on all objects.
+SHARER_STRATA = (10, 100, 1000)
+
+
+def stratum_counts_sql(strata: list[int], n_windows: int, pairs: str = "pairs",
+                       objects: str = "ic_null_objects") -> str:
+    """Per account pair, ``s<j>_<i>``: the distinct primary objects with at most
+    ``strata[j]`` sharers that the two accounts co-acted on within window ``i``.
+
+    >>> "s0_1" in stratum_counts_sql([10], 2)
+    True
+    """
+    cols = ", ".join(
+        f"CAST(sum(CASE WHEN o.n <= {int(b)} AND po.lvl <= {i} THEN 1 ELSE 0 END) AS INT) AS s{j}_{i}"
+        for j, b in enumerate(strata) for i in range(n_windows)
+    )
+    return f"""WITH po AS (
+        SELECT CASE WHEN account_a < account_b THEN account_a ELSE account_b END AS account_a,
+               CASE WHEN account_a < account_b THEN account_b ELSE account_a END AS account_b,
+               behaviour, object, min(lvl) AS lvl
+        FROM {pairs} GROUP BY 1, 2, behaviour, object)
+    SELECT po.account_a, po.account_b, {cols}
+    FROM po JOIN {objects} o ON po.behaviour = o.behaviour AND po.object = o.object
+    GROUP BY po.account_a, po.account_b"""
 
 
 #: A connected population of at least this share of the accounts (and
@@ -291,7 +320,8 @@ class NullModel:
     def expected(self, cls: np.ndarray, deg_a: np.ndarray, deg_b: np.ndarray) -> np.ndarray:
         """Per pair: ``Σ_o p_ao p_bo q_o(W_i)`` for each window and, last,
         ``Σ_o p_ao p_bo`` (objects both share at any time)."""
-        out = np.zeros((len(cls), len(self.windows) + 1))
+        k = next(iter(self.fits.values()))[1].shape[1] if self.fits else len(self.windows) + 1
+        out = np.zeros((len(cls), k))
         for c, (fit, weights) in self.fits.items():
             sel = np.flatnonzero(cls == c)
             if sel.size:
@@ -300,23 +330,34 @@ class NullModel:
 
 
 def fit_null(
-    engine: Engine, windows: list[float], excluded: str | None = None, kept_objects: str | None = None
+    engine: Engine,
+    windows: list[float],
+    excluded: str | None = None,
+    kept_objects: str | None = None,
+    strata: list[int] | None = None,
 ) -> NullModel:
     """Fit the null from ``ic_null_degree(account_id, cls, d)`` and
     ``ic_null_objects(behaviour, object, n, cls)`` (every account and object,
     singletons included) and the chances in ``ic_obj_window``; with ``excluded``
     (a table of ``account_id``), the BiCM is fitted to the other accounts only
     (objects' degrees counted over them, into ``ic_null_objects_kept``, or read
-    from ``kept_objects`` when given)."""
+    from ``kept_objects`` when given). With ``strata`` (bounds on objects'
+    sharers), the chances are also summed per stratum of objects with at most
+    that many sharers (:data:`SHARER_STRATA`)."""
     L = len(windows)
+    strata = list(strata or [])
     keep = f"WHERE account_id NOT IN (SELECT account_id FROM {excluded})" if excluded else ""
     acc = engine.to_arrow(f"SELECT cls, d, count(*) AS k FROM ic_null_degree {keep} GROUP BY cls, d ORDER BY cls, d")
-    csum = ", ".join(f"sum(coalesce(w.q{i}, 0.0)) AS c{i}" for i in range(L))
-    objects = kept_objects or "ic_null_objects"
+    csum = ", ".join(
+        [f"sum(coalesce(w.q{i}, 0.0)) AS c{i}" for i in range(L)]
+        + [f"sum(CASE WHEN o.nf <= {int(b)} THEN coalesce(w.q{i}, 0.0) ELSE 0.0 END) AS c{s}_{i}"
+           for s, b in enumerate(strata) for i in range(L)]
+    )
+    objects = kept_objects or "(SELECT behaviour, object, n, n AS nf, cls FROM ic_null_objects)"
     if excluded and not kept_objects:
         engine.create_table(
             "ic_null_objects_kept",
-            f"""SELECT o.behaviour, o.object, k.n, o.cls FROM ic_null_objects o
+            f"""SELECT o.behaviour, o.object, k.n, o.n AS nf, o.cls FROM ic_null_objects o
             JOIN (SELECT behaviour, object, count(*) AS n FROM ic_null_ao {keep} GROUP BY behaviour, object) k
               ON o.behaviour = k.behaviour AND o.object = k.object""",
         )
@@ -355,9 +396,10 @@ def fit_null(
         if not da.size or not no.size:
             continue  # a population whose accounts are all left out of the fit
         fit = fit_bicm(da, ka, no, ko)
+        cells = [f"c{i}" for i in range(L)] + [f"c{s}_{i}" for s in range(len(strata)) for i in range(L)]
         weights = np.stack(
-            [_merge(col(obj, "n")[io], col(obj, f"c{i}")[io])[1] for i in range(L)] + [ko], axis=1
-        )  # per window Σ q_o, and last the number of objects (co-sharing at any time)
+            [_merge(col(obj, "n")[io], col(obj, x)[io])[1] for x in cells] + [ko], axis=1
+        )  # per window (then per stratum and window) Σ q_o, and last the number of objects
         fits[int(c)] = (fit, weights)
     null = NullModel(fits, windows)
     bc = col(bins, "cls") if bins.num_rows else np.zeros(0)
@@ -459,17 +501,29 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
     L = len(windows)
     fdr = fdr_of(config)
     wcols = ", ".join(f"l.w{i}" for i in range(L))
+    top = int(engine.scalar("SELECT max(n) FROM ic_null_objects") or 0)
+    strata = [b for b in SHARER_STRATA if b < top]
+    S = len(strata)
+    scols = "".join(f", coalesce(s.s{j}_{i}, 0) AS s{j}_{i}" for j in range(S) for i in range(L))
+    if S:
+        engine.create_table("ic_null_strata", stratum_counts_sql(strata, L))
     tested = engine.to_arrow(
-        f"""SELECT l.account_a, l.account_b, {wcols} FROM links l
+        f"""SELECT l.account_a, l.account_b, {wcols}{scols} FROM links l
+        {"LEFT JOIN ic_null_strata s ON l.account_a = s.account_a AND l.account_b = s.account_b" if S else ""}
         WHERE l.w{L - 1} >= 2 ORDER BY l.account_a, l.account_b"""
     )
+    engine.drop("ic_null_strata")
     fam = engine.to_arrow(
         """SELECT x, count(*) AS k FROM (SELECT account_a AS x FROM links UNION ALL SELECT account_b AS x FROM links)
         GROUP BY x"""
     )
     links_per_account = dict(zip(fam.column("x").to_pylist(), fam.column("k").to_pylist(), strict=True))
     n = tested.num_rows
-    w = np.stack([_col(tested, f"w{i}") for i in range(L)], axis=1) if n else np.zeros((0, L))
+    cells = [f"w{i}" for i in range(L)] + [f"s{j}_{i}" for j in range(S) for i in range(L)]
+    C = len(cells)
+    wall = np.stack([_col(tested, c) for c in cells], axis=1) if n else np.zeros((0, C))
+    w = wall[:, :L]
+    cvs_all = np.tile(window_cv(windows, float(config.expected_cv), float(config.expected_cv_from)), S + 1)
     parts = None
     if n:
         engine.register_arrow(
@@ -486,16 +540,17 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
         engine.drop("ic_null_tested")
     a_keys = tested.column("account_a").to_numpy(zero_copy_only=False)
     b_keys = tested.column("account_b").to_numpy(zero_copy_only=False)
-    cvs = window_cv(windows, float(config.expected_cv), float(config.expected_cv_from))
     key_type = tested.schema.field("account_a").type
     excluded: np.ndarray = np.zeros(0, dtype=a_keys.dtype)
     engine.register_arrow("ic_null_excluded", pa.table({"account_id": pa.array(excluded, key_type)}))
     rounds_info = []
     for r in range(max(int(config.null_rounds), 1)):
-        null = fit_null(engine, windows, "ic_null_excluded" if excluded.size else None)
-        e = _link_expectations(null, parts, n, L)
-        logp_w = window_logp(w, e, e[:, -1] if len(e) else np.zeros(0), cvs)
-        logp = simes_log(logp_w) if len(w) else np.zeros(0)
+        null = fit_null(engine, windows, "ic_null_excluded" if excluded.size else None, strata=strata)
+        eall = _link_expectations(null, parts, n, C)
+        e = eall[:, :L]
+        logp_all = window_logp(wall, eall, e[:, -1] if len(e) else np.zeros(0), cvs_all)
+        logp_w = logp_all[:, :L]
+        logp = simes_log(logp_all) if len(w) else np.zeros(0)
         p = np.exp(logp)
         q, accounts, q_acc = account_link_qvalues(a_keys, b_keys, p, links_per_account, fdr)
         found = np.sort(accounts[q_acc <= fdr])
