@@ -52,6 +52,9 @@ __all__ = [
     "prepare_null",
     "primary_share_sql",
     "drop_one_object_groups",
+    "object_families",
+    "ATTRIBUTE_BEHAVIOURS",
+    "DERIVED_BEHAVIOURS",
     "rest_is_pool",
     "fit_null",
     "NullModel",
@@ -658,29 +661,111 @@ def primary_share_sql(n_windows: int, trace_pairs: str = "ic_trace_pairs", pairs
     FROM {windows} w LEFT JOIN x ON w.behaviour = x.behaviour AND w.object = x.object"""
 
 
+#: Behaviours that describe a post rather than being what it shares: a hashtag
+#: set, the generic ``object`` column (a URL's domain on CooRTweet exports).
+ATTRIBUTE_BEHAVIOURS = ("hashtags", "object")
+#: Attributes derived from another column of the post (the domain of its URL):
+#: two different articles of one site are one site, not two objects.
+DERIVED_BEHAVIOURS = ("object",)
+
+
+def object_families(
+    group: np.ndarray, behaviour: list[str], obj: np.ndarray, seq_a: np.ndarray, seq_b: np.ndarray
+) -> dict[int, int]:
+    """Per group, the number of **object families** its in-group post pairs rest on.
+
+    Objects derived from one post are one family: a retweet and the URL it
+    carries, a URL and its domain. Content objects (reposts, texts, URLs,
+    images) merge when one post appears in post pairs of both (connected
+    components of the graph objects — posts). An attribute post pair
+    (:data:`ATTRIBUTE_BEHAVIOURS`: a hashtag set, a domain) joins the family of
+    a content pair that shares a post with it, and never bridges two families
+    (every post of a campaign may carry its hashtag, every link its site);
+    attribute pairs that share no post with content pairs make one family per
+    distinct attribute — except derived ones (:data:`DERIVED_BEHAVIOURS`, a
+    domain), which count only in a group that has no other evidence.
+
+    >>> import numpy as np
+    >>> object_families(np.array([1, 1, 2, 2]), ["url", "object", "url", "url"],
+    ...                 np.array([10, 99, 10, 11]), np.array([1, 1, 5, 7]), np.array([2, 3, 6, 8]))
+    {1: 1, 2: 2}
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    group = np.asarray(group, dtype=np.int64)
+    out: dict[int, int] = {int(g): 0 for g in np.unique(group)}
+    if not group.size:
+        return out
+    attr = np.isin(np.asarray(behaviour, dtype=object), ATTRIBUTE_BEHAVIOURS)
+    bcode = np.unique(np.asarray(behaviour, dtype=object), return_inverse=True)[1]
+    content = np.flatnonzero(~attr)
+    posts_c = set()
+    if content.size:
+        # nodes: (group, behaviour, object) and (group, post); edges object — each post
+        okey = np.unique(np.stack([group[content], bcode[content], np.asarray(obj)[content]], 1),
+                         axis=0, return_inverse=True)[1].ravel()
+        pk = np.concatenate([np.stack([group[content], np.asarray(seq_a)[content]], 1),
+                             np.stack([group[content], np.asarray(seq_b)[content]], 1)])
+        pu, pkey = np.unique(pk, axis=0, return_inverse=True)
+        pkey = pkey.ravel()
+        no = int(okey.max()) + 1
+        n = no + len(pu)
+        src = np.concatenate([okey, okey])
+        g = coo_matrix((np.ones(src.size), (src, no + pkey)), shape=(n, n))
+        _, lab = connected_components(g, directed=False)
+        comps = np.unique(np.stack([lab[okey], group[content]], 1), axis=0)  # a component lies in one group
+        for gid, k in zip(*np.unique(comps[:, 1], return_counts=True), strict=True):
+            out[int(gid)] += int(k)
+        posts_c = set(map(tuple, pu.tolist()))
+    ai = np.flatnonzero(attr)
+    if ai.size:
+        sa, sb = np.asarray(seq_a)[ai], np.asarray(seq_b)[ai]
+        free = np.array([(int(g), int(a)) not in posts_c and (int(g), int(b)) not in posts_c
+                         for g, a, b in zip(group[ai].tolist(), sa.tolist(), sb.tolist(), strict=True)], dtype=bool)
+        if free.any():  # attribute pairs sharing no post with content evidence: one family per attribute
+            keys = np.unique(np.stack([group[ai][free], bcode[ai][free], np.asarray(obj)[ai][free]], 1), axis=0)
+            derived = np.isin(np.unique(np.asarray(behaviour, dtype=object))[keys[:, 1]], DERIVED_BEHAVIOURS)
+            for gid, k in zip(*np.unique(keys[~derived, 0], return_counts=True), strict=True):
+                out[int(gid)] += int(k)
+            for gid, k in zip(*np.unique(keys[derived, 0], return_counts=True), strict=True):
+                if out[int(gid)] == 0:  # a domain is a family of its own only where nothing else is
+                    out[int(gid)] = int(k)
+    return out
+
+
 def drop_one_object_groups(
     engine: Engine, pairs: str = "pairs", passing: str = "glinks", membership: str = "membership"
 ) -> int:
     """Remove from ``membership`` every group whose member links (``passing``)
-    together rest on a single object (one post pair's objects count as one: its
-    primary object); returns how many groups were dropped."""
-    engine.create_table(
-        "ic_group_objects",
-        f"""SELECT ma.group_id, count(DISTINCT p.object) AS objects
+    together rest on a single object family (:func:`object_families`: one post
+    pair counts under its primary object; objects derived from one post, such
+    as a URL and its domain, are one family); returns how many groups were dropped."""
+    ev = engine.to_arrow(
+        f"""SELECT ma.group_id, p.behaviour, p.object, p.seq_a, p.seq_b
         FROM {pairs} p JOIN {passing} g ON g.account_a = least(p.account_a, p.account_b)
                                  AND g.account_b = greatest(p.account_a, p.account_b)
         JOIN {membership} ma ON p.account_a = ma.account_id
         JOIN {membership} mb ON p.account_b = mb.account_id AND ma.group_id = mb.group_id
-        GROUP BY ma.group_id""",
+        ORDER BY ma.group_id, p.seq_a, p.seq_b, p.behaviour, p.object"""
     )
-    n = int(engine.scalar("SELECT count(*) FROM ic_group_objects WHERE objects < 2") or 0)  # type: ignore[call-overload]
-    if n:
+    fam = object_families(
+        ev.column("group_id").to_numpy(zero_copy_only=False),
+        [str(x) for x in ev.column("behaviour").to_pylist()],
+        ev.column("object").to_numpy(zero_copy_only=False),
+        ev.column("seq_a").to_numpy(zero_copy_only=False),
+        ev.column("seq_b").to_numpy(zero_copy_only=False),
+    )
+    allg = engine.to_arrow(f"SELECT DISTINCT group_id FROM {membership}").column("group_id").to_pylist()
+    drop = sorted(int(g) for g in allg if fam.get(int(g), 0) < 2)
+    if drop:
+        engine.register_arrow("ic_groups_dropped", pa.table({"group_id": pa.array(drop, pa.int64())}))
         engine.create_table(
             "ic_membership_kept",
-            f"""SELECT m.* FROM {membership} m JOIN ic_group_objects g ON m.group_id = g.group_id
-            WHERE g.objects >= 2 ORDER BY m.group_id, m.account_id""",
+            f"""SELECT m.* FROM {membership} m
+            WHERE m.group_id NOT IN (SELECT group_id FROM ic_groups_dropped) ORDER BY m.group_id, m.account_id""",
         )
         engine.create_table(membership, "SELECT * FROM ic_membership_kept")
         engine.drop("ic_membership_kept")
-    engine.drop("ic_group_objects")
-    return n
+        engine.drop("ic_groups_dropped")
+    return len(drop)
