@@ -527,20 +527,13 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
     wall = np.stack([_col(tested, c) for c in cells], axis=1) if n else np.zeros((0, C))
     w = wall[:, :L]
     cvs_all = np.tile(window_cv(windows, float(config.expected_cv), float(config.expected_cv_from)), S + 1)
-    parts = None
     if n:
         engine.register_arrow(
             "ic_null_tested",
             pa.table({"i": pa.array(np.arange(n), pa.int64()), "account_a": tested.column("account_a"),
                       "account_b": tested.column("account_b")}),
         )
-        parts = engine.to_arrow(
-            """SELECT t.i, da.cls, da.d AS d_a, db.d AS d_b, da.m AS m_a, db.m AS m_b FROM ic_null_tested t
-            JOIN ic_null_degree da ON t.account_a = da.account_id
-            JOIN ic_null_degree db ON t.account_b = db.account_id AND da.cls = db.cls
-            WHERE da.cls >= 1"""
-        )
-        engine.drop("ic_null_tested")
+    parts = _link_degrees(engine, "ic_null_degree") if n else None
     a_keys = tested.column("account_a").to_numpy(zero_copy_only=False)
     b_keys = tested.column("account_b").to_numpy(zero_copy_only=False)
     key_type = tested.schema.field("account_a").type
@@ -549,6 +542,16 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
     rounds_info = []
     for r in range(max(int(config.null_rounds), 1)):
         null = fit_null(engine, windows, "ic_null_excluded" if excluded.size else None, strata=strata)
+        if excluded.size and n:
+            # an account's degree in the refit: its objects that some uncoordinated account shares too
+            engine.create_table(
+                "ic_null_degree_kept",
+                """SELECT a.account_id, o.cls, count(*) AS d, CAST(sum(a.k) AS DOUBLE) / count(*) AS m
+                FROM ic_null_ao a JOIN ic_null_objects_kept o ON a.behaviour = o.behaviour AND a.object = o.object
+                GROUP BY a.account_id, o.cls""",
+            )
+            parts = _link_degrees(engine, "ic_null_degree_kept")
+            engine.drop("ic_null_degree_kept")
         eall = _link_expectations(null, parts, n, C)
         e = eall[:, :L]
         logp_all = window_logp(wall, eall, e[:, -1] if len(e) else np.zeros(0), cvs_all)
@@ -563,6 +566,7 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
             break
         excluded = found
         engine.register_arrow("ic_null_excluded", pa.table({"account_id": pa.array(excluded, key_type)}))
+    engine.drop("ic_null_tested")
     if not excluded.size:
         engine.drop("ic_null_objects_kept")
     import os
@@ -618,6 +622,17 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
         "significant_by_window": {f"{wv:g}": int((chosen == wv).sum()) for wv in windows},
         "rounds": rounds_info,
     }
+
+
+def _link_degrees(engine: Engine, degrees: str) -> pa.Table:
+    """Per tested link (``ic_null_tested``): population and both accounts' degrees
+    ``d`` and mean shares per object ``m`` from ``degrees``."""
+    return engine.to_arrow(
+        f"""SELECT t.i, da.cls, da.d AS d_a, db.d AS d_b, da.m AS m_a, db.m AS m_b FROM ic_null_tested t
+        JOIN {degrees} da ON t.account_a = da.account_id
+        JOIN {degrees} db ON t.account_b = db.account_id AND da.cls = db.cls
+        WHERE da.cls >= 1"""
+    )
 
 
 def _col(t: pa.Table, name: str) -> np.ndarray:
