@@ -569,12 +569,6 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
     engine.drop("ic_null_tested")
     if not excluded.size:
         engine.drop("ic_null_objects_kept")
-    import os
-    if os.environ.get("IC_DUMP"):
-        import pyarrow.parquet as _pq
-        _pq.write_table(pa.table({"account_a": tested.column("account_a"), "account_b": tested.column("account_b"),
-            **{f"w{i}": w[:, i] for i in range(L)}, **{f"e{i}": e[:, i] for i in range(L)}, "p": p, "q": q}), os.environ["IC_DUMP"])
-        _pq.write_table(engine.to_arrow("SELECT account_id, name FROM ic_accounts"), os.environ["IC_DUMP"] + ".keys.parquet")
     best = np.argmin(logp_w + 1e-12 * np.arange(L)[None, :], axis=1) if len(w) else np.zeros(0, np.int64)
     untested_best = L - 1
     rows = np.arange(len(w))

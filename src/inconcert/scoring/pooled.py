@@ -41,7 +41,6 @@ import pyarrow as pa
 from inconcert.config import POOLED_ROUNDS, DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.scoring.nullmodel import (
-    NULL_TABLES,
     NullModel,
     fit_null,
     simes_log,

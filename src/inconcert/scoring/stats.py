@@ -184,7 +184,6 @@ def account_link_qvalues(
         return p.copy(), np.zeros(0, dtype=a.dtype), np.zeros(0)
     ends = np.concatenate([a, b])
     pe = np.concatenate([p, p])
-    link = np.concatenate([np.arange(n), np.arange(n)])
     accounts, fam = np.unique(ends, return_inverse=True)
     tested = np.bincount(fam, minlength=accounts.size)
     if links_per_account is None:
