@@ -558,7 +558,7 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
         logp_w = logp_all[:, :L]
         logp = simes_log(logp_all) if len(w) else np.zeros(0)
         p = np.exp(logp)
-        q, accounts, q_acc = account_link_qvalues(a_keys, b_keys, p, links_per_account, fdr)
+        q, accounts, q_acc = account_link_qvalues(a_keys, b_keys, p, links_per_account, fdr, engine.count("links"))
         found = np.sort(accounts[q_acc <= fdr])
         rounds_info.append({"excluded_from_fit": int(excluded.size), "accounts_found": int(found.size),
                             "links_significant": int((q <= fdr).sum())})

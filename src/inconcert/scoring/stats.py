@@ -150,6 +150,8 @@ def simes(p: np.ndarray) -> float:
 def account_link_qvalues(
     a: np.ndarray, b: np.ndarray, p: np.ndarray, links_per_account: dict[object, int] | None = None,
     fdr: float = 0.01,
+    m_links: int | None = None,
+    within_families: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Two-level false discovery rate: accounts first, then their links
     (Benjamini & Bogomolov 2014, "Selective inference on multiple families of
@@ -206,7 +208,12 @@ def account_link_qvalues(
     selected = q_acc <= fdr
     r = int(selected.sum())
     scale = m / max(r, 1)
-    q_in = np.empty(fs.size)
-    q_in[order] = np.maximum(np.minimum(qw * scale, 1.0), q_acc[fs])
-    q_link = np.maximum(q_in[:n], q_in[n:])
+    if within_families:
+        q_in = np.empty(fs.size)
+        q_in[order] = np.maximum(np.minimum(qw * scale, 1.0), q_acc[fs])
+        q_link = np.maximum(q_in[:n], q_in[n:])
+    else:  # BH over all links, and both accounts selected
+        q_end = q_acc[fam]
+        q_link = np.maximum(bh_qvalues(np.concatenate([p, np.ones(max(int(m_links or n) - n, 0))]))[:n],
+                            np.maximum(q_end[:n], q_end[n:]))
     return q_link, accounts, q_acc
