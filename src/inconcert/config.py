@@ -50,7 +50,7 @@ __all__ = [
 #: Default rounds of pooled-evidence attachment (:mod:`inconcert.scoring.pooled`).
 POOLED_ROUNDS = 3
 #: Rounds of the robust null fit (docs/null-model.md, "A null fitted to the uncoordinated").
-NULL_ROUNDS = 1
+NULL_ROUNDS = 2
 #: Default object size above which the null model treats sharers as popular
 #: (:mod:`inconcert.scoring.nullmodel`).
 POPULAR_SHARERS = 50
