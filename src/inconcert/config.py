@@ -49,6 +49,8 @@ __all__ = [
 
 #: Default rounds of pooled-evidence attachment (:mod:`inconcert.scoring.pooled`).
 POOLED_ROUNDS = 3
+#: Rounds of the robust null fit (docs/null-model.md, "A null fitted to the uncoordinated").
+NULL_ROUNDS = 2
 #: Default object size above which the null model treats sharers as popular
 #: (:mod:`inconcert.scoring.nullmodel`).
 POPULAR_SHARERS = 50
@@ -62,7 +64,7 @@ MAX_PARTNERS = 50.0
 NEAR_TEXT_MAX_TEXTS = 2_000_000
 #: Multiplicative uncertainty (coefficient of variation) of the null model's
 #: expectations at wide windows, and the narrowest window it applies to (s).
-EXPECTED_CV = 0.5
+EXPECTED_CV = 0.0
 EXPECTED_CV_FROM = 3600.0
 
 #: ``NearTextParams`` fields that are not near-text settings of their own: they
@@ -136,6 +138,8 @@ class DetectConfig:
     pooled: attach accounts to groups on pooled evidence (links each too weak,
         together beyond chance; :mod:`inconcert.scoring.pooled`).
     pooled_rounds: at most this many rounds of pooled attachment.
+    null_rounds: the null model is fitted again without the accounts each round
+        found coordinated, at most this many times (1: one fit over everyone).
     null_popular_sharers: objects with more sharers than this are "popular" in
         the null model (:mod:`inconcert.scoring.nullmodel`).
     coortweet_compatible: reproduce CooRTweet 2.1.3 ``detect_groups`` share pairs exactly.
@@ -173,6 +177,7 @@ class DetectConfig:
     keep_insignificant: bool = False
     pooled: bool = True
     pooled_rounds: int = POOLED_ROUNDS
+    null_rounds: int = NULL_ROUNDS
     null_popular_sharers: int = POPULAR_SHARERS
     coortweet_compatible: bool = False
     fast_share_fraction: float = 0.1
@@ -213,7 +218,7 @@ class DetectConfig:
             isinstance(self.behaviours, str) or not all(isinstance(b, str) for b in self.behaviours)
         ):
             p.append(f"behaviours must be a list of names, not {self.behaviours!r}")
-        for name in ("min_participation", "min_weight", "pooled_rounds", "null_popular_sharers"):
+        for name in ("min_participation", "min_weight", "pooled_rounds", "null_rounds", "null_popular_sharers"):
             v = getattr(self, name)
             if not _integer(v) or v < 1:
                 p.append(f"{name} must be an integer ≥ 1, not {v!r}")

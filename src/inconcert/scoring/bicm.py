@@ -56,9 +56,39 @@ class BiCMFit:
         return g @ self.num_o, self.num_a @ g
 
     def x_of(self, degree: np.ndarray) -> np.ndarray:
-        """The multiplier of accounts of the given degrees (log-interpolated between classes)."""
-        ld = np.log(np.maximum(np.asarray(degree, dtype=np.float64), 1.0))
-        return np.exp(np.interp(ld, np.log(self.deg_a), np.log(self.x)))
+        """The multiplier of accounts of the given degrees: the ``x`` whose expected
+        degree over the fitted objects, ``Σ_j num_o[j] g(x y_j)``, equals the degree
+        (the fitted multiplier for a fitted class; otherwise solved by bisection on
+        ``log x``, for degrees between classes and for accounts outside the fit
+        alike, capped just below the number of objects)."""
+        d0 = np.asarray(degree, dtype=np.float64)
+        pos = np.clip(np.searchsorted(self.deg_a, d0), 0, max(self.deg_a.size - 1, 0))
+        hit = (self.deg_a.size > 0) & (self.deg_a[pos] == d0) if self.deg_a.size else np.zeros(d0.shape, bool)
+        out = np.empty(d0.shape)
+        if np.any(hit):
+            out[hit] = self.x[pos[hit]]
+        if np.all(hit):
+            return out
+        out[~hit] = self._solve(d0[~hit])
+        return out
+
+    def _solve(self, degree: np.ndarray) -> np.ndarray:
+        d = np.maximum(np.asarray(degree, dtype=np.float64), 1e-9)
+        cap = float(self.num_o.sum())
+        d = np.minimum(d, cap * (1.0 - 1e-9))
+        if d.size == 0:
+            return d.copy()
+        ly = np.log(self.y)
+        lo = np.full(d.shape, -60.0 - float(ly.max()))
+        hi = np.full(d.shape, 60.0 - float(ly.min()))
+        for _ in range(80):
+            mid = 0.5 * (lo + hi)
+            z = np.exp(np.clip(mid.ravel()[:, None] + ly[None, :], -700, 700))
+            got = (z / (1.0 + z)) @ self.num_o
+            below = (got < d.ravel()).reshape(d.shape)
+            lo = np.where(below, mid, lo)
+            hi = np.where(below, hi, mid)
+        return np.exp(0.5 * (lo + hi))
 
 
 def _g(z: np.ndarray) -> np.ndarray:

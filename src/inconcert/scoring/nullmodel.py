@@ -40,7 +40,7 @@ import pyarrow as pa
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.scoring.bicm import BiCMFit, fit_bicm, pair_expectation
-from inconcert.scoring.stats import bh_qvalues, gamma_poisson_log_any, gamma_poisson_logsf
+from inconcert.scoring.stats import account_link_qvalues, gamma_poisson_log_any, gamma_poisson_logsf
 
 __all__ = [
     "NULL_TABLES",
@@ -52,6 +52,9 @@ __all__ = [
     "prepare_null",
     "primary_share_sql",
     "drop_one_object_groups",
+    "object_families",
+    "ATTRIBUTE_BEHAVIOURS",
+    "DERIVED_BEHAVIOURS",
     "rest_is_pool",
     "fit_null",
     "NullModel",
@@ -60,12 +63,15 @@ __all__ = [
     "window_cv",
     "score_links",
     "fdr_of",
+    "SHARER_STRATA",
+    "stratum_counts_sql",
 ]
 
 _SCORE_COLUMNS = ("expected", "p_value", "surprise", "q_value", "significant", "window_s")
 
 #: Tables of the null kept until the groups are found (pooled evidence reads them).
-NULL_TABLES = ("ic_null_degree", "ic_null_objects", "ic_obj_window", "ic_null_rest")
+NULL_TABLES = ("ic_null_degree", "ic_null_objects", "ic_obj_window", "ic_null_rest", "ic_null_excluded",
+               "ic_null_objects_kept")
 
 
 def fdr_of(config: DetectConfig) -> float:
@@ -131,6 +137,33 @@ def object_windows_sql(windows_us: list[int], max_partners: float, table: str = 
     return f"""WITH x AS (SELECT *, {cap} AS cap FROM {table})
     SELECT behaviour, object, n, s, cap, CAST(CASE {wsel} END AS BIGINT) AS w_us, {', '.join(cs)}
     FROM x"""
+
+
+#: Strata of objects by their number of sharers (at most 10, 100, 1,000; and
+#: all): a link is tested on the objects of each stratum as on all objects.
+SHARER_STRATA = (10, 100, 1000)
+
+
+def stratum_counts_sql(strata: list[int], n_windows: int, pairs: str = "pairs",
+                       objects: str = "ic_null_objects") -> str:
+    """Per account pair, ``s<j>_<i>``: the distinct primary objects with at most
+    ``strata[j]`` sharers that the two accounts co-acted on within window ``i``.
+
+    >>> "s0_1" in stratum_counts_sql([10], 2)
+    True
+    """
+    cols = ", ".join(
+        f"CAST(sum(CASE WHEN o.n <= {int(b)} AND po.lvl <= {i} THEN 1 ELSE 0 END) AS INT) AS s{j}_{i}"
+        for j, b in enumerate(strata) for i in range(n_windows)
+    )
+    return f"""WITH po AS (
+        SELECT CASE WHEN account_a < account_b THEN account_a ELSE account_b END AS account_a,
+               CASE WHEN account_a < account_b THEN account_b ELSE account_a END AS account_b,
+               behaviour, object, min(lvl) AS lvl
+        FROM {pairs} GROUP BY 1, 2, behaviour, object)
+    SELECT po.account_a, po.account_b, {cols}
+    FROM po JOIN {objects} o ON po.behaviour = o.behaviour AND po.object = o.object
+    GROUP BY po.account_a, po.account_b"""
 
 
 #: A connected population of at least this share of the accounts (and
@@ -299,7 +332,8 @@ class NullModel:
     def expected(self, cls: np.ndarray, deg_a: np.ndarray, deg_b: np.ndarray) -> np.ndarray:
         """Per pair: ``Σ_o p_ao p_bo q_o(W_i)`` for each window and, last,
         ``Σ_o p_ao p_bo`` (objects both share at any time)."""
-        out = np.zeros((len(cls), len(self.windows) + 1))
+        k = next(iter(self.fits.values()))[1].shape[1] if self.fits else len(self.windows) + 1
+        out = np.zeros((len(cls), k))
         for c, (fit, weights) in self.fits.items():
             sel = np.flatnonzero(cls == c)
             if sel.size:
@@ -307,17 +341,43 @@ class NullModel:
         return out
 
 
-def fit_null(engine: Engine, windows: list[float]) -> NullModel:
+def fit_null(
+    engine: Engine,
+    windows: list[float],
+    excluded: str | None = None,
+    kept_objects: str | None = None,
+    strata: list[int] | None = None,
+) -> NullModel:
     """Fit the null from ``ic_null_degree(account_id, cls, d)`` and
     ``ic_null_objects(behaviour, object, n, cls)`` (every account and object,
-    singletons included) and the chances in ``ic_obj_window``."""
+    singletons included) and the chances in ``ic_obj_window``; with ``excluded``
+    (a table of ``account_id``), the BiCM is fitted to the other accounts only
+    (objects' degrees counted over them, into ``ic_null_objects_kept``, or read
+    from ``kept_objects`` when given). With ``strata`` (bounds on objects'
+    sharers), the chances are also summed per stratum of objects with at most
+    that many sharers (:data:`SHARER_STRATA`)."""
     L = len(windows)
-    acc = engine.to_arrow("SELECT cls, d, count(*) AS k FROM ic_null_degree GROUP BY cls, d ORDER BY cls, d")
+    strata = list(strata or [])
     d = engine.dialect  # exact sums: the same bits whatever order parallel threads add them in
-    csum = ", ".join(f"{d.exact_sum(f'coalesce(w.q{i}, 0.0)')} AS c{i}" for i in range(L))
+    keep = f"WHERE account_id NOT IN (SELECT account_id FROM {excluded})" if excluded else ""
+    acc = engine.to_arrow(f"SELECT cls, d, count(*) AS k FROM ic_null_degree {keep} GROUP BY cls, d ORDER BY cls, d")
+    csum = ", ".join(
+        [f"{d.exact_sum(f'coalesce(w.q{i}, 0.0)')} AS c{i}" for i in range(L)]
+        + [f"{d.exact_sum(f'CASE WHEN o.nf <= {int(b)} THEN coalesce(w.q{i}, 0.0) ELSE 0.0 END')} AS c{s}_{i}"
+           for s, b in enumerate(strata) for i in range(L)]
+    )
+    objects = kept_objects or "(SELECT behaviour, object, n, n AS nf, cls FROM ic_null_objects)"
+    if excluded and not kept_objects:
+        engine.create_table(
+            "ic_null_objects_kept",
+            f"""SELECT o.behaviour, o.object, k.n, o.n AS nf, o.cls FROM ic_null_objects o
+            JOIN (SELECT behaviour, object, count(*) AS n FROM ic_null_ao {keep} GROUP BY behaviour, object) k
+              ON o.behaviour = k.behaviour AND o.object = k.object""",
+        )
+        objects = "ic_null_objects_kept"
     obj = engine.to_arrow(
         f"""SELECT o.cls, o.n, count(*) AS k, {csum}
-        FROM ic_null_objects o
+        FROM {objects} o
         LEFT JOIN ic_obj_window w ON o.behaviour = w.behaviour AND o.object = w.object
         GROUP BY o.cls, o.n ORDER BY o.cls, o.n"""
     )
@@ -332,7 +392,7 @@ def fit_null(engine: Engine, windows: list[float]) -> NullModel:
         "SELECT * FROM ("
         + " UNION ALL ".join(
             f"""SELECT o.cls, o.n, {i} AS win, {_c_bin(f"w.c{i}")} AS bin, count(*) AS k, {d.exact_sum(f"w.c{i}")} AS c
-            FROM ic_null_objects o JOIN ic_obj_window w ON o.behaviour = w.behaviour AND o.object = w.object
+            FROM {objects} o JOIN ic_obj_window w ON o.behaviour = w.behaviour AND o.object = w.object
             WHERE o.cls >= 1 AND w.c{i} > 0 GROUP BY o.cls, o.n, bin"""
             for i in range(L)
         )
@@ -348,10 +408,13 @@ def fit_null(engine: Engine, windows: list[float]) -> NullModel:
             ia, io = a_cls >= 1, o_cls >= 1  # the small components: randomised over everything
         da, ka = _merge(col(acc, "d")[ia], col(acc, "k")[ia])
         no, ko = _merge(col(obj, "n")[io], col(obj, "k")[io])
+        if not da.size or not no.size:
+            continue  # a population whose accounts are all left out of the fit
         fit = fit_bicm(da, ka, no, ko)
+        cells = [f"c{i}" for i in range(L)] + [f"c{s}_{i}" for s in range(len(strata)) for i in range(L)]
         weights = np.stack(
-            [_merge(col(obj, "n")[io], col(obj, f"c{i}")[io])[1] for i in range(L)] + [ko], axis=1
-        )  # per window Σ q_o, and last the number of objects (co-sharing at any time)
+            [_merge(col(obj, "n")[io], col(obj, x)[io])[1] for x in cells] + [ko], axis=1
+        )  # per window (then per stratum and window) Σ q_o, and last the number of objects
         fits[int(c)] = (fit, weights)
     null = NullModel(fits, windows)
     bc = col(bins, "cls") if bins.num_rows else np.zeros(0)
@@ -440,60 +503,87 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
     ``q_value``, ``significant`` and ``window_s``, and sets ``weight`` to the
     count at ``window_s``. Needs ``ic_null_ao``, ``ic_null_degree`` and
     ``ic_obj_window`` (:func:`prepare_null` in the pipeline). Returns what the
-    run found (windows, links tested).
+    run found (windows, links tested, the rounds of the robust fit).
+
+    The null describes accounts that do not act in concert, so it is fitted
+    robustly (``config.null_rounds`` rounds): after each round the accounts
+    found coordinated are left out of the next BiCM fit, and the links are
+    scored again (docs/null-model.md, "A null fitted to the uncoordinated").
+    Significance is decided over accounts first, then their links
+    (:func:`~inconcert.scoring.stats.account_link_qvalues`).
     """
     windows = [float(w) for w in (windows or config.ladder())]
     L = len(windows)
     fdr = fdr_of(config)
-    null = fit_null(engine, windows)
     wcols = ", ".join(f"l.w{i}" for i in range(L))
+    top = int(engine.scalar("SELECT max(n) FROM ic_null_objects") or 0)
+    strata = [b for b in SHARER_STRATA if b < top]
+    S = len(strata)
+    scols = "".join(f", coalesce(s.s{j}_{i}, 0) AS s{j}_{i}" for j in range(S) for i in range(L))
+    if S:
+        engine.create_table("ic_null_strata", stratum_counts_sql(strata, L))
     tested = engine.to_arrow(
-        f"""SELECT l.account_a, l.account_b, {wcols} FROM links l
+        f"""SELECT l.account_a, l.account_b, {wcols}{scols} FROM links l
+        {"LEFT JOIN ic_null_strata s ON l.account_a = s.account_a AND l.account_b = s.account_b" if S else ""}
         WHERE l.w{L - 1} >= 2 ORDER BY l.account_a, l.account_b"""
     )
-    m = engine.count("links")
-
-    def col(t: pa.Table, name: str) -> np.ndarray:
-        return np.nan_to_num(t.column(name).to_numpy(zero_copy_only=False).astype(np.float64))
-
+    engine.drop("ic_null_strata")
+    fam = engine.to_arrow(
+        """SELECT x, count(*) AS k FROM (SELECT account_a AS x FROM links UNION ALL SELECT account_b AS x FROM links)
+        GROUP BY x"""
+    )
+    links_per_account = dict(zip(fam.column("x").to_pylist(), fam.column("k").to_pylist(), strict=True))
     n = tested.num_rows
-    w = np.stack([col(tested, f"w{i}") for i in range(L)], axis=1) if n else np.zeros((0, L))
-    e = np.zeros((n, L))
+    cells = [f"w{i}" for i in range(L)] + [f"s{j}_{i}" for j in range(S) for i in range(L)]
+    C = len(cells)
+    wall = np.stack([_col(tested, c) for c in cells], axis=1) if n else np.zeros((0, C))
+    w = wall[:, :L]
+    cvs_all = np.tile(window_cv(windows, float(config.expected_cv), float(config.expected_cv_from)), S + 1)
     if n:
         engine.register_arrow(
             "ic_null_tested",
             pa.table({"i": pa.array(np.arange(n), pa.int64()), "account_a": tested.column("account_a"),
                       "account_b": tested.column("account_b")}),
         )
-        parts = engine.to_arrow(
-            """SELECT t.i, da.cls, da.d AS d_a, db.d AS d_b, da.m AS m_a, db.m AS m_b FROM ic_null_tested t
-            JOIN ic_null_degree da ON t.account_a = da.account_id
-            JOIN ic_null_degree db ON t.account_b = db.account_id AND da.cls = db.cls
-            WHERE da.cls >= 1 ORDER BY t.i, da.cls"""  # np.add.at adds a pair's classes in this order
-        )
-        engine.drop("ic_null_tested")
-        if parts.num_rows:
-            ex = null.expected(col(parts, "cls"), col(parts, "d_a"), col(parts, "d_b"))
-            # accounts that post the same object k times co-act on it with chance
-            # ≈ 1 − (1 − q)^(k_a k_b) ≤ k_a k_b q; never more than sharing it at all
-            mm = col(parts, "m_a") * col(parts, "m_b")
-            ex = np.minimum(ex[:, :L] * mm[:, None], ex[:, L:])
-            np.add.at(e, parts.column("i").to_numpy().astype(np.int64), ex)
-    # expectations are rounded so that every score is reproducible across runs and engines
-    e = np.array([[float(f"{v:.12g}") for v in row] for row in e]).reshape(w.shape)
-    cvs = window_cv(windows, float(config.expected_cv), float(config.expected_cv_from))
-    logp_w = window_logp(w, e, e[:, -1] if len(e) else np.zeros(0), cvs)
-    import os
-    if os.environ.get("IC_DUMP"):
-        import pyarrow.parquet as _pq
-        _pq.write_table(pa.table({"account_a": tested.column("account_a"), "account_b": tested.column("account_b"),
-            **{f"w{i}": w[:, i] for i in range(L)}, **{f"e{i}": e[:, i] for i in range(L)}}), os.environ["IC_DUMP"])
-    logp = simes_log(logp_w) if len(w) else np.zeros(0)
+    parts = _link_degrees(engine, "ic_null_degree") if n else None
+    a_keys = tested.column("account_a").to_numpy(zero_copy_only=False)
+    b_keys = tested.column("account_b").to_numpy(zero_copy_only=False)
+    key_type = tested.schema.field("account_a").type
+    excluded: np.ndarray = np.zeros(0, dtype=a_keys.dtype)
+    engine.register_arrow("ic_null_excluded", pa.table({"account_id": pa.array(excluded, key_type)}))
+    rounds_info = []
+    for r in range(max(int(config.null_rounds), 1)):
+        null = fit_null(engine, windows, "ic_null_excluded" if excluded.size else None, strata=strata)
+        if excluded.size and n:
+            # an account's degree in the refit: its objects that some uncoordinated account shares too
+            engine.create_table(
+                "ic_null_degree_kept",
+                """SELECT a.account_id, o.cls, count(*) AS d, CAST(sum(a.k) AS DOUBLE) / count(*) AS m
+                FROM ic_null_ao a JOIN ic_null_objects_kept o ON a.behaviour = o.behaviour AND a.object = o.object
+                GROUP BY a.account_id, o.cls""",
+            )
+            parts = _link_degrees(engine, "ic_null_degree_kept")
+            engine.drop("ic_null_degree_kept")
+        eall = _link_expectations(null, parts, n, C)
+        e = eall[:, :L]
+        logp_all = window_logp(wall, eall, e[:, -1] if len(e) else np.zeros(0), cvs_all)
+        logp_w = logp_all[:, :L]
+        logp = simes_log(logp_all) if len(w) else np.zeros(0)
+        p = np.exp(logp)
+        q, accounts, q_acc = account_link_qvalues(a_keys, b_keys, p, links_per_account, fdr, engine.count("links"))
+        found = np.sort(accounts[q_acc <= fdr])
+        rounds_info.append({"excluded_from_fit": int(excluded.size), "accounts_found": int(found.size),
+                            "links_significant": int((q <= fdr).sum())})
+        if r + 1 >= int(config.null_rounds) or np.array_equal(found, excluded):
+            break
+        excluded = found
+        engine.register_arrow("ic_null_excluded", pa.table({"account_id": pa.array(excluded, key_type)}))
+    engine.drop("ic_null_tested")
+    if not excluded.size:
+        engine.drop("ic_null_objects_kept")
     best = np.argmin(logp_w + 1e-12 * np.arange(L)[None, :], axis=1) if len(w) else np.zeros(0, np.int64)
     untested_best = L - 1
     rows = np.arange(len(w))
-    p = np.exp(logp)
-    q = bh_qvalues(np.concatenate([p, np.ones(m - len(p))]))[: len(p)]
     wb = w[rows, best] if len(w) else np.zeros(0)
     scores = pa.table(
         {
@@ -536,7 +626,38 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
         "links_tested": int(len(p)),
         "links_significant": int(len(sig)),
         "significant_by_window": {f"{wv:g}": int((chosen == wv).sum()) for wv in windows},
+        "rounds": rounds_info,
     }
+
+
+def _link_degrees(engine: Engine, degrees: str) -> pa.Table:
+    """Per tested link (``ic_null_tested``): population and both accounts' degrees
+    ``d`` and mean shares per object ``m`` from ``degrees``."""
+    return engine.to_arrow(
+        f"""SELECT t.i, da.cls, da.d AS d_a, db.d AS d_b, da.m AS m_a, db.m AS m_b FROM ic_null_tested t
+        JOIN {degrees} da ON t.account_a = da.account_id
+        JOIN {degrees} db ON t.account_b = db.account_id AND da.cls = db.cls
+        WHERE da.cls >= 1 ORDER BY t.i, da.cls"""  # np.add.at adds a pair's classes in this order
+    )
+
+
+def _col(t: pa.Table, name: str) -> np.ndarray:
+    return np.nan_to_num(t.column(name).to_numpy(zero_copy_only=False).astype(np.float64))
+
+
+def _link_expectations(null: NullModel, parts: pa.Table | None, n: int, L: int) -> np.ndarray:
+    """``E_ab(W)`` per tested link (rows of ``parts``: link index ``i``, population,
+    degrees ``d_a, d_b`` and mean shares per object ``m_a, m_b``), rounded so that
+    every score is reproducible across runs and engines."""
+    e = np.zeros((n, L))
+    if parts is not None and parts.num_rows:
+        ex = null.expected(_col(parts, "cls"), _col(parts, "d_a"), _col(parts, "d_b"))
+        # accounts that post the same object k times co-act on it with chance
+        # ≈ 1 − (1 − q)^(k_a k_b) ≤ k_a k_b q; never more than sharing it at all
+        mm = _col(parts, "m_a") * _col(parts, "m_b")
+        ex = np.minimum(ex[:, :L] * mm[:, None], ex[:, L:])
+        np.add.at(e, parts.column("i").to_numpy().astype(np.int64), ex)
+    return np.array([[float(f"{v:.12g}") for v in row] for row in e]).reshape((n, L))
 
 
 def primary_share_sql(n_windows: int, trace_pairs: str = "ic_trace_pairs", pairs: str = "pairs",
@@ -561,29 +682,111 @@ def primary_share_sql(n_windows: int, trace_pairs: str = "ic_trace_pairs", pairs
     FROM {windows} w LEFT JOIN x ON w.behaviour = x.behaviour AND w.object = x.object"""
 
 
+#: Behaviours that describe a post rather than being what it shares: a hashtag
+#: set, the generic ``object`` column (a URL's domain on CooRTweet exports).
+ATTRIBUTE_BEHAVIOURS = ("hashtags", "object")
+#: Attributes derived from another column of the post (the domain of its URL):
+#: two different articles of one site are one site, not two objects.
+DERIVED_BEHAVIOURS = ("object",)
+
+
+def object_families(
+    group: np.ndarray, behaviour: list[str], obj: np.ndarray, seq_a: np.ndarray, seq_b: np.ndarray
+) -> dict[int, int]:
+    """Per group, the number of **object families** its in-group post pairs rest on.
+
+    Objects derived from one post are one family: a retweet and the URL it
+    carries, a URL and its domain. Content objects (reposts, texts, URLs,
+    images) merge when one post appears in post pairs of both (connected
+    components of the graph objects — posts). An attribute post pair
+    (:data:`ATTRIBUTE_BEHAVIOURS`: a hashtag set, a domain) joins the family of
+    a content pair that shares a post with it, and never bridges two families
+    (every post of a campaign may carry its hashtag, every link its site);
+    attribute pairs that share no post with content pairs make one family per
+    distinct attribute — except derived ones (:data:`DERIVED_BEHAVIOURS`, a
+    domain), which count only in a group that has no other evidence.
+
+    >>> import numpy as np
+    >>> object_families(np.array([1, 1, 2, 2]), ["url", "object", "url", "url"],
+    ...                 np.array([10, 99, 10, 11]), np.array([1, 1, 5, 7]), np.array([2, 3, 6, 8]))
+    {1: 1, 2: 2}
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    group = np.asarray(group, dtype=np.int64)
+    out: dict[int, int] = {int(g): 0 for g in np.unique(group)}
+    if not group.size:
+        return out
+    attr = np.isin(np.asarray(behaviour, dtype=object), ATTRIBUTE_BEHAVIOURS)
+    bcode = np.unique(np.asarray(behaviour, dtype=object), return_inverse=True)[1]
+    content = np.flatnonzero(~attr)
+    posts_c = set()
+    if content.size:
+        # nodes: (group, behaviour, object) and (group, post); edges object — each post
+        okey = np.unique(np.stack([group[content], bcode[content], np.asarray(obj)[content]], 1),
+                         axis=0, return_inverse=True)[1].ravel()
+        pk = np.concatenate([np.stack([group[content], np.asarray(seq_a)[content]], 1),
+                             np.stack([group[content], np.asarray(seq_b)[content]], 1)])
+        pu, pkey = np.unique(pk, axis=0, return_inverse=True)
+        pkey = pkey.ravel()
+        no = int(okey.max()) + 1
+        n = no + len(pu)
+        src = np.concatenate([okey, okey])
+        g = coo_matrix((np.ones(src.size), (src, no + pkey)), shape=(n, n))
+        _, lab = connected_components(g, directed=False)
+        comps = np.unique(np.stack([lab[okey], group[content]], 1), axis=0)  # a component lies in one group
+        for gid, k in zip(*np.unique(comps[:, 1], return_counts=True), strict=True):
+            out[int(gid)] += int(k)
+        posts_c = set(map(tuple, pu.tolist()))
+    ai = np.flatnonzero(attr)
+    if ai.size:
+        sa, sb = np.asarray(seq_a)[ai], np.asarray(seq_b)[ai]
+        free = np.array([(int(g), int(a)) not in posts_c and (int(g), int(b)) not in posts_c
+                         for g, a, b in zip(group[ai].tolist(), sa.tolist(), sb.tolist(), strict=True)], dtype=bool)
+        if free.any():  # attribute pairs sharing no post with content evidence: one family per attribute
+            keys = np.unique(np.stack([group[ai][free], bcode[ai][free], np.asarray(obj)[ai][free]], 1), axis=0)
+            derived = np.isin(np.unique(np.asarray(behaviour, dtype=object))[keys[:, 1]], DERIVED_BEHAVIOURS)
+            for gid, k in zip(*np.unique(keys[~derived, 0], return_counts=True), strict=True):
+                out[int(gid)] += int(k)
+            for gid, k in zip(*np.unique(keys[derived, 0], return_counts=True), strict=True):
+                if out[int(gid)] == 0:  # a domain is a family of its own only where nothing else is
+                    out[int(gid)] = int(k)
+    return out
+
+
 def drop_one_object_groups(
     engine: Engine, pairs: str = "pairs", passing: str = "glinks", membership: str = "membership"
 ) -> int:
     """Remove from ``membership`` every group whose member links (``passing``)
-    together rest on a single object (one post pair's objects count as one: its
-    primary object); returns how many groups were dropped."""
-    engine.create_table(
-        "ic_group_objects",
-        f"""SELECT ma.group_id, count(DISTINCT p.object) AS objects
+    together rest on a single object family (:func:`object_families`: one post
+    pair counts under its primary object; objects derived from one post, such
+    as a URL and its domain, are one family); returns how many groups were dropped."""
+    ev = engine.to_arrow(
+        f"""SELECT ma.group_id, p.behaviour, p.object, p.seq_a, p.seq_b
         FROM {pairs} p JOIN {passing} g ON g.account_a = least(p.account_a, p.account_b)
                                  AND g.account_b = greatest(p.account_a, p.account_b)
         JOIN {membership} ma ON p.account_a = ma.account_id
         JOIN {membership} mb ON p.account_b = mb.account_id AND ma.group_id = mb.group_id
-        GROUP BY ma.group_id""",
+        ORDER BY ma.group_id, p.seq_a, p.seq_b, p.behaviour, p.object"""
     )
-    n = int(engine.scalar("SELECT count(*) FROM ic_group_objects WHERE objects < 2") or 0)  # type: ignore[call-overload]
-    if n:
+    fam = object_families(
+        ev.column("group_id").to_numpy(zero_copy_only=False),
+        [str(x) for x in ev.column("behaviour").to_pylist()],
+        ev.column("object").to_numpy(zero_copy_only=False),
+        ev.column("seq_a").to_numpy(zero_copy_only=False),
+        ev.column("seq_b").to_numpy(zero_copy_only=False),
+    )
+    allg = engine.to_arrow(f"SELECT DISTINCT group_id FROM {membership}").column("group_id").to_pylist()
+    drop = sorted(int(g) for g in allg if fam.get(int(g), 0) < 2)
+    if drop:
+        engine.register_arrow("ic_groups_dropped", pa.table({"group_id": pa.array(drop, pa.int64())}))
         engine.create_table(
             "ic_membership_kept",
-            f"""SELECT m.* FROM {membership} m JOIN ic_group_objects g ON m.group_id = g.group_id
-            WHERE g.objects >= 2 ORDER BY m.group_id, m.account_id""",
+            f"""SELECT m.* FROM {membership} m
+            WHERE m.group_id NOT IN (SELECT group_id FROM ic_groups_dropped) ORDER BY m.group_id, m.account_id""",
         )
         engine.create_table(membership, "SELECT * FROM ic_membership_kept")
         engine.drop("ic_membership_kept")
-    engine.drop("ic_group_objects")
-    return n
+        engine.drop("ic_groups_dropped")
+    return len(drop)

@@ -41,7 +41,6 @@ import pyarrow as pa
 from inconcert.config import POOLED_ROUNDS, DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.scoring.nullmodel import (
-    NULL_TABLES,
     NullModel,
     fit_null,
     simes_log,
@@ -195,7 +194,9 @@ def attach_pooled(engine: Engine, config: DetectConfig, windows: list[float] | N
     pooled_p: list[float | None] = [None] * len(accounts)
     info: dict[str, Any] = {"attached": 0, "rounds": []}
     if accounts and rounds and _have_tables(engine):
-        null = fit_null(engine, [float(w) for w in (windows or config.ladder())])
+        robust = _has_rows(engine, "ic_null_excluded") and _has_rows(engine, "ic_null_objects_kept")
+        null = fit_null(engine, [float(w) for w in (windows or config.ladder())],
+                        "ic_null_excluded" if robust else None, "ic_null_objects_kept" if robust else None)
         for _ in range(rounds):
             members = pa.table(
                 {"account_id": pa.array(accounts, key_type), "group_id": pa.array(groups, pa.int64())}
@@ -234,8 +235,15 @@ def attach_pooled(engine: Engine, config: DetectConfig, windows: list[float] | N
     return info
 
 
+def _has_rows(engine: Engine, table: str) -> bool:
+    try:
+        return engine.count(table) > 0
+    except Exception:
+        return False
+
+
 def _have_tables(engine: Engine) -> bool:
-    for t in (*NULL_TABLES, "pairs"):
+    for t in ("ic_null_degree", "ic_null_objects", "ic_obj_window", "ic_null_rest", "pairs"):
         try:
             engine.columns(t)
         except Exception:
