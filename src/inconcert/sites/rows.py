@@ -27,6 +27,7 @@ import datetime as dt
 import hashlib
 import multiprocessing as mp
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -59,6 +60,9 @@ SITE_IDS_SCHEMA = pa.schema(
      ("id", pa.string()), ("location", pa.string())]
 )
 _PARALLEL_MIN = 64
+#: pages sent to a worker at a time, and slices per worker waiting to be extracted
+_SLICE = 32
+_IN_FLIGHT = 6
 _SERIAL = object()  # marks a batcher whose worker processes could not start
 
 
@@ -107,6 +111,10 @@ def _extract(args: tuple[Any, ...]) -> Page | str:
         return f"extraction failed: {type(e).__name__}"
 
 
+def _extract_many(args: list[tuple[Any, ...]]) -> list[Page | str]:
+    return [_extract(a) for a in args]
+
+
 def page_from_text(
     url: str, site: str | None, published: dt.datetime | None, title: str | None, text: str,
     byline: str | None = None,
@@ -125,40 +133,96 @@ class PageBatcher:
         self.ctx = ctx
         self.chunk = chunk
         self.mode = mode or extraction_mode()
+        self.workers = workers()
         self._seen: set[bytes] = set()
         self._pool: Any = None
 
-    def _map(self, pages: list[RawPage]) -> list[Page | str]:
-        args = [(p.html, p.url, p.crawl_time, p.charset, self.mode) for p in pages]
-        n = workers()
-        if n <= 1 or len(args) < _PARALLEL_MIN or self._pool is _SERIAL:
-            return [_extract(a) for a in args]
+    def _pool_or_none(self) -> Any:
+        """The worker pool (started on first use), or None when extraction runs here."""
+        if self.workers <= 1 or self._pool is _SERIAL:
+            return None
         if self._pool is None:
             # spawn, not fork: the ingest writer thread may hold locks a fork would copy
-            self._pool = ProcessPoolExecutor(n, mp_context=mp.get_context("spawn"))
-        try:
-            return list(self._pool.map(_extract, args, chunksize=16))
-        except BrokenProcessPool:  # workers cannot start (e.g. a script read from stdin): extract here
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = _SERIAL
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("spawn"))
+        return self._pool
+
+    def _args(self, pages: list[RawPage]) -> list[tuple[Any, ...]]:
+        return [(p.html, p.url, p.crawl_time, p.charset, self.mode) for p in pages]
+
+    def _map(self, pages: list[RawPage]) -> list[Page | str]:
+        """Extract ``pages`` (in the worker processes when there are enough of them)."""
+        args = self._args(pages)
+        pool = self._pool_or_none() if len(args) >= _PARALLEL_MIN else None
+        if pool is None:
             return [_extract(a) for a in args]
+        try:
+            return list(pool.map(_extract, args, chunksize=16))
+        except BrokenProcessPool:  # workers cannot start (e.g. a script read from stdin): extract here
+            self._serial()
+            return [_extract(a) for a in args]
+
+    def _serial(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = _SERIAL
 
     def close(self) -> None:
         if self._pool is not None and self._pool is not _SERIAL:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def _extracted(self, raw: Iterable[RawPage]) -> Iterator[tuple[list[RawPage], list[Page | str]]]:
+        """``(raw pages, extracted pages)`` in input order, ``chunk`` pages at a time.
+
+        Pages go to the workers in slices of :data:`_SLICE` while the next ones
+        are read, with at most :data:`_IN_FLIGHT` slices per worker waiting, so
+        reading, extraction and the rows of the previous chunk overlap and
+        memory stays bounded."""
+        out_raw: list[RawPage] = []
+        out_pages: list[Page | str] = []
+        pending: deque[tuple[list[RawPage], Any]] = deque()
+
+        def settle(raws: list[RawPage], fut: Any) -> None:
+            try:
+                done = fut.result() if fut is not None else _extract_many(self._args(raws))
+            except BrokenProcessPool:  # workers cannot start (e.g. a script read from stdin): extract here
+                self._serial()
+                done = _extract_many(self._args(raws))
+            out_raw.extend(raws)
+            out_pages.extend(done)
+
+        seen = 0
+
+        def submit(raws: list[RawPage]) -> None:
+            pool = self._pool_or_none() if seen >= _PARALLEL_MIN else None  # a few pages: no workers
+            pending.append((raws, pool.submit(_extract_many, self._args(raws)) if pool is not None else None))
+
+        buf: list[RawPage] = []
+        for p in raw:
+            buf.append(p)
+            seen += 1
+            if len(buf) >= _SLICE:
+                submit(buf)
+                buf = []
+                while len(pending) > _IN_FLIGHT * self.workers or (pending and pending[0][1] is None):
+                    settle(*pending.popleft())
+                if len(out_raw) >= self.chunk:
+                    yield out_raw, out_pages
+                    out_raw, out_pages = [], []
+        if buf:
+            submit(buf)
+        while pending:
+            settle(*pending.popleft())
+            if len(out_raw) >= self.chunk:
+                yield out_raw, out_pages
+                out_raw, out_pages = [], []
+        if out_raw:
+            yield out_raw, out_pages
+
     def run(self, raw: Iterable[RawPage]) -> Iterator[pa.Table]:
         """Yield actions tables of up to ``chunk`` pages from ``raw``."""
         try:
-            buf: list[RawPage] = []
-            for p in raw:
-                buf.append(p)
-                if len(buf) >= self.chunk:
-                    yield from self._emit(buf, self._map(buf))
-                    buf = []
-            if buf:
-                yield from self._emit(buf, self._map(buf))
+            for raws, pages in self._extracted(raw):
+                yield from self._emit(raws, pages)
         finally:
             self.close()
 
