@@ -83,6 +83,12 @@ def test_networks_found_with_copies_and_ids(run):
         assert len(ids) == 1 and ids != {""}, (label, ids)
     assert r.summary["site_run"]["defaults_chosen"]["window"] == 3 * 86400.0
     assert {"pages", "first_published", "last_published", "network_id"} <= set(next(iter(acc.values())))
+    # one network_id: the site run's (an operation group), not a second one beside the general runs'
+    assert not [c for c in next(iter(acc.values())) if c.startswith("network_id_")]
+    groups = _rows(out / "groups.csv")
+    assert all((g["network_id"] == g["group_id"]) == (g["verdict"] == "operation") for g in groups)
+    assert all(a["network_id"] == "" for a in acc.values()
+               if a["group_id"] and next(g for g in groups if g["group_id"] == a["group_id"])["verdict"] != "operation")
 
 
 def test_report_has_the_site_section(run, tmp_path):

@@ -20,8 +20,10 @@ on several of its sites, copies that mostly do not credit their origin, or
 sites that do little but copy (median share of pages that are copies
 ≥ ``COPY_SITE_SHARE``). Otherwise it is ``syndication``: sites that each
 republish, with credit, what one source published — a wire service and its
-clients. ``weak`` groups stay weak. ``network_id`` in ``accounts.csv`` is
-the group id of operation groups only.
+clients. ``weak`` groups stay weak. ``network_id`` in ``accounts.csv`` and
+``groups.csv`` is the group id of operation groups only (in place of the
+general runs' network, the connected component of links: sites of a wire
+service's clients linked to a network's sites are not that network).
 
 >>> decide_site("operation", shared_ids=0, shared_bylines=0, uncredited_share=0.05, copy_site_share=0.4)
 ('syndication', 'copies credit their origin (95%); no shared ids or bylines; sites publish their own articles too (copies 40% of pages)')
@@ -203,7 +205,9 @@ def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], 
          "shared_bylines": pa.array([], pa.int64()), "uncredited_share": pa.array([], pa.float64()),
          "copy_site_share": pa.array([], pa.float64())})
     engine.register_arrow("ic_site_verdicts", sv)
-    keep = ", ".join(f"g.{c}" for c in gcols if c not in ("verdict", "reasons"))
+    # a site run's network is one operation group (module docstring), in groups.csv as in accounts.csv
+    site_net = "CASE WHEN v.site_verdict = 'operation' THEN g.group_id END AS network_id"
+    keep = ", ".join(site_net if c == "network_id" else f"g.{c}" for c in gcols if c not in ("verdict", "reasons"))
     engine.create_table(
         "ic_groups_sites",
         f"""SELECT {keep}, v.site_verdict AS verdict,
@@ -215,10 +219,11 @@ def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], 
     engine.create_table("groups", "SELECT * FROM ic_groups_sites")
     engine.drop("ic_groups_sites")
     acols = [c for c in engine.columns("accounts_out") if c not in ("n_actions",)]
+    net = "CASE WHEN g.verdict = 'operation' THEN a.group_id END AS network_id"
+    sel = ", ".join(net if c == "network_id" else "a." + c for c in acols)
     engine.create_table(
         "ic_accounts_sites",
-        f"""SELECT {', '.join('a.' + c for c in acols)},
-                   CASE WHEN g.verdict = 'operation' THEN a.group_id END AS network_id,
+        f"""SELECT {sel}{'' if 'network_id' in acols else ', ' + net},
                    s.pages, s.first_published, s.last_published, s.copies, s.credited_copies
             FROM accounts_out a LEFT JOIN ic_site_stats s ON s.site = a.account_id
             LEFT JOIN groups g ON g.group_id = a.group_id""",
