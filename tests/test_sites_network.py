@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from inconcert.config import DetectConfig, SiteParams
 from inconcert.pipeline import detect
 from inconcert.simulate.sites import seed_article, simulate_sites
 
@@ -25,10 +26,7 @@ def run(tmp_path_factory):
     sim = simulate_sites(d / "sim", DATA, n_networks=2, sites_per_network=(4, 5), stories_per_network=20, copy_share=(0.7, 1.0),
                          n_independent=40, independent_articles=10, n_syndicators=10, wire_stories=16,
                          syndication_rate=0.6, third_party_share=0.5, shared_theme_sites=3, seed=3)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("INCONCERT_WORKERS", "1")
-    r = detect([d / "sim" / "pages"], d / "out")
-    mp.undo()
+    r = detect([d / "sim" / "pages"], d / "out", DetectConfig(sites=SiteParams(workers=1)))
     return sim, r, d / "out"
 
 

@@ -11,8 +11,8 @@ the site run's window of days (a copy lag is hours to days, not seconds).
 
 Table made by :meth:`ArticleBehaviour.prepare` (kept for the outputs):
 ``ic_site_articles(seq, cluster, origin_seq, jaccard, containment)``.
-Settings: :class:`~inconcert.sites.copies.CopyParams` defaults (Jaccard 0.5,
-containment 0.8, bodies of ≥ 50 words), seeded by ``config.seed``.
+Settings: ``sites.copy_*`` of :class:`~inconcert.config.SiteParams` (Jaccard 0.5,
+containment 0.8, bodies of ≥ 50 words, 40 bands × 3 rows), seeded by ``config.seed``.
 
 >>> from inconcert.behaviours import BEHAVIOURS
 >>> BEHAVIOURS["article"].opt_in
@@ -40,12 +40,17 @@ __all__ = ["ArticleBehaviour", "copy_params"]
 
 
 def copy_params(config: DetectConfig | None) -> CopyParams:
-    """The :class:`CopyParams` of a run (the defaults, seeded by ``config.seed``).
+    """The :class:`CopyParams` of a run: its ``sites.copy_*`` settings, seeded by ``config.seed``.
 
-    >>> copy_params(DetectConfig(seed=7)).seed
-    7
+    >>> from inconcert.config import SiteParams
+    >>> p = copy_params(DetectConfig(seed=7, sites=SiteParams(copy_containment=0.9)))
+    >>> p.seed, p.containment
+    (7, 0.9)
     """
-    return CopyParams(seed=int(config.seed) if config is not None else 42)
+    config = config or DetectConfig()
+    s = config.sites
+    return CopyParams(jaccard=s.copy_jaccard, containment=s.copy_containment, min_tokens=s.copy_min_words,
+                      bands=s.copy_bands, rows=s.copy_rows, seed=int(config.seed))
 
 
 class ArticleBehaviour(Behaviour):

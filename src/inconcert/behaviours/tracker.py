@@ -3,8 +3,8 @@
 One trace per site and id (from the ``site_ids`` side table of the site
 readers), all at the same instant: a shared id is infrastructure, not an
 action in time, so no window applies. An id is **not evidence** when it is
-*wide and incoherent*: on at least :data:`TRACKER_MIN_WIDE` sites (10) while
-fewer than :data:`TRACKER_MIN_COHERENCE` (25 %) of the pairs of its sites also
+*wide and incoherent*: on at least ``sites.tracker_min_wide`` sites (10) while
+fewer than ``sites.tracker_min_coherence`` (25 %) of the pairs of its sites also
 share a copied article — a hosting provider's or a theme's container on
 sites that otherwise have nothing to do with each other. Such ids leave no
 traces; ``ic_site_trackers`` keeps every id with its ``sites``, ``spread``
@@ -21,12 +21,7 @@ from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.sql.dialect import Dialect
 
-__all__ = ["TrackerBehaviour", "ensure_site_tables", "TRACKER_MIN_WIDE", "TRACKER_MIN_COHERENCE"]
-
-#: An id on at least this many sites is "wide" …
-TRACKER_MIN_WIDE = 10
-#: … and not evidence when fewer than this share of its site pairs also share a copied article.
-TRACKER_MIN_COHERENCE = 0.25
+__all__ = ["TrackerBehaviour", "ensure_site_tables"]
 
 
 def ensure_site_tables(engine: Engine) -> None:
@@ -55,7 +50,7 @@ class TrackerBehaviour(Behaviour):
 
     def prepare(self, engine: Engine, config: DetectConfig) -> None:
         ensure_site_tables(engine)
-        wide, min_coh = TRACKER_MIN_WIDE, TRACKER_MIN_COHERENCE
+        wide, min_coh = int(config.sites.tracker_min_wide), float(config.sites.tracker_min_coherence)
         have_articles = True
         try:
             engine.columns("ic_site_articles")

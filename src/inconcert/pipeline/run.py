@@ -371,7 +371,7 @@ def _detect(
             say("read")
             with resource_errors("read"):
                 paths, labels = _inputs(inputs, work)
-                ing = ingest(paths, work, format=format, column_map=column_map)
+                ing = ingest(paths, work, format=format, column_map=column_map, sites=config.sites)
                 if opts.pseudonymise is not None:
                     ps = Pseudonymiser.from_key_file(opts.pseudonymise)
                     ing = ps.ingested(ing, work)

@@ -18,7 +18,7 @@ network) when it shows what syndication does not: ids shared across its
 sites (each evidence-grade, see :mod:`inconcert.behaviours.tracker`), a byline
 on several of its sites, copies that mostly do not credit their origin, or
 sites that do little but copy (median share of pages that are copies
-≥ ``COPY_SITE_SHARE``). Otherwise it is ``syndication``: sites that each
+≥ ``sites.copy_site_share``, 0.8). Otherwise it is ``syndication``: sites that each
 republish, with credit, what one source published — a wire service and its
 clients. ``weak`` groups stay weak. ``network_id`` in ``accounts.csv`` and
 ``groups.csv`` is the group id of operation groups only (in place of the
@@ -43,13 +43,11 @@ from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.outputs.csvfile import write_csv
 
-__all__ = ["SITE_BEHAVIOURS", "SITE_WINDOW", "COPY_SITE_SHARE", "site_defaults", "finish_site_run", "decide_site"]
+__all__ = ["SITE_BEHAVIOURS", "SITE_WINDOW", "site_defaults", "finish_site_run", "decide_site"]
 
 SITE_BEHAVIOURS = ("article", "tracker", "byline", "url")
 #: Default window of a site run: three days.
 SITE_WINDOW = 3 * 86400.0
-#: Sites whose pages are mostly copies "do little else".
-COPY_SITE_SHARE = 0.8
 
 
 def site_defaults(config: DetectConfig) -> tuple[DetectConfig, dict[str, Any]]:
@@ -68,9 +66,11 @@ def site_defaults(config: DetectConfig) -> tuple[DetectConfig, dict[str, Any]]:
 
 
 def decide_site(
-    verdict: str, shared_ids: int, shared_bylines: int, uncredited_share: float, copy_site_share: float
+    verdict: str, shared_ids: int, shared_bylines: int, uncredited_share: float, copy_site_share: float,
+    copier_share: float = 0.8,
 ) -> tuple[str, str]:
-    """``(verdict, reasons)`` of a group of sites (see the module docstring)."""
+    """``(verdict, reasons)`` of a group of sites (see the module docstring); ``copier_share``
+    is the ``sites.copy_site_share`` setting."""
     if verdict == "weak":
         return "weak", "not significant under the null model"
     covert = []
@@ -80,7 +80,7 @@ def decide_site(
         covert.append(f"{shared_bylines} byline(s) on several of its sites")
     if uncredited_share >= 0.5:
         covert.append(f"{uncredited_share:.0%} of copies do not credit their origin")
-    if copy_site_share >= COPY_SITE_SHARE:
+    if copy_site_share >= copier_share:
         covert.append(f"its sites do little but copy (copies {copy_site_share:.0%} of pages)")
     if covert:
         return "operation", "; ".join(covert)
@@ -193,7 +193,7 @@ def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], 
     for f in feats:
         unc = f["uncredited"] / f["copies"] if f["copies"] else 0.0
         v, why = decide_site(old.get(f["group_id"]) or "operation", int(f["shared_ids"]), int(f["shared_bylines"]),
-                             unc, float(f["copy_site_share"]))
+                             unc, float(f["copy_site_share"]), float(config.sites.copy_site_share))
         rows.append({"group_id": f["group_id"], "site_verdict": v, "site_reasons": why,
                      "shared_ids": int(f["shared_ids"]), "shared_bylines": int(f["shared_bylines"]),
                      "uncredited_share": round(unc, 6), "copy_site_share": round(float(f["copy_site_share"]), 6)})

@@ -12,13 +12,15 @@ runs use goes to two side tables (``ctx.add_side``):
   (``linked_sites``: ``;a.com;b.org;``, every site the page links to);
 - ``site_ids(account_id, post_id, kind, id, where)``: one row per id per page.
 
-The extraction mode comes from the ``INCONCERT_EXTRACT`` environment variable
-(``fast`` when resiliparse is installed, else ``precise``; ``raw`` keeps the
-boilerplate), the number of worker processes from ``INCONCERT_WORKERS``
-(default: the CPU count). Memory is bounded by ``chunk`` pages in flight.
+The extraction mode and the number of worker processes are the run's
+``sites.extract`` and ``sites.workers`` settings
+(:class:`~inconcert.config.SiteParams`, handed to the readers in
+``ReadContext.sites``): ``auto`` is ``fast`` when resiliparse is installed,
+else ``precise``; ``raw`` keeps the boilerplate; workers default to one per
+CPU. Memory is bounded by ``chunk`` pages in flight.
 
->>> extraction_mode() in ("fast", "precise", "raw")
-True
+>>> extraction_mode("auto") in ("fast", "precise"), extraction_mode("raw")
+(True, 'raw')
 """
 
 from __future__ import annotations
@@ -81,26 +83,31 @@ class RawPage:
     extra: dict[str, Any] | None = None
 
 
-def extraction_mode() -> str:
-    """The body-extraction mode of this process (``INCONCERT_EXTRACT``)."""
-    mode = os.environ.get("INCONCERT_EXTRACT", "").strip().lower()
-    if not mode:
+def extraction_mode(setting: str = "auto") -> str:
+    """The body-extraction mode a ``sites.extract`` setting means (``auto``: fast if resiliparse is installed)."""
+    mode = (setting or "auto").strip().lower()
+    if mode == "auto":
         try:
             import resiliparse  # noqa: F401
         except ImportError:  # pragma: no cover - optional dependency
             return "precise"
         return "fast"
     if mode not in MODES:
-        raise ConfigError(f"INCONCERT_EXTRACT must be one of {', '.join(MODES)}, not {mode!r}")
+        raise ConfigError(f"sites.extract must be one of auto, {', '.join(MODES)}, not {mode!r}")
     return mode
 
 
-def workers() -> int:
-    """Worker processes for extraction (``INCONCERT_WORKERS``, default the CPU count)."""
-    try:
-        return max(1, int(os.environ.get("INCONCERT_WORKERS") or os.cpu_count() or 1))
-    except ValueError:
-        raise ConfigError("INCONCERT_WORKERS must be a whole number") from None
+def workers(setting: int | None = None) -> int:
+    """Worker processes for extraction: the ``sites.workers`` setting, or one per CPU.
+
+    >>> workers(1)
+    1
+    """
+    if setting is not None:
+        if not isinstance(setting, int) or isinstance(setting, bool) or setting < 1:
+            raise ConfigError(f"sites.workers must be an integer ≥ 1, not {setting!r}")
+        return setting
+    return max(1, os.cpu_count() or 1)
 
 
 def _extract(args: tuple[Any, ...]) -> Page | str:
@@ -132,8 +139,9 @@ class PageBatcher:
     def __init__(self, ctx: ReadContext, chunk: int = 2000, mode: str | None = None) -> None:
         self.ctx = ctx
         self.chunk = chunk
-        self.mode = mode or extraction_mode()
-        self.workers = workers()
+        settings = ctx.sites
+        self.mode = mode or extraction_mode(settings.extract if settings is not None else "auto")
+        self.workers = workers(settings.workers if settings is not None else None)
         self._seen: set[bytes] = set()
         self._pool: Any = None
 
