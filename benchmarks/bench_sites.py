@@ -98,6 +98,11 @@ def evaluate(sim: Path, out: Path) -> dict:
     }
 
 
+def _cpu(who: int) -> float:
+    u = resource.getrusage(who)
+    return u.ru_utime + u.ru_stime
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", default="/tmp/bench_sites")
@@ -142,6 +147,9 @@ def main() -> None:
     res.update({"mode": mode, "wall_s": round(wall, 1), "timings": r.summary["timings"],
                 "peak_rss_mb_main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
                 "peak_rss_mb_workers": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+                "cpu_s_main": round(_cpu(resource.RUSAGE_SELF), 1),
+                "cpu_s_workers": round(_cpu(resource.RUSAGE_CHILDREN), 1),
+                "article_stats": r.summary.get("behaviour_stats", {}).get("article"),
                 "load_avg": os.getloadavg(), "date": time.strftime("%Y-%m-%d %H:%M")})
     print(json.dumps(res, indent=1))
 
