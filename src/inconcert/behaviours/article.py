@@ -59,7 +59,6 @@ class ArticleBehaviour(Behaviour):
     columns = ("text",)
     keeps = ("ic_site_articles",)
     opt_in = True
-    engines = ("duckdb",)  # site runs are not checked on Spark yet
 
     def prepare(self, engine: Engine, config: DetectConfig) -> dict[str, Any]:
         d = engine.dialect

@@ -46,7 +46,6 @@ class TrackerBehaviour(Behaviour):
     columns = ("text",)
     keeps = ("ic_site_trackers",)
     opt_in = True
-    engines = ("duckdb",)  # site runs are not checked on Spark yet
 
     def prepare(self, engine: Engine, config: DetectConfig) -> None:
         ensure_site_tables(engine)

@@ -114,12 +114,16 @@ def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], 
             tables.add(t)
         except Exception:
             pass
-    if "ic_site_articles" not in tables:
-        engine.execute("CREATE TABLE ic_site_articles (seq BIGINT, cluster VARCHAR, origin_seq BIGINT, "
-                       "jaccard DOUBLE, containment DOUBLE)")
-    if "ic_site_trackers" not in tables:
-        engine.execute("CREATE TABLE ic_site_trackers (kind VARCHAR, id VARCHAR, sites BIGINT, spread DOUBLE, "
-                       "pairs BIGINT, coherent_pairs BIGINT, coherence DOUBLE, evidence BOOLEAN, reason VARCHAR)")
+    empty = {  # the tables of the article and tracker behaviours, empty when they did not run (portable: no DDL)
+        "ic_site_articles": (("seq", "BIGINT"), ("cluster", "STRING"), ("origin_seq", "BIGINT"),
+                             ("jaccard", "DOUBLE"), ("containment", "DOUBLE")),
+        "ic_site_trackers": (("kind", "STRING"), ("id", "STRING"), ("sites", "BIGINT"), ("spread", "DOUBLE"),
+                             ("pairs", "BIGINT"), ("coherent_pairs", "BIGINT"), ("coherence", "DOUBLE"),
+                             ("evidence", "BOOLEAN"), ("reason", "STRING")),
+    }
+    for name, cols in empty.items():
+        if name not in tables:
+            engine.create_table(name, "SELECT " + ", ".join(f"CAST(NULL AS {t}) AS {c}" for c, t in cols) + " WHERE 1 = 0")
     engine.create_table(
         "ic_copy_links",
         f"SELECT seq, lower(u) AS u FROM (SELECT a.seq, {d.explode('a.urls')} AS u FROM actions a "
