@@ -90,6 +90,16 @@ def decide_site(
     )
 
 
+def _round(expr: str, digits: int) -> str:
+    """``expr`` rounded half up to ``digits`` decimals, the same on every engine (SQL ``round``
+    of a double differs between DuckDB and Spark at halves written in decimal).
+
+    >>> _round("x", 2)
+    '(floor((x) * 100 + 0.5) / 100)'
+    """
+    return f"(floor(({expr}) * {10 ** digits} + 0.5) / {10 ** digits})"
+
+
 def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], Path], raw_csv: bool = False,
                     bom: bool = False) -> dict[str, Any]:
     """Origin/copies, site verdicts and the site outputs; run after :func:`run_detection`.
@@ -241,17 +251,17 @@ def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], 
                count(DISTINCT site) - 1 AS copy_sites,
                sum(CASE WHEN is_origin THEN 0 ELSE 1 END) AS copies,
                sum(CASE WHEN credited THEN 1 ELSE 0 END) AS credited_copies,
-               round(min(CASE WHEN is_origin THEN NULL ELSE lag_s END) / 3600.0, 3) AS first_lag_h,
-               round(max(lag_s) / 3600.0, 3) AS last_lag_h,
-               round(avg(CASE WHEN is_origin THEN NULL ELSE jaccard END), 4) AS mean_jaccard,
-               round(min(CASE WHEN is_origin THEN NULL ELSE containment END), 4) AS min_containment,
-               {d.string_agg_ordered("site || ' +' || CAST(round(lag_s / 3600.0, 1) AS STRING) || 'h' || CASE WHEN credited THEN ' (credits)' ELSE '' END", 'lag_s', '; ')} AS timeline,
+               {_round('min(CASE WHEN is_origin THEN NULL ELSE lag_s END) / 3600.0', 3)} AS first_lag_h,
+               {_round('max(lag_s) / 3600.0', 3)} AS last_lag_h,
+               {_round('avg(CASE WHEN is_origin THEN NULL ELSE jaccard END)', 4)} AS mean_jaccard,
+               {_round('min(CASE WHEN is_origin THEN NULL ELSE containment END)', 4)} AS min_containment,
+               {d.string_agg_ordered("site || ' +' || CAST(" + _round('lag_s / 3600.0', 1) + " AS STRING) || 'h' || CASE WHEN credited THEN ' (credits)' ELSE '' END", 'lag_s', '; ')} AS timeline,
                {d.string_agg_distinct("CAST(group_id AS STRING)", ',')} AS groups
         FROM c GROUP BY cluster ORDER BY min(origin_ts), cluster""", "articles.csv")
-    _csv("""SELECT cluster AS article, site, url, ts AS published, is_origin, round(lag_s / 3600.0, 3) AS lag_h,
+    _csv(f"""SELECT cluster AS article, site, url, ts AS published, is_origin, {_round('lag_s / 3600.0', 3)} AS lag_h,
                credited, jaccard, containment, snippet
         FROM ic_copies ORDER BY cluster, ts, site""", "article_copies.csv")
-    _csv(f"""SELECT k.id, k.kind, k.sites, round(k.spread, 6) AS spread, round(k.coherence, 6) AS coherence,
+    _csv(f"""SELECT k.id, k.kind, k.sites, {_round('k.spread', 6)} AS spread, {_round('k.coherence', 6)} AS coherence,
                k.evidence, k.reason,
                (SELECT {d.string_agg_distinct('i.location', ',')} FROM site_ids i WHERE i.kind = k.kind AND i.id = k.id) AS found_in,
                (SELECT {d.string_agg_distinct('i.account_id', ';')} FROM site_ids i WHERE i.kind = k.kind AND i.id = k.id) AS site_list
