@@ -36,9 +36,10 @@ def _rows(p: Path) -> list[dict]:
 
 
 def test_site_run_is_the_same_on_spark(tmp_path):
-    simulate_sites(tmp_path / "sim", DATA, n_networks=2, sites_per_network=(3, 4), stories_per_network=8,
-                   n_independent=8, independent_articles=4, n_syndicators=4, wire_stories=6,
-                   shared_theme_sites=2, seed=5)
+    # the world of test_sites_network (65 sites, 790 pages): a smaller one has no group beyond chance
+    simulate_sites(tmp_path / "sim", DATA, n_networks=2, sites_per_network=(4, 5), stories_per_network=20,
+                   copy_share=(0.7, 1.0), n_independent=40, independent_articles=10, n_syndicators=10,
+                   wire_stories=16, syndication_rate=0.6, third_party_share=0.5, shared_theme_sites=3, seed=3)
     cfg = DetectConfig(sites=SiteParams(workers=1))
     pages = tmp_path / "sim" / "pages"
     rd = detect([pages], tmp_path / "duckdb", cfg, engine="duckdb")

@@ -60,11 +60,11 @@ from scipy.sparse.csgraph import connected_components
 
 from inconcert.normalize.text import normalize_text_array
 from inconcert.textsim.minhash import (
-    _pairs_in_groups,
     _ranges,
     _sorted_unique,
     _splitmix,
     _token_hashes,
+    bucket_pairs,
     tokenize,
 )
 
@@ -335,16 +335,7 @@ class CopySearch:
         found: list[np.ndarray] = []
         held, total = 0, 0
         for band in range(self.params.bands):
-            key = self.band_keys[band, eligible]
-            order = np.argsort(key, kind="stable")
-            ks = key[order]
-            brk = np.flatnonzero(ks[1:] != ks[:-1]) + 1
-            gstart = np.concatenate(([0], brk))
-            gsize = np.diff(np.concatenate((gstart, [len(ks)])))
-            multi = gsize > 1
-            if not multi.any():
-                continue
-            a, b = _pairs_in_groups(eligible[order], gstart[multi], gsize[multi], self.params.max_bucket)
+            a, b = bucket_pairs(self.band_keys[band, eligible], eligible, self.params.max_bucket)
             total += len(a)
             cross = sites[a] != sites[b]
             a, b = a[cross], b[cross]
