@@ -98,16 +98,22 @@ def evaluate(sim: Path, out: Path) -> dict:
     }
 
 
+def _cpu(who: int) -> float:
+    u = resource.getrusage(who)
+    return u.ru_utime + u.ru_stime
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", default="/tmp/bench_sites")
-    ap.add_argument("--raw", action="store_true", help="no boilerplate removal (INCONCERT_EXTRACT=raw)")
+    ap.add_argument("--raw", action="store_true", help="no boilerplate removal (--extract raw)")
     ap.add_argument("--mode", default=None, help="fast | precise | raw")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--speed", type=int, default=0, help="speed run with about this many pages")
     ap.add_argument("--warc", action="store_true", help="read the pages from one WARC.gz instead of the folder")
     a = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
+    from inconcert.config import DetectConfig, SiteParams
     from inconcert.pipeline import detect
     from inconcert.simulate.sites import simulate_sites
 
@@ -124,8 +130,7 @@ def main() -> None:
         t0 = time.perf_counter()
         s = simulate_sites(sim, DATA, seed=a.seed, **kw)
         print(f"simulated {s.pages} pages on {s.sites} sites in {time.perf_counter() - t0:.1f}s", flush=True)
-    mode = "raw" if a.raw else (a.mode or os.environ.get("INCONCERT_EXTRACT") or "fast")
-    os.environ["INCONCERT_EXTRACT"] = mode
+    mode = "raw" if a.raw else (a.mode or "fast")
     out = work / f"out_{sim.name}_{mode}{'_warc' if a.warc else ''}"
     src = sim / "pages"
     if a.warc:
@@ -136,12 +141,15 @@ def main() -> None:
             t0 = time.perf_counter()
             print(f"wrote {write_warc(sim, src)} pages to {src} in {time.perf_counter() - t0:.1f}s", flush=True)
     t0 = time.perf_counter()
-    r = detect([src], out)
+    r = detect([src], out, DetectConfig(sites=SiteParams(extract=mode)))
     wall = time.perf_counter() - t0
     res = evaluate(sim, out)
     res.update({"mode": mode, "wall_s": round(wall, 1), "timings": r.summary["timings"],
                 "peak_rss_mb_main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
                 "peak_rss_mb_workers": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+                "cpu_s_main": round(_cpu(resource.RUSAGE_SELF), 1),
+                "cpu_s_workers": round(_cpu(resource.RUSAGE_CHILDREN), 1),
+                "article_stats": r.summary.get("behaviour_stats", {}).get("article"),
                 "load_avg": os.getloadavg(), "date": time.strftime("%Y-%m-%d %H:%M")})
     print(json.dumps(res, indent=1))
 

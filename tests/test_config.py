@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from inconcert.config import DetectConfig, NearTextParams, SemanticTextParams
+from inconcert.config import DetectConfig, NearTextParams, SemanticTextParams, SiteParams
 from inconcert.errors import ConfigError
 from inconcert.pipeline import detect
 
@@ -82,6 +82,7 @@ def test_every_setting_documented():
     names = [f.name for f in dataclasses.fields(DetectConfig)]
     names += [f"near_text.{f}" for f in DetectConfig().to_dict()["near_text"]]
     names += [f"semantic_text.{f.name}" for f in dataclasses.fields(SemanticTextParams)]
+    names += [f"sites.{f.name}" for f in dataclasses.fields(SiteParams)]
     missing = [n for n in names if f"| `{n}` |" not in text]
     assert not missing, f"docs/settings.md does not document: {missing}"
 

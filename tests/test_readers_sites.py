@@ -8,6 +8,7 @@ import socket
 import pyarrow.parquet as pq
 import pytest
 
+from inconcert.config import SiteParams
 from inconcert.ingest import ingest
 from inconcert.readers import detect_format
 from inconcert.sites import domains
@@ -125,3 +126,24 @@ def test_extraction_modes_keep_the_body(mode):
     if mode != "raw":
         assert "You may also like" not in p.text
     assert p.title.startswith("Dam to be drained")
+
+
+def test_extraction_settings_reach_the_readers(tmp_path):
+    """--extract and --workers are settings (sites.extract, sites.workers): raw keeps the menus."""
+    from click.testing import CliRunner
+
+    from inconcert.cli import main
+
+    root = tmp_path / "pages"
+    root.mkdir()
+    for i, site in enumerate(("alpha-news.com", "beta.co.uk", "gamma.org")):
+        (root / f"p{i}.html").write_text(_page(site, f"p{i}"))
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["detect", str(root), "-o", str(out), "--extract", "raw", "--workers", "1", "-q"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["parameters"]["sites"]["extract"] == "raw" and summary["parameters"]["sites"]["workers"] == 1
+    ing = ingest([root], _w(tmp_path), sites=SiteParams(extract="raw", workers=1))
+    assert all("You may also like" in t for t in pq.read_table(ing.actions_path).column("text").to_pylist())
+    ing = ingest([root], _w(tmp_path), sites=SiteParams(extract="fast", workers=1))
+    assert not any("You may also like" in t for t in pq.read_table(ing.actions_path).column("text").to_pylist())

@@ -134,7 +134,7 @@ def test_settings_panel_shows_what_the_user_set_and_folds_the_rest(tmp_path: Pat
     html = build_report(out).read_text(encoding="utf-8")
     panel = html[html.index("<h3>Settings</h3>") : html.index("<h3>Software</h3>")]
     assert panel.index("near_text.threshold") < panel.index("<details") < panel.index(">fdr<")
-    assert "extra" not in panel and ">null<" not in panel and "{}" not in panel
+    assert "<th>extra</th>" not in panel and ">null<" not in panel and "{}" not in panel
 
 
 def test_clock_resolution_line_when_summary_has_a_clock(tmp_path: Path) -> None:

@@ -42,3 +42,26 @@ def test_a_crediting_page_is_not_the_origin_and_day_times_do_not_win():
     r = set_origins(r, np.array([100, 200, 50]), ["a", "b", "c"], [{"b"}, set(), set()],
                     np.array([False, False, True]))
     assert r.cluster.tolist() == [1, 1, 1]
+
+
+def test_chunks_give_the_same_clusters_and_files_are_removed(monkeypatch):
+    from inconcert.sites import copies
+
+    bodies = [_text(120) for _ in range(6)]
+    texts, sites = [], []
+    for i, b in enumerate(bodies):  # each body on three sites, one copy truncated, one wrapped
+        texts += [b, " ".join(b.split()[:80]), _text(20) + " " + b]
+        sites += [3 * i, 3 * i + 1, 3 * i + 2]
+    times = list(range(len(texts)))
+    whole = find_copies(texts, times, sites=np.array(sites))
+    monkeypatch.setattr(copies, "_TEXTS_PER_CHUNK", 4)  # sketched 4 texts at a time, in two threads
+    cs = copies.CopySearch()
+    for lo in range(0, len(texts), 5):
+        cs.add(texts[lo : lo + 5], times[lo : lo + 5], sites[lo : lo + 5])
+    parts = cs.find()
+    assert parts.cluster.tolist() == whole.cluster.tolist() == [3 * (i // 3) for i in range(len(texts))]
+    assert np.allclose(parts.containment, whole.containment) and parts.stats == whole.stats
+    folder = cs._dir
+    assert folder.exists()
+    cs.close()
+    assert not folder.exists()

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from inconcert.config import DetectConfig, SiteParams
 from inconcert.pipeline import detect
 from inconcert.simulate.sites import seed_article, simulate_sites
 
@@ -25,10 +26,7 @@ def run(tmp_path_factory):
     sim = simulate_sites(d / "sim", DATA, n_networks=2, sites_per_network=(4, 5), stories_per_network=20, copy_share=(0.7, 1.0),
                          n_independent=40, independent_articles=10, n_syndicators=10, wire_stories=16,
                          syndication_rate=0.6, third_party_share=0.5, shared_theme_sites=3, seed=3)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("INCONCERT_WORKERS", "1")
-    r = detect([d / "sim" / "pages"], d / "out")
-    mp.undo()
+    r = detect([d / "sim" / "pages"], d / "out", DetectConfig(sites=SiteParams(workers=1)))
     return sim, r, d / "out"
 
 
@@ -83,6 +81,12 @@ def test_networks_found_with_copies_and_ids(run):
         assert len(ids) == 1 and ids != {""}, (label, ids)
     assert r.summary["site_run"]["defaults_chosen"]["window"] == 3 * 86400.0
     assert {"pages", "first_published", "last_published", "network_id"} <= set(next(iter(acc.values())))
+    # one network_id: the site run's (an operation group), not a second one beside the general runs'
+    assert not [c for c in next(iter(acc.values())) if c.startswith("network_id_")]
+    groups = _rows(out / "groups.csv")
+    assert all((g["network_id"] == g["group_id"]) == (g["verdict"] == "operation") for g in groups)
+    assert all(a["network_id"] == "" for a in acc.values()
+               if a["group_id"] and next(g for g in groups if g["group_id"] == a["group_id"])["verdict"] != "operation")
 
 
 def test_report_has_the_site_section(run, tmp_path):

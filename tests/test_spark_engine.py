@@ -118,7 +118,7 @@ def test_behaviour_traces_are_identical(spark, duck):
         rows = {}
         for name, b in BEHAVIOURS.items():
             if name == "semantic_text" or "spark" not in b.engines:
-                continue  # site behaviours declare DuckDB only (see Behaviour.engines)
+                continue  # a behaviour not checked on Spark declares it (Behaviour.engines)
             b.prepare(e, cfg)
             rows[name] = e.to_arrow(
                 f"SELECT * FROM ({b.traces_sql(e.dialect, cfg)}) s ORDER BY seq, object"

@@ -239,6 +239,8 @@ SETTING_FLAGS = {
     "near_text_threshold": ("near_text", "threshold"),
     "semantic_threshold": ("semantic_text", "threshold"),
     "coortweet_compatible": ("coortweet_compatible",),
+    "extract": ("sites", "extract"),
+    "workers": ("sites", "workers"),
 }
 
 
@@ -288,6 +290,9 @@ def _settings(ctx: click.Context, config_file: Path | None) -> DetectConfig:
 @click.option("--near-text-threshold", type=float, default=None, help="Jaccard similarity for near_text (default 0.5).")
 @click.option("--semantic-threshold", type=float, default=None, help="Cosine similarity for semantic_text (default 0.7).")
 @click.option("--coortweet-compatible", is_flag=True, help="Reproduce CooRTweet 2.1.3 detect_groups share pairs exactly.")
+@click.option("--extract", type=click.Choice(["auto", "fast", "precise", "raw"]), default="auto", show_default=True,
+              help="Web pages: how the article body is taken out of its page (fast: resiliparse, precise: trafilatura, raw: no boilerplate removal).")
+@click.option("--workers", type=int, default=None, help="Web pages: processes extracting pages (default: one per CPU).")
 @click.option("--format", "fmt", default=None, help="Force the input format (see `inconcert formats`).")
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Name the column for a field, e.g. account_id=user (implies --format generic).")
 @click.option("--encoding", default=None, help="Text encoding of the inputs, e.g. cp1252 (default: UTF-8, else detected).")
@@ -327,6 +332,8 @@ def detect(
     near_text_threshold: float | None,
     semantic_threshold: float | None,
     coortweet_compatible: bool,
+    extract: str,
+    workers: int | None,
     fmt: str | None,
     maps: tuple[str, ...],
     encoding: str | None,

@@ -37,6 +37,7 @@ __all__ = [
     "DetectConfig",
     "NearTextParams",
     "SemanticTextParams",
+    "SiteParams",
     "POOLED_ROUNDS",
     "POPULAR_SHARERS",
     "DEFAULT_WINDOWS",
@@ -100,6 +101,58 @@ class SemanticTextParams:
         return out
 
 
+@dataclass(frozen=True)
+class SiteParams:
+    """Settings of site runs: web pages in, sites as actors (``docs/sites.md``).
+
+    extract: how a page's article body is taken out of its boilerplate:
+        ``"auto"`` (``fast`` when resiliparse is installed, else ``precise``),
+        ``"fast"`` (resiliparse), ``"precise"`` (trafilatura), ``"raw"`` (no removal:
+        only to show what removal is worth).
+    workers: processes extracting pages (None: one per CPU; 1: in the main process).
+    copy_jaccard, copy_containment: two bodies are copies when their shingles'
+        Jaccard similarity or containment reaches its threshold.
+    copy_min_words: bodies with fewer words are not articles (menus, stubs).
+    copy_bands, copy_rows: MinHash-LSH banding of the copy search.
+    tracker_min_wide, tracker_min_coherence: an id on at least ``tracker_min_wide``
+        sites is not evidence when fewer than ``tracker_min_coherence`` of its site
+        pairs also share a copied article (a host's or a theme's container).
+    copy_site_share: a group whose sites' median share of pages that are copies
+        reaches this "does little but copy" (one sign of an operation).
+
+    >>> SiteParams().extract, SiteParams(workers=1).workers
+    ('auto', 1)
+    """
+
+    extract: Literal["auto", "fast", "precise", "raw"] = "auto"
+    workers: int | None = None
+    copy_jaccard: float = 0.5
+    copy_containment: float = 0.8
+    copy_min_words: int = 50
+    copy_bands: int = 40
+    copy_rows: int = 3
+    tracker_min_wide: int = 10
+    tracker_min_coherence: float = 0.25
+    copy_site_share: float = 0.8
+
+    def problems(self) -> list[str]:
+        """What is wrong with these settings (empty when valid)."""
+        out = []
+        if self.extract not in ("auto", "fast", "precise", "raw"):
+            out.append(f"sites.extract must be 'auto', 'fast', 'precise' or 'raw', not {self.extract!r}")
+        if self.workers is not None and (not _integer(self.workers) or self.workers < 1):
+            out.append(f"sites.workers must be an integer ≥ 1 (or none: one per CPU), not {self.workers!r}")
+        for name in ("copy_jaccard", "copy_containment", "tracker_min_coherence", "copy_site_share"):
+            v = getattr(self, name)
+            if not _number(v) or not 0 <= v <= 1:
+                out.append(f"sites.{name} must be a number in [0, 1], not {v!r}")
+        for name in ("copy_min_words", "copy_bands", "copy_rows", "tracker_min_wide"):
+            v = getattr(self, name)
+            if not _integer(v) or v < 1:
+                out.append(f"sites.{name} must be an integer ≥ 1, not {v!r}")
+        return out
+
+
 def _number(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
@@ -150,6 +203,7 @@ class DetectConfig:
         (:class:`~inconcert.textsim.minhash.NearTextParams`; its ``min_tokens``
         and ``seed`` come from ``min_text_tokens`` and ``seed``).
     semantic_text: settings of the ``semantic_text`` behaviour (:class:`SemanticTextParams`).
+    sites: settings of site runs (web pages in: :class:`SiteParams`).
     windows: the ladder of windows (seconds) tested when ``window`` is ``"ladder"``;
         windows below the input's clock resolution are skipped.
     max_partners: at a window where a share of an object has on average more
@@ -184,6 +238,7 @@ class DetectConfig:
     seed: int = 42
     near_text: NearTextParams = field(default_factory=NearTextParams)
     semantic_text: SemanticTextParams = field(default_factory=SemanticTextParams)
+    sites: SiteParams = field(default_factory=SiteParams)
     windows: list[float] = field(default_factory=lambda: list(DEFAULT_WINDOWS))
     max_partners: float = MAX_PARTNERS
     near_text_max_texts: int = NEAR_TEXT_MAX_TEXTS
@@ -254,6 +309,10 @@ class DetectConfig:
             p.append("semantic_text must be a SemanticTextParams")
         else:
             p.extend(self.semantic_text.problems())
+        if not isinstance(self.sites, SiteParams):
+            p.append("sites must be a SiteParams")
+        else:
+            p.extend(self.sites.problems())
         return p
 
     def fast_within_s(self, windows: list[float] | tuple[float, ...]) -> float:
@@ -328,7 +387,8 @@ class DetectConfig:
             raise ConfigError(f"settings must be a table of name = value, not {type(settings).__name__}")
         problems = _unknown(settings, [f.name for f in fields(cls)], "")
         kw = {k: v for k, v in settings.items() if k in {f.name for f in fields(cls)}}
-        nested_types: dict[str, type] = {"near_text": NearTextParams, "semantic_text": SemanticTextParams}
+        nested_types: dict[str, type] = {"near_text": NearTextParams, "semantic_text": SemanticTextParams,
+                                         "sites": SiteParams}
         for name, typ in nested_types.items():
             if name not in kw:
                 continue
@@ -362,7 +422,8 @@ class DetectConfig:
         top, tables = [], []
         for k, v in self.to_dict().items():
             if isinstance(v, dict):
-                tables.append(f"\n[{k}]\n" + "".join(f"{kk} = {_toml_value(vv)}\n" for kk, vv in v.items()))
+                tables.append(f"\n[{k}]\n" + "".join(
+                    f"{kk} = {_toml_value(vv)}\n" for kk, vv in v.items() if vv is not None))
             elif v is not None:
                 top.append(f"{k} = {_toml_value(v)}\n")
         return "".join(top) + "".join(tables)

@@ -36,6 +36,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from inconcert.actions import ACTIONS_SCHEMA, REJECTS_SCHEMA
+from inconcert.config import SiteParams
 from inconcert.errors import InputError
 from inconcert.memory import side_limit
 from inconcert.readers import READERS, ReadContext, detect_format, get_reader
@@ -127,12 +128,14 @@ def ingest(
     progress: Any = None,
     encoding: str | None = None,
     time_formats: Sequence[str] | None = None,
+    sites: SiteParams | None = None,
 ) -> Ingested:
     """Read ``paths`` into ``workdir/actions.parquet``; see module docstring.
 
     ``encoding`` forces the text encoding (default: UTF-8, else detected, see
     :mod:`inconcert.readers.encoding`); ``time_formats`` are strftime patterns tried
-    first on the generic reader's time column. A folder that no folder reader
+    first on the generic reader's time column; ``sites`` the site readers' settings
+    (extraction mode and workers). A folder that no folder reader
     claims is read file by file: files that cannot be read are reported in
     ``inputs`` (``error``) and ``rejects``, the others are read.
     """
@@ -169,7 +172,7 @@ def ingest(
                 rejects.append(pa.table({"source": [str(p)], "row": pa.array([0], pa.int64()),
                                          "reason": [f"file not read: {e}"], "record": [""]}, schema=REJECTS_SCHEMA))
                 continue
-            ctx = ReadContext(p, column_map=dict(column_map or {}), time_formats=time_formats)
+            ctx = ReadContext(p, column_map=dict(column_map or {}), time_formats=time_formats, sites=sites)
             used = 0
             error = None
             try:

@@ -29,7 +29,6 @@ class BylineBehaviour(Behaviour):
     description = "same author name (byline) on several sites; no window"
     columns = ("text",)
     opt_in = True
-    engines = ("duckdb",)  # site runs are not checked on Spark yet
 
     def prepare(self, engine: Engine, config: DetectConfig) -> None:
         ensure_site_tables(engine)

@@ -3,8 +3,8 @@
 One trace per site and id (from the ``site_ids`` side table of the site
 readers), all at the same instant: a shared id is infrastructure, not an
 action in time, so no window applies. An id is **not evidence** when it is
-*wide and incoherent*: on at least :data:`TRACKER_MIN_WIDE` sites (10) while
-fewer than :data:`TRACKER_MIN_COHERENCE` (25 %) of the pairs of its sites also
+*wide and incoherent*: on at least ``sites.tracker_min_wide`` sites (10) while
+fewer than ``sites.tracker_min_coherence`` (25 %) of the pairs of its sites also
 share a copied article — a hosting provider's or a theme's container on
 sites that otherwise have nothing to do with each other. Such ids leave no
 traces; ``ic_site_trackers`` keeps every id with its ``sites``, ``spread``
@@ -21,12 +21,7 @@ from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.sql.dialect import Dialect
 
-__all__ = ["TrackerBehaviour", "ensure_site_tables", "TRACKER_MIN_WIDE", "TRACKER_MIN_COHERENCE"]
-
-#: An id on at least this many sites is "wide" …
-TRACKER_MIN_WIDE = 10
-#: … and not evidence when fewer than this share of its site pairs also share a copied article.
-TRACKER_MIN_COHERENCE = 0.25
+__all__ = ["TrackerBehaviour", "ensure_site_tables"]
 
 
 def ensure_site_tables(engine: Engine) -> None:
@@ -51,11 +46,10 @@ class TrackerBehaviour(Behaviour):
     columns = ("text",)
     keeps = ("ic_site_trackers",)
     opt_in = True
-    engines = ("duckdb",)  # site runs are not checked on Spark yet
 
     def prepare(self, engine: Engine, config: DetectConfig) -> None:
         ensure_site_tables(engine)
-        wide, min_coh = TRACKER_MIN_WIDE, TRACKER_MIN_COHERENCE
+        wide, min_coh = int(config.sites.tracker_min_wide), float(config.sites.tracker_min_coherence)
         have_articles = True
         try:
             engine.columns("ic_site_articles")
@@ -66,6 +60,10 @@ class TrackerBehaviour(Behaviour):
             "SELECT DISTINCT i.kind, i.id, i.account_id FROM site_ids i "
             "JOIN (SELECT DISTINCT account_id FROM actions) a ON a.account_id = i.account_id",
         )
+        # pairs of sites sharing an id that also share a copied article, per id (joins, not a
+        # correlated subquery: Spark does not take one inside an aggregate)
+        engine.create_table("ic_tid_coh", "SELECT CAST(NULL AS STRING) AS kind, CAST(NULL AS STRING) AS id, "
+                                          "CAST(0 AS BIGINT) AS coherent_pairs WHERE 1 = 0")
         if have_articles:
             engine.create_table(
                 "ic_art_pairs",
@@ -74,13 +72,15 @@ class TrackerBehaviour(Behaviour):
                    SELECT DISTINCT s1.account_id AS a, s2.account_id AS b FROM s s1
                    JOIN s s2 ON s1.cluster = s2.cluster AND s1.account_id < s2.account_id""",
             )
-            coh = """(SELECT count(*) FROM ic_tid t1 JOIN ic_tid t2
-                        ON t1.kind = t2.kind AND t1.id = t2.id AND t1.account_id < t2.account_id
-                      JOIN ic_art_pairs p ON p.a = t1.account_id AND p.b = t2.account_id
-                      WHERE t1.kind = g.kind AND t1.id = g.id)"""
-        else:
-            coh = "0"
-        n_sites = "(SELECT count(DISTINCT account_id) FROM actions)"
+            engine.create_table(
+                "ic_tid_coh",
+                """SELECT t1.kind, t1.id, count(*) AS coherent_pairs FROM ic_tid t1 JOIN ic_tid t2
+                     ON t1.kind = t2.kind AND t1.id = t2.id AND t1.account_id < t2.account_id
+                   JOIN ic_art_pairs p ON p.a = t1.account_id AND p.b = t2.account_id
+                   GROUP BY t1.kind, t1.id""",
+            )
+            engine.drop("ic_art_pairs")
+        n_sites = int(engine.scalar("SELECT count(DISTINCT account_id) FROM actions") or 0)
         engine.create_table(
             "ic_site_trackers",
             f"""SELECT kind, id, sites, spread, pairs, coherent_pairs,
@@ -91,15 +91,16 @@ class TrackerBehaviour(Behaviour):
                             THEN 'on ' || CAST(sites AS STRING) || ' sites that otherwise share little: shared infrastructure, not evidence'
                             WHEN sites < 2 THEN 'on one site'
                             ELSE 'shared by ' || CAST(sites AS STRING) || ' sites' END AS reason
-                FROM (SELECT g.kind, g.id, count(*) AS sites,
-                             CAST(count(*) AS DOUBLE) / {n_sites} AS spread,
-                             CAST(count(*) * (count(*) - 1) / 2 AS BIGINT) AS pairs,
-                             CAST({coh} AS BIGINT) AS coherent_pairs
-                      FROM ic_tid g GROUP BY g.kind, g.id) s""",
+                FROM (SELECT s.kind, s.id, s.sites, s.spread, s.pairs,
+                             CAST(coalesce(c.coherent_pairs, 0) AS BIGINT) AS coherent_pairs
+                      FROM (SELECT g.kind, g.id, count(*) AS sites,
+                                   CAST(count(*) AS DOUBLE) / {max(n_sites, 1)} AS spread,
+                                   CAST(count(*) * (count(*) - 1) / 2 AS BIGINT) AS pairs
+                            FROM ic_tid g GROUP BY g.kind, g.id) s
+                      LEFT JOIN ic_tid_coh c ON c.kind = s.kind AND c.id = s.id) x""",
         )
+        engine.drop("ic_tid_coh")
         engine.drop("ic_tid")
-        if have_articles:
-            engine.drop("ic_art_pairs")
 
     def traces_sql(self, d: Dialect, config: DetectConfig) -> str:
         return """SELECT i.account_id, i.kind || ':' || i.id AS object, CAST(0 AS BIGINT) AS t,

@@ -396,7 +396,7 @@ def _detect(
         with ResultSet(target) as rs:
             with log.step("read", None, "records", "rows") as rec, resource_errors("read"):
                 paths, labels = _inputs(inputs, work)
-                ing = ingest(paths, work, format=format, column_map=column_map)
+                ing = ingest(paths, work, format=format, column_map=column_map, sites=config.sites)
                 if opts.pseudonymise is not None:
                     ps = Pseudonymiser.from_key_file(opts.pseudonymise)
                     ing = ps.ingested(ing, work)

@@ -34,7 +34,7 @@ from inconcert.readers.base import ReadContext, Reader, open_text
 from inconcert.readers.generic import table_kind
 from inconcert.sites.domains import site_of
 from inconcert.sites.extract import Page, parse_time
-from inconcert.sites.rows import PageBatcher, RawPage, extraction_mode
+from inconcert.sites.rows import PageBatcher, RawPage
 
 __all__ = ["ArticlesReader", "ARTICLE_ALIASES"]
 
@@ -122,7 +122,7 @@ class ArticlesReader(Reader):
         head = read_head(path)
         kind = table_kind(path, head) or "csv"
         m = _map(_columns(path, head, kind))
-        batcher = PageBatcher(ctx, mode=extraction_mode())
+        batcher = PageBatcher(ctx)
         raws: list[RawPage] = []
         pages: list[Page | str] = []
         html_raws: list[RawPage] = []

@@ -19,11 +19,14 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 import pyarrow as pa
 
 from inconcert.actions import REJECTS_SCHEMA
+
+if TYPE_CHECKING:
+    from inconcert.config import SiteParams
 
 __all__ = [
     "Reader",
@@ -146,13 +149,16 @@ class ReadContext:
 
     ``column_map`` maps canonical names (``account_id``) to file columns;
     ``time_formats`` are strftime patterns tried first on text times (``--time-format``);
-    ``chunk_rows`` is how many records a reader should put in one batch.
+    ``chunk_rows`` is how many records a reader should put in one batch;
+    ``sites`` the run's :class:`~inconcert.config.SiteParams` (the site readers'
+    extraction mode and workers; None: the defaults).
     """
 
     path: Path
     column_map: dict[str, str] = field(default_factory=dict)
     time_formats: tuple[str, ...] = ()
     chunk_rows: int = 100_000
+    sites: SiteParams | None = None
     rejects: list[pa.Table] = field(default_factory=list)
     reject_reasons: Counter = field(default_factory=Counter)
     accounts: list[pa.Table] = field(default_factory=list)

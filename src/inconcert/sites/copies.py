@@ -1,22 +1,35 @@
 """Copies of one article across sites: MinHash-LSH candidates, verified by Jaccard and containment.
 
 Article bodies (normalised, word 3-gram shingles) are candidates when their
-MinHash signatures share an LSH band (:mod:`inconcert.textsim.minhash`);
-a candidate pair is a **copy** when its exact Jaccard similarity is at least
-``jaccard`` *or* its containment — the share of the shorter text's shingles
-found in the longer one, ``|A ∩ B| / min(|A|, |B|)`` (Broder 1997) — is at
-least ``containment``. Containment is what keeps a truncated copy, or one
-wrapped in an added intro and the copying site's own lines, together with
-its origin: Jaccard falls with every added or removed paragraph, containment
-does not. Candidates are first screened on a sketch (the eighth of the
-shingles whose hash is 0 mod 8; Jaccard and containment estimated with
-margins of three standard errors), so only plausible pairs are verified
-exactly. Copies form clusters (connected components); a cluster's
-**origin** is its earliest page (ties: the earlier input row) among the
-pages that credit no other site of the cluster (a page that names or links
-the site it copied is not the origin, whatever its clock says), with a page
-whose time is known only to the day placed at the end of that day
-(``imprecise``): it cannot be shown to be first.
+MinHash signatures share an LSH band (Broder 1997; Leskovec, Rajaraman &
+Ullman, *Mining of Massive Datasets*, ch. 3); a candidate pair is a **copy**
+when the Jaccard similarity of the two shingle sets is at least ``jaccard``
+*or* its containment — the share of the shorter text's shingles found in the
+longer one, ``|A ∩ B| / min(|A|, |B|)`` (Broder 1997) — is at least
+``containment``. Containment is what keeps a truncated copy, or one wrapped
+in an added intro and the copying site's own lines, together with its
+origin: Jaccard falls with every added or removed paragraph, containment
+does not. Candidates are first screened on their MinHash signatures
+(Jaccard estimated from the share of equal values, containment from it and
+the set sizes, with margins of about four standard errors), so only
+plausible pairs are verified on the whole sets. Copies form clusters
+(connected components); a cluster's **origin** is its earliest page (ties:
+the earlier input row) among the pages that credit no other site of the
+cluster (a page that names or links the site it copied is not the origin,
+whatever its clock says), with a page whose time is known only to the day
+placed at the end of that day (``imprecise``): it cannot be shown to be first.
+
+**Bounded memory** (:class:`CopySearch`): texts come in chunks; of each text
+only its sorted distinct shingle *fingerprints* (40 bits of the shingle's
+64-bit content hash) and its MinHash signature are kept, both in files of a
+temporary folder, never in memory; what stays in memory is a few numbers
+per text (sizes, times, site code, one 32-bit key per LSH band: ~200 bytes a
+text). Candidates are formed band by band and deduplicated as they come;
+verification reads the two sets of each pair from the fingerprint file, a
+bounded slice of pairs at a time. Two different shingles share a 40-bit
+fingerprint with probability 2⁻⁴⁰, so a set of 500 shingles compared with
+another has a spurious common shingle about once in 4·10⁶ pairs: the
+similarities are exact for all practical purposes.
 
 >>> body = " ".join(f"w{i}" for i in range(150))
 >>> r = find_copies([body, "intro words here " + body, body[: len(body) // 2], "other " * 60],
@@ -29,24 +42,47 @@ whose time is known only to the day placed at the end of that day
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+import weakref
+from collections import deque
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from inconcert.normalize.text import normalize_text_array
 from inconcert.textsim.minhash import (
-    NearTextParams,
-    Shingles,
     _ranges,
-    candidate_pairs,
-    jaccard_pairs,
-    shingle,
+    _sorted_unique,
+    _splitmix,
+    _token_hashes,
+    bucket_pairs,
+    tokenize,
 )
 
-__all__ = ["CopyParams", "CopyClusters", "find_copies", "set_origins"]
+__all__ = ["CopyParams", "CopyClusters", "CopySearch", "find_copies", "set_origins"]
+
+_U64 = np.uint64
+_GOLDEN = _U64(0x9E3779B97F4A7C15)
+_FP_BITS = 40
+_FP_MASK = _U64((1 << _FP_BITS) - 1)
+#: texts shingled at a time; fingerprints compared per slice of verification
+_TEXTS_PER_CHUNK = 5_000
+_VERIFY_FPS = 4_000_000
+_PAIRS_PER_SLICE = 1_000_000
+#: candidate pairs held before they are deduplicated across bands
+_PAIR_BUFFER = 20_000_000
+_NONE: frozenset[str] = frozenset()
+#: threads sketching chunks of texts at once
+_THREADS = 2
 
 
 @dataclass(frozen=True)
@@ -57,6 +93,11 @@ class CopyParams:
     shingle: words per shingle. bands, rows: LSH banding (40 × 3 finds a pair
     with Jaccard 0.5 with probability 0.995, 0.3 with 0.66).
     min_tokens: bodies shorter than this are not articles (menus, stubs).
+    max_bucket: an LSH bucket of more texts than this is linked as a star and a
+    chain instead of all pairs. seed: seeds the MinHash permutations.
+
+    >>> CopyParams().containment
+    0.8
     """
 
     jaccard: float = 0.5
@@ -72,61 +113,313 @@ class CopyParams:
 @dataclass
 class CopyClusters:
     """Per text: ``cluster`` (index of its origin text, -1 = no copy),
-    ``origin`` (same), ``jaccard`` and ``containment`` against the origin."""
+    ``origin`` (same), ``jaccard`` and ``containment`` against the origin;
+    ``stats`` for ``summary.json``; ``search`` the :class:`CopySearch` that
+    found them (for :func:`set_origins`)."""
 
     cluster: np.ndarray
     origin: np.ndarray
     jaccard: np.ndarray
     containment: np.ndarray
     stats: dict[str, int] = field(default_factory=dict)
-    shingles: object = None
-    sizes: np.ndarray | None = None
+    search: CopySearch | None = None
 
 
-def _distinct_sizes(sh, docs: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """Distinct shingles of each of ``docs`` (an array over all texts; 0 elsewhere)."""
-    n = sh.n
-    out = np.zeros(n, np.int64)
-    docs = np.unique(np.asarray(docs, np.int64))
-    if not len(sh.codes) or not len(docs):
+def _fingerprints(norm: pa.Array, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(counts, fps, n_tokens)`` of normalised texts: each text's sorted distinct
+    ``k``-shingle fingerprints, concatenated (``counts`` per text), and its token count.
+    A text of fewer than ``k`` tokens has no shingles (it is too short to be an article)."""
+    m = len(norm)
+    tok = tokenize(norm)
+    ln = pc.fill_null(pc.list_value_length(tok), 0).to_numpy().astype(np.int64)
+    flat = pc.list_flatten(tok)
+    empty = pc.equal(pc.utf8_length(flat), 0)
+    if len(flat) and pc.any(empty).as_py():
+        keep_tok = pc.invert(empty)
+        doc = np.repeat(np.arange(m, dtype=np.int64), ln)
+        ln = np.bincount(doc[keep_tok.to_numpy(zero_copy_only=False)], minlength=m).astype(np.int64)
+        flat = flat.filter(keep_tok)
+    if not len(flat):
+        return np.zeros(m, np.int64), np.zeros(0, _U64), ln
+    enc = pc.dictionary_encode(flat)
+    tid = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    th = _token_hashes(enc.dictionary)
+    doc = np.repeat(np.arange(m, dtype=np.int64), ln)
+    rem = np.cumsum(ln)[doc] - np.arange(len(tid), dtype=np.int64)  # tokens left from here on
+    h = th[tid]
+    with np.errstate(over="ignore"):
+        for j in range(1, k):  # the same content hash as inconcert.textsim.minhash.shingle
+            nxt = np.zeros_like(tid)
+            nxt[:-j] = tid[j:]
+            h = _splitmix(h * _GOLDEN + np.where(rem > j, th[nxt], _U64(0)))
+    keep = rem >= k
+    key = _sorted_unique((doc[keep].astype(_U64) << _U64(_FP_BITS)) | (h[keep] >> _U64(64 - _FP_BITS)))
+    counts = np.bincount((key >> _U64(_FP_BITS)).astype(np.int64), minlength=m).astype(np.int64)
+    return counts, key & _FP_MASK, ln
+
+
+def _sketch(arr: pa.Array, p: CopyParams, ra: np.ndarray, rb: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``(counts, fingerprints, n_tokens, signatures, band keys)`` of one chunk of texts."""
+    counts, fps, ntok = _fingerprints(normalize_text_array(arr), p.shingle)
+    m = len(counts)
+    sig = np.full((m, len(ra)), np.iinfo(np.uint32).max, np.uint32)
+    has = np.flatnonzero(counts > 0)
+    if len(has):
+        seg = (np.cumsum(counts) - counts)[has]
+        buf = np.empty_like(fps)
+        with np.errstate(over="ignore"):
+            for q in range(len(ra)):
+                np.multiply(fps, ra[q], out=buf)
+                np.add(buf, rb[q], out=buf)
+                np.right_shift(buf, _U64(32), out=buf)
+                sig[has, q] = np.minimum.reduceat(buf, seg)
+    keys = np.empty((p.bands, m), np.uint32)
+    with np.errstate(over="ignore"):
+        for band in range(p.bands):
+            key = np.zeros(m, dtype=_U64)
+            for r in range(p.rows):
+                key = _splitmix(key * _GOLDEN + sig[:, band * p.rows + r].astype(_U64))
+            keys[band] = (key >> _U64(32)).astype(np.uint32)
+    return counts, fps, ntok, sig, keys
+
+
+class _Appender:
+    """A file of one dtype, appended to, read back through a fresh memory map."""
+
+    def __init__(self, path: Path, dtype: Any, width: int = 1) -> None:
+        self.path, self.dtype, self.width = path, np.dtype(dtype), width
+        self.rows = 0
+        self._fh: Any = open(path, "wb")  # noqa: SIM115 - closed in finish()
+
+    def append(self, a: np.ndarray) -> None:
+        a = np.ascontiguousarray(a, dtype=self.dtype)
+        self._fh.write(a.tobytes())
+        self.rows += len(a)
+
+    def finish(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+    def take(self, idx: np.ndarray) -> np.ndarray:
+        """Rows ``idx`` (a memory map opened for this read only: the pages it touches are not kept)."""
+        if not len(idx) or not self.rows:
+            return np.zeros((0, self.width) if self.width > 1 else 0, self.dtype)
+        shape = (self.rows, self.width) if self.width > 1 else (self.rows,)
+        mm = np.memmap(self.path, self.dtype, "r", shape=shape)
+        out = np.asarray(mm[idx])
+        del mm
         return out
-    sz = sh.sizes[docs]
-    idx = _ranges(sh.offsets[docs], sz)
-    doc = np.repeat(docs, sz)
-    m = int(sh.codes.max()) + 1
-    key = np.unique(doc * m + sh.codes[idx])
-    out[docs] = np.bincount(key // m, minlength=n)[docs]
-    return out
 
 
-def _subsample(sh: Shingles, every: int) -> Shingles:
-    """The shingles whose content hash is 0 modulo ``every`` (the same ones in every text)."""
-    keep = (sh.hashes % np.uint64(every)) == 0
-    doc = np.repeat(np.arange(sh.n, dtype=np.int64), sh.sizes)
-    counts = np.bincount(doc[keep], minlength=sh.n)
-    offsets = np.concatenate(([0], np.cumsum(counts))).astype(sh.offsets.dtype)
-    return Shingles(offsets, sh.codes[keep], sh.hashes[keep], sh.n_tokens)
+class CopySearch:
+    """The copy search over texts given chunk by chunk, in bounded memory (module docstring).
+
+    >>> body = " ".join(f"w{i}" for i in range(120))
+    >>> cs = CopySearch()
+    >>> cs.add(["x " * 80, body], [0, 5], [0, 1])
+    >>> cs.add([body + " the end"], [9], [2])
+    >>> cs.find().cluster.tolist()
+    [-1, 1, 1]
+    >>> cs.close()
+    """
+
+    def __init__(self, params: CopyParams | None = None, workdir: str | Path | None = None) -> None:
+        self.params = params or CopyParams()
+        self._dir = Path(tempfile.mkdtemp(prefix="inconcert-copies-", dir=workdir))
+        self._finalizer = weakref.finalize(self, shutil.rmtree, str(self._dir), True)
+        p = self.params
+        rng = np.random.default_rng(p.seed)
+        nperm = p.bands * p.rows
+        self._ra = rng.integers(0, 2**64 - 1, size=nperm, dtype=_U64, endpoint=True) | _U64(1)
+        self._rb = rng.integers(0, 2**64 - 1, size=nperm, dtype=_U64, endpoint=True)
+        self._fps = _Appender(self._dir / "fingerprints.u64", _U64)
+        self._sig = _Appender(self._dir / "signatures.u32", np.uint32, nperm)
+        self._counts: list[np.ndarray] = []
+        self._ntok: list[np.ndarray] = []
+        self._times: list[np.ndarray] = []
+        self._sites: list[np.ndarray] = []
+        self._keys: list[np.ndarray] = []
+        self.n = 0
+        self._n_added = 0
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: deque[Future[tuple[np.ndarray, ...]]] = deque()
+        self.sizes = np.zeros(0, np.int64)
+        self.offsets = np.zeros(1, np.int64)
+
+    def add(self, texts: Sequence[str | None] | pa.Array | pa.ChunkedArray, times: Sequence[int] | np.ndarray,
+            sites: Sequence[int] | np.ndarray | None = None) -> None:
+        """Add texts (with their times in µs and an integer site code each; no codes: each text its own site)."""
+        arr = texts if isinstance(texts, pa.Array | pa.ChunkedArray) else pa.array(list(texts), pa.string())
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        t = np.asarray(times, dtype=np.int64)
+        st = np.asarray(sites, dtype=np.int64) if sites is not None else np.arange(self._n_added, self._n_added + len(arr))
+        if len(t) != len(arr) or len(st) != len(arr):
+            raise ValueError("texts, times and sites must have one value per text")
+        for i in range(0, len(arr), _TEXTS_PER_CHUNK):
+            self._add_chunk(arr.slice(i, _TEXTS_PER_CHUNK))
+        self._times.append(t)
+        self._sites.append(st)
+        self._n_added += len(arr)
+
+    def _add_chunk(self, arr: pa.Array) -> None:
+        """Sketch one chunk in a worker thread (NumPy and Arrow release the GIL); the
+        results are written in input order, at most one chunk per thread pending."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(_THREADS)
+        self._pending.append(self._pool.submit(_sketch, arr, self.params, self._ra, self._rb))
+        while len(self._pending) > _THREADS:
+            self._store(self._pending.popleft().result())
+
+    def _drain(self) -> None:
+        while self._pending:
+            self._store(self._pending.popleft().result())
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+    def _store(self, sk: tuple[np.ndarray, ...]) -> None:
+        counts, fps, ntok, sig, keys = sk
+        self._fps.append(fps)
+        self._sig.append(sig)
+        self._keys.append(keys)
+        self._counts.append(counts)
+        self._ntok.append(ntok)
+        self.n += len(counts)
+
+    # -- reading back ------------------------------------------------------------------
+    def _sets(self, docs: np.ndarray) -> np.ndarray:
+        return self._fps.take(_ranges(self.offsets[docs], self.sizes[docs]))
+
+    def similarities(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(jaccard, containment)`` of the fingerprint sets of texts ``a[i]`` and ``b[i]``."""
+        a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
+        jac, con = np.zeros(len(a)), np.zeros(len(a))
+        if not len(a):
+            return jac, con
+        cost = np.cumsum(self.sizes[a] + self.sizes[b])
+        lo = 0
+        while lo < len(a):
+            hi = int(np.searchsorted(cost, (cost[lo - 1] if lo else 0) + _VERIFY_FPS, side="right"))
+            hi = min(max(hi, lo + 1), lo + (1 << 22))
+            m = hi - lo
+            na, nb = self.sizes[a[lo:hi]], self.sizes[b[lo:hi]]
+            pair = np.arange(m, dtype=_U64) << _U64(_FP_BITS)
+            k = np.concatenate((np.repeat(pair, na) | self._sets(a[lo:hi]), np.repeat(pair, nb) | self._sets(b[lo:hi])))
+            k.sort(kind="stable")  # two sorted runs: one merge pass (timsort)
+            dup = k[1:][k[1:] == k[:-1]]
+            inter = np.bincount((dup >> _U64(_FP_BITS)).astype(np.int64), minlength=m)
+            union = na + nb - inter
+            jac[lo:hi] = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
+            small = np.minimum(na, nb)
+            con[lo:hi] = np.where(small > 0, inter / np.maximum(small, 1), 0.0)
+            lo = hi
+        return jac, con
+
+    def _estimates(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Jaccard and containment estimated from the MinHash signatures."""
+        j = np.zeros(len(a))
+        for lo in range(0, len(a), _PAIRS_PER_SLICE // 4):
+            sa = self._sig.take(a[lo : lo + _PAIRS_PER_SLICE // 4])
+            sb = self._sig.take(b[lo : lo + _PAIRS_PER_SLICE // 4])
+            j[lo : lo + len(sa)] = (sa == sb).mean(axis=1)
+        na, nb = self.sizes[a], self.sizes[b]
+        inter = j * (na + nb) / (1.0 + j)
+        c = np.where(np.minimum(na, nb) > 0, inter / np.maximum(np.minimum(na, nb), 1), 0.0)
+        return j, c
+
+    def _candidates(self, eligible: np.ndarray, sites: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+        """Distinct pairs (a < b) of eligible texts on different sites sharing an LSH band."""
+        n = self.n
+        found: list[np.ndarray] = []
+        held, total = 0, 0
+        for band in range(self.params.bands):
+            a, b = bucket_pairs(self.band_keys[band, eligible], eligible, self.params.max_bucket)
+            total += len(a)
+            cross = sites[a] != sites[b]
+            a, b = a[cross], b[cross]
+            found.append(_sorted_unique(np.minimum(a, b) * n + np.maximum(a, b)))
+            held += len(found[-1])
+            if held > _PAIR_BUFFER and len(found) > 1:  # deduplicate across bands as we go
+                found = [_sorted_unique(np.concatenate(found))]
+                held = len(found[0])
+        allp = _sorted_unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
+        return allp // max(n, 1), allp % max(n, 1), total
+
+    def find(self) -> CopyClusters:
+        """Cluster the texts added so far into copies (see the module docstring)."""
+        p = self.params
+        self._drain()
+        self._fps.finish()
+        self._sig.finish()
+        n = self.n
+        self.sizes = np.concatenate(self._counts) if self._counts else np.zeros(0, np.int64)
+        self.offsets = np.zeros(n + 1, np.int64)
+        np.cumsum(self.sizes, out=self.offsets[1:])
+        ntok = np.concatenate(self._ntok) if self._ntok else np.zeros(0, np.int64)
+        self.band_keys = np.concatenate(self._keys, axis=1) if self._keys else np.zeros((p.bands, 0), np.uint32)
+        self._keys = []
+        t = np.concatenate(self._times) if self._times else np.zeros(0, np.int64)
+        sites = np.concatenate(self._sites) if self._sites else np.zeros(0, np.int64)
+        eligible = np.flatnonzero((ntok >= p.min_tokens) & (self.sizes > 0))
+        a, b, n_cand = self._candidates(eligible, sites)
+        n_cross = len(a)
+        if len(a):  # screen on the signatures: only plausible pairs are verified on the sets
+            je, ce = self._estimates(a, b)
+            worth = (je >= p.jaccard - 0.2) | (ce >= p.containment - 0.3)
+            a, b = a[worth], b[worth]
+        j, c = self.similarities(a, b)
+        ok = (j >= p.jaccard - 1e-12) | (c >= p.containment - 1e-12)
+        va, vb = a[ok], b[ok]
+        cluster = np.full(n, -1, dtype=np.int64)
+        jac, con = np.zeros(n), np.zeros(n)
+        if n and len(va):
+            g = coo_matrix((np.ones(len(va), dtype=np.int8), (va, vb)), shape=(n, n))
+            _, comp = connected_components(g, directed=False)
+            inc = np.bincount(comp)[comp] >= 2
+            first = _origins(comp, inc, t, None, None)
+            cluster[inc] = first[comp[inc]]
+            self._against_origin(cluster, jac, con)
+        stats = {"texts": int(n), "too_short": int(n - len(eligible)), "candidate_pairs": int(n_cand),
+                 "cross_site_candidates": int(n_cross), "verified_candidates": int(len(a)),
+                 "verified_pairs": int(len(va)), "in_clusters": int((cluster >= 0).sum()),
+                 "clusters": int(len(np.unique(cluster[cluster >= 0])))}
+        return CopyClusters(cluster, cluster.copy(), np.round(jac, 6), np.round(con, 6), stats, self)
+
+    def _against_origin(self, cluster: np.ndarray, jac: np.ndarray, con: np.ndarray) -> None:
+        members = np.flatnonzero(cluster >= 0)
+        org = cluster[members]
+        jj, cc = self.similarities(members, org)
+        jac[members], con[members] = jj, cc
+        same = members[members == org]
+        jac[same], con[same] = 1.0, 1.0
+
+    def close(self) -> None:
+        """Remove the temporary files (also done when the object is collected)."""
+        self._drain()
+        self._fps.finish()
+        self._sig.finish()
+        self._finalizer()
 
 
-def _prefilter(sh: Shingles, a: np.ndarray, b: np.ndarray, params: CopyParams) -> np.ndarray:
-    """Candidate pairs worth verifying: Jaccard and containment estimated on 1/8 of the
-    shingles (a sketch), with margins of about three standard errors; pairs with too
-    few sampled shingles are always kept."""
-    sub = _subsample(sh, 8)
-    js = jaccard_pairs(sub, a, b)
-    ss = _distinct_sizes(sub, np.concatenate((a, b)))
-    cs = _containment(js, ss[a], ss[b])
-    small = np.minimum(ss[a], ss[b]) < 30
-    return small | (js >= params.jaccard - 0.2) | (cs >= params.containment - 0.3)
+def find_copies(
+    texts: list[str | None] | pa.Array,
+    times: list[int] | np.ndarray,
+    params: CopyParams | None = None,
+    sites: np.ndarray | None = None,
+) -> CopyClusters:
+    """Cluster article bodies into copies; ``times`` (µs) pick the origins
+    (refine them with :func:`set_origins`). With ``sites`` (an integer code per
+    text), pairs on one site are not compared: copies are across sites, and a
+    site's own pages share its boilerplate. One call of :class:`CopySearch`."""
+    cs = CopySearch(params)
+    cs.add(texts, times, sites)
+    return cs.find()
 
 
-def _containment(j: np.ndarray, na: np.ndarray, nb: np.ndarray) -> np.ndarray:
-    inter = j * (na + nb) / (1.0 + j)
-    return np.where(np.minimum(na, nb) > 0, inter / np.maximum(np.minimum(na, nb), 1), 0.0)
-
-
-def _origins(comp: np.ndarray, inc: np.ndarray, key: np.ndarray, sites: list[str] | None,
-             credits: list[set[str]] | None) -> np.ndarray:
+def _origins(comp: np.ndarray, inc: np.ndarray, key: np.ndarray, sites: Sequence[str] | None,
+             credits: Sequence[set[str]] | dict[int, set[str]] | None) -> np.ndarray:
     n = len(comp)
     order = np.lexsort((np.arange(n), key, comp))
     first = np.full(comp.max() + 1, -1, dtype=np.int64)
@@ -142,80 +435,19 @@ def _origins(comp: np.ndarray, inc: np.ndarray, key: np.ndarray, sites: list[str
     for c, mem in members.items():
         names = {sites[i] for i in mem}
         for i in mem:  # in time order: the first page that credits no other site of the cluster
-            if not (credits[i] & (names - {sites[i]})):
+            cr = credits.get(i, _NONE) if isinstance(credits, dict) else credits[i]
+            if not (cr & (names - {sites[i]})):
                 first[c] = i
                 break
     return first
 
 
-def find_copies(
-    texts: list[str | None] | pa.Array,
-    times: list[int] | np.ndarray,
-    params: CopyParams | None = None,
-    sites: np.ndarray | None = None,
-) -> CopyClusters:
-    """Cluster article bodies into copies; ``times`` (µs) pick the origins
-    (refine them with :func:`set_origins`). With ``sites`` (an integer code per
-    text), pairs on one site are not compared: copies are across sites, and a
-    site's own pages share its boilerplate."""
-    params = params or CopyParams()
-    arr = texts if isinstance(texts, pa.Array) else pa.array(texts, pa.string())
-    norm = normalize_text_array(arr)
-    sh = shingle(norm, params.shingle)
-    n = sh.n
-    t = np.asarray(times, dtype=np.int64)
-    eligible = np.flatnonzero((sh.n_tokens >= params.min_tokens) & (sh.sizes > 0))
-    lsh = NearTextParams(threshold=params.jaccard, shingle=params.shingle, bands=params.bands,
-                         rows=params.rows, max_bucket=params.max_bucket, seed=params.seed)
-    a, b = candidate_pairs(sh, eligible, lsh)
-    n_cand = len(a)
-    if sites is not None:
-        st = np.asarray(sites)
-        cross = st[a] != st[b]
-        a, b = a[cross], b[cross]
-    if len(a):
-        worth = _prefilter(sh, a, b, params)
-        a, b = a[worth], b[worth]
-    j = jaccard_pairs(sh, a, b)
-    size = _distinct_sizes(sh, np.concatenate((a, b)))
-    c = _containment(j, size[a], size[b])
-    ok = (j >= params.jaccard - 1e-12) | (c >= params.containment - 1e-12)
-    va, vb = a[ok], b[ok]
-    cluster = np.full(n, -1, dtype=np.int64)
-    jac = np.zeros(n)
-    con = np.zeros(n)
-    if n and len(va):
-        g = coo_matrix((np.ones(len(va), dtype=np.int8), (va, vb)), shape=(n, n))
-        _, comp = connected_components(g, directed=False)
-        counts = np.bincount(comp)
-        inc = counts[comp] >= 2
-        first = _origins(comp, inc, t, None, None)
-        cluster[inc] = first[comp[inc]]
-        _similarities(sh, size, cluster, jac, con)
-    stats = {"texts": int(n), "too_short": int(n - len(eligible)), "candidate_pairs": int(n_cand),
-             "verified_candidates": int(len(a)),
-             "verified_pairs": int(len(va)), "in_clusters": int((cluster >= 0).sum()),
-             "clusters": int(len(np.unique(cluster[cluster >= 0])))}
-    return CopyClusters(cluster, cluster.copy(), np.round(jac, 6), np.round(con, 6), stats, sh, size)
-
-
-def _similarities(sh, size: np.ndarray, cluster: np.ndarray, jac: np.ndarray, con: np.ndarray) -> None:  # type: ignore[no-untyped-def]
-    members = np.flatnonzero(cluster >= 0)
-    org = cluster[members]
-    need = np.concatenate((members, org))
-    if (size[need] == 0).any():
-        size[:] = np.maximum(size, _distinct_sizes(sh, need))
-    jj = jaccard_pairs(sh, members, org)
-    jac[members] = jj
-    con[members] = _containment(jj, size[members], size[org])
-    jac[members[members == org]] = 1.0
-    con[members[members == org]] = 1.0
-
-
-def set_origins(r: CopyClusters, times: np.ndarray, sites: list[str], credits: list[set[str]],
+def set_origins(r: CopyClusters, times: np.ndarray, sites: Sequence[str],
+                credits: Sequence[set[str]] | dict[int, set[str]],
                 imprecise: np.ndarray | None = None) -> CopyClusters:
     """``r`` with each cluster's origin re-chosen: the earliest page crediting no other
-    site of the cluster, day-precision times at the end of their day (module docstring)."""
+    site of the cluster, day-precision times at the end of their day (module docstring).
+    ``credits``: the sites each text credits (a list, or a dict of the texts that credit any)."""
     n = len(r.cluster)
     comp = np.where(r.cluster >= 0, r.cluster, np.arange(n))
     inc = r.cluster >= 0
@@ -225,6 +457,6 @@ def set_origins(r: CopyClusters, times: np.ndarray, sites: list[str], credits: l
     cluster = np.full(n, -1, dtype=np.int64)
     cluster[inc] = first[comp[inc]]
     jac, con = np.zeros(n), np.zeros(n)
-    if inc.any():
-        _similarities(r.shingles, r.sizes, cluster, jac, con)
-    return CopyClusters(cluster, cluster.copy(), np.round(jac, 6), np.round(con, 6), r.stats, r.shingles, r.sizes)
+    if inc.any() and r.search is not None:
+        r.search._against_origin(cluster, jac, con)
+    return CopyClusters(cluster, cluster.copy(), np.round(jac, 6), np.round(con, 6), r.stats, r.search)

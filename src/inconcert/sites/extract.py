@@ -85,6 +85,7 @@ _WS = re.compile(r"\s+")
 _META = re.compile(r"<meta\b[^>]*>", re.I)
 _LINK = re.compile(r"<link\b[^>]*>", re.I)
 _ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_HREF = re.compile(r"""(?<![-a-zA-Z0-9_:.])href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.S | re.I)
 _LDJSON = re.compile(r"""<script[^>]*type\s*=\s*["']application/ld\+json["'][^>]*>(.*?)</script\s*>""", re.S | re.I)
 _TIME = re.compile(r"""<time\b[^>]*\bdatetime\s*=\s*["']([^"']+)["']""", re.I)
@@ -347,7 +348,8 @@ def extract_page(
     flat = _WS.sub(" ", text)
     own_host = host_of(page_url) if page_url else None
     for m in _A.finditer(html):
-        href = _attrs(m.group(1)).get("href", "").strip()
+        hm = _HREF.search(m.group(1))
+        href = (hm.group(1) or hm.group(2) or hm.group(3) or "").strip() if hm else ""
         if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
             continue
         if not href.startswith(("http://", "https://", "//", "HTTP")):

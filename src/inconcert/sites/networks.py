@@ -18,10 +18,12 @@ network) when it shows what syndication does not: ids shared across its
 sites (each evidence-grade, see :mod:`inconcert.behaviours.tracker`), a byline
 on several of its sites, copies that mostly do not credit their origin, or
 sites that do little but copy (median share of pages that are copies
-≥ ``COPY_SITE_SHARE``). Otherwise it is ``syndication``: sites that each
+≥ ``sites.copy_site_share``, 0.8). Otherwise it is ``syndication``: sites that each
 republish, with credit, what one source published — a wire service and its
-clients. ``weak`` groups stay weak. ``network_id`` in ``accounts.csv`` is
-the group id of operation groups only.
+clients. ``weak`` groups stay weak. ``network_id`` in ``accounts.csv`` and
+``groups.csv`` is the group id of operation groups only (in place of the
+general runs' network, the connected component of links: sites of a wire
+service's clients linked to a network's sites are not that network).
 
 >>> decide_site("operation", shared_ids=0, shared_bylines=0, uncredited_share=0.05, copy_site_share=0.4)
 ('syndication', 'copies credit their origin (95%); no shared ids or bylines; sites publish their own articles too (copies 40% of pages)')
@@ -41,13 +43,11 @@ from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.outputs.csvfile import write_csv
 
-__all__ = ["SITE_BEHAVIOURS", "SITE_WINDOW", "COPY_SITE_SHARE", "site_defaults", "finish_site_run", "decide_site"]
+__all__ = ["SITE_BEHAVIOURS", "SITE_WINDOW", "site_defaults", "finish_site_run", "decide_site"]
 
 SITE_BEHAVIOURS = ("article", "tracker", "byline", "url")
 #: Default window of a site run: three days.
 SITE_WINDOW = 3 * 86400.0
-#: Sites whose pages are mostly copies "do little else".
-COPY_SITE_SHARE = 0.8
 
 
 def site_defaults(config: DetectConfig) -> tuple[DetectConfig, dict[str, Any]]:
@@ -66,9 +66,11 @@ def site_defaults(config: DetectConfig) -> tuple[DetectConfig, dict[str, Any]]:
 
 
 def decide_site(
-    verdict: str, shared_ids: int, shared_bylines: int, uncredited_share: float, copy_site_share: float
+    verdict: str, shared_ids: int, shared_bylines: int, uncredited_share: float, copy_site_share: float,
+    copier_share: float = 0.8,
 ) -> tuple[str, str]:
-    """``(verdict, reasons)`` of a group of sites (see the module docstring)."""
+    """``(verdict, reasons)`` of a group of sites (see the module docstring); ``copier_share``
+    is the ``sites.copy_site_share`` setting."""
     if verdict == "weak":
         return "weak", "not significant under the null model"
     covert = []
@@ -78,7 +80,7 @@ def decide_site(
         covert.append(f"{shared_bylines} byline(s) on several of its sites")
     if uncredited_share >= 0.5:
         covert.append(f"{uncredited_share:.0%} of copies do not credit their origin")
-    if copy_site_share >= COPY_SITE_SHARE:
+    if copy_site_share >= copier_share:
         covert.append(f"its sites do little but copy (copies {copy_site_share:.0%} of pages)")
     if covert:
         return "operation", "; ".join(covert)
@@ -86,6 +88,16 @@ def decide_site(
         f"copies credit their origin ({1 - uncredited_share:.0%}); no shared ids or bylines; "
         f"sites publish their own articles too (copies {copy_site_share:.0%} of pages)"
     )
+
+
+def _round(expr: str, digits: int) -> str:
+    """``expr`` rounded half up to ``digits`` decimals, the same on every engine (SQL ``round``
+    of a double differs between DuckDB and Spark at halves written in decimal).
+
+    >>> _round("x", 2)
+    '(floor((x) * 100 + 0.5) / 100)'
+    """
+    return f"(floor(({expr}) * {10 ** digits} + 0.5) / {10 ** digits})"
 
 
 def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], Path], raw_csv: bool = False,
@@ -112,12 +124,16 @@ def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], 
             tables.add(t)
         except Exception:
             pass
-    if "ic_site_articles" not in tables:
-        engine.execute("CREATE TABLE ic_site_articles (seq BIGINT, cluster VARCHAR, origin_seq BIGINT, "
-                       "jaccard DOUBLE, containment DOUBLE)")
-    if "ic_site_trackers" not in tables:
-        engine.execute("CREATE TABLE ic_site_trackers (kind VARCHAR, id VARCHAR, sites BIGINT, spread DOUBLE, "
-                       "pairs BIGINT, coherent_pairs BIGINT, coherence DOUBLE, evidence BOOLEAN, reason VARCHAR)")
+    empty = {  # the tables of the article and tracker behaviours, empty when they did not run (portable: no DDL)
+        "ic_site_articles": (("seq", "BIGINT"), ("cluster", "STRING"), ("origin_seq", "BIGINT"),
+                             ("jaccard", "DOUBLE"), ("containment", "DOUBLE")),
+        "ic_site_trackers": (("kind", "STRING"), ("id", "STRING"), ("sites", "BIGINT"), ("spread", "DOUBLE"),
+                             ("pairs", "BIGINT"), ("coherent_pairs", "BIGINT"), ("coherence", "DOUBLE"),
+                             ("evidence", "BOOLEAN"), ("reason", "STRING")),
+    }
+    for name, cols in empty.items():
+        if name not in tables:
+            engine.create_table(name, "SELECT " + ", ".join(f"CAST(NULL AS {t}) AS {c}" for c, t in cols) + " WHERE 1 = 0")
     engine.create_table(
         "ic_copy_links",
         f"SELECT seq, lower(u) AS u FROM (SELECT a.seq, {d.explode('a.urls')} AS u FROM actions a "
@@ -191,7 +207,7 @@ def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], 
     for f in feats:
         unc = f["uncredited"] / f["copies"] if f["copies"] else 0.0
         v, why = decide_site(old.get(f["group_id"]) or "operation", int(f["shared_ids"]), int(f["shared_bylines"]),
-                             unc, float(f["copy_site_share"]))
+                             unc, float(f["copy_site_share"]), float(config.sites.copy_site_share))
         rows.append({"group_id": f["group_id"], "site_verdict": v, "site_reasons": why,
                      "shared_ids": int(f["shared_ids"]), "shared_bylines": int(f["shared_bylines"]),
                      "uncredited_share": round(unc, 6), "copy_site_share": round(float(f["copy_site_share"]), 6)})
@@ -203,7 +219,9 @@ def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], 
          "shared_bylines": pa.array([], pa.int64()), "uncredited_share": pa.array([], pa.float64()),
          "copy_site_share": pa.array([], pa.float64())})
     engine.register_arrow("ic_site_verdicts", sv)
-    keep = ", ".join(f"g.{c}" for c in gcols if c not in ("verdict", "reasons"))
+    # a site run's network is one operation group (module docstring), in groups.csv as in accounts.csv
+    site_net = "CASE WHEN v.site_verdict = 'operation' THEN g.group_id END AS network_id"
+    keep = ", ".join(site_net if c == "network_id" else f"g.{c}" for c in gcols if c not in ("verdict", "reasons"))
     engine.create_table(
         "ic_groups_sites",
         f"""SELECT {keep}, v.site_verdict AS verdict,
@@ -215,10 +233,11 @@ def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], 
     engine.create_table("groups", "SELECT * FROM ic_groups_sites")
     engine.drop("ic_groups_sites")
     acols = [c for c in engine.columns("accounts_out") if c not in ("n_actions",)]
+    net = "CASE WHEN g.verdict = 'operation' THEN a.group_id END AS network_id"
+    sel = ", ".join(net if c == "network_id" else "a." + c for c in acols)
     engine.create_table(
         "ic_accounts_sites",
-        f"""SELECT {', '.join('a.' + c for c in acols)},
-                   CASE WHEN g.verdict = 'operation' THEN a.group_id END AS network_id,
+        f"""SELECT {sel}{'' if 'network_id' in acols else ', ' + net},
                    s.pages, s.first_published, s.last_published, s.copies, s.credited_copies
             FROM accounts_out a LEFT JOIN ic_site_stats s ON s.site = a.account_id
             LEFT JOIN groups g ON g.group_id = a.group_id""",
@@ -232,17 +251,17 @@ def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], 
                count(DISTINCT site) - 1 AS copy_sites,
                sum(CASE WHEN is_origin THEN 0 ELSE 1 END) AS copies,
                sum(CASE WHEN credited THEN 1 ELSE 0 END) AS credited_copies,
-               round(min(CASE WHEN is_origin THEN NULL ELSE lag_s END) / 3600.0, 3) AS first_lag_h,
-               round(max(lag_s) / 3600.0, 3) AS last_lag_h,
-               round(avg(CASE WHEN is_origin THEN NULL ELSE jaccard END), 4) AS mean_jaccard,
-               round(min(CASE WHEN is_origin THEN NULL ELSE containment END), 4) AS min_containment,
-               {d.string_agg_ordered("site || ' +' || CAST(round(lag_s / 3600.0, 1) AS STRING) || 'h' || CASE WHEN credited THEN ' (credits)' ELSE '' END", 'lag_s', '; ')} AS timeline,
+               {_round('min(CASE WHEN is_origin THEN NULL ELSE lag_s END) / 3600.0', 3)} AS first_lag_h,
+               {_round('max(lag_s) / 3600.0', 3)} AS last_lag_h,
+               {_round('avg(CASE WHEN is_origin THEN NULL ELSE jaccard END)', 4)} AS mean_jaccard,
+               {_round('min(CASE WHEN is_origin THEN NULL ELSE containment END)', 4)} AS min_containment,
+               {d.string_agg_ordered("site || ' +' || CAST(" + _round('lag_s / 3600.0', 1) + " AS STRING) || 'h' || CASE WHEN credited THEN ' (credits)' ELSE '' END", 'lag_s', '; ')} AS timeline,
                {d.string_agg_distinct("CAST(group_id AS STRING)", ',')} AS groups
         FROM c GROUP BY cluster ORDER BY min(origin_ts), cluster""", "articles.csv")
-    _csv("""SELECT cluster AS article, site, url, ts AS published, is_origin, round(lag_s / 3600.0, 3) AS lag_h,
+    _csv(f"""SELECT cluster AS article, site, url, ts AS published, is_origin, {_round('lag_s / 3600.0', 3)} AS lag_h,
                credited, jaccard, containment, snippet
         FROM ic_copies ORDER BY cluster, ts, site""", "article_copies.csv")
-    _csv(f"""SELECT k.id, k.kind, k.sites, round(k.spread, 6) AS spread, round(k.coherence, 6) AS coherence,
+    _csv(f"""SELECT k.id, k.kind, k.sites, {_round('k.spread', 6)} AS spread, {_round('k.coherence', 6)} AS coherence,
                k.evidence, k.reason,
                (SELECT {d.string_agg_distinct('i.location', ',')} FROM site_ids i WHERE i.kind = k.kind AND i.id = k.id) AS found_in,
                (SELECT {d.string_agg_distinct('i.account_id', ';')} FROM site_ids i WHERE i.kind = k.kind AND i.id = k.id) AS site_list

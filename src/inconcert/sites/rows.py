@@ -12,13 +12,15 @@ runs use goes to two side tables (``ctx.add_side``):
   (``linked_sites``: ``;a.com;b.org;``, every site the page links to);
 - ``site_ids(account_id, post_id, kind, id, where)``: one row per id per page.
 
-The extraction mode comes from the ``INCONCERT_EXTRACT`` environment variable
-(``fast`` when resiliparse is installed, else ``precise``; ``raw`` keeps the
-boilerplate), the number of worker processes from ``INCONCERT_WORKERS``
-(default: the CPU count). Memory is bounded by ``chunk`` pages in flight.
+The extraction mode and the number of worker processes are the run's
+``sites.extract`` and ``sites.workers`` settings
+(:class:`~inconcert.config.SiteParams`, handed to the readers in
+``ReadContext.sites``): ``auto`` is ``fast`` when resiliparse is installed,
+else ``precise``; ``raw`` keeps the boilerplate; workers default to one per
+CPU. Memory is bounded by ``chunk`` pages in flight.
 
->>> extraction_mode() in ("fast", "precise", "raw")
-True
+>>> extraction_mode("auto") in ("fast", "precise"), extraction_mode("raw")
+(True, 'raw')
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import datetime as dt
 import hashlib
 import multiprocessing as mp
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -59,6 +62,9 @@ SITE_IDS_SCHEMA = pa.schema(
      ("id", pa.string()), ("location", pa.string())]
 )
 _PARALLEL_MIN = 64
+#: pages sent to a worker at a time, and slices per worker waiting to be extracted
+_SLICE = 32
+_IN_FLIGHT = 6
 _SERIAL = object()  # marks a batcher whose worker processes could not start
 
 
@@ -77,26 +83,31 @@ class RawPage:
     extra: dict[str, Any] | None = None
 
 
-def extraction_mode() -> str:
-    """The body-extraction mode of this process (``INCONCERT_EXTRACT``)."""
-    mode = os.environ.get("INCONCERT_EXTRACT", "").strip().lower()
-    if not mode:
+def extraction_mode(setting: str = "auto") -> str:
+    """The body-extraction mode a ``sites.extract`` setting means (``auto``: fast if resiliparse is installed)."""
+    mode = (setting or "auto").strip().lower()
+    if mode == "auto":
         try:
             import resiliparse  # noqa: F401
         except ImportError:  # pragma: no cover - optional dependency
             return "precise"
         return "fast"
     if mode not in MODES:
-        raise ConfigError(f"INCONCERT_EXTRACT must be one of {', '.join(MODES)}, not {mode!r}")
+        raise ConfigError(f"sites.extract must be one of auto, {', '.join(MODES)}, not {mode!r}")
     return mode
 
 
-def workers() -> int:
-    """Worker processes for extraction (``INCONCERT_WORKERS``, default the CPU count)."""
-    try:
-        return max(1, int(os.environ.get("INCONCERT_WORKERS") or os.cpu_count() or 1))
-    except ValueError:
-        raise ConfigError("INCONCERT_WORKERS must be a whole number") from None
+def workers(setting: int | None = None) -> int:
+    """Worker processes for extraction: the ``sites.workers`` setting, or one per CPU.
+
+    >>> workers(1)
+    1
+    """
+    if setting is not None:
+        if not isinstance(setting, int) or isinstance(setting, bool) or setting < 1:
+            raise ConfigError(f"sites.workers must be an integer ≥ 1, not {setting!r}")
+        return setting
+    return max(1, os.cpu_count() or 1)
 
 
 def _extract(args: tuple[Any, ...]) -> Page | str:
@@ -105,6 +116,10 @@ def _extract(args: tuple[Any, ...]) -> Page | str:
         return extract_page(html, url, crawl, mode, charset)  # type: ignore[arg-type]
     except Exception as e:  # one broken page must not stop a crawl: it is rejected
         return f"extraction failed: {type(e).__name__}"
+
+
+def _extract_many(args: list[tuple[Any, ...]]) -> list[Page | str]:
+    return [_extract(a) for a in args]
 
 
 def page_from_text(
@@ -124,41 +139,98 @@ class PageBatcher:
     def __init__(self, ctx: ReadContext, chunk: int = 2000, mode: str | None = None) -> None:
         self.ctx = ctx
         self.chunk = chunk
-        self.mode = mode or extraction_mode()
+        settings = ctx.sites
+        self.mode = mode or extraction_mode(settings.extract if settings is not None else "auto")
+        self.workers = workers(settings.workers if settings is not None else None)
         self._seen: set[bytes] = set()
         self._pool: Any = None
 
-    def _map(self, pages: list[RawPage]) -> list[Page | str]:
-        args = [(p.html, p.url, p.crawl_time, p.charset, self.mode) for p in pages]
-        n = workers()
-        if n <= 1 or len(args) < _PARALLEL_MIN or self._pool is _SERIAL:
-            return [_extract(a) for a in args]
+    def _pool_or_none(self) -> Any:
+        """The worker pool (started on first use), or None when extraction runs here."""
+        if self.workers <= 1 or self._pool is _SERIAL:
+            return None
         if self._pool is None:
             # spawn, not fork: the ingest writer thread may hold locks a fork would copy
-            self._pool = ProcessPoolExecutor(n, mp_context=mp.get_context("spawn"))
-        try:
-            return list(self._pool.map(_extract, args, chunksize=16))
-        except BrokenProcessPool:  # workers cannot start (e.g. a script read from stdin): extract here
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = _SERIAL
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("spawn"))
+        return self._pool
+
+    def _args(self, pages: list[RawPage]) -> list[tuple[Any, ...]]:
+        return [(p.html, p.url, p.crawl_time, p.charset, self.mode) for p in pages]
+
+    def _map(self, pages: list[RawPage]) -> list[Page | str]:
+        """Extract ``pages`` (in the worker processes when there are enough of them)."""
+        args = self._args(pages)
+        pool = self._pool_or_none() if len(args) >= _PARALLEL_MIN else None
+        if pool is None:
             return [_extract(a) for a in args]
+        try:
+            return list(pool.map(_extract, args, chunksize=16))
+        except BrokenProcessPool:  # workers cannot start (e.g. a script read from stdin): extract here
+            self._serial()
+            return [_extract(a) for a in args]
+
+    def _serial(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = _SERIAL
 
     def close(self) -> None:
         if self._pool is not None and self._pool is not _SERIAL:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def _extracted(self, raw: Iterable[RawPage]) -> Iterator[tuple[list[RawPage], list[Page | str]]]:
+        """``(raw pages, extracted pages)`` in input order, ``chunk`` pages at a time.
+
+        Pages go to the workers in slices of :data:`_SLICE` while the next ones
+        are read, with at most :data:`_IN_FLIGHT` slices per worker waiting, so
+        reading, extraction and the rows of the previous chunk overlap and
+        memory stays bounded."""
+        out_raw: list[RawPage] = []
+        out_pages: list[Page | str] = []
+        pending: deque[tuple[list[RawPage], Any]] = deque()
+
+        def settle(raws: list[RawPage], fut: Any) -> None:
+            try:
+                done = fut.result() if fut is not None else _extract_many(self._args(raws))
+            except BrokenProcessPool:  # workers cannot start (e.g. a script read from stdin): extract here
+                self._serial()
+                done = _extract_many(self._args(raws))
+            out_raw.extend(raws)
+            out_pages.extend(done)
+
+        seen = 0
+
+        def submit(raws: list[RawPage]) -> None:
+            pool = self._pool_or_none() if seen >= _PARALLEL_MIN else None  # a few pages: no workers
+            pending.append((raws, pool.submit(_extract_many, self._args(raws)) if pool is not None else None))
+
+        buf: list[RawPage] = []
+        for p in raw:
+            buf.append(p)
+            seen += 1
+            if len(buf) >= _SLICE:
+                submit(buf)
+                buf = []
+                while len(pending) > _IN_FLIGHT * self.workers or (pending and pending[0][1] is None):
+                    settle(*pending.popleft())
+                if len(out_raw) >= self.chunk:
+                    yield out_raw, out_pages
+                    out_raw, out_pages = [], []
+        if buf:
+            submit(buf)
+        while pending:
+            settle(*pending.popleft())
+            if len(out_raw) >= self.chunk:
+                yield out_raw, out_pages
+                out_raw, out_pages = [], []
+        if out_raw:
+            yield out_raw, out_pages
+
     def run(self, raw: Iterable[RawPage]) -> Iterator[pa.Table]:
         """Yield actions tables of up to ``chunk`` pages from ``raw``."""
         try:
-            buf: list[RawPage] = []
-            for p in raw:
-                buf.append(p)
-                if len(buf) >= self.chunk:
-                    yield from self._emit(buf, self._map(buf))
-                    buf = []
-            if buf:
-                yield from self._emit(buf, self._map(buf))
+            for raws, pages in self._extracted(raw):
+                yield from self._emit(raws, pages)
         finally:
             self.close()
 

@@ -92,7 +92,8 @@ class Dialect:
         raise NotImplementedError
 
     def string_agg_ordered(self, x: str, order: str, sep: str) -> str:
-        """Aggregate strings ``x`` joined by ``sep`` in ascending ``order``."""
+        """Aggregate strings ``x`` joined by ``sep`` in ascending ``order``, ties by ``x``
+        (every engine gives the same string)."""
         raise NotImplementedError
 
     def round_sig(self, x: str, digits: int = 10) -> str:
@@ -175,7 +176,7 @@ class DuckDBDialect(Dialect):
         return f"string_agg(DISTINCT {x}, '{sep}' ORDER BY {x})"
 
     def string_agg_ordered(self, x: str, order: str, sep: str) -> str:
-        return f"string_agg({x}, '{sep}' ORDER BY {order})"
+        return f"string_agg({x}, '{sep}' ORDER BY {order}, {x})"
 
     def round_sig(self, x: str, digits: int = 10) -> str:
         return f"CAST(format('{{:.{int(digits)}g}}', {x}) AS DOUBLE)"

@@ -54,6 +54,7 @@ __all__ = [
     "tokenize",
     "shingle",
     "candidate_pairs",
+    "bucket_pairs",
     "jaccard_pairs",
     "near_duplicate_clusters",
     "candidate_probability",
@@ -347,6 +348,25 @@ def _pairs_in_groups(
     return np.concatenate(out_a), np.concatenate(out_b)
 
 
+def bucket_pairs(key: np.ndarray, docs: np.ndarray, max_bucket: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of ``docs`` with equal ``key`` (one LSH band), each bucket of more than
+    ``max_bucket`` linked as a star and a chain (module docstring).
+
+    >>> a, b = bucket_pairs(np.array([5, 7, 5, 5]), np.array([10, 11, 12, 13]), 100)
+    >>> sorted(zip(a.tolist(), b.tolist()))
+    [(10, 12), (10, 13), (12, 13)]
+    """
+    order = np.argsort(key, kind="stable")
+    ks = key[order]
+    brk = np.flatnonzero(ks[1:] != ks[:-1]) + 1
+    gstart = np.concatenate(([0], brk))
+    gsize = np.diff(np.concatenate((gstart, [len(ks)])))
+    multi = gsize > 1
+    if not multi.any():
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return _pairs_in_groups(docs[order], gstart[multi], gsize[multi], max_bucket)
+
+
 def _signatures(sh: Shingles, docs: np.ndarray, ra: np.ndarray, rb: np.ndarray) -> np.ndarray:
     """MinHash signatures, shape (permutations, len(docs)), uint32; docs have ≥ 1 shingle."""
     sig = np.empty((len(ra), len(docs)), dtype=np.uint32)
@@ -394,15 +414,9 @@ def candidate_pairs(
         with np.errstate(over="ignore"):
             for r in range(params.rows):
                 key = _splitmix(key * _GOLDEN + sig[band * params.rows + r])
-        order = np.argsort(key, kind="stable")
-        ks = key[order]
-        brk = np.flatnonzero(ks[1:] != ks[:-1]) + 1
-        gstart = np.concatenate(([0], brk))
-        gsize = np.diff(np.concatenate((gstart, [len(ks)])))
-        multi = gsize > 1
-        if not multi.any():
+        a, b = bucket_pairs(key, docs, params.max_bucket)
+        if not len(a):
             continue
-        a, b = _pairs_in_groups(docs[order], gstart[multi], gsize[multi], params.max_bucket)
         packed.append(_sorted_unique(np.minimum(a, b) * n + np.maximum(a, b)))
     if not packed:
         return np.empty(0, np.int64), np.empty(0, np.int64)
