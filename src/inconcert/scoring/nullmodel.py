@@ -36,11 +36,12 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
-from inconcert.scoring.bicm import BiCMFit, fit_bicm, pair_expectation
-from inconcert.scoring.stats import bh_qvalues, gamma_poisson_log_any, gamma_poisson_logsf
+from inconcert.scoring.bicm import BiCMFit, expectation_nodes, fit_bicm, pair_expectation
+from inconcert.scoring.stats import gamma_poisson_log_any, gamma_poisson_logsf
 
 __all__ = [
     "NULL_TABLES",
@@ -287,14 +288,20 @@ class NullModel:
         ga = fit.x_of(np.maximum(deg_cands, 1.0))[:, None] * fit.y[None, :]
         return (ga / (1.0 + ga)) @ m
 
-    def expected(self, cls: np.ndarray, deg_a: np.ndarray, deg_b: np.ndarray) -> np.ndarray:
+    def expected(
+        self, cls: np.ndarray, deg_a: np.ndarray, deg_b: np.ndarray, nodes: dict[int, np.ndarray] | None = None
+    ) -> np.ndarray:
         """Per pair: ``Σ_o p_ao p_bo q_o(W_i)`` for each window and, last,
-        ``Σ_o p_ao p_bo`` (objects both share at any time)."""
+        ``Σ_o p_ao p_bo`` (objects both share at any time). ``nodes``: per
+        class, the degrees computed exactly (:func:`~inconcert.scoring.bicm.expectation_nodes`
+        of all the pairs), when the pairs come in batches."""
         out = np.zeros((len(cls), len(self.windows) + 1))
         for c, (fit, weights) in self.fits.items():
             sel = np.flatnonzero(cls == c)
             if sel.size:
-                out[sel] = pair_expectation(fit, weights, deg_a[sel], deg_b[sel])
+                out[sel] = pair_expectation(
+                    fit, weights, deg_a[sel], deg_b[sel], nodes=None if nodes is None else nodes.get(c)
+                )
         return out
 
 
@@ -435,67 +442,27 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
     fdr = fdr_of(config)
     null = fit_null(engine, windows)
     wcols = ", ".join(f"l.w{i}" for i in range(L))
-    tested = engine.to_arrow(
-        f"""SELECT l.account_a, l.account_b, {wcols} FROM links l
-        WHERE l.w{L - 1} >= 2 ORDER BY l.account_a, l.account_b"""
-    )
     m = engine.count("links")
-
-    def col(t: pa.Table, name: str) -> np.ndarray:
-        return np.nan_to_num(t.column(name).to_numpy(zero_copy_only=False).astype(np.float64))
-
-    n = tested.num_rows
-    w = np.stack([col(tested, f"w{i}") for i in range(L)], axis=1) if n else np.zeros((0, L))
-    e = np.zeros((n, L))
-    if n:
-        engine.register_arrow(
-            "ic_null_tested",
-            pa.table({"i": pa.array(np.arange(n), pa.int64()), "account_a": tested.column("account_a"),
-                      "account_b": tested.column("account_b")}),
-        )
-        parts = engine.to_arrow(
-            """SELECT t.i, da.cls, da.d AS d_a, db.d AS d_b, da.m AS m_a, db.m AS m_b FROM ic_null_tested t
-            JOIN ic_null_degree da ON t.account_a = da.account_id
-            JOIN ic_null_degree db ON t.account_b = db.account_id AND da.cls = db.cls
-            WHERE da.cls >= 1"""
-        )
-        engine.drop("ic_null_tested")
-        if parts.num_rows:
-            ex = null.expected(col(parts, "cls"), col(parts, "d_a"), col(parts, "d_b"))
-            # accounts that post the same object k times co-act on it with chance
-            # ≈ 1 − (1 − q)^(k_a k_b) ≤ k_a k_b q; never more than sharing it at all
-            mm = col(parts, "m_a") * col(parts, "m_b")
-            ex = np.minimum(ex[:, :L] * mm[:, None], ex[:, L:])
-            np.add.at(e, parts.column("i").to_numpy().astype(np.int64), ex)
-    # expectations are rounded so that every score is reproducible across runs and engines
-    e = np.array([[float(f"{v:.12g}") for v in row] for row in e]).reshape(w.shape)
-    cvs = window_cv(windows, float(config.expected_cv), float(config.expected_cv_from))
-    logp_w = window_logp(w, e, e[:, -1] if len(e) else np.zeros(0), cvs)
-    import os
-    if os.environ.get("IC_DUMP"):
-        import pyarrow.parquet as _pq
-        _pq.write_table(pa.table({"account_a": tested.column("account_a"), "account_b": tested.column("account_b"),
-            **{f"w{i}": w[:, i] for i in range(L)}, **{f"e{i}": e[:, i] for i in range(L)}}), os.environ["IC_DUMP"])
-    logp = simes_log(logp_w) if len(w) else np.zeros(0)
-    best = np.argmin(logp_w + 1e-12 * np.arange(L)[None, :], axis=1) if len(w) else np.zeros(0, np.int64)
-    untested_best = L - 1
-    rows = np.arange(len(w))
-    p = np.exp(logp)
-    q = bh_qvalues(np.concatenate([p, np.ones(m - len(p))]))[: len(p)]
-    wb = w[rows, best] if len(w) else np.zeros(0)
-    scores = pa.table(
-        {
-            "account_a": tested.column("account_a"),
-            "account_b": tested.column("account_b"),
-            "weight": pa.array(wb.astype(np.int32), pa.int32()),
-            "expected": pa.array(e[rows, best] if len(w) else np.zeros(0), pa.float64()),
-            "p_value": pa.array(p, pa.float64()),
-            "surprise": pa.array(np.maximum(-logp / np.log(10.0), 0.0), pa.float64()),
-            "q_value": pa.array(q, pa.float64()),
-            "window_s": pa.array(np.asarray(windows)[best] if len(w) else np.zeros(0), pa.float64()),
-        }
+    # the tested links with their accounts' degrees; one row each (an account
+    # has one population), scored batch by batch where the engine runs them
+    # (Spark: on the executors; only the fit's aggregated tables reach the driver)
+    engine.create_table(
+        "ic_null_parts",
+        f"""SELECT l.account_a, l.account_b, {wcols}, da.cls, da.d AS d_a, db.d AS d_b, da.m AS m_a, db.m AS m_b
+        FROM links l
+        LEFT JOIN ic_null_degree da ON l.account_a = da.account_id AND da.cls >= 1
+        LEFT JOIN ic_null_degree db ON l.account_b = db.account_id AND db.cls = da.cls
+        WHERE l.w{L - 1} >= 2""",
     )
-    engine.register_arrow("ic_null_scores", scores)
+    nodes = _expectation_nodes(engine, "ic_null_parts")
+    cvs = window_cv(windows, float(config.expected_cv), float(config.expected_cv_from))
+    engine.map_batches(
+        "ic_null_pscores", "SELECT * FROM ic_null_parts", lambda t: _score_batch(t, null, nodes, cvs),
+        _pscores_schema(engine.to_arrow("SELECT account_a, account_b FROM ic_null_parts LIMIT 0").schema),
+    )
+    engine.drop("ic_null_parts")
+    engine.create_table("ic_null_scores", bh_qvalues_sql("ic_null_pscores", m))
+    engine.drop("ic_null_pscores")
     items = []
     for c in engine.columns("links"):
         if c in _SCORE_COLUMNS or (c[0] == "w" and c[1:].isdigit()):
@@ -510,21 +477,102 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
                s.expected, coalesce(s.p_value, 1.0) AS p_value, coalesce(s.surprise, 0.0) AS surprise,
                coalesce(s.q_value, 1.0) AS q_value,
                coalesce(s.q_value, 1.0) <= {fdr!r} AS significant,
-               coalesce(s.window_s, {windows[untested_best]!r}) AS window_s
+               coalesce(s.window_s, {windows[L - 1]!r}) AS window_s
         FROM links l LEFT JOIN ic_null_scores s
           ON l.account_a = s.account_a AND l.account_b = s.account_b""",
     )
     engine.create_table("links", "SELECT * FROM ic_links_scored")
     engine.drop("ic_links_scored")
+    by_window = engine.to_arrow(
+        f"""SELECT window_s, count(*) AS tested, sum(CASE WHEN q_value <= {fdr!r} THEN 1 ELSE 0 END) AS significant
+        FROM ic_null_scores GROUP BY window_s"""
+    ).to_pylist()
     engine.drop("ic_null_scores")
-    sig = p[q <= fdr] if len(p) else p
-    chosen = np.asarray(windows)[best[q <= fdr]] if len(p) else np.zeros(0)
+    significant = {float(r["window_s"]): int(r["significant"] or 0) for r in by_window}
     return {
         "windows": windows,
-        "links_tested": int(len(p)),
-        "links_significant": int(len(sig)),
-        "significant_by_window": {f"{wv:g}": int((chosen == wv).sum()) for wv in windows},
+        "links_tested": sum(int(r["tested"]) for r in by_window),
+        "links_significant": sum(significant.values()),
+        "significant_by_window": {f"{wv:g}": significant.get(wv, 0) for wv in windows},
     }
+
+
+def _expectation_nodes(engine: Engine, parts: str) -> dict[int, np.ndarray]:
+    """Per population, the account degrees :func:`~inconcert.scoring.bicm.pair_expectation`
+    computes exactly for the pairs of ``parts`` (from their distinct degrees, an aggregate)."""
+    t = engine.to_arrow(
+        f"""SELECT DISTINCT cls, d FROM (SELECT cls, d_a AS d FROM {parts} WHERE d_b IS NOT NULL
+        UNION ALL SELECT cls, d_b AS d FROM {parts} WHERE d_b IS NOT NULL) s ORDER BY cls, d"""
+    )
+    cls = t.column("cls").to_numpy(zero_copy_only=False)
+    d = t.column("d").to_numpy(zero_copy_only=False).astype(np.float64)
+    return {int(c): expectation_nodes(d[cls == c]) for c in np.unique(cls)}
+
+
+def _pscores_schema(keys: pa.Schema) -> pa.Schema:
+    """The columns :func:`_score_batch` returns (account keys typed as in ``keys``)."""
+    return pa.schema([
+        keys.field("account_a"), keys.field("account_b"), pa.field("weight", pa.int32()),
+        pa.field("expected", pa.float64()), pa.field("p_value", pa.float64()),
+        pa.field("surprise", pa.float64()), pa.field("window_s", pa.float64()),
+    ])
+
+
+def _score_batch(t: pa.Table, null: NullModel, nodes: dict[int, np.ndarray], cvs: np.ndarray) -> pa.Table:
+    """Score tested links (rows of ``ic_null_parts``: counts ``w<i>``, the population
+    ``cls`` and the accounts' degrees ``d_a``, ``d_b`` and repeat factors ``m_a``,
+    ``m_b``): weight, expected and p-value at the link's best window. Row by row
+    (given the ``nodes``), so batches give what the whole table gives."""
+    L = len(null.windows)
+
+    def col(name: str) -> np.ndarray:
+        return np.nan_to_num(t.column(name).to_numpy(zero_copy_only=False).astype(np.float64))
+
+    n = t.num_rows
+    w = np.stack([col(f"w{i}") for i in range(L)], axis=1) if n else np.zeros((0, L))
+    e = np.zeros((n, L))
+    ok = np.flatnonzero(pc.is_valid(t.column("d_b")).to_numpy(zero_copy_only=False)) if n else []
+    if len(ok):
+        ex = null.expected(col("cls")[ok], col("d_a")[ok], col("d_b")[ok], nodes)
+        # accounts that post the same object k times co-act on it with chance
+        # ≈ 1 − (1 − q)^(k_a k_b) ≤ k_a k_b q; never more than sharing it at all
+        mm = col("m_a")[ok] * col("m_b")[ok]
+        e[ok] = np.minimum(ex[:, :L] * mm[:, None], ex[:, L:])
+    # expectations are rounded so that every score is reproducible across runs and engines
+    e = np.array([[float(f"{v:.12g}") for v in row] for row in e]).reshape(w.shape)
+    logp_w = window_logp(w, e, e[:, -1] if n else np.zeros(0), cvs)
+    logp = simes_log(logp_w) if n else np.zeros(0)
+    best = np.argmin(logp_w + 1e-12 * np.arange(L)[None, :], axis=1) if n else np.zeros(0, np.int64)
+    rows = np.arange(n)
+    return pa.table(
+        {
+            "account_a": t.column("account_a"),
+            "account_b": t.column("account_b"),
+            "weight": pa.array(w[rows, best].astype(np.int32) if n else np.zeros(0, np.int32), pa.int32()),
+            "expected": pa.array(e[rows, best] if n else np.zeros(0), pa.float64()),
+            "p_value": pa.array(np.exp(logp), pa.float64()),
+            "surprise": pa.array(np.maximum(-logp / np.log(10.0), 0.0), pa.float64()),
+            "window_s": pa.array(np.asarray(null.windows)[best] if n else np.zeros(0), pa.float64()),
+        }
+    )
+
+
+def bh_qvalues_sql(pscores: str, m: int) -> str:
+    """``pscores`` with ``q_value``: Benjamini–Hochberg over ``m`` tests (the
+    untested links count as p = 1), in SQL so the p-values stay in the engine:
+    ``q_(i) = min(1, min_{j ≥ i} p_(j) · m / j)`` with ties ordered by account
+    pair, as :func:`~inconcert.scoring.stats.bh_qvalues` computes it.
+
+    >>> from inconcert.engines.duckdb_engine import DuckDBEngine
+    >>> e = DuckDBEngine()
+    >>> e.create_table("ps", "SELECT * FROM (VALUES (1, 2, 0.2), (1, 3, 0.01)) v(account_a, account_b, p_value)")
+    >>> e.to_arrow(bh_qvalues_sql("ps", 2) + " ORDER BY account_b").column("q_value").to_pylist()
+    [0.2, 0.02]
+    """
+    return f"""SELECT s.*,
+        least(min(p_value * {int(m)} / j) OVER (ORDER BY j ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING), 1.0)
+          AS q_value
+    FROM (SELECT *, row_number() OVER (ORDER BY p_value, account_a, account_b) AS j FROM {pscores}) s"""
 
 
 def primary_share_sql(n_windows: int, trace_pairs: str = "ic_trace_pairs", pairs: str = "pairs",
