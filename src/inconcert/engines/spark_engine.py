@@ -203,15 +203,18 @@ class SparkEngine(Engine):
         """Write a query's result to ``path``.
 
         On Hadoop-compatible paths (``s3a://``, ``hdfs://`` …) Spark writes a
-        folder of part files. On local paths the parts are merged, in order,
-        into one Parquet file, as DuckDB writes it.
+        folder of part files. On local paths the executors write their parts
+        next to ``path`` (so on a cluster the output folder must be on a file
+        system every node mounts: NFS, ``/dbfs`` on Databricks), and the parts
+        are merged, in order and row group by row group, into one Parquet
+        file, as DuckDB writes it: the rows never pass through the driver's JVM.
         """
         df = self._sql(sql)
         with self.failing(f"to write {path}", sql):
             if _is_remote(path):
                 df.write.mode("overwrite").option("compression", "zstd").parquet(str(path))
                 return
-            tmp = tempfile.mkdtemp(prefix="inconcert-out-", dir=self._local_tmp())
+            tmp = tempfile.mkdtemp(prefix=".inconcert-parts-", dir=str(Path(path).resolve().parent))
             try:
                 df.write.mode("overwrite").option("compression", "zstd").parquet(tmp + "/d")
                 _merge_parquet(tmp + "/d", str(path))
@@ -303,9 +306,6 @@ class SparkEngine(Engine):
     def columns(self, table: str) -> list[str]:
         with self.failing(f"to read the columns of {table}"):
             return list(self.spark.table(table).columns)
-
-    def _local_tmp(self) -> str | None:
-        return self._own_tmp
 
     def close(self) -> None:
         """Drop this engine's tables and temporary files (the shared session keeps running)."""
