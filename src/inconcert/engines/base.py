@@ -44,6 +44,9 @@ class Engine(ABC):
     dialect: Dialect
     #: The backend's exception classes; :meth:`failing` turns them into :class:`EngineError`.
     backend_errors: tuple[type[BaseException], ...] = ()
+    #: Rows a step may bring to this process when it could compute in the engine
+    #: instead (None: no limit, the engine runs in this process).
+    collect_limit: int | None = None
 
     @contextlib.contextmanager
     def failing(

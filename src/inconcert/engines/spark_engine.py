@@ -91,6 +91,9 @@ class SparkEngine(Engine):
 
     name = "spark"
     label = "Spark"
+    #: Above this many rows a step computes in Spark rather than on the driver
+    #: (the null model's populations: account–object incidences, 16 bytes each).
+    collect_limit = 20_000_000
 
     def __init__(
         self,
