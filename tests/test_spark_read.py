@@ -97,7 +97,11 @@ def test_spark_reads_what_the_local_reader_reads(kind: str, tmp_path: Path, spar
 @pytest.mark.spark
 def test_remote_csv_end_to_end_matches_duckdb(sim_dir: Path, tmp_path: Path, spark):
     """The default window ladder, scored on Spark from a file:// URL, against DuckDB on the local file."""
-    from test_spark_equivalence import _compare
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("spark_equivalence", Path(__file__).with_name("test_spark_equivalence.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
 
     inp = sim_dir / "posts.csv"
     config = DetectConfig()
@@ -107,4 +111,4 @@ def test_remote_csv_end_to_end_matches_duckdb(sim_dir: Path, tmp_path: Path, spa
     assert rd.summary["counts"] == rs.summary["counts"]
     assert rd.summary["null"] == rs.summary["null"]
     assert rd.summary["counts"]["groups"] > 0
-    _compare(tmp_path / "duckdb", tmp_path / "spark")
+    mod._compare(tmp_path / "duckdb", tmp_path / "spark")

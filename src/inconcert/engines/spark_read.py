@@ -204,7 +204,10 @@ def _duck_type(spark_type: str) -> str:
 
 #: The mapped rows: the actions columns (``row`` holds Spark's row id until rows are
 #: numbered), why a row is rejected, the rejected record.
-_MAPPED_SCHEMA = pa.schema([*ACTIONS_SCHEMA, pa.field("__reason", pa.string()), pa.field("__record", pa.string())])
+_MAPPED_SCHEMA = pa.schema([
+    *(pa.field(f.name, f.type) for f in ACTIONS_SCHEMA),  # nullable: rejected rows lack account or time
+    pa.field("__reason", pa.string()), pa.field("__record", pa.string()),
+])
 
 
 def _mapped(engine: Any, inp: _Input, index: int) -> Any:
