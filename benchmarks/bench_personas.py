@@ -88,6 +88,15 @@ def metrics(s: np.ndarray, labels: np.ndarray) -> tuple[float, float, float]:
     return float(auc), float(hit.mean()), float(hit[0::2].mean())
 
 
+def top1_by_category(s: np.ndarray, labels: np.ndarray, category: dict[str, str]) -> str:
+    """Top-1 within each IRA ``account_category`` (what bounds the overall number)."""
+    s = s.copy()
+    np.fill_diagonal(s, -np.inf)
+    hit = labels[np.argmax(s, axis=1)] == labels
+    cats = np.array([category.get(a, "?") for a in labels])
+    return ", ".join(f"{c} {hit[cats == c].mean():.2f} ({(cats == c).sum() // 2})" for c in sorted(set(cats)))
+
+
 def baseline(actions: pa.Table, names: list[str]) -> np.ndarray:
     df = actions.to_pandas()
     docs = df.groupby("account_id", sort=False).text.apply(" ".join).reindex(names).tolist()
@@ -147,16 +156,21 @@ def main() -> None:
         parts = halves(data, split)
         names = [p[0] for p in parts]
         labels = np.array([n.split("|")[0] for n in names])
+        category = data.groupby("author").account_category.first().to_dict()
         for mode in ("raw", "masked"):
             t0 = time.perf_counter()
             actions = to_actions(parts, masked=mode == "masked")
-            b = metrics(baseline(actions, names), labels)
+            bs = baseline(actions, names)
+            b = metrics(bs, labels)
             print(f"[{title}] {mode:6s} baseline char 2-4 TF-IDF cosine : AUC {b[0]:.3f}  top-1 {b[1]:.3f}  (A-only {b[2]:.3f})")
             variants = [("ours", True)] if mode == "masked" else [("ours, topic kept", False), ("ours (default: topic masked)", True)]
             for label, mask_topic in variants:
                 s, r, summ = ours(actions, names, mask_topic)
                 m = metrics(s, labels)
                 print(f"[{title}] {mode:6s} {label:32s}: AUC {m[0]:.3f}  top-1 {m[1]:.3f}  (A-only {m[2]:.3f})")
+            print(f"[{title}] {mode:6s} top-1 by account category (accounts), ours: {top1_by_category(s, labels, category)}")
+            print(f"[{title}] {mode:6s} top-1 by account category (accounts), baseline: "
+                  f"{top1_by_category(bs, labels, category)}")
             rm = metrics(r, labels)
             print(f"[{title}] {mode:6s} behaviour signal (hour-of-week, separate, not in the score): "
                   f"AUC {rm[0]:.3f}  top-1 {rm[1]:.3f}   [{time.perf_counter() - t0:.0f}s]")

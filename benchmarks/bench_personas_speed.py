@@ -4,12 +4,18 @@ Each account has a writer (one writer per two accounts on average, so there
 are same-hand pairs to find) with habits of its own; texts of 8–18 words from
 a shared vocabulary. Prints the wall time of every step and the peak memory.
 
+``--ngrams`` instead times only the n-gram counting of the texts of that input,
+the numpy counter (:mod:`inconcert.personas.ngrams`) against scikit-learn's
+``HashingVectorizer(analyzer="char")`` (the counter it replaced), one process,
+median of three alternating runs.
+
 Run: ``PYTHONPATH=src python benchmarks/bench_personas_speed.py --accounts 10000 --texts 100``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import resource
 import time
@@ -41,25 +47,61 @@ def synthetic(n_accounts: int, n_texts: int, seed: int) -> pa.Table:
                      "repost_of": pa.nulls(n, pa.string())})
 
 
+def compare_counters(actions: pa.Table) -> None:
+    """Median of three alternating runs of both counters on the style texts of ``actions``."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from inconcert.personas.ngrams import ngram_counts
+    from inconcert.personas.texts import style_text_array
+
+    style = style_text_array(actions["text"])
+    texts = style.to_pylist()
+    hv = HashingVectorizer(analyzer="char", ngram_range=(1, 4), lowercase=False, alternate_sign=False,
+                           norm=None, n_features=2**22, dtype=np.float32)
+    times: dict[str, list[float]] = {"numpy": [], "sklearn": []}
+    for _ in range(3):
+        t0 = time.process_time()
+        ngram_counts(style, 1, 4, 22)
+        times["numpy"].append(time.process_time() - t0)
+        t0 = time.process_time()
+        hv.transform(texts).tocsr()
+        times["sklearn"].append(time.process_time() - t0)
+    mb = pc.sum(pc.binary_length(style)).as_py() / 1e6
+    med = {k: float(np.median(v)) for k, v in times.items()}
+    print(f"{len(texts):,} texts, {mb:.1f} MB of style text, load average {os.getloadavg()[0]:.1f}; CPU seconds, "
+          f"median of 3: numpy {med['numpy']:.2f} s ({mb / med['numpy']:.1f} MB/s), sklearn {med['sklearn']:.2f} s "
+          f"({mb / med['sklearn']:.1f} MB/s): {med['sklearn'] / med['numpy']:.1f}× faster")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--accounts", type=int, default=10_000)
     ap.add_argument("--texts", type=int, default=100)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--neighbours", default="auto", choices=["auto", "exact", "hnsw"])
+    ap.add_argument("--segment-profiles", default="texts", choices=["texts", "chunk_mean"])
+    ap.add_argument("--ngrams", action="store_true", help="time only the n-gram counters")
     args = ap.parse_args()
     t0 = time.perf_counter()
     actions = synthetic(args.accounts, args.texts, seed=1)
     gen = time.perf_counter() - t0
+    if args.ngrams:
+        return compare_counters(actions)
+    load0 = os.getloadavg()
     t0 = time.perf_counter()
-    res = personas_from_actions(actions, PersonaConfig(workers=args.workers, evidence_pairs=50, neighbours=args.neighbours))
+    cfg = PersonaConfig(workers=args.workers, evidence_pairs=50, neighbours=args.neighbours,
+                        segment_profiles=args.segment_profiles)  # type: ignore[arg-type]
+    res = personas_from_actions(actions, cfg)
     wall = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak, child = me.ru_maxrss / 1024, kids.ru_maxrss / 1024
+    cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
     s = res.summary
     print(f"{platform.node()} {platform.processor() or platform.machine()} · {args.accounts:,} accounts × "
           f"{args.texts} texts = {s['texts']:,} texts · generated in {gen:.0f}s")
-    print(f"personas: {wall:.0f}s wall · neighbours {s['neighbours']} · steps {s['timings_s']}")
+    print(f"personas: {wall:.0f}s wall, {cpu:.0f}s CPU (all processes) · neighbours {s['neighbours']} · "
+          f"segments {args.segment_profiles} · steps {s['timings_s']} · CPU s per step {s['cpu_s']}")
+    print(f"load average at start {load0[0]:.1f}, at end {os.getloadavg()[0]:.1f} (1 min)")
     print(f"peak RSS: main {peak:.0f} MB, largest worker {child:.0f} MB · {s['same_hand_rows']:,} pairs, "
           f"{s['accounts_hands_tested']:,} hands tests")
 

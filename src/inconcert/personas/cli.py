@@ -23,6 +23,8 @@ __all__ = ["personas_command"]
 @click.option("--top-k", default=10, show_default=True, type=int, help="Candidates kept per account.")
 @click.option("--min-texts", default=20, show_default=True, type=int, help="Texts an account needs for a score.")
 @click.option("--min-words", default=200, show_default=True, type=int, help="Words an account needs for a score.")
+@click.option("--unit", type=click.Choice(["auto", "account", "byline"]), default="auto", show_default=True,
+              help="Profile accounts, or the bylines of pages (auto: bylines when the input is pages).")
 @click.option("--keep-topic", is_flag=True, help="Keep hashtags, mentions and URLs in the style signal (not advised).")
 @click.option("--neighbours", type=click.Choice(["auto", "exact", "hnsw"]), default="auto", show_default=True,
               help="Compare all pairs, or approximate nearest neighbours (auto: exact up to 5,000 accounts).")
@@ -32,7 +34,7 @@ __all__ = ["personas_command"]
 @click.option("--format", "fmt", default=None, help="Force the input format (see `inconcert formats`).")
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Name the column for a field, e.g. account_id=user.")
 def personas_command(inputs: tuple[Path, ...], outdir: Path, top_k: int, min_texts: int, min_words: int,
-                     keep_topic: bool, neighbours: str, groups_dir: Path | None, seed: int, fmt: str | None, maps: tuple[str, ...]) -> None:
+                     unit: str, keep_topic: bool, neighbours: str, groups_dir: Path | None, seed: int, fmt: str | None, maps: tuple[str, ...]) -> None:
     """Find the same hand behind several accounts and several hands behind one account.
 
     Reads INPUT... like `detect` (any format it reads), profiles each account's
@@ -47,7 +49,7 @@ def personas_command(inputs: tuple[Path, ...], outdir: Path, top_k: int, min_tex
 
     column_map = _parse_map(maps)
     try:
-        cfg = PersonaConfig(top_k=top_k, min_texts=min_texts, min_words=min_words, mask_topic=not keep_topic,
+        cfg = PersonaConfig(top_k=top_k, min_texts=min_texts, min_words=min_words, mask_topic=not keep_topic, unit=unit,  # type: ignore[arg-type]
                             neighbours=neighbours, seed=seed)  # type: ignore[arg-type]
         res = find_personas(list(inputs), cfg, format=fmt, column_map=column_map,
                             progress=lambda s: click.echo(f"  {s} done", err=True))

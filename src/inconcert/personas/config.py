@@ -25,6 +25,9 @@ __all__ = ["PersonaConfig"]
 class PersonaConfig:
     """Every knob of a personas run, with defaults.
 
+    unit: whose hand a profile is: ``account`` (the input's account column), ``byline``
+        (pages only: the page's byline, across sites; pages without one are left out),
+        ``auto`` = ``byline`` when the input is pages (site readers), else ``account``.
     min_text_tokens: a text counts only with at least this many words after the
         text behaviours' normalisation (as ``DetectConfig.min_text_tokens``).
     min_texts, min_words: the text-amount floor; an account below either gets no
@@ -43,9 +46,16 @@ class PersonaConfig:
         neighbours on an SVD-reduced profile; ``auto`` = exact up to ``exact_limit``.
     exact_limit: largest number of scored accounts compared exactly under ``auto``.
     svd_dims: dimensions of the reduced profile for ``hnsw``.
-    fit_sample: accounts (drawn with ``seed``) on which features, idf and SVD are fitted.
+    fit_sample: accounts (drawn with ``seed``) on which features and idf are fitted.
+    svd_sample: this many accounts of the fit sample (drawn with ``seed``) fit the SVD
+        (its cost grows with the text behind it; 128 directions need a few thousand accounts).
     background_pairs: random pairs of different accounts that calibrate p-values.
     chunk_words: words per chunk in the several-hands test.
+    segment_profiles: how the hands test profiles the texts before and after a split:
+        ``texts`` = from the segment's own n-gram counts (as an account is profiled);
+        ``chunk_mean`` = the mean of its chunks' reduced profiles, about 3× less
+        projection work (each account's text is covered once, not ten times), a little
+        less sensitive on the IRA protocol (see docs/personas.md).
     min_chunks: an account needs this many chunks for the hands test.
     max_hands: largest number of hands the clustering may report.
     alpha: p-value below which an account is said to show several hands.
@@ -54,6 +64,7 @@ class PersonaConfig:
     workers: processes for vectorising (None = every core).
     """
 
+    unit: Literal["auto", "account", "byline"] = "auto"
     min_text_tokens: int = 4
     min_texts: int = 20
     min_words: int = 200
@@ -70,8 +81,10 @@ class PersonaConfig:
     exact_limit: int = 5_000
     svd_dims: int = 128
     fit_sample: int = 20_000
+    svd_sample: int = 4_000
     background_pairs: int = 20_000
     chunk_words: int = 150
+    segment_profiles: Literal["texts", "chunk_mean"] = "texts"
     min_chunks: int = 4
     max_hands: int = 4
     alpha: float = 0.01
@@ -82,7 +95,7 @@ class PersonaConfig:
     def __post_init__(self) -> None:
         p = []
         for name in ("min_text_tokens", "min_texts", "ngram_min", "min_df", "top_k", "hubness_k",
-                     "exact_limit", "svd_dims", "fit_sample", "background_pairs", "chunk_words"):
+                     "exact_limit", "svd_dims", "fit_sample", "svd_sample", "background_pairs", "chunk_words"):
             if int(getattr(self, name)) < 1:
                 p.append(f"{name} must be ≥ 1")
         if self.min_words < 0:
@@ -93,8 +106,12 @@ class PersonaConfig:
             p.append("max_features must be ≥ 10")
         if self.char_weight < 0 or self.habit_weight < 0 or self.char_weight + self.habit_weight <= 0:
             p.append("char_weight and habit_weight must be ≥ 0 and not both 0")
+        if self.unit not in ("auto", "account", "byline"):
+            p.append("unit must be 'auto', 'account' or 'byline'")
         if self.neighbours not in ("auto", "exact", "hnsw"):
             p.append("neighbours must be 'auto', 'exact' or 'hnsw'")
+        if self.segment_profiles not in ("texts", "chunk_mean"):
+            p.append("segment_profiles must be 'texts' or 'chunk_mean'")
         if self.min_chunks < 3:
             p.append("min_chunks must be ≥ 3 (two hands need at least three chunks to tell)")
         if self.max_hands < 2:

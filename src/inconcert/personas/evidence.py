@@ -12,6 +12,8 @@ side by side, not a proof that one hand wrote both.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -21,7 +23,8 @@ from inconcert.personas.calibrate import background_pairs
 from inconcert.personas.config import PersonaConfig
 from inconcert.personas.habits import HABIT_NAMES
 from inconcert.personas.hands import ChunkTest
-from inconcert.personas.profiles import N_HASH, StyleModel, Texts, count_rows, sum_rows
+from inconcert.personas.ngrams import ngram_bucket
+from inconcert.personas.profiles import N_BITS, StyleModel, Texts, count_rows, sum_rows
 from inconcert.personas.space import StyleSpace
 
 __all__ = ["pair_rows", "hands_rows", "evidence_records", "fmt_ngram", "SAME_HAND_COLUMNS", "HANDS_COLUMNS"]
@@ -173,10 +176,10 @@ def _iso(us: int) -> str:
     return str(np.datetime64(int(us), "us")).replace("T", " ")[:19] + "Z"
 
 
-def _analyzer(cfg: PersonaConfig):  # type: ignore[no-untyped-def]
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    return CountVectorizer(analyzer="char", ngram_range=(cfg.ngram_min, cfg.ngram_max), lowercase=False).build_analyzer()
+def _analyzer(cfg: PersonaConfig) -> Callable[[str], list[str]]:
+    """The character n-grams of a text, as :func:`~inconcert.personas.ngrams.ngram_counts` counts them."""
+    lo, hi = cfg.ngram_min, cfg.ngram_max
+    return lambda s: [s[i:i + n] for n in range(lo, hi + 1) for i in range(len(s) - n + 1)]
 
 
 def evidence_records(
@@ -189,8 +192,6 @@ def evidence_records(
 ) -> list[dict[str, Any]]:
     """Receipts for the best ``evidence_pairs`` pairs (shared sequences, passages side
     by side; their ``top_ngrams`` cell is filled in) and for each several-hands account."""
-    from sklearn.utils import murmurhash3_32
-
     pos = {a: i for i, a in enumerate(tx.accounts)}
     analyze = _analyzer(cfg)
     feat_pos = {int(f): k for k, f in enumerate(model.features)}
@@ -202,25 +203,32 @@ def evidence_records(
             cache[a] = (model.transform(sum_rows(rows, np.array([0, rows.shape[0]]))), model.transform(rows))
         return cache[a]
 
+    gram_cache: dict[int, Counter[str]] = {}
+    bucket: dict[str, int | None] = {}
+
+    def grams(a: int) -> Counter[str]:
+        """The account's n-grams of 3+ characters that are not all blank, with counts."""
+        if a not in gram_cache:
+            c: Counter[str] = Counter()
+            for s in tx.style[tx.rows(a)].to_pylist():
+                c.update(analyze(s or ""))
+            gram_cache[a] = Counter({g: n for g, n in c.items() if len(g) >= 3 and g.strip()})
+        return gram_cache[a]
+
     out: list[dict[str, Any]] = []
     for row in same_hand[: cfg.evidence_pairs]:
         a, b = pos[row["account_a"]], pos[row["account_b"]]
         (xa, ta), (xb, tb) = profile(a), profile(b)
         contrib = (xa.toarray()[0] - model.mean) * (xb.toarray()[0] - model.mean)
-        grams_a: dict[str, int] = {}
-        for s in tx.style[tx.rows(a)].to_pylist():
-            for g in analyze(s or ""):
-                grams_a[g] = grams_a.get(g, 0) + 1
-        grams_b: dict[str, int] = {}
-        for s in tx.style[tx.rows(b)].to_pylist():
-            for g in analyze(s or ""):
-                grams_b[g] = grams_b.get(g, 0) + 1
+        grams_a, grams_b = grams(a), grams(b)
         shared = []
         for g, ca in grams_a.items():
             cb = grams_b.get(g)
-            if not cb or len(g) < 3 or not g.strip():
+            if not cb:
                 continue
-            k = feat_pos.get(abs(murmurhash3_32(g, seed=0)) % N_HASH)
+            if g not in bucket:
+                bucket[g] = feat_pos.get(ngram_bucket(g, N_BITS))
+            k = bucket[g]
             if k is not None and contrib[k] > 0:
                 shared.append((-float(contrib[k]), g, ca, cb))
         shared.sort()

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ChunkTest", "chunk_bounds", "split_points", "cluster_chunks", "background_p"]
+__all__ = ["ChunkTest", "chunk_bounds", "split_points", "cluster_chunks", "background_centre", "background_p"]
 
 
 @dataclass
@@ -76,14 +76,16 @@ def chunk_bounds(words: np.ndarray, chunk_words: int) -> np.ndarray:
 
 def split_points(bounds: np.ndarray, n_texts: int, most: int = 5) -> list[int]:
     """Chunk boundaries between 20 % and 80 % of the texts (at most ``most``, evenly
-    spread); the middle text when none qualifies.
+    spread); the inner boundary nearest the middle when none qualifies (the middle
+    text when there is no inner boundary).
 
     >>> split_points(np.array([0, 10, 20, 30, 40, 50]), 50)
     [10, 20, 30, 40]
     """
     cands = [int(x) for x in bounds[1:-1] if 0.2 <= x / n_texts <= 0.8]
     if not cands:
-        return [n_texts // 2]
+        inner = [int(x) for x in bounds[1:-1]]
+        return [min(inner, key=lambda x: (abs(2 * x - n_texts), x))] if inner else [n_texts // 2]
     if len(cands) > most:
         cands = [cands[int(round(i))] for i in np.linspace(0, len(cands) - 1, most)]
     return cands
@@ -118,10 +120,38 @@ def cluster_chunks(means: np.ndarray, max_hands: int) -> tuple[int, float, np.nd
 MIN_SCALE = 0.5
 
 
+def background_centre(
+    z: np.ndarray, min_scale: float = MIN_SCALE, exact_upto: int = 2_000
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each account, (median, scale) of the *other* accounts' values: the scale is
+    1.4826 × MAD, never below ``min_scale``. Exact leave-one-out up to ``exact_upto``
+    values; beyond, the whole sample's (leaving one out moves them by at most one order
+    statistic in thousands). (0, 1) for a single value.
+
+    >>> med, scale = background_centre(np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0]))
+    >>> med.tolist()[:2], scale.tolist()[:2]
+    ([3.5, 3.5], [2.2239, 2.2239])
+    """
+    n = len(z)
+    if n < 2:
+        return np.zeros(n), np.ones(n)
+    if n > exact_upto:
+        med = float(np.median(z))
+        scale = max(1.4826 * float(np.median(np.abs(z - med))), min_scale)
+        return np.full(n, med), np.full(n, scale)
+    meds, scales = np.empty(n), np.empty(n)
+    for i in range(n):
+        others = np.delete(z, i)
+        meds[i] = float(np.median(others))
+        scales[i] = max(1.4826 * float(np.median(np.abs(others - meds[i]))), min_scale)
+    return meds, scales
+
+
 def background_p(z: np.ndarray, min_background: int = 5, min_scale: float = MIN_SCALE) -> np.ndarray:
     """p-value of each account's ``dispersion_z`` against the *other* tested
     accounts of the input, taken as a robust normal background (median, and
-    1.4826 × MAD as the scale); NaN when fewer than ``min_background`` others.
+    1.4826 × MAD as the scale: :func:`background_centre`); NaN when fewer than
+    ``min_background`` others.
 
     >>> p = background_p(np.array([0.0, 0.5, -0.5, 1.0, -1.0, 0.2, 9.0]))
     >>> bool(p[-1] < 1e-4), bool(p[0] > 0.3)
@@ -129,13 +159,7 @@ def background_p(z: np.ndarray, min_background: int = 5, min_scale: float = MIN_
     """
     from scipy.stats import norm
 
-    n = len(z)
-    out = np.full(n, np.nan)
-    if n - 1 < min_background:
-        return out
-    for i in range(n):
-        others = np.delete(z, i)
-        med = float(np.median(others))
-        scale = max(1.4826 * float(np.median(np.abs(others - med))), min_scale)
-        out[i] = float(norm.sf((z[i] - med) / scale))
-    return out
+    if len(z) - 1 < min_background:
+        return np.full(len(z), np.nan)
+    med, scale = background_centre(z, min_scale)
+    return norm.sf((z - med) / scale)

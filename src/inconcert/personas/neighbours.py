@@ -57,7 +57,10 @@ def centered_cosine_pairs(x: sp.csr_matrix, mean: np.ndarray, i: np.ndarray, j: 
 
 def reduce_profiles(x_fit: sp.csr_matrix, dims: int, seed: int) -> np.ndarray:
     """SVD components (dims × features) fitted on ``x_fit``."""
-    from sklearn.decomposition import TruncatedSVD
+    try:
+        from sklearn.decomposition import TruncatedSVD
+    except ImportError as e:  # pragma: no cover - optional dependency
+        raise ImportError("inconcert personas needs scikit-learn: pip install 'inconcert[personas]'") from e
 
     dims = max(1, min(dims, x_fit.shape[0] - 1, x_fit.shape[1] - 1))
     svd = TruncatedSVD(n_components=dims, algorithm="randomized", n_iter=4, random_state=seed)

@@ -2,7 +2,8 @@
 vector, its habit vector and (separately) its posting rhythm.
 
 The style vector is a TF-IDF profile of character n-grams (case kept) of the
-account's style texts: counts hashed (no vocabulary to hold), sublinear TF
+account's style texts: counts hashed (no vocabulary to hold; the numpy
+counter of :mod:`inconcert.personas.ngrams`), sublinear TF
 (1 + log tf), the features found in at least ``min_df`` accounts and at most
 ``max_features`` of them, the most widespread first (feature selection by
 document frequency), idf, L2. Features, idf and the mean profile are fitted on
@@ -37,11 +38,13 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from inconcert.personas.config import PersonaConfig
+from inconcert.personas.ngrams import ngram_counts
 from inconcert.personas.texts import style_text_array, word_count_array
 
 __all__ = ["Texts", "StyleModel", "collect_texts", "count_rows", "fit_style_model", "sum_rows"]
 
-N_HASH = 2**22
+N_BITS = 22
+N_HASH = 2**N_BITS
 
 
 @dataclass
@@ -102,35 +105,51 @@ def collect_texts(actions: pa.Table, config: PersonaConfig) -> Texts:
     )
 
 
-def _hash_chunk(args: tuple[list[str], int, int]) -> sp.csr_matrix:
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    texts, lo, hi = args
-    v = HashingVectorizer(analyzer="char", ngram_range=(lo, hi), lowercase=False, alternate_sign=False,
-                          norm=None, n_features=N_HASH, dtype=np.float32)
-    return v.transform(texts).tocsr()
+def _count_job(args: tuple[pa.Array, np.ndarray, int, int, int]) -> sp.csr_matrix:
+    style, groups, n_groups, lo, hi = args
+    return ngram_counts(style, lo, hi, N_BITS, groups=groups, n_groups=n_groups)
 
 
-def count_rows(style: pa.Array, config: PersonaConfig, chunk: int = 20_000) -> sp.csr_matrix:
-    """Hashed character n-gram counts of every text (rows in ``style`` order).
+def count_rows(
+    style: pa.Array,
+    config: PersonaConfig,
+    groups: np.ndarray | None = None,
+    n_groups: int | None = None,
+    chunk: int = 25_000,
+) -> sp.csr_matrix:
+    """Hashed character n-gram counts (:func:`~inconcert.personas.ngrams.ngram_counts`)
+    of every text, or summed per group (``groups[t]`` = row of text ``t``,
+    non-decreasing, rows ``0..n_groups-1``).
 
-    Chunks run in a process pool of ``config.workers`` (n-gram extraction holds
-    the GIL); the result does not depend on the number of workers.
+    Slices of about ``chunk`` texts, cut at group boundaries, run in a process
+    pool of ``config.workers``; the result does not depend on the number of workers.
     """
-    try:
-        import sklearn  # noqa: F401
-    except ImportError as e:  # pragma: no cover - optional dependency
-        raise ImportError("inconcert personas needs scikit-learn: pip install 'inconcert[personas]'") from e
-    texts = [s or "" for s in style.to_pylist()]
-    jobs = [(texts[i:i + chunk], config.ngram_min, config.ngram_max) for i in range(0, len(texts), chunk)]
+    n = len(style)
+    if groups is None:
+        groups, n_groups = np.arange(n, dtype=np.int64), n
+    groups = np.asarray(groups, dtype=np.int64)
+    n_groups = int(n_groups if n_groups is not None else (groups.max() + 1 if n else 0))
+    cuts = [0]
+    while cuts[-1] < n:  # slice ends moved forward to the next group boundary
+        e = min(cuts[-1] + chunk, n)
+        e = int(np.searchsorted(groups, groups[e - 1], side="right"))
+        cuts.append(e)
+    jobs = []
+    for lo_, hi_ in zip(cuts[:-1], cuts[1:], strict=True):
+        g0 = int(groups[lo_])
+        g1 = int(groups[hi_ - 1]) + 1 if hi_ < n else n_groups
+        jobs.append((style.slice(lo_, hi_ - lo_), groups[lo_:hi_] - g0, g1 - g0, config.ngram_min, config.ngram_max))
     if not jobs:
-        return sp.csr_matrix((0, N_HASH), dtype=np.float32)
+        return sp.csr_matrix((n_groups, N_HASH), dtype=np.float32)
     workers = min(config.workers or os.cpu_count() or 1, len(jobs))
     if workers == 1:
-        parts = [_hash_chunk(j) for j in jobs]
+        parts = [_count_job(j) for j in jobs]
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            parts = list(pool.map(_hash_chunk, jobs))
+            parts = list(pool.map(_count_job, jobs))
+    first = int(groups[0])
+    if first:  # groups before the first text have no n-grams
+        parts.insert(0, sp.csr_matrix((first, N_HASH), dtype=np.float32))
     return sp.vstack(parts, format="csr")
 
 

@@ -10,10 +10,15 @@ hands tests and evidence.
 
 from __future__ import annotations
 
+import os
+import resource
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +27,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
+from inconcert.errors import ConfigError
+from inconcert.personas.bylines import bylines_as_accounts
 from inconcert.personas.config import PersonaConfig
 from inconcert.personas.habits import HABIT_NAMES, habit_matrix
 from inconcert.personas.hands import chunk_bounds, split_points
@@ -90,12 +97,132 @@ def _batches(offsets: np.ndarray, idx: np.ndarray, max_texts: int) -> list[np.nd
     return out
 
 
-def _batch_rows(tx: Texts, batch: np.ndarray, config: PersonaConfig) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Text count rows of the accounts in ``batch`` and their local offsets."""
+def _cpu() -> float:
+    """CPU seconds so far of this process and of its finished child processes."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _unit(m: np.ndarray) -> np.ndarray:
+    return m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-12)
+
+
+def _indicator(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
+    return sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=shape)
+
+
+@dataclass
+class _Shared:
+    """What every profile batch needs: the fitted model and the reduced space."""
+
+    model: Any
+    components: np.ndarray
+    centre: np.ndarray
+    config: PersonaConfig
+    keep_profiles: bool
+
+
+_WORKER: dict[str, _Shared] = {}
+
+
+def _init_worker(shared: _Shared) -> None:
+    _WORKER["shared"] = shared
+
+
+def _job(tx: Texts, batch: np.ndarray, bounds: list[np.ndarray], scored: np.ndarray,
+         hands_ok: np.ndarray) -> tuple[Any, ...]:
+    """The slice of the input one profile batch needs (small enough to send to a worker)."""
     sel = np.concatenate([np.arange(tx.offsets[i], tx.offsets[i + 1]) for i in batch])
-    rows = count_rows(tx.style.take(pa.array(sel, pa.int64())), config)
-    local = np.concatenate([[0], np.cumsum(tx.offsets[batch + 1] - tx.offsets[batch])]).astype(np.int64)
-    return rows, local
+    return (batch, tx.style.take(pa.array(sel, pa.int64())), tx.words[sel], tx.n_texts[batch],
+            [bounds[a] for a in batch], scored[batch], hands_ok[batch])
+
+
+def _run_batches(jobs: Iterator[tuple[Any, ...]], shared: _Shared, cfg: PersonaConfig) -> Iterator[tuple[Any, ...]]:
+    """Results of :func:`_profile_batch` in job order; in a pool of ``cfg.workers`` processes
+    (at most two batches in flight per worker) unless there is a single batch."""
+    first = next(jobs, None)
+    if first is None:
+        return
+    second = next(jobs, None)
+    workers = cfg.workers or os.cpu_count() or 1
+    if second is None or workers == 1:
+        for job in chain([first], [second] if second is not None else [], jobs):
+            yield _profile_batch(job, shared)
+        return
+    inner = _Shared(shared.model, shared.components, shared.centre, replace(cfg, workers=1), shared.keep_profiles)
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(inner,)) as pool:
+        pending: deque[Future[tuple[Any, ...]]] = deque(pool.submit(_profile_batch, j) for j in (first, second))
+        for job in jobs:
+            while len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+            pending.append(pool.submit(_profile_batch, job))
+        while pending:
+            yield pending.popleft().result()
+
+
+def _profile_batch(job: tuple[Any, ...], shared: _Shared | None = None) -> tuple[Any, ...]:
+    """Profiles of one batch of accounts: habit means, reduced profiles of the scored ones
+    (and their TF-IDF rows in exact mode) and the hands test's inputs of the tested ones."""
+    sh = shared or _WORKER["shared"]
+    model, components, centre, cfg = sh.model, sh.components, sh.centre, sh.config
+    batch, style, words, n_texts, bounds, scored, hands_ok = job
+
+    def reduce(m: sp.csr_matrix) -> np.ndarray:
+        return _unit(np.asarray(m @ components.T) - centre)
+
+    n_ch = np.array([len(b) - 1 for b in bounds], dtype=np.int64)
+    ch_off = np.concatenate([[0], np.cumsum(n_ch)]).astype(np.int64)
+    grp = np.concatenate([np.repeat(np.arange(n_ch[k]) + ch_off[k], np.diff(b)) for k, b in enumerate(bounds)])
+    n_chunks = int(ch_off[-1])
+    chunks = model.select(count_rows(style, cfg, groups=grp, n_groups=n_chunks))
+    per_text = habit_matrix(style, np.arange(len(style) + 1), words)
+    text_off = np.concatenate([[0], np.cumsum(n_texts)]).astype(np.int64)
+    habits = np.add.reduceat(per_text, text_off[:-1], axis=0) / n_texts[:, None]
+    sc = np.flatnonzero(scored)
+    red, acc = np.zeros((0, components.shape[0]), np.float32), None
+    if len(sc):
+        acc = model.transform(sum_rows(chunks, ch_off)[sc])
+        red = reduce(acc)
+        if not sh.keep_profiles:
+            acc = None
+    tested = np.flatnonzero(hands_ok)
+    tests_in: list[HandsInput] = []
+    if len(tested):
+        ch_habits = _indicator(grp, np.arange(len(grp)), (n_chunks, len(grp))) @ per_text
+        ch_texts = np.bincount(grp, minlength=n_chunks).astype(np.float64)
+        seg_r, seg_c, splits_of, chunk_rows = [], [], [], []
+        n_seg = p0 = 0
+        for li in tested:
+            c0, c1 = int(ch_off[li]), int(ch_off[li + 1])
+            splits = split_points(bounds[li], int(n_texts[li]))
+            for k in np.searchsorted(bounds[li], splits):  # chunks before each split
+                seg_r += [np.full(k, n_seg), np.full(c1 - c0 - k, n_seg + 1)]
+                seg_c += [np.arange(p0, p0 + k), np.arange(p0 + k, p0 + c1 - c0)]
+                n_seg += 2
+            splits_of.append(splits)
+            chunk_rows.append(np.arange(c0, c1))
+            p0 += c1 - c0
+        all_chunks = np.concatenate(chunk_rows)
+        seg = _indicator(np.concatenate(seg_r), np.concatenate(seg_c), (n_seg, len(all_chunks)))
+        ch_sel = chunks[all_chunks]
+        if cfg.segment_profiles == "chunk_mean":
+            # the mean of the chunks' reduced profiles: one sparse projection per chunk, not per
+            # segment (the five before/after pairs of an account cover its text ten times)
+            ch_proj = np.asarray(model.transform(ch_sel) @ components.T)
+            ch_vecs = _unit(ch_proj - centre)
+            seg_vecs = _unit((seg @ ch_proj) / np.maximum(np.asarray(seg.sum(axis=1)), 1.0) - centre)
+        else:
+            seg_vecs = reduce(model.transform(seg @ ch_sel))
+            ch_vecs = reduce(model.transform(ch_sel))
+        seg_h = (seg @ ch_habits[all_chunks]) / np.maximum(seg @ ch_texts[all_chunks], 1.0)[:, None]
+        s0 = c0_ = 0
+        for li, splits, rows_ in zip(tested, splits_of, chunk_rows, strict=True):
+            ns = 2 * len(splits)
+            tests_in.append(HandsInput(int(batch[li]), splits, seg_vecs[s0: s0 + ns], seg_h[s0: s0 + ns],
+                                       ch_vecs[c0_: c0_ + len(rows_)], bounds[li]))
+            s0 += ns
+            c0_ += len(rows_)
+    return batch, habits, sc, red, acc, tests_in
 
 
 def personas_from_actions(
@@ -105,14 +232,15 @@ def personas_from_actions(
     text`` and optionally ``repost_of``); see :func:`find_personas`."""
     cfg = config or PersonaConfig()
     step = progress or (lambda s: None)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     timings: dict[str, float] = {}
+    cpu: dict[str, float] = {}
 
     def lap(name: str) -> None:
-        nonlocal t0
-        now = time.perf_counter()
-        timings[name] = round(now - t0, 3)
-        t0 = now
+        nonlocal t0, c0
+        now, c = time.perf_counter(), _cpu()
+        timings[name], cpu[name] = round(now - t0, 3), round(c - c0, 3)
+        t0, c0 = now, c
         step(name)
 
     tx = collect_texts(actions, cfg)
@@ -129,64 +257,42 @@ def personas_from_actions(
         fit_idx = np.flatnonzero(tx.n_texts > 0)[: cfg.fit_sample]
     mode = cfg.neighbours if cfg.neighbours != "auto" else ("exact" if len(idx) <= cfg.exact_limit else "hnsw")
     work = np.flatnonzero(scored | hands_ok)
-    cache_all = set(fit_idx.tolist()) >= set(work.tolist()) and int(tx.n_texts[work].sum()) <= 4 * _BATCH_TEXTS
-    cache: dict[int, tuple[sp.csr_matrix, np.ndarray, np.ndarray]] = {}
+    # pass 1, on the fit sample: one count row per account (features, idf, mean, SVD)
     fit_counts = []
-    for b_no, batch in enumerate(_batches(tx.offsets, fit_idx, _BATCH_TEXTS)):
-        rows, local = _batch_rows(tx, batch, cfg)
-        fit_counts.append(sum_rows(rows, local))
-        if cache_all:
-            cache[b_no] = (rows, local, batch)
-    model = fit_style_model(sp.vstack(fit_counts, format="csr"), cfg)
+    for batch in _batches(tx.offsets, fit_idx, _BATCH_TEXTS):
+        sel = np.concatenate([np.arange(tx.offsets[i], tx.offsets[i + 1]) for i in batch])
+        grp = np.repeat(np.arange(len(batch)), tx.n_texts[batch])
+        fit_counts.append(count_rows(tx.style.take(pa.array(sel, pa.int64())), cfg, groups=grp, n_groups=len(batch)))
+    fit_all = sp.vstack(fit_counts, format="csr")
     del fit_counts
+    model = fit_style_model(fit_all, cfg)
     # the reduced space (truncated SVD) carries the HNSW index and the hands test
-    fit_x = model.transform(sp.vstack([sum_rows(*cache[b][:2]) for b in sorted(cache)], format="csr")) if cache else (
-        model.transform(sp.vstack([sum_rows(*_batch_rows(tx, b, cfg)) for b in _batches(tx.offsets, fit_idx, _BATCH_TEXTS)],
-                                  format="csr")))
-    components = reduce_profiles(fit_x, cfg.svd_dims, cfg.seed)
+    svd_rows = np.sort(np.random.default_rng(cfg.seed + 1).permutation(fit_all.shape[0])[: cfg.svd_sample])
+    components = reduce_profiles(model.transform(fit_all[svd_rows]), cfg.svd_dims, cfg.seed)
     centre = components @ model.mean.astype(np.float32)
-    del fit_x
+    del fit_all
     lap("fit")
 
-    def reduce(m: sp.csr_matrix) -> np.ndarray:
-        red = np.asarray(m @ components.T) - centre
-        return red / np.maximum(np.linalg.norm(red, axis=1, keepdims=True), 1e-12)
-
+    # pass 2, every account to profile or test: one count row per chunk; accounts and the
+    # hands test's before/after segments are sums of chunk rows (sparse products, no loop per
+    # text); batches run in worker processes when there are several
     pos_scored = {int(a): k for k, a in enumerate(idx)}
     x_parts: list[tuple[np.ndarray, sp.csr_matrix]] = []
     z = np.zeros((len(idx), components.shape[0]), dtype=np.float32)
+    habits_all = np.zeros((n_acc, len(HABIT_NAMES)))
     hands_in: list[HandsInput] = []
-    source = [cache[b] for b in sorted(cache)] if cache_all else _lazy_batches(tx, work, cfg)
-    for rows, local, batch in source:
-        rows = model.select(rows)
-        sc = np.array([i for i in range(len(batch)) if scored[batch[i]]], dtype=np.int64)
+    shared = _Shared(model, components, centre, cfg, mode == "exact")
+    jobs = (_job(tx, b, bounds, scored, hands_ok) for b in _batches(tx.offsets, work, _BATCH_TEXTS))
+    for batch, habits, sc, red, acc, tests_in in _run_batches(jobs, shared, cfg):
+        habits_all[batch] = habits
         if len(sc):
-            acc = model.transform(sum_rows(rows, local)[sc])
-            ids = np.array([pos_scored[int(batch[i])] for i in sc])
-            z[ids] = reduce(acc)
-            if mode == "exact":
+            ids = np.array([pos_scored[int(a)] for a in batch[sc]])
+            z[ids] = red
+            if acc is not None:
                 x_parts.append((ids, acc))
-        tested = [li for li, a in enumerate(batch) if hands_ok[a]]
-        if tested:
-            sel = np.concatenate([np.arange(tx.offsets[batch[li]], tx.offsets[batch[li] + 1]) for li in tested])
-            per_text = habit_matrix(tx.style.take(pa.array(sel, pa.int64())), np.arange(len(sel) + 1), tx.words[sel])
-            start = 0
-            for li in tested:
-                a = int(batch[li])
-                r = rows[local[li]: local[li + 1]]
-                n = r.shape[0]
-                ht = per_text[start: start + n]
-                start += n
-                b = bounds[a]
-                splits = split_points(b, n)
-                cuts = [sum_rows(r, np.array([0, s_, n])) for s_ in splits]
-                vecs = reduce(model.transform(sp.vstack(cuts + [sum_rows(r, b)], format="csr")))
-                seg_h = np.vstack([np.vstack([ht[:s_].mean(axis=0), ht[s_:].mean(axis=0)]) for s_ in splits])
-                hands_in.append(HandsInput(a, splits, vecs[: 2 * len(splits)], seg_h, vecs[2 * len(splits):], b))
-    del source, cache
+        hands_in += tests_in
     lap("profiles")
 
-    habits_all = habit_matrix(tx.style, tx.offsets, tx.words)
     space = None
     if len(idx) >= 2:
         if mode == "exact":
@@ -232,18 +338,11 @@ def personas_from_actions(
         "habits": HABIT_NAMES,
         "rests_on": RESTS_ON.format(n_habits=len(HABIT_NAMES)),
         "timings_s": timings,
+        "cpu_s": cpu,  # CPU seconds of this process and its finished workers, per step
         "config": cfg.to_dict(),
     }
     return PersonaResult(cfg, accounts, same_hand, hands, chunks, evidence, summary, space,
                          [tx.accounts[i] for i in idx], tx, rhythm)
-
-
-def _lazy_batches(
-    tx: Texts, work: np.ndarray, cfg: PersonaConfig
-) -> Iterator[tuple[sp.csr_matrix, np.ndarray, np.ndarray]]:
-    for b in _batches(tx.offsets, work, _BATCH_TEXTS):
-        rows, local = _batch_rows(tx, b, cfg)
-        yield rows, local, b
 
 
 def _rhythm(actions: pa.Table, ids: list[str]) -> np.ndarray:
@@ -272,7 +371,8 @@ def find_personas(
     """Same hands behind several accounts, several hands behind one account.
 
     Reads ``inputs`` with the same readers as ``detect`` (any format it reads),
-    builds a style profile per account from its own texts and returns
+    builds a style profile per account (for pages: per byline, see
+    :mod:`inconcert.personas.bylines`) from its own texts and returns
     :class:`PersonaResult` (write it with :func:`inconcert.personas.write_personas`).
 
     Example::
@@ -286,9 +386,21 @@ def find_personas(
 
     from inconcert.ingest import ingest
 
+    cfg = config or PersonaConfig()
     with tempfile.TemporaryDirectory(prefix="inconcert-personas-") as work:
         ing = ingest(list(inputs), workdir=work, format=format, column_map=column_map)
         actions = pq.read_table(ing.actions_path, columns=["post_id", "account_id", "ts", "text", "repost_of"])
-    res = personas_from_actions(actions, config, progress)
+        pages = ing.side.get("site_pages")
+        unit = cfg.unit if cfg.unit != "auto" else ("byline" if pages is not None else "account")
+        dropped = 0
+        if unit == "byline":
+            if pages is None:
+                raise ConfigError("unit='byline' needs pages (HTML, WARC or an articles table read by the site "
+                                  "readers); for a table with a byline column use --map account_id=COLUMN")
+            actions, dropped = bylines_as_accounts(actions, pq.read_table(pages, columns=["post_id", "account_id", "byline"]))
+    res = personas_from_actions(actions, cfg, progress)
     res.summary["inputs"] = ing.inputs
+    res.summary["unit"] = unit
+    if unit == "byline":
+        res.summary["pages_without_byline"] = dropped
     return res

@@ -20,7 +20,7 @@ import numpy as np
 from inconcert.personas.calibrate import background_pairs
 from inconcert.personas.config import PersonaConfig
 from inconcert.personas.habits import burrows_delta
-from inconcert.personas.hands import MIN_SCALE, ChunkTest, background_p, cluster_chunks
+from inconcert.personas.hands import ChunkTest, background_centre, background_p, cluster_chunks
 from inconcert.personas.scores import Standardiser, StyleViews, csls
 from inconcert.personas.space import StyleSpace
 
@@ -39,23 +39,30 @@ class HandsInput:
     bounds: np.ndarray
 
 
-def _radius(vecs: np.ndarray, z: np.ndarray, space: StyleSpace, exclude: int, k: int) -> np.ndarray:
-    """Mean similarity of each vector to its ``k`` nearest scored accounts other than ``exclude``."""
+def _radius(vecs: np.ndarray, z: np.ndarray, space: StyleSpace, exclude: np.ndarray, k: int,
+            block: int = 4096) -> np.ndarray:
+    """Mean similarity of each vector to its ``k`` nearest scored accounts other than
+    ``exclude`` (one per vector, −1 = none), in one batched query."""
     if space.index is not None:
         labels, dist = space.index.knn_query(vecs.astype(np.float32), k=min(k + 1, len(z)))
-        sims = np.where(labels == exclude, -np.inf, 1.0 - dist)
+        sims = np.where(labels == exclude[:, None], -np.inf, 1.0 - dist)
         return np.sort(sims, axis=1)[:, ::-1][:, :k].mean(axis=1)
-    sims = vecs @ z.T
-    if exclude >= 0:
-        sims[:, exclude] = -np.inf
-    kk = min(k, sims.shape[1] - (1 if exclude >= 0 else 0))
-    return np.sort(np.partition(sims, -kk, axis=1)[:, -kk:], axis=1).mean(axis=1)
+    out = np.empty(len(vecs))
+    for lo in range(0, len(vecs), block):
+        sims = vecs[lo: lo + block] @ z.T
+        ex = exclude[lo: lo + block]
+        has = np.flatnonzero(ex >= 0)
+        sims[has, ex[has]] = -np.inf
+        kk = min(k, sims.shape[1] - (1 if len(has) else 0))
+        out[lo: lo + block] = np.sort(np.partition(sims, -kk, axis=1)[:, -kk:], axis=1).mean(axis=1)
+    return out
 
 
 def score_hands(
     inputs: list[HandsInput], scored_pos: dict[int, int], z: np.ndarray, space: StyleSpace, cfg: PersonaConfig
 ) -> dict[int, ChunkTest]:
-    """Run the hands test of every input account (see :mod:`inconcert.personas.hands`)."""
+    """Run the hands test of every input account (see :mod:`inconcert.personas.hands`),
+    all accounts' segments scored in one batch."""
     if not inputs or len(z) < 2:
         return {}
     k = cfg.hubness_k
@@ -72,30 +79,30 @@ def score_hands(
     bg = StyleViews(char=csls(np.einsum("ij,ij->i", z[bi], z[bj]), r_acc[bi], r_acc[bj]),
                     habit=-burrows_delta(space.habit_z[bi], space.habit_z[bj]))
     std = Standardiser.fit(bg)
-    disp: dict[int, tuple[float, int]] = {}
-    for h in inputs:
-        self_pos = scored_pos.get(h.account, -1)
-        r = _radius(h.segments, z, space, self_pos, k)
-        before, after = h.segments[0::2], h.segments[1::2]
-        hz = (h.segment_habits - space.habit_mean) / space.habit_sd
-        views = StyleViews(char=csls(np.einsum("ij,ij->i", before, after), r[0::2], r[1::2]),
-                           habit=-burrows_delta(hz[0::2], hz[1::2]))
-        s = std.score(views, cfg.char_weight, cfg.habit_weight)
-        w = int(np.argmin(s))
-        disp[h.account] = (-float(s[w]), h.splits[w])
-    accounts = sorted(disp)
-    d = np.array([disp[a][0] for a in accounts])
+    inputs = sorted(inputs, key=lambda h: h.account)
+    n_pairs = np.array([len(h.splits) for h in inputs], dtype=np.int64)
+    seg = np.vstack([h.segments for h in inputs])
+    seg_h = np.vstack([h.segment_habits for h in inputs])
+    excl = np.repeat(np.array([scored_pos.get(h.account, -1) for h in inputs], dtype=np.int64), 2 * n_pairs)
+    r = _radius(seg, z, space, excl, k)
+    before, after = seg[0::2], seg[1::2]
+    hz = (seg_h - space.habit_mean) / space.habit_sd
+    views = StyleViews(char=csls(np.einsum("ij,ij->i", before, after), r[0::2], r[1::2]),
+                       habit=-burrows_delta(hz[0::2], hz[1::2]))
+    s = std.score(views, cfg.char_weight, cfg.habit_weight)
+    starts = np.concatenate([[0], np.cumsum(n_pairs)[:-1]])
+    d = np.empty(len(inputs))
+    split = np.empty(len(inputs), dtype=np.int64)
+    for n, (h, s0) in enumerate(zip(inputs, starts, strict=True)):
+        w = int(np.argmin(s[s0: s0 + len(h.splits)]))
+        d[n], split[n] = -float(s[s0 + w]), h.splits[w]
     p = background_p(d)
+    med, scale = background_centre(d)
     out: dict[int, ChunkTest] = {}
-    by = {h.account: h for h in inputs}
-    for a, pa_ in zip(accounts, p, strict=True):
-        h = by[a]
+    for n, h in enumerate(inputs):
         hands, sil, labels = 1, float("nan"), np.zeros(len(h.chunks), dtype=np.int64)
-        if pa_ < cfg.alpha:
+        if p[n] < cfg.alpha:
             hands, sil, labels = cluster_chunks(h.chunks, cfg.max_hands)
-        others = np.delete(d, accounts.index(a))
-        med = float(np.median(others)) if len(others) else 0.0
-        scale = max(1.4826 * float(np.median(np.abs(others - med))), MIN_SCALE) if len(others) else 1.0
-        out[a] = ChunkTest(len(h.chunks), disp[a][0], disp[a][1], hands, sil, labels, h.bounds,
-                           p_value=float(pa_), z=(disp[a][0] - med) / scale)
+        out[h.account] = ChunkTest(len(h.chunks), float(d[n]), int(split[n]), hands, sil, labels, h.bounds,
+                                   p_value=float(p[n]), z=float((d[n] - med[n]) / scale[n]))
     return out
