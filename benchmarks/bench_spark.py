@@ -10,7 +10,8 @@ other benchmarks regenerating theirs do not disturb a run). Each run is the
 ``inconcert detect`` command in a child process; the table printed at the end
 is what goes into ``benchmarks/RESULTS.md``. Spark runs with
 ``spark.executor.memory=2g`` and ``spark.driver.memory=2g`` (in ``local``
-mode the driver JVM is the executor).
+mode the driver JVM is the executor). After both engines ran on a size, their
+result sets are compared file by file (``benchmarks/compare_results.py``).
 """
 
 from __future__ import annotations
@@ -160,6 +161,9 @@ def main() -> None:
         path = simulated(int(s))
         for e in a.engines.split(","):
             print(json.dumps(run(path, e, [], a.spark_conf)), flush=True)
+        if a.engines == "duckdb,spark":  # the two result sets, file by file
+            subprocess.run([sys.executable, str(HERE / "compare_results.py"), str(path.parent / "out_bench_duckdb"),
+                            str(path.parent / "out_bench_spark")], check=False)
     if a.skew:
         path = skewed(a.skew)
         print(json.dumps(hot_keys(path)), flush=True)

@@ -6,12 +6,9 @@
 
 from __future__ import annotations
 
-import pyarrow as pa
-
 from inconcert.behaviours.base import Behaviour
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
-from inconcert.normalize.parallel import chunked_map
 from inconcert.normalize.url import canonical_url_array
 from inconcert.sql.dialect import Dialect
 
@@ -31,9 +28,8 @@ class UrlBehaviour(Behaviour):
             f"SELECT DISTINCT u AS raw FROM (SELECT {d.explode('urls')} AS u FROM actions "
             f"WHERE urls IS NOT NULL) s WHERE u IS NOT NULL",
         )
-        raw = engine.to_arrow("SELECT raw FROM ic_url_raw ORDER BY raw").column("raw")
-        canon = chunked_map(canonical_url_array, raw)
-        engine.register_arrow("ic_url_map", pa.table({"raw": raw, "canon": canon}))
+        # canonicalised where the engine runs (Spark: on the executors), not on the driver
+        engine.map_table("ic_url_map", "SELECT raw FROM ic_url_raw", ["raw"], canonical_url_array, "raw", "canon")
 
     def traces_sql(self, d: Dialect, config: DetectConfig) -> str:
         return f"""SELECT s.account_id, m.canon AS object, s.t, s.post_id, s.seq

@@ -42,7 +42,7 @@ from inconcert.errors import ConfigError
 from inconcert.sql.dialect import SparkDialect
 
 # check_java and spark_options_from_cli are re-exported for existing callers.
-__all__ = ["SparkEngine", "spark_options_from_cli", "check_java"]
+__all__ = ["SparkEngine", "spark_options_from_cli", "check_java", "spark_ddl"]
 
 _SPARK_TYPES = {
     pa.string(): "string",
@@ -91,6 +91,9 @@ class SparkEngine(Engine):
 
     name = "spark"
     label = "Spark"
+    #: Above this many rows a step computes in Spark rather than on the driver
+    #: (the null model's populations: account–object incidences, 16 bytes each).
+    collect_limit = 20_000_000
 
     def __init__(
         self,
@@ -203,15 +206,18 @@ class SparkEngine(Engine):
         """Write a query's result to ``path``.
 
         On Hadoop-compatible paths (``s3a://``, ``hdfs://`` …) Spark writes a
-        folder of part files. On local paths the parts are merged, in order,
-        into one Parquet file, as DuckDB writes it.
+        folder of part files. On local paths the executors write their parts
+        next to ``path`` (so on a cluster the output folder must be on a file
+        system every node mounts: NFS, ``/dbfs`` on Databricks), and the parts
+        are merged, in order and row group by row group, into one Parquet
+        file, as DuckDB writes it: the rows never pass through the driver's JVM.
         """
         df = self._sql(sql)
         with self.failing(f"to write {path}", sql):
             if _is_remote(path):
                 df.write.mode("overwrite").option("compression", "zstd").parquet(str(path))
                 return
-            tmp = tempfile.mkdtemp(prefix="inconcert-out-", dir=self._local_tmp())
+            tmp = tempfile.mkdtemp(prefix=".inconcert-parts-", dir=str(Path(path).resolve().parent))
             try:
                 df.write.mode("overwrite").option("compression", "zstd").parquet(tmp + "/d")
                 _merge_parquet(tmp + "/d", str(path))
@@ -277,6 +283,25 @@ class SparkEngine(Engine):
         with self.failing(f"to register function {name}"):
             self.spark.udf.register(name, udf)
 
+    def map_batches(
+        self, name: str, sql: str, fn: Callable[[pa.Table], pa.Table], schema: pa.Schema
+    ) -> None:
+        """As :meth:`Engine.map_batches`, with ``fn`` run on the executors
+        (``mapInArrow``): the rows go from one executor table to the next and
+        never through the driver."""
+        names = schema.names
+
+        def run(batches: Any) -> Any:
+            for b in batches:
+                if b.num_rows:
+                    out = fn(pa.Table.from_batches([b])).select(names).cast(schema)
+                    yield from out.to_batches()
+
+        df = self._sql(sql)
+        with self.failing(f"to map rows into {name}", sql):
+            mapped = df.mapInArrow(run, spark_ddl(schema))
+        self._install(name, mapped, sql)
+
     def count(self, table: str) -> int:
         with self.failing(f"to count {table}"):
             return int(self.spark.table(table).count())
@@ -284,9 +309,6 @@ class SparkEngine(Engine):
     def columns(self, table: str) -> list[str]:
         with self.failing(f"to read the columns of {table}"):
             return list(self.spark.table(table).columns)
-
-    def _local_tmp(self) -> str | None:
-        return self._own_tmp
 
     def close(self) -> None:
         """Drop this engine's tables and temporary files (the shared session keeps running)."""
@@ -306,6 +328,27 @@ class SparkEngine(Engine):
     def stop() -> None:
         """Stop every Spark session this process started."""
         stop_sessions()
+
+
+def spark_ddl(schema: pa.Schema) -> str:
+    """An Arrow schema as a Spark DDL string (the flat types inconcert's tables use).
+
+    >>> spark_ddl(pa.schema([("account_a", pa.int64()), ("weight", pa.int32()), ("p", pa.float64())]))
+    'account_a bigint, weight int, p double'
+    """
+    def one(t: pa.DataType) -> str:
+        if pa.types.is_int32(t):
+            return "int"
+        if pa.types.is_timestamp(t):
+            return "timestamp"
+        if pa.types.is_list(t) or pa.types.is_large_list(t):
+            return f"array<{one(t.value_type)}>"
+        if t in _SPARK_TYPES:
+            return _SPARK_TYPES[t]
+        raise ConfigError(f"no Spark type for Arrow {t}")
+
+    return ", ".join(f"`{f.name}` {one(f.type)}" if not f.name.isidentifier() else f"{f.name} {one(f.type)}"
+                     for f in schema)
 
 
 def _spark_safe(table: pa.Table) -> pa.Table:

@@ -46,6 +46,10 @@ DEFAULT_CONF: dict[str, str] = {
     "spark.sql.ansi.enabled": "false",
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
+    # parquet-java's dictionary filter fails on large LZ4_RAW pages, which the actions file
+    # (pyarrow, lz4) has from ~10⁶ posts: "MalformedInputException: last 5 bytes must be
+    # literals" (apache/parquet-java#3478); row groups are still skipped by their statistics
+    "spark.hadoop.parquet.filter.dictionary.enabled": "false",
 }
 
 _JAVA_HINT = (

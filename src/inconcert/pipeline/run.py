@@ -26,6 +26,7 @@ from inconcert.config import DetectConfig, read_settings_file
 from inconcert.engines import get_engine
 from inconcert.engines.base import Engine
 from inconcert.engines.duckdb_engine import DEFAULT_MEMORY_LIMIT, DuckDBEngine
+from inconcert.engines.spark_read import is_remote, read_remote
 from inconcert.errors import ConfigError, DiskFullError, EngineError, OutOfMemoryError, OutputError
 from inconcert.ingest import current_reader_options, ingest, reader_options
 from inconcert.memory import memory_budget
@@ -259,7 +260,7 @@ def _inputs(inputs: Any, work: Path) -> tuple[list[Path], dict[str, str]]:
     for i, x in enumerate(items):
         t = _table_input(x)
         if t is None:
-            paths.append(Path(x))
+            paths.append(x if is_remote(x) else Path(x))  # s3a://…, hdfs://…: for Spark's readers
             continue
         p = work / f"table-{i}.parquet"
         pq.write_table(t, p)
@@ -396,18 +397,24 @@ def _detect(
         with ResultSet(target) as rs:
             with log.step("read", None, "records", "rows") as rec, resource_errors("read"):
                 paths, labels = _inputs(inputs, work)
-                ing = ingest(paths, work, format=format, column_map=column_map, sites=config.sites)
+                if any(is_remote(p) for p in paths):  # read by Spark on its executors
+                    eng = get_engine(engine, **engine_options) if own_engine else engine  # type: ignore[arg-type]
+                    ing = _read_remote(eng, paths, format, column_map, opts)
+                else:
+                    ing = ingest(paths, work, format=format, column_map=column_map, sites=config.sites)
                 if opts.pseudonymise is not None:
                     ps = Pseudonymiser.from_key_file(opts.pseudonymise)
                     ing = ps.ingested(ing, work)
                 rec.rows_in, rec.rows_out = ing.rows_read, ing.rows_used
             timings["read"] = rec.seconds
-            eng = get_engine(engine, **engine_options) if own_engine else engine  # type: ignore[arg-type]
+            if eng is None:
+                eng = get_engine(engine, **engine_options) if own_engine else engine  # type: ignore[arg-type]
             log.query_progress = eng.query_progress
             interrupt = _interrupter(eng)
             if interrupt is not None:
                 on_stop(interrupt)
-            eng.register_parquet("actions", ing.actions_path)
+            if ing.actions_path is not None:
+                eng.register_parquet("actions", ing.actions_path)
             for name, path in ing.side.items():  # e.g. the site readers' site_pages, site_ids
                 eng.register_parquet(name, path)
             site_run: dict[str, Any] | None = None
@@ -481,6 +488,22 @@ def _detect(
     finally:
         if own_engine and eng is not None:
             cleanup(eng.close)
+
+
+def _read_remote(eng: Engine, paths: list[Any], format: str | None, column_map: dict[str, str] | None,
+                 opts: OutputOptions) -> Any:
+    """Inputs on object stores or HDFS, read by the Spark engine's own readers
+    (:mod:`inconcert.engines.spark_read`)."""
+    if eng.name != "spark":
+        shown = next(str(p) for p in paths if is_remote(p))
+        raise ConfigError(f"{shown}: object-store and HDFS paths are read by --engine spark; "
+                          "with DuckDB, copy the file to a local disk first")
+    if not all(is_remote(p) for p in paths):
+        raise ConfigError("give either local files or object-store/HDFS paths to one run, not both "
+                          "(a local file can be named file:///… to be read by Spark too)")
+    if opts.pseudonymise is not None:
+        raise ConfigError("--pseudonymise reads local files only; run it on local copies")
+    return read_remote(eng, [str(p) for p in paths], format, column_map, current_reader_options().get("time_formats", ()))
 
 
 def _report_into(rs: ResultSet, summary: dict[str, Any]) -> None:

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["BiCMFit", "fit_bicm", "pair_expectation"]
+__all__ = ["BiCMFit", "fit_bicm", "pair_expectation", "expectation_nodes"]
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,8 @@ def fit_bicm(
 
 
 def pair_expectation(
-    fit: BiCMFit, weights: np.ndarray, deg_a: np.ndarray, deg_b: np.ndarray, grid: int = 400
+    fit: BiCMFit, weights: np.ndarray, deg_a: np.ndarray, deg_b: np.ndarray, grid: int = 400,
+    nodes: np.ndarray | None = None,
 ) -> np.ndarray:
     """``F(d_a, d_b) = Σ_n weights[n] g(x_{d_a} y_n) g(x_{d_b} y_n)`` for each pair of
     account degrees (``weights`` per object class of ``fit``; one column per
@@ -142,7 +143,9 @@ def pair_expectation(
 
     Computed exactly on at most ``grid`` distinct account degrees (log-spaced
     between the smallest and the largest when there are more) and interpolated
-    linearly in (log d_a, log d_b), where ``F`` is smooth.
+    linearly in (log d_a, log d_b), where ``F`` is smooth. ``nodes``: those
+    degrees, given (:func:`expectation_nodes` of every pair's degrees), so that
+    pairs scored batch by batch get the values they get all at once.
 
     >>> import numpy as np
     >>> fit = fit_bicm(np.array([2]), np.array([4]), np.array([2]), np.array([4]))
@@ -156,13 +159,8 @@ def pair_expectation(
     db = np.maximum(np.asarray(deg_b, dtype=np.float64), 1.0)
     if da.size == 0:
         return np.zeros((0, w.shape[1]))
-    uniq = np.unique(np.concatenate([da, db]))
-    if uniq.size > grid:
-        nodes = np.unique(np.exp(np.linspace(np.log(uniq[0]), np.log(uniq[-1]), grid)))
-    else:
-        nodes = uniq
-    if nodes.size == 1:
-        nodes = np.array([nodes[0], nodes[0] * 2.0])
+    if nodes is None:
+        nodes = expectation_nodes(np.concatenate([da, db]), grid)
     gm = _g(np.outer(fit.x_of(nodes), fit.y))  # nodes × object classes
     out = np.empty((da.size, w.shape[1]))
     ln = np.log(nodes)
@@ -179,6 +177,26 @@ def pair_expectation(
         )
         out[:, k] = np.where(np.max(f) > 0, np.exp(v), 0.0)
     return out
+
+
+def expectation_nodes(degrees: np.ndarray, grid: int = 400) -> np.ndarray:
+    """The account degrees :func:`pair_expectation` computes exactly: the distinct
+    ``degrees`` (at least 1), or ``grid`` log-spaced between the smallest and the
+    largest when there are more; at least two.
+
+    >>> expectation_nodes(np.array([3, 1, 3])).tolist()
+    [1.0, 3.0]
+    >>> expectation_nodes(np.array([5])).tolist()
+    [5.0, 10.0]
+    """
+    uniq = np.unique(np.maximum(np.asarray(degrees, dtype=np.float64), 1.0))
+    if uniq.size > grid:
+        nodes = np.unique(np.exp(np.linspace(np.log(uniq[0]), np.log(uniq[-1]), grid)))
+    else:
+        nodes = uniq
+    if nodes.size == 1:
+        nodes = np.array([nodes[0], nodes[0] * 2.0])
+    return nodes
 
 
 def _locate(nodes: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -40,6 +40,7 @@ import pyarrow as pa
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.scoring.bicm import BiCMFit, fit_bicm, pair_expectation
+from inconcert.scoring.populations import engine_populations
 from inconcert.scoring.stats import account_link_qvalues, gamma_poisson_log_any, gamma_poisson_logsf
 
 __all__ = [
@@ -237,18 +238,26 @@ def prepare_null(engine: Engine, windows_us: list[int], max_partners: float, tra
     engine.create_table(
         "ic_null_objn", "SELECT behaviour, object, count(*) AS n FROM ic_null_ao GROUP BY behaviour, object"
     )
-    inc = engine.to_arrow(
-        """SELECT a.account_id, o.object FROM ic_null_ao a
+    inc_sql = """SELECT a.account_id, o.object FROM ic_null_ao a
         JOIN ic_null_objn o ON a.behaviour = o.behaviour AND a.object = o.object WHERE o.n >= 2"""
-    )
-    keys, pop = populations(
-        inc.column("account_id").to_numpy(), inc.column("object").to_numpy()
-    )
-    engine.register_arrow(
-        "ic_null_pop", pa.table({"account_id": pa.array(keys), "pop": pa.array(pop, pa.int64())})
-    )
-    rest = int(pop.max()) if len(pop) else 0
-    pooled = bool(len(pop)) and rest_is_pool(pop, inc.column("account_id").to_numpy(), keys)
+    limit = engine.collect_limit
+    if limit is not None and int(engine.scalar(f"SELECT count(*) FROM ({inc_sql}) s") or 0) > limit:  # type: ignore[call-overload]
+        # too many incidences for the driver: the same populations found in the engine
+        engine.create_table("ic_null_inc", inc_sql)
+        rest, pooled = engine_populations(
+            engine, "ic_null_inc", "ic_null_pop", MIN_POPULATION_ACCOUNTS, MIN_POPULATION_SHARE
+        )
+        engine.drop("ic_null_inc")
+    else:
+        inc = engine.to_arrow(inc_sql)
+        keys, pop = populations(
+            inc.column("account_id").to_numpy(), inc.column("object").to_numpy()
+        )
+        engine.register_arrow(
+            "ic_null_pop", pa.table({"account_id": pa.array(keys), "pop": pa.array(pop, pa.int64())})
+        )
+        rest = int(pop.max()) if len(pop) else 0
+        pooled = bool(len(pop)) and rest_is_pool(pop, inc.column("account_id").to_numpy(), keys)
     engine.register_arrow("ic_null_rest", pa.table({"cls": pa.array([rest] if pooled else [], pa.int64())}))
     engine.create_table(
         "ic_null_objects",
