@@ -65,6 +65,7 @@ from inconcert.textsim.minhash import (
     _splitmix,
     _token_hashes,
     bucket_pairs,
+    segment_minhash,
     tokenize,
 )
 
@@ -165,14 +166,7 @@ def _sketch(arr: pa.Array, p: CopyParams, ra: np.ndarray, rb: np.ndarray) -> tup
     sig = np.full((m, len(ra)), np.iinfo(np.uint32).max, np.uint32)
     has = np.flatnonzero(counts > 0)
     if len(has):
-        seg = (np.cumsum(counts) - counts)[has]
-        buf = np.empty_like(fps)
-        with np.errstate(over="ignore"):
-            for q in range(len(ra)):
-                np.multiply(fps, ra[q], out=buf)
-                np.add(buf, rb[q], out=buf)
-                np.right_shift(buf, _U64(32), out=buf)
-                sig[has, q] = np.minimum.reduceat(buf, seg)
+        sig[has] = segment_minhash(fps, (np.cumsum(counts) - counts)[has], ra, rb).T
     keys = np.empty((p.bands, m), np.uint32)
     with np.errstate(over="ignore"):
         for band in range(p.bands):

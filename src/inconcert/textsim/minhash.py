@@ -55,6 +55,7 @@ __all__ = [
     "shingle",
     "candidate_pairs",
     "bucket_pairs",
+    "segment_minhash",
     "jaccard_pairs",
     "near_duplicate_clusters",
     "candidate_probability",
@@ -377,14 +378,28 @@ def _signatures(sh: Shingles, docs: np.ndarray, ra: np.ndarray, rb: np.ndarray) 
     for d0, d1 in zip(bounds[:-1], bounds[1:], strict=True):
         sz = sizes[d0:d1]
         x = sh.hashes[_ranges(sh.offsets[docs[d0:d1]], sz)]
-        seg = np.cumsum(sz) - sz
-        buf = np.empty_like(x)
-        with np.errstate(over="ignore"):
-            for p in range(len(ra)):
-                np.multiply(x, ra[p], out=buf)
-                np.add(buf, rb[p], out=buf)
-                np.right_shift(buf, _U64(32), out=buf)
-                sig[p, d0:d1] = np.minimum.reduceat(buf, seg)
+        sig[:, d0:d1] = segment_minhash(x, np.cumsum(sz) - sz, ra, rb)
+    return sig
+
+
+def segment_minhash(x: np.ndarray, seg: np.ndarray, ra: np.ndarray, rb: np.ndarray) -> np.ndarray:
+    """MinHash signatures ``(len(ra), len(seg))`` of the segments of ``x``
+    (uint64 hashes; segment ``j`` starts at ``seg[j]``, none empty) under the
+    permutations ``h ↦ (a·h + b) mod 2⁶⁴ >> 32``.
+
+    >>> x = np.array([5, 9, 7], np.uint64)
+    >>> one = np.array([1], np.uint64); zero = np.array([0], np.uint64)
+    >>> segment_minhash(x << np.uint64(32), np.array([0, 2]), one, zero).tolist()
+    [[5, 7]]
+    """
+    sig = np.empty((len(ra), len(seg)), np.uint32)
+    buf = np.empty_like(x)
+    with np.errstate(over="ignore"):
+        for p in range(len(ra)):
+            np.multiply(x, ra[p], out=buf)
+            np.add(buf, rb[p], out=buf)
+            np.right_shift(buf, _U64(32), out=buf)
+            sig[p] = np.minimum.reduceat(buf, seg)
     return sig
 
 
