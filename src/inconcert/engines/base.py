@@ -137,27 +137,6 @@ class Engine(ABC):
         cols = ", ".join(keep)
         self.create_table(name, f"SELECT {cols}, {fname}({column}) AS {out} FROM ({sql}) s")
 
-    def map_batches(
-        self, name: str, sql: str, fn: Callable[[pa.Table], pa.Table], schema: pa.Schema
-    ) -> None:
-        """Create table ``name`` (columns ``schema``) from ``fn`` applied to the
-        rows of query ``sql`` in batches; ``fn`` must treat each row on its own
-        (any batching gives the same rows). Default: one batch, where the engine
-        runs (DuckDB: this process). Spark runs ``fn`` on its executors, so the
-        rows never pass through the driver.
-
-        >>> from inconcert.engines import get_engine
-        >>> e = get_engine("duckdb")
-        >>> e.map_batches("sq", "SELECT range AS i FROM range(3)",
-        ...               lambda t: pa.table({"i2": [i * i for i in t["i"].to_pylist()]}),
-        ...               pa.schema([("i2", pa.int64())]))
-        >>> e.to_arrow("SELECT i2 FROM sq ORDER BY i2").column("i2").to_pylist()
-        [0, 1, 4]
-        """
-        t = self.to_arrow(sql)
-        out = fn(t) if t.num_rows else schema.empty_table()
-        self.register_arrow(name, out.select(schema.names).cast(schema))
-
     def scalar(self, sql: str) -> object:
         """Run a query that returns one value."""
         t = self.to_arrow(sql)

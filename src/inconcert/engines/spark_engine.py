@@ -283,25 +283,6 @@ class SparkEngine(Engine):
         with self.failing(f"to register function {name}"):
             self.spark.udf.register(name, udf)
 
-    def map_batches(
-        self, name: str, sql: str, fn: Callable[[pa.Table], pa.Table], schema: pa.Schema
-    ) -> None:
-        """As :meth:`Engine.map_batches`, with ``fn`` run on the executors
-        (``mapInArrow``): the rows go from one executor table to the next and
-        never through the driver."""
-        names = schema.names
-
-        def run(batches: Any) -> Any:
-            for b in batches:
-                if b.num_rows:
-                    out = fn(pa.Table.from_batches([b])).select(names).cast(schema)
-                    yield from out.to_batches()
-
-        df = self._sql(sql)
-        with self.failing(f"to map rows into {name}", sql):
-            mapped = df.mapInArrow(run, spark_ddl(schema))
-        self._install(name, mapped, sql)
-
     def count(self, table: str) -> int:
         with self.failing(f"to count {table}"):
             return int(self.spark.table(table).count())
