@@ -31,7 +31,7 @@ from inconcert.errors import ConfigError
 from inconcert.personas.bylines import bylines_as_accounts
 from inconcert.personas.config import PersonaConfig
 from inconcert.personas.habits import HABIT_NAMES, habit_matrix
-from inconcert.personas.hands import chunk_bounds, split_points
+from inconcert.personas.hands import chunk_bounds, chunk_size, split_points
 from inconcert.personas.neighbours import reduce_profiles
 from inconcert.personas.profiles import Texts, collect_texts, count_rows, fit_style_model, sum_rows
 from inconcert.personas.segments import HandsInput, score_hands
@@ -199,6 +199,11 @@ def _profile_batch(job: tuple[Any, ...], shared: _Shared | None = None) -> tuple
                 seg_r += [np.full(k, n_seg), np.full(c1 - c0 - k, n_seg + 1)]
                 seg_c += [np.arange(p0, p0 + k), np.arange(p0 + k, p0 + c1 - c0)]
                 n_seg += 2
+            if cfg.hands_reference == "interleaved":  # even chunks against odd ones: same times, same hand
+                ev, od = np.arange(p0, p0 + c1 - c0, 2), np.arange(p0 + 1, p0 + c1 - c0, 2)
+                seg_r += [np.full(len(ev), n_seg), np.full(len(od), n_seg + 1)]
+                seg_c += [ev, od]
+                n_seg += 2
             splits_of.append(splits)
             chunk_rows.append(np.arange(c0, c1))
             p0 += c1 - c0
@@ -217,7 +222,7 @@ def _profile_batch(job: tuple[Any, ...], shared: _Shared | None = None) -> tuple
         seg_h = (seg @ ch_habits[all_chunks]) / np.maximum(seg @ ch_texts[all_chunks], 1.0)[:, None]
         s0 = c0_ = 0
         for li, splits, rows_ in zip(tested, splits_of, chunk_rows, strict=True):
-            ns = 2 * len(splits)
+            ns = 2 * len(splits) + 2 * (cfg.hands_reference == "interleaved")
             tests_in.append(HandsInput(int(batch[li]), splits, seg_vecs[s0: s0 + ns], seg_h[s0: s0 + ns],
                                        ch_vecs[c0_: c0_ + len(rows_)], bounds[li]))
             s0 += ns
@@ -247,7 +252,7 @@ def personas_from_actions(
     n_acc = len(tx.accounts)
     scored = (tx.n_texts >= cfg.min_texts) & (tx.n_words >= cfg.min_words)
     idx = np.flatnonzero(scored)
-    bounds = [chunk_bounds(tx.words[tx.rows(i)], cfg.chunk_words) for i in range(n_acc)]
+    bounds = [chunk_bounds(tx.words[tx.rows(i)], chunk_size(int(tx.n_words[i]), cfg)) for i in range(n_acc)]
     hands_ok = np.array([len(b) - 1 >= cfg.min_chunks for b in bounds], dtype=bool)
     lap("texts")
 
