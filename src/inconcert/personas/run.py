@@ -30,7 +30,7 @@ import scipy.sparse as sp
 from inconcert.errors import ConfigError
 from inconcert.personas.bylines import bylines_as_accounts
 from inconcert.personas.config import PersonaConfig
-from inconcert.personas.habits import HABIT_NAMES, habit_matrix
+from inconcert.personas.habits import HABIT_NAMES, habit_rows
 from inconcert.personas.hands import chunk_bounds, chunk_size, split_points
 from inconcert.personas.neighbours import reduce_profiles
 from inconcert.personas.profiles import Texts, collect_texts, count_rows, fit_style_model, sum_rows
@@ -120,6 +120,17 @@ class _Shared:
     centre: np.ndarray
     config: PersonaConfig
     keep_profiles: bool
+    _components_t: np.ndarray | None = None
+
+    def components_t(self) -> np.ndarray:
+        """``components.T`` laid out row-major once (a sparse × dense product copies a
+        column-major operand on every call)."""
+        if self._components_t is None:
+            self._components_t = np.ascontiguousarray(self.components.T)
+        return self._components_t
+
+    def __getstate__(self) -> dict[str, Any]:  # sent to workers without the copy
+        return {**self.__dict__, "_components_t": None}
 
 
 _WORKER: dict[str, _Shared] = {}
@@ -167,15 +178,17 @@ def _profile_batch(job: tuple[Any, ...], shared: _Shared | None = None) -> tuple
     model, components, centre, cfg = sh.model, sh.components, sh.centre, sh.config
     batch, style, words, n_texts, bounds, scored, hands_ok = job
 
+    comp_t = sh.components_t()
+
     def reduce(m: sp.csr_matrix) -> np.ndarray:
-        return _unit(np.asarray(m @ components.T) - centre)
+        return _unit(np.asarray(m @ comp_t) - centre)
 
     n_ch = np.array([len(b) - 1 for b in bounds], dtype=np.int64)
     ch_off = np.concatenate([[0], np.cumsum(n_ch)]).astype(np.int64)
     grp = np.concatenate([np.repeat(np.arange(n_ch[k]) + ch_off[k], np.diff(b)) for k, b in enumerate(bounds)])
     n_chunks = int(ch_off[-1])
     chunks = model.select(count_rows(style, cfg, groups=grp, n_groups=n_chunks))
-    per_text = habit_matrix(style, np.arange(len(style) + 1), words)
+    per_text = habit_rows(style, words)
     text_off = np.concatenate([[0], np.cumsum(n_texts)]).astype(np.int64)
     habits = np.add.reduceat(per_text, text_off[:-1], axis=0) / n_texts[:, None]
     sc = np.flatnonzero(scored)
@@ -213,7 +226,7 @@ def _profile_batch(job: tuple[Any, ...], shared: _Shared | None = None) -> tuple
         if cfg.segment_profiles == "chunk_mean":
             # the mean of the chunks' reduced profiles: one sparse projection per chunk, not per
             # segment (the five before/after pairs of an account cover its text ten times)
-            ch_proj = np.asarray(model.transform(ch_sel) @ components.T)
+            ch_proj = np.asarray(model.transform(ch_sel) @ comp_t)
             ch_vecs = _unit(ch_proj - centre)
             seg_vecs = _unit((seg @ ch_proj) / np.maximum(np.asarray(seg.sum(axis=1)), 1.0) - centre)
         else:
