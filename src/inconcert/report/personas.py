@@ -47,6 +47,19 @@ def _rows(path: Path) -> list[dict[str, str]]:
         raise InputError(f"{path}: cannot read it as UTF-8 CSV ({e}); re-run `inconcert personas`") from e
 
 
+def _read_json(d: Path) -> tuple[dict[str, Any], list[Any]]:
+    """``personas.json`` and ``persona_evidence.json`` (empty when absent) of a personas folder."""
+    try:
+        summary = json.loads((d / "personas.json").read_text(encoding="utf-8"))
+        evidence = json.loads((d / "persona_evidence.json").read_text(encoding="utf-8")) if (
+            d / "persona_evidence.json").is_file() else []
+    except ValueError as e:
+        raise InputError(f"{d}: cannot read the personas JSON files ({e})") from e
+    if not isinstance(summary, dict) or not isinstance(evidence, list):
+        raise InputError(f"{d}: personas.json / persona_evidence.json are not what `inconcert personas` writes")
+    return summary, evidence
+
+
 def find_personas_dir(outdir: str | Path, personas: str | Path | None = None) -> Path | None:
     """The personas run whose links a detect report shows: ``personas`` when given
     (an :class:`InputError` naming the missing files when it is not a personas run),
@@ -94,14 +107,7 @@ def collect_persona_links(
     have a p-value below the personas run's ``alpha``.
     """
     d = Path(personas_dir)
-    try:
-        summary = json.loads((d / "personas.json").read_text(encoding="utf-8"))
-        evidence = json.loads((d / "persona_evidence.json").read_text(encoding="utf-8")) if (
-            d / "persona_evidence.json").is_file() else []
-    except ValueError as e:
-        raise InputError(f"{d}: cannot read the personas JSON files ({e})") from e
-    if not isinstance(summary, dict) or not isinstance(evidence, list):
-        raise InputError(f"{d}: personas.json / persona_evidence.json are not what `inconcert personas` writes")
+    summary, evidence = _read_json(d)
     config = summary.get("config") if isinstance(summary.get("config"), dict) else {}
     alpha = _float(config.get("alpha"), 0.01)
     group_of = {str(a["account_id"]): a.get("group_id") for a in accounts}
@@ -173,12 +179,7 @@ def collect_personas_data(outdir: str | Path) -> dict[str, Any]:
     missing = [f for f in PERSONAS_FILES if not (d / f).is_file()]
     if missing:
         raise InputError(f"{d}: missing {', '.join(missing)}; run `inconcert personas FILES -o {d}` first")
-    try:
-        summary = json.loads((d / "personas.json").read_text(encoding="utf-8"))
-        evidence = json.loads((d / "persona_evidence.json").read_text(encoding="utf-8")) if (
-            d / "persona_evidence.json").is_file() else []
-    except ValueError as e:
-        raise InputError(f"{d}: cannot read the personas JSON files ({e})") from e
+    summary, evidence = _read_json(d)
     pairs = _rows(d / "same_hand.csv")
     hands = _rows(d / "hands.csv")
     several = [h for h in hands if h.get("hands_estimate") not in ("", "1", None)]
