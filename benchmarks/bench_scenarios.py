@@ -72,7 +72,7 @@ def run_one(name: str, seed: int, n_posts: int, truncate: bool, work: Path) -> d
         if c in posts.column_names
     ]
     planted_dups = posts.num_rows - posts.select(key).group_by(key).aggregate([]).num_rows
-    dropped = res.summary.get("duplicates", res.summary.get("counts", {}).get("duplicates"))
+    dropped = res.summary.get("rows", {}).get("duplicates")
     nets = network_recall(d / "out", labels)
     return {
         "scenario": name,
