@@ -126,7 +126,7 @@ def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], 
             pass
     empty = {  # the tables of the article and tracker behaviours, empty when they did not run (portable: no DDL)
         "ic_site_articles": (("seq", "BIGINT"), ("cluster", "STRING"), ("origin_seq", "BIGINT"),
-                             ("jaccard", "DOUBLE"), ("containment", "DOUBLE")),
+                             ("jaccard", "DOUBLE"), ("containment", "DOUBLE"), ("credits", "STRING")),
         "ic_site_trackers": (("kind", "STRING"), ("id", "STRING"), ("sites", "BIGINT"), ("spread", "DOUBLE"),
                              ("pairs", "BIGINT"), ("coherent_pairs", "BIGINT"), ("coherence", "DOUBLE"),
                              ("evidence", "BOOLEAN"), ("reason", "STRING")),
@@ -146,6 +146,7 @@ def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], 
                    CAST(({d.epoch_us('a.ts')} - {d.epoch_us('o.ts')}) AS DOUBLE) / 1000000.0 AS lag_s,
                    s.seq = s.origin_seq AS is_origin,
                    (s.seq <> s.origin_seq AND (lower(coalesce(a.text, '')) LIKE '%' || lower(o.account_id) || '%'
+                     OR coalesce(s.credits, '') LIKE '%;' || o.account_id || ';%'
                      OR coalesce(sp.linked_sites, '') LIKE '%;' || o.account_id || ';%'
                      OR EXISTS (SELECT 1 FROM ic_copy_links l WHERE l.seq = s.seq
                                 AND (l.u LIKE '%://' || lower(o.account_id) || '/%'
