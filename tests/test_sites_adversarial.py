@@ -5,8 +5,8 @@ as pages in the simulator's own templates:
 
 - **paraphrased ends**: a network of four sites whose copies rewrite the first and the last quarter of
   each article and keep only the middle verbatim (containment ~0.5: below both thresholds);
-- **agency id**: six unrelated sites that carry one web agency's Analytics id (below the "wide" rule's
-  ten sites) and share nothing else;
+- **agency ids**: six unrelated sites that carry one web agency's Analytics id, Tag Manager container
+  and Search Console verification (below the "wide" rule's ten sites) and share nothing else;
 - **wire credited by name**: a wire service (``wirepress.com``, "Wirepress") republished by twelve
   unrelated sites that credit it the way wire copy does — "WASHINGTON (Wirepress) —" or the byline
   "Wire Press" — without its domain or a link;
@@ -81,7 +81,9 @@ def _add_scenarios(sim_dir: Path, seed: int = 11) -> dict:
             truth["paraphrase_pairs"].append((o, u))
     # 2. a web agency's Analytics id on six unrelated independents (no copies between them)
     agency = indep[:6]
-    tag = f'<script async src="https://www.googletagmanager.com/gtag/js?id={AGENCY_ID}"></script>'
+    tag = (f'<script async src="https://www.googletagmanager.com/gtag/js?id={AGENCY_ID}"></script>'
+           "<script>(function(w,d,s,l,i){w[l]=w[l]||[];})(window,document,'script','dataLayer','GTM-AGNCYWQ');</script>"
+           '<meta name="google-site-verification" content="agencyVerify0123456789abcdef">')
     for s in agency:
         for f in (root / f"www.{s}").rglob("*.html"):
             f.write_text(f.read_text(encoding="utf-8").replace("</head>", tag + "</head>", 1), encoding="utf-8")
