@@ -365,7 +365,9 @@ def extract_page(
         h = href.split("/", 3)[2].lower() if href.count("/") >= 2 else ""
         if own_host and (h == own_host or (site and (h == site or h.endswith("." + site)))):
             continue  # the site's own pages (menus, related posts)
-        full = urljoin(page_url or "", _html.unescape(href))
+        full = _html.unescape(href)
+        if not full.startswith(("http://", "https://")):  # absolute links need no joining
+            full = urljoin(page_url or "", full)
         if not full.lower().startswith(("http://", "https://")):
             continue
         target = site_of(full)
