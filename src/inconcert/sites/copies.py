@@ -387,8 +387,10 @@ class CopySearch:
         c = np.where(np.minimum(na, nb) > 0, inter / np.maximum(np.minimum(na, nb), 1), 0.0)
         return j, c
 
-    def _candidates(self, eligible: np.ndarray, sites: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-        """Distinct pairs (a < b) of eligible texts on different sites sharing an LSH band."""
+    def _candidates(self, eligible: np.ndarray, sites: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+        """Distinct pairs (a < b) of eligible texts on different sites sharing an LSH band or
+        a passage (:meth:`_passage_candidates`; the last array marks these)."""
         n = self.n
         found: list[np.ndarray] = []
         held, total = 0, 0
@@ -402,12 +404,15 @@ class CopySearch:
             if held > _PAIR_BUFFER and len(found) > 1:  # deduplicate across bands as we go
                 found = [_sorted_unique(np.concatenate(found))]
                 held = len(found[0])
-        found.append(self._passage_candidates(eligible, sites))
-        allp = _sorted_unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
-        return allp // max(n, 1), allp % max(n, 1), total
+        passage = self._passage_candidates(eligible, sites)
+        found.append(passage)
+        allp = _sorted_unique(np.concatenate(found))
+        pos = np.minimum(np.searchsorted(passage, allp), max(len(passage) - 1, 0))
+        flag = passage[pos] == allp if len(passage) else np.zeros(len(allp), bool)
+        return allp // max(n, 1), allp % max(n, 1), total, flag
 
     def _passage_candidates(self, eligible: np.ndarray, sites: np.ndarray) -> np.ndarray:
-        """Pair keys (``a * n + b``, a < b) of eligible texts on different sites that share at
+        """Sorted pair keys (``a * n + b``, a < b) of eligible texts on different sites that share at
         least :data:`_SAMPLED_MIN` sampled shingles: a common passage (0-mod-p sampling,
         Manber 1994; Broder 1997), what the bands miss when start and end were rewritten
         (Jaccard ~0.25: the 40 × 3 bands find such a pair with probability ~0.5)."""
@@ -451,18 +456,18 @@ class CopySearch:
         t = np.concatenate(self._times) if self._times else np.zeros(0, np.int64)
         sites = np.concatenate(self._sites) if self._sites else np.zeros(0, np.int64)
         eligible = np.flatnonzero((ntok >= p.min_tokens) & (self.sizes > 0))
-        a, b, n_cand = self._candidates(eligible, sites)
+        a, b, n_cand, passage = self._candidates(eligible, sites)
         n_cross = len(a)
         if len(a):  # screen on the signatures: only plausible pairs are verified on the sets
             je, ce = self._estimates(a, b)
-            small = np.minimum(self.sizes[a], self.sizes[b])
-            worth = ((je >= p.jaccard - 0.2) | (ce >= p.containment - 0.3)
-                     | ((ce >= p.partial_containment - 0.1) & (ce * small >= 0.8 * p.min_shared)))
-            a, b = a[worth], b[worth]
+            worth = (je >= p.jaccard - 0.2) | (ce >= p.containment - 0.3) | passage
+            a, b, passage = a[worth], b[worth], passage[worth]
         j, c = self.similarities(a, b)
         ok = (j >= p.jaccard - 1e-12) | (c >= p.containment - 1e-12)
         small = np.minimum(self.sizes[a], self.sizes[b])
-        partial = np.flatnonzero(~ok & (c >= p.partial_containment - 1e-12) & (c * small >= p.min_shared - 1e-6))
+        # partial copies: pairs that share a passage (the sampled index), the rule checked beyond templates
+        partial = np.flatnonzero(~ok & passage & (c >= p.partial_containment - 1e-12)
+                                 & (c * small >= p.min_shared - 1e-6))
         if len(partial):  # partial copies: what they share beyond their sites' template text
             own = self._shared_beyond_template(a[partial], b[partial], sites, eligible)
             ok[partial] = (own >= p.min_shared) & (own >= p.partial_containment * small[partial] - 1e-9)

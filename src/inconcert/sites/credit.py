@@ -59,27 +59,39 @@ def site_names(site: str, *given: str | None) -> set[str]:
 
 
 @lru_cache(maxsize=65536)
-def _spellings(name: str) -> tuple[str, ...]:
-    """``name`` as whole words, padded: as given, joined into one word, and split in two."""
+def _spellings(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``(probes, spellings)`` of ``name``: substrings one of which the lower-cased page holds
+    whenever a spelling matches (a cheap test first), and the spellings as padded whole
+    words — as given, joined into one word, and split in two.
+
+    >>> _spellings("wire press")[0]
+    ('wire', 'wirep', 'press')
+    """
     joined = name.replace(" ", "")
     out = {f" {name} ", f" {joined} "}
     out.update(f" {joined[:k]} {joined[k:]} " for k in range(2, len(joined) - 1))
-    return tuple(sorted(out))
+    h = (len(joined) + 1) // 2  # every split spelling holds the first or the last h letters
+    return (name.split()[0], joined[:h], joined[-h:]), tuple(sorted(out))
 
 
 def credited_sites(text: str, byline: str | None, linked_sites: str, candidates: dict[str, set[str]]) -> set[str]:
     """The sites of ``candidates`` (site → its :func:`site_names`) that a page credits,
     given its ``text``, ``byline`` and ``;a.com;b.org;`` linked sites (module docstring).
     A name matches as whole words, also written as one word or two ("Wire Press", "WirePress")."""
-    low = text.lower()
+    low = f"{text} | {byline or ''}".lower()
     flat = ""
     out = set()
     for site, names in candidates.items():
         if site.lower() in low or f";{site};" in linked_sites:
             out.add(site)
             continue
-        if not flat:  # normalised once a page, when a name is needed
-            flat = f" {_norm(text)} | {_norm(byline or '')} "
-        if any(sp in flat for n in names for sp in _spellings(n)):
-            out.add(site)
+        for n in names:
+            probes, spellings = _spellings(n)
+            if not any(pr in low for pr in probes):
+                continue  # no spelling can match: the usual case, without normalising the page
+            if not flat:
+                flat = f" {_norm(text)} | {_norm(byline or '')} "
+            if any(sp in flat for sp in spellings):
+                out.add(site)
+                break
     return out
