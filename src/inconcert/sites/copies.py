@@ -20,7 +20,15 @@ shingles found on a quarter or more of a site's pages (of up to
 :data:`_TEMPLATE_SAMPLE` sampled, at least three) are its template's
 (about boxes, newsletter and comment forms that boilerplate removal let
 through; template detection by frequency across a site's pages, Bar-Yossef
-& Rajagopalan 2002), and two sites on one CMS theme share a hundred of those. Candidates are first screened on their MinHash signatures
+& Rajagopalan 2002), and two sites on one CMS theme share a hundred of those.
+Such a pair has a Jaccard similarity near 0.25, which the LSH bands find
+only half the time, so candidates also come from a **passage index**: one
+shingle in :data:`_SAMPLE_EVERY`, chosen by its fingerprint (0-mod-p
+sampling, Manber 1994), and two texts of different sites that share
+:data:`_SAMPLED_MIN` of these are candidates (a shared passage of 100 words
+holds about six; a sampled shingle on more than :data:`_SAMPLED_MAX_BUCKET`
+texts, a template's, is not used). The partial-copy rule is checked only on
+the pairs of this index. Candidates are first screened on their MinHash signatures
 (Jaccard estimated from the share of equal values, containment from it and
 the set sizes, with margins of about four standard errors), so only
 plausible pairs are verified on the whole sets. Copies form clusters
@@ -34,8 +42,9 @@ placed at the end of that day (``imprecise``): it cannot be shown to be first.
 only its sorted distinct shingle *fingerprints* (40 bits of the shingle's
 64-bit content hash) and its MinHash signature are kept, both in files of a
 temporary folder, never in memory; what stays in memory is a few numbers
-per text (sizes, times, site code, one 32-bit key per LSH band: ~200 bytes a
-text). Candidates are formed band by band and deduplicated as they come;
+per text (sizes, times, site code, one 32-bit key per LSH band, and the
+passage index's sampled shingles, 8 bytes each, ~1/16 of its shingles:
+~200 bytes a text plus ~8 bytes per 16 shingles). Candidates are formed band by band and deduplicated as they come;
 verification reads the two sets of each pair from the fingerprint file, a
 bounded slice of pairs at a time. Two different shingles share a 40-bit
 fingerprint with probability 2⁻⁴⁰, so a set of 500 shingles compared with

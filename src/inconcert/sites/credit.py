@@ -9,7 +9,7 @@ Press`` — by the site's **name**: the name its own pages give it
 (``reuters`` of ``reuters.com``, ``iran front`` of ``iran-front.com``). Names
 are matched as whole words, in the body or in the byline; names shorter than
 four letters and names made only of common newspaper words ("Daily News",
-"The Times") are not used: they would credit by accident.
+"The Times", ``dailynews``) are not used: they would credit by accident.
 
 >>> names = site_names("wirepress.com", "Wire Press")
 >>> sorted(names)
@@ -23,8 +23,8 @@ four letters and names made only of common newspaper words ("Daily News",
 set()
 >>> sorted(credited_sites("As Geopolitica wrote,", None, ";wirepress.com;", others))
 ['geopolitica.ru', 'wirepress.com']
->>> sorted(site_names("dailynews.com", "Daily News"))
-['dailynews']
+>>> site_names("dailynews.com", "Daily News")
+set()
 """
 
 from __future__ import annotations
@@ -53,7 +53,10 @@ def site_names(site: str, *given: str | None) -> set[str]:
     for cand in (label, label.replace("-", " "), *(g for g in given if g)):
         n = _norm(cand)
         words = n.split()
-        if len(n.replace(" ", "")) >= 4 and any(w not in COMMON_NAME_WORDS for w in words):
+        joined = n.replace(" ", "")
+        common = all(w in COMMON_NAME_WORDS for w in words) or any(
+            joined[:k] in COMMON_NAME_WORDS and joined[k:] in COMMON_NAME_WORDS for k in range(1, len(joined)))
+        if len(joined) >= 4 and not common:
             out.add(n)
     return out
 
