@@ -29,7 +29,6 @@ set()
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 __all__ = ["site_names", "credited_sites", "COMMON_NAME_WORDS"]
