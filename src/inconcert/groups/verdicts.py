@@ -10,7 +10,7 @@ A significant group is ``automation`` when its members do what feeds do, and
 bot that reposts every article of a few sources) co-act because they all post
 every new item of the same sources first; the people who read those sources
 share the items later. So what marks a feed is measured against the accounts
-*unrelated* to the group — those outside its network (the connected component
+*unrelated* to the group — those outside its component (the connected component
 of significant links the group lies in):
 
 - **first shares taken up** (``LEAD_SHARE`` = 50 %): the share of the members'
@@ -102,6 +102,9 @@ __all__ = [
     "COVER_SHARE",
     "COVER_ITEMS",
     "COVERED_SHARE",
+    "AMPLIFY_SHARE",
+    "AMPLIFY_AUTHORS",
+    "amplified_sql",
 ]
 
 LEAD_SHARE = 0.5
@@ -115,6 +118,10 @@ MIN_TEXTS = 5
 COVER_SHARE = 0.8
 COVER_ITEMS = 5
 COVERED_SHARE = 0.5
+#: A group "amplifies" accounts when at least this share of its co-actions are
+#: reposts of at most ``AMPLIFY_AUTHORS`` accounts outside it (a caveat, not a verdict).
+AMPLIFY_SHARE = 0.8
+AMPLIFY_AUTHORS = 3
 
 
 def decide(
@@ -153,7 +160,7 @@ class VerdictTables:
 
     traces: str = TRACES
     membership: str = MEMBERSHIP
-    networks: str = NETWORKS
+    networks: str = NETWORKS  # the accounts' components (not the outputs' ``network_id``)
     actions: str = ACTIONS
     accounts: str = ACCOUNT_KEYS
     objects: str = OBJECT_KEYS
@@ -300,7 +307,7 @@ def _host_sql(d: Dialect, name: str) -> str:
 def coverage_sql(d: Dialect, hosts: str = "ic_sources", t: VerdictTables = VerdictTables()) -> str:
     """Per group, source domain (``hosts(host)``: hosts that are not shorteners) and
     member sharing it: the group's shares of the domain, the domain's links in the data,
-    how many of them the member posted, and the accounts outside the group's network
+    how many of them the member posted, and the accounts outside the group's component
     that share the domain.
 
     Each link's host is extracted once per object (not per share), and the accounts
@@ -348,6 +355,51 @@ def _group_link_sql(t: VerdictTables) -> str:
         JOIN {t.membership} ma ON l.account_a = ma.account_id
         JOIN {t.membership} mb ON l.account_b = mb.account_id
         WHERE ma.group_id = mb.group_id"""
+
+
+def amplified_sql(t: VerdictTables = VerdictTables()) -> str:
+    """Per group and original author: the group's in-group co-action pairs that are
+    reposts of the author's posts (``n``), all its in-group pairs (``n_pairs``), and
+    whether the author is a member (``member``). Authors are known only for
+    originals that are in the input."""
+    return f"""WITH gp AS (
+        SELECT ma.group_id, p.behaviour, p.object FROM {t.pairs} p
+        JOIN {t.membership} ma ON p.account_a = ma.account_id
+        JOIN {t.membership} mb ON p.account_b = mb.account_id
+        WHERE ma.group_id = mb.group_id),
+    tot AS (SELECT group_id, count(*) AS n_pairs FROM gp GROUP BY group_id),
+    posts AS (SELECT post_id, min(account_id) AS author FROM {t.actions}
+              WHERE post_id IS NOT NULL GROUP BY post_id),
+    rp AS (SELECT gp.group_id, ps.author, count(*) AS n FROM gp
+           JOIN {t.objects} o ON o.behaviour = gp.behaviour AND o.object = gp.object
+           JOIN posts ps ON ps.post_id = o.name
+           WHERE gp.behaviour = 'repost' GROUP BY gp.group_id, ps.author)
+    SELECT rp.group_id, rp.author, rp.n, tot.n_pairs,
+           max(CASE WHEN m.account_id IS NULL THEN 0 ELSE 1 END) AS member
+    FROM rp JOIN tot ON rp.group_id = tot.group_id
+    LEFT JOIN {t.accounts} k ON k.name = rp.author
+    LEFT JOIN {t.membership} m ON m.account_id = k.account_id AND m.group_id = rp.group_id
+    GROUP BY rp.group_id, rp.author, rp.n, tot.n_pairs"""
+
+
+def _amplified(engine: Engine, groups: dict[int, GroupEvidence], t: VerdictTables) -> None:
+    """Groups whose co-actions are mostly (≥ ``AMPLIFY_SHARE``) reposts of at most
+    ``AMPLIFY_AUTHORS`` accounts outside the group: say so."""
+    by_group: dict[int, list[tuple[int, str, bool, int]]] = defaultdict(list)
+    for r in engine.to_arrow(amplified_sql(t)).to_pylist():
+        by_group[int(r["group_id"])].append((int(r["n"]), str(r["author"]), bool(r["member"]), int(r["n_pairs"])))
+    for g, rows in by_group.items():
+        rows.sort(key=lambda x: (-x[0], x[1]))
+        total = rows[0][3]
+        got, authors = 0, []
+        for n, author, member, _ in rows[:AMPLIFY_AUTHORS]:
+            if member:
+                break
+            got += n
+            authors.append(author)
+            if got >= AMPLIFY_SHARE * total:
+                groups[g].amplified = (authors, got, total)
+                break
 
 
 def _tick_sql(resolution: float, t: VerdictTables) -> str:
@@ -407,6 +459,7 @@ class GroupEvidence:
     pairs: int = 0
     pairs_one_tick: int = 0
     window_ticks: float = 1.0  # the widest co-action of the run, in clock ticks
+    amplified: tuple[list[str], int, int] | None = None  # (authors outside, their repost pairs, all pairs)
 
     @property
     def first_share(self) -> float:
@@ -483,12 +536,12 @@ class GroupEvidence:
         inside = self.inside_only / self.link_shares if self.link_shares else 0.0
         first = (
             f"{_pct(self.first_share)} of its link shares came first ({_pct(inside)} are of links no "
-            f"account outside its network shared, {_pct(self.first_share - inside)} came before the first "
+            f"account outside its component shared, {_pct(self.first_share - inside)} came before the first "
             f"outside share or in the same clock tick)"
         )
         taken = (
             f"{_pct(self.taken_up_share)} of its link shares came first and were then shared by "
-            f"≥ {UPTAKE_ACCOUNTS} accounts outside its network"
+            f"≥ {UPTAKE_ACCOUNTS} accounts outside its component"
         )
         traits = self.traits()
         out: list[str]
@@ -534,7 +587,7 @@ class GroupEvidence:
             tpl = f"texts not judged (no member has ≥ {MIN_TEXTS} texts of its own, reposts left out)"
         rule = (
             f"covering needs half the members each posting ≥ {_pct(COVER_SHARE)} of the links of a domain "
-            f"with ≥ {COVER_ITEMS} links that at least as many accounts outside its network share as it "
+            f"with ≥ {COVER_ITEMS} links that at least as many accounts outside its component share as it "
             f"has members, and such domains making ≥ {_pct(COVERED_SHARE)} of its link shares"
         )
         if self.covered is not None:
@@ -550,8 +603,21 @@ class GroupEvidence:
             cov = f"covers no source ({rule})"
         return [cad, tpl, cov]
 
+    def _amplify_reasons(self) -> list[str]:
+        if self.amplified is None:
+            return []
+        authors, n, total = self.amplified
+        who = ", ".join(authors)
+        k = len(authors)
+        return [
+            f"amplifies {'one account' if k == 1 else f'{k} accounts'}: {_pct(n / total)} of its co-actions "
+            f"are reposts of posts by {who} (not in the group) — devoted followers who repost "
+            f"{'it' if k == 1 else 'them'} within minutes, again and again, act the same, and behaviour "
+            f"alone cannot tell them from an operation amplifying {'it' if k == 1 else 'them'}"
+        ]
+
     def _link_reasons(self) -> list[str]:
-        out = []
+        out = self._amplify_reasons()
         if self.actions:
             out.append(f"{_pct(self.actions_with_links / self.actions)} of its actions carry links")
         if self.top_domain is not None:
@@ -652,6 +718,10 @@ def classify_groups(
             ge.inside_only += int(r["n_inside_only"] or 0)
             ge.taken_up += int(r["n_taken_up"] or 0)
         _domains(engine, groups, t)
+    if "post_id" in engine.columns(t.actions) and engine.scalar(
+        f"SELECT count(*) FROM {t.pairs} WHERE behaviour = 'repost'"
+    ):
+        _amplified(engine, groups, t)
     if "joined_by" in engine.columns(t.membership):
         for r in engine.to_arrow(
             f"SELECT group_id, pooled_p FROM {t.membership} WHERE joined_by = 'pooled'"
