@@ -1,7 +1,9 @@
 """Site networks: accuracy on the simulator and speed (issue 13).
 
     PYTHONPATH=src python benchmarks/bench_sites.py            # the accuracy run (≥ 5,000 articles)
-    PYTHONPATH=src python benchmarks/bench_sites.py --raw      # the same run without boilerplate removal
+    PYTHONPATH=src python benchmarks/bench_sites.py --raw      # the same run without main-content extraction
+    PYTHONPATH=src python benchmarks/bench_sites.py --raw --no-partial   # … and without the copy search's
+                                                               # template subtraction: no boilerplate removal at all
     PYTHONPATH=src python benchmarks/bench_sites.py --speed 100000   # speed: N pages end to end
 
 Metrics (against the simulator's labels):
@@ -111,6 +113,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--speed", type=int, default=0, help="speed run with about this many pages")
     ap.add_argument("--warc", action="store_true", help="read the pages from one WARC.gz instead of the folder")
+    ap.add_argument("--no-partial", action="store_true",
+                    help="without the partial-copy rule (and so without its template subtraction): with --raw, "
+                         "no boilerplate removal at all")
     a = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     from inconcert.config import DetectConfig, SiteParams
@@ -131,7 +136,7 @@ def main() -> None:
         s = simulate_sites(sim, DATA, seed=a.seed, **kw)
         print(f"simulated {s.pages} pages on {s.sites} sites in {time.perf_counter() - t0:.1f}s", flush=True)
     mode = "raw" if a.raw else (a.mode or "fast")
-    out = work / f"out_{sim.name}_{mode}{'_warc' if a.warc else ''}"
+    out = work / f"out_{sim.name}_{mode}{'_warc' if a.warc else ''}{'_nopartial' if a.no_partial else ''}"
     src = sim / "pages"
     if a.warc:
         from inconcert.simulate.sites import write_warc
@@ -141,10 +146,11 @@ def main() -> None:
             t0 = time.perf_counter()
             print(f"wrote {write_warc(sim, src)} pages to {src} in {time.perf_counter() - t0:.1f}s", flush=True)
     t0 = time.perf_counter()
-    r = detect([src], out, DetectConfig(sites=SiteParams(extract=mode)))
+    site_kw: dict = {"copy_min_shared": 10**9} if a.no_partial else {}
+    r = detect([src], out, DetectConfig(sites=SiteParams(extract=mode, **site_kw)))
     wall = time.perf_counter() - t0
     res = evaluate(sim, out)
-    res.update({"mode": mode, "wall_s": round(wall, 1), "timings": r.summary["timings"],
+    res.update({"mode": mode, "partial_rule": not a.no_partial, "wall_s": round(wall, 1), "timings": r.summary["timings"],
                 "peak_rss_mb_main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
                 "peak_rss_mb_workers": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
                 "cpu_s_main": round(_cpu(resource.RUSAGE_SELF), 1),

@@ -65,3 +65,31 @@ def test_chunks_give_the_same_clusters_and_files_are_removed(monkeypatch):
     assert folder.exists()
     cs.close()
     assert not folder.exists()
+
+
+def test_partial_copy_with_rewritten_ends_matches():
+    # start and end rewritten (a quarter each), the middle kept: Jaccard ~0.3, containment ~0.5
+    body = _text(400)
+    words = body.split()
+    copy = " ".join([_text(100), *words[100:300], _text(100)])
+    r = find_copies([body, copy, _text(400)], [0, 10, 20], sites=np.arange(3))
+    assert r.cluster.tolist() == [0, 0, -1]
+    assert r.containment[1] < 0.8 and r.jaccard[1] < 0.5
+
+
+def test_shared_template_text_is_not_a_partial_copy():
+    # two sites on one theme: every page carries the same 150-word about box and comment form
+    template = _text(150)
+    texts, sites = [], []
+    for site in (0, 1):
+        for _ in range(6):
+            texts.append(_text(200) + " " + template)
+            sites.append(site)
+    r = find_copies(texts, list(range(len(texts))), sites=np.array(sites))
+    assert (r.cluster == -1).all(), r.cluster
+    # and a real partial copy between the two sites is still found beside the template
+    body = _text(400).split()
+    texts += [" ".join(body) + " " + template, " ".join([_text(100), *body[100:300], _text(100)]) + " " + template]
+    sites += [0, 1]
+    r = find_copies(texts, list(range(len(texts))), sites=np.array(sites))
+    assert r.cluster[-2] == r.cluster[-1] >= 0 and (r.cluster[:-2] == -1).all()

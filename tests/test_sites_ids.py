@@ -20,6 +20,17 @@ def test_fixture_is_big_enough_and_has_decoys():
     assert {"ga-ua", "ga4", "gtm", "adsense", "fb-pixel", "yandex-metrica", "google-site-verification"} <= kinds
 
 
+def test_fixture_has_the_decoys_the_issue_lists():
+    """Issue 13: decoys with ids in comments, in unrelated numbers, and GA4 ids with letters."""
+    cases = {c["name"]: c for c in _cases()}
+    in_comments = [n for n, c in cases.items() if "<!--" in c["html"] and not c["expected"]]
+    numbers = [n for n in ("fb-unrelated-number", "ym-mathy", "ua-too-short", "adsense-17-digits", "adsense-short")
+               if not cases[n]["expected"]]
+    ga4_letters = [e[1] for c in cases.values() for e in c["expected"]
+                   if e[0] == "ga4" and any(ch.isalpha() for ch in e[1][2:])]
+    assert len(in_comments) >= 5 and len(numbers) == 5 and len(ga4_letters) >= 4, (in_comments, numbers, ga4_letters)
+
+
 def test_precision_and_recall_are_one():
     tp = fp = fn = 0
     wrong = []

@@ -112,6 +112,9 @@ class SiteParams:
     workers: processes extracting pages (None: one per CPU; 1: in the main process).
     copy_jaccard, copy_containment: two bodies are copies when their shingles'
         Jaccard similarity or containment reaches its threshold.
+    copy_min_shared, copy_partial_containment: … or when they share at least
+        ``copy_min_shared`` 3-grams that are at least ``copy_partial_containment``
+        of the shorter body (a partial copy: start and end rewritten, the middle kept).
     copy_min_words: bodies with fewer words are not articles (menus, stubs).
     copy_bands, copy_rows: MinHash-LSH banding of the copy search.
     tracker_min_wide, tracker_min_coherence: an id on at least ``tracker_min_wide``
@@ -128,6 +131,8 @@ class SiteParams:
     workers: int | None = None
     copy_jaccard: float = 0.5
     copy_containment: float = 0.8
+    copy_min_shared: int = 100
+    copy_partial_containment: float = 0.3
     copy_min_words: int = 50
     copy_bands: int = 40
     copy_rows: int = 3
@@ -142,11 +147,11 @@ class SiteParams:
             out.append(f"sites.extract must be 'auto', 'fast', 'precise' or 'raw', not {self.extract!r}")
         if self.workers is not None and (not _integer(self.workers) or self.workers < 1):
             out.append(f"sites.workers must be an integer ≥ 1 (or none: one per CPU), not {self.workers!r}")
-        for name in ("copy_jaccard", "copy_containment", "tracker_min_coherence", "copy_site_share"):
+        for name in ("copy_jaccard", "copy_containment", "copy_partial_containment", "tracker_min_coherence", "copy_site_share"):
             v = getattr(self, name)
             if not _number(v) or not 0 <= v <= 1:
                 out.append(f"sites.{name} must be a number in [0, 1], not {v!r}")
-        for name in ("copy_min_words", "copy_bands", "copy_rows", "tracker_min_wide"):
+        for name in ("copy_min_words", "copy_min_shared", "copy_bands", "copy_rows", "tracker_min_wide"):
             v = getattr(self, name)
             if not _integer(v) or v < 1:
                 out.append(f"sites.{name} must be an integer ≥ 1, not {v!r}")

@@ -10,7 +10,9 @@ earliest copy); the windowed co-action detection then runs as usual, with
 the site run's window of days (a copy lag is hours to days, not seconds).
 
 Table made by :meth:`ArticleBehaviour.prepare` (kept for the outputs):
-``ic_site_articles(seq, cluster, origin_seq, jaccard, containment)``.
+``ic_site_articles(seq, cluster, origin_seq, jaccard, containment, credits)``
+(``credits``: ``;a.com;b.org;``, the other sites of its cluster the page credits
+by domain, link or name: :mod:`inconcert.sites.credit`).
 Settings: ``sites.copy_*`` of :class:`~inconcert.config.SiteParams` (Jaccard 0.5,
 containment 0.8, bodies of ≥ 50 words, 40 bands × 3 rows), seeded by ``config.seed``.
 
@@ -34,6 +36,7 @@ from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.errors import InconcertError
 from inconcert.sites.copies import CopyParams, CopySearch, set_origins
+from inconcert.sites.credit import credited_sites, site_names
 from inconcert.sql.dialect import Dialect
 
 __all__ = ["ArticleBehaviour", "copy_params"]
@@ -49,7 +52,8 @@ def copy_params(config: DetectConfig | None) -> CopyParams:
     """
     config = config or DetectConfig()
     s = config.sites
-    return CopyParams(jaccard=s.copy_jaccard, containment=s.copy_containment, min_tokens=s.copy_min_words,
+    return CopyParams(jaccard=s.copy_jaccard, containment=s.copy_containment, min_shared=s.copy_min_shared,
+                      partial_containment=s.copy_partial_containment, min_tokens=s.copy_min_words,
                       bands=s.copy_bands, rows=s.copy_rows, seed=int(config.seed))
 
 
@@ -67,7 +71,7 @@ class ArticleBehaviour(Behaviour):
         t = engine.to_arrow(
             f"""SELECT a.seq, a.account_id, {d.epoch_us('a.ts')} AS t,
                        coalesce(p.time_source IN ('htmldate', 'crawl'), false) AS imprecise,
-                       coalesce(p.linked_sites, '') AS linked
+                       coalesce(p.linked_sites, '') AS linked, p.byline, p.site_name
                 FROM actions a LEFT JOIN site_pages p ON p.post_id = a.post_id AND p.account_id = a.account_id
                 WHERE a.text IS NOT NULL ORDER BY a.seq"""
         )
@@ -86,16 +90,19 @@ class ArticleBehaviour(Behaviour):
             names_of: dict[int, set[str]] = {}
             for i in in_c.tolist():
                 names_of.setdefault(int(first.cluster[i]), set()).add(sites_l[i])
-            linked = t.column("linked")
+            linked, bylines, given = t.column("linked"), t.column("byline"), t.column("site_name")
+            known: dict[str, set[str | None]] = {}  # the names each site's own pages in clusters give it
+            for i in in_c.tolist():
+                known.setdefault(sites_l[i], set()).add(given[i].as_py())
+            site_names_of = {s: site_names(s, *sorted(n for n in g if n)) for s, g in known.items()}
             credits: dict[int, set[str]] = {}
             wanted = np.zeros(len(seq), bool)
             wanted[in_c] = True
-            for lo, hi, texts in _text_slices(engine, seq, wanted):  # what each copy credits: sites it links, or names in its text
+            for lo, hi, texts in _text_slices(engine, seq, wanted):  # what each copy credits: by link, domain or name
                 for i in (in_c[(in_c >= lo) & (in_c < hi)]).tolist():
                     others = names_of[int(first.cluster[i])] - {sites_l[i]}
-                    low = (texts[i - lo].as_py() or "").lower()
-                    ls = linked[i].as_py()
-                    cr = {s for s in others if s in low or f";{s};" in ls}
+                    cr = credited_sites(texts[i - lo].as_py() or "", bylines[i].as_py(), linked[i].as_py(),
+                                        {s: site_names_of[s] for s in others})
                     if cr:
                         credits[i] = cr
             r = set_origins(first, times, sites_l, credits, t.column("imprecise").to_numpy(zero_copy_only=False))
@@ -116,12 +123,14 @@ class ArticleBehaviour(Behaviour):
                 "origin_seq": pa.array(seq[r.cluster[keep]], pa.int64()),
                 "jaccard": pa.array(r.jaccard[keep]),
                 "containment": pa.array(r.containment[keep]),
+                "credits": pa.array([";" + ";".join(sorted(credits[i])) + ";" if i in credits else None
+                                     for i in keep.tolist()], pa.string()),
             }
         )
         engine.register_arrow("ic_site_articles_a", table)
         engine.create_table(
             "ic_site_articles",
-            """SELECT x.seq, o.post_id AS cluster, x.origin_seq, x.jaccard, x.containment
+            """SELECT x.seq, o.post_id AS cluster, x.origin_seq, x.jaccard, x.containment, x.credits
                FROM ic_site_articles_a x JOIN actions o ON o.seq = x.origin_seq ORDER BY x.seq""",
         )
         engine.drop("ic_site_articles_a")

@@ -31,7 +31,7 @@ def ensure_site_tables(engine: Engine) -> None:
                       ("location", "STRING"))),
         ("site_pages", (("post_id", "STRING"), ("account_id", "STRING"), ("url", "STRING"), ("title", "STRING"),
                         ("byline", "STRING"), ("lang", "STRING"), ("time_source", "STRING"),
-                        ("words", "BIGINT"), ("linked_sites", "STRING"))),
+                        ("words", "BIGINT"), ("linked_sites", "STRING"), ("site_name", "STRING"))),
     ):
         try:
             engine.columns(name)

@@ -9,7 +9,26 @@ longer one, ``|A ∩ B| / min(|A|, |B|)`` (Broder 1997) — is at least
 ``containment``. Containment is what keeps a truncated copy, or one wrapped
 in an added intro and the copying site's own lines, together with its
 origin: Jaccard falls with every added or removed paragraph, containment
-does not. Candidates are first screened on their MinHash signatures
+does not. A third rule keeps a **partial copy** — one whose start and end
+were rewritten, with only its middle kept word for word — when the two
+texts share at least ``min_shared`` shingles (a verbatim passage of about
+that many words: two texts written apart share a few quoted phrases and
+names, not a hundred word 3-grams) that are at least
+``partial_containment`` of the shorter one (so a long article quoting a
+paragraph of another is not its copy), **not counting template text**: the
+shingles found on a quarter or more of a site's pages (of up to
+:data:`_TEMPLATE_SAMPLE` sampled, at least three) are its template's
+(about boxes, newsletter and comment forms that boilerplate removal let
+through; template detection by frequency across a site's pages, Bar-Yossef
+& Rajagopalan 2002), and two sites on one CMS theme share a hundred of those.
+Such a pair has a Jaccard similarity near 0.25, which the LSH bands find
+only half the time, so candidates also come from a **passage index**: one
+shingle in :data:`_SAMPLE_EVERY`, chosen by its fingerprint (0-mod-p
+sampling, Manber 1994), and two texts of different sites that share
+:data:`_SAMPLED_MIN` of these are candidates (a shared passage of 100 words
+holds about six; a sampled shingle on more than :data:`_SAMPLED_MAX_BUCKET`
+texts, a template's, is not used). The partial-copy rule is checked only on
+the pairs of this index. Candidates are first screened on their MinHash signatures
 (Jaccard estimated from the share of equal values, containment from it and
 the set sizes, with margins of about four standard errors), so only
 plausible pairs are verified on the whole sets. Copies form clusters
@@ -23,8 +42,9 @@ placed at the end of that day (``imprecise``): it cannot be shown to be first.
 only its sorted distinct shingle *fingerprints* (40 bits of the shingle's
 64-bit content hash) and its MinHash signature are kept, both in files of a
 temporary folder, never in memory; what stays in memory is a few numbers
-per text (sizes, times, site code, one 32-bit key per LSH band: ~200 bytes a
-text). Candidates are formed band by band and deduplicated as they come;
+per text (sizes, times, site code, one 32-bit key per LSH band, and the
+passage index's sampled shingles, 8 bytes each, ~1/16 of its shingles:
+~200 bytes a text plus ~8 bytes per 16 shingles). Candidates are formed band by band and deduplicated as they come;
 verification reads the two sets of each pair from the fingerprint file, a
 bounded slice of pairs at a time. Two different shingles share a 40-bit
 fingerprint with probability 2⁻⁴⁰, so a set of 500 shingles compared with
@@ -60,6 +80,7 @@ from scipy.sparse.csgraph import connected_components
 
 from inconcert.normalize.text import normalize_text_array
 from inconcert.textsim.minhash import (
+    _pairs_in_groups,
     _ranges,
     _sorted_unique,
     _splitmix,
@@ -84,13 +105,22 @@ _PAIR_BUFFER = 20_000_000
 _NONE: frozenset[str] = frozenset()
 #: threads sketching chunks of texts at once
 _THREADS = 2
+#: pages of a site whose shingles tell its template's (partial copies only)
+_TEMPLATE_SAMPLE = 16
+#: one shingle in this many (by fingerprint) indexes the texts for passages they share (a power of 2)
+_SAMPLE_EVERY = 16
+#: texts sharing this many sampled shingles are candidates; a sampled shingle on more texts is not used
+_SAMPLED_MIN = 3
+_SAMPLED_MAX_BUCKET = 64
 
 
 @dataclass(frozen=True)
 class CopyParams:
     """Settings of the copy search.
 
-    jaccard, containment: a pair is a copy when either reaches its threshold.
+    jaccard, containment: a pair is a copy when either reaches its threshold, or
+    when it shares at least ``min_shared`` shingles that are at least
+    ``partial_containment`` of the shorter text (a partial copy).
     shingle: words per shingle. bands, rows: LSH banding (40 × 3 finds a pair
     with Jaccard 0.5 with probability 0.995, 0.3 with 0.66).
     min_tokens: bodies shorter than this are not articles (menus, stubs).
@@ -103,6 +133,8 @@ class CopyParams:
 
     jaccard: float = 0.5
     containment: float = 0.8
+    min_shared: int = 100
+    partial_containment: float = 0.3
     shingle: int = 3
     bands: int = 40
     rows: int = 3
@@ -160,7 +192,8 @@ def _fingerprints(norm: pa.Array, k: int) -> tuple[np.ndarray, np.ndarray, np.nd
 
 
 def _sketch(arr: pa.Array, p: CopyParams, ra: np.ndarray, rb: np.ndarray) -> tuple[np.ndarray, ...]:
-    """``(counts, fingerprints, n_tokens, signatures, band keys)`` of one chunk of texts."""
+    """``(counts, fingerprints, n_tokens, signatures, band keys, sampled)`` of one chunk of texts
+    (``sampled``: ``(text, fingerprint)`` of the shingles whose fingerprint is 0 mod :data:`_SAMPLE_EVERY`)."""
     counts, fps, ntok = _fingerprints(normalize_text_array(arr), p.shingle)
     m = len(counts)
     sig = np.full((m, len(ra)), np.iinfo(np.uint32).max, np.uint32)
@@ -174,7 +207,10 @@ def _sketch(arr: pa.Array, p: CopyParams, ra: np.ndarray, rb: np.ndarray) -> tup
             for r in range(p.rows):
                 key = _splitmix(key * _GOLDEN + sig[:, band * p.rows + r].astype(_U64))
             keys[band] = (key >> _U64(32)).astype(np.uint32)
-    return counts, fps, ntok, sig, keys
+    pick = (fps & _U64(_SAMPLE_EVERY - 1)) == 0
+    doc = np.repeat(np.arange(m, dtype=np.int32), counts)[pick]
+    sampled = np.stack((doc.astype(np.uint32), (fps[pick] >> _U64(4)).astype(np.uint32)))
+    return counts, fps, ntok, sig, keys, sampled
 
 
 class _Appender:
@@ -234,6 +270,7 @@ class CopySearch:
         self._times: list[np.ndarray] = []
         self._sites: list[np.ndarray] = []
         self._keys: list[np.ndarray] = []
+        self._sampled: list[np.ndarray] = []
         self.n = 0
         self._n_added = 0
         self._pool: ThreadPoolExecutor | None = None
@@ -274,7 +311,8 @@ class CopySearch:
             self._pool = None
 
     def _store(self, sk: tuple[np.ndarray, ...]) -> None:
-        counts, fps, ntok, sig, keys = sk
+        counts, fps, ntok, sig, keys, sampled = sk
+        self._sampled.append(np.stack((sampled[0] + np.uint32(self.n), sampled[1])))
         self._fps.append(fps)
         self._sig.append(sig)
         self._keys.append(keys)
@@ -299,17 +337,52 @@ class CopySearch:
             hi = min(max(hi, lo + 1), lo + (1 << 22))
             m = hi - lo
             na, nb = self.sizes[a[lo:hi]], self.sizes[b[lo:hi]]
-            pair = np.arange(m, dtype=_U64) << _U64(_FP_BITS)
-            k = np.concatenate((np.repeat(pair, na) | self._sets(a[lo:hi]), np.repeat(pair, nb) | self._sets(b[lo:hi])))
-            k.sort(kind="stable")  # two sorted runs: one merge pass (timsort)
-            dup = k[1:][k[1:] == k[:-1]]
-            inter = np.bincount((dup >> _U64(_FP_BITS)).astype(np.int64), minlength=m)
+            inter = np.bincount(self._shared(a[lo:hi], b[lo:hi])[0], minlength=m)
             union = na + nb - inter
             jac[lo:hi] = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
             small = np.minimum(na, nb)
             con[lo:hi] = np.where(small > 0, inter / np.maximum(small, 1), 0.0)
             lo = hi
         return jac, con
+
+    def _shared(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(pair, fingerprint)`` of every shingle texts ``a[i]`` and ``b[i]`` share (pairs of small sets)."""
+        na, nb = self.sizes[a], self.sizes[b]
+        pair = np.arange(len(a), dtype=_U64) << _U64(_FP_BITS)
+        k = np.concatenate((np.repeat(pair, na) | self._sets(a), np.repeat(pair, nb) | self._sets(b)))
+        k.sort(kind="stable")  # two sorted runs: one merge pass (timsort)
+        dup = k[1:][k[1:] == k[:-1]]
+        return (dup >> _U64(_FP_BITS)).astype(np.int64), dup & _FP_MASK
+
+    def _shared_beyond_template(self, a: np.ndarray, b: np.ndarray, sites: np.ndarray,
+                                eligible: np.ndarray) -> np.ndarray:
+        """Shingles texts ``a[i]`` and ``b[i]`` share that are in neither site's template
+        (module docstring), for the few pairs that only the partial-copy rule could keep."""
+        need, dense = np.unique(np.concatenate((sites[a], sites[b])), return_inverse=True)
+        da, db = dense[: len(a)], dense[len(a):]
+        el = eligible[np.isin(sites[eligible], need)]
+        el = el[np.argsort(sites[el], kind="stable")]  # by site, in input order within a site
+        starts = np.searchsorted(sites[el], need)
+        ends = np.searchsorted(sites[el], need, side="right")
+        parts = []
+        for d, (lo, hi) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+            sample = el[lo : min(hi, lo + _TEMPLATE_SAMPLE)]
+            if len(sample) < 3:
+                continue
+            fp, cnt = np.unique(self._sets(sample), return_counts=True)
+            parts.append((_U64(d) << _U64(_FP_BITS)) | fp[cnt >= max(2, -(-len(sample) // 4))])
+        template = np.sort(np.concatenate(parts)) if parts else np.zeros(0, _U64)
+        out = np.zeros(len(a), np.int64)
+        for lo in range(0, len(a), 20_000):
+            hi = min(lo + 20_000, len(a))
+            pi, fp = self._shared(a[lo:hi], b[lo:hi])
+            in_t = np.zeros(len(fp), bool)
+            for dd in (da[lo:hi], db[lo:hi]):
+                key = (dd[pi].astype(_U64) << _U64(_FP_BITS)) | fp
+                pos = np.minimum(np.searchsorted(template, key), max(len(template) - 1, 0))
+                in_t |= (template[pos] == key) if len(template) else False
+            out[lo:hi] = np.bincount(pi[~in_t], minlength=hi - lo)
+        return out
 
     def _estimates(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Jaccard and containment estimated from the MinHash signatures."""
@@ -323,8 +396,10 @@ class CopySearch:
         c = np.where(np.minimum(na, nb) > 0, inter / np.maximum(np.minimum(na, nb), 1), 0.0)
         return j, c
 
-    def _candidates(self, eligible: np.ndarray, sites: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-        """Distinct pairs (a < b) of eligible texts on different sites sharing an LSH band."""
+    def _candidates(self, eligible: np.ndarray, sites: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+        """Distinct pairs (a < b) of eligible texts on different sites sharing an LSH band or
+        a passage (:meth:`_passage_candidates`; the last array marks these)."""
         n = self.n
         found: list[np.ndarray] = []
         held, total = 0, 0
@@ -338,8 +413,41 @@ class CopySearch:
             if held > _PAIR_BUFFER and len(found) > 1:  # deduplicate across bands as we go
                 found = [_sorted_unique(np.concatenate(found))]
                 held = len(found[0])
-        allp = _sorted_unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
-        return allp // max(n, 1), allp % max(n, 1), total
+        passage = self._passage_candidates(eligible, sites)
+        found.append(passage)
+        allp = _sorted_unique(np.concatenate(found))
+        pos = np.minimum(np.searchsorted(passage, allp), max(len(passage) - 1, 0))
+        flag = passage[pos] == allp if len(passage) else np.zeros(len(allp), bool)
+        return allp // max(n, 1), allp % max(n, 1), total, flag
+
+    def _passage_candidates(self, eligible: np.ndarray, sites: np.ndarray) -> np.ndarray:
+        """Sorted pair keys (``a * n + b``, a < b) of eligible texts on different sites that share at
+        least :data:`_SAMPLED_MIN` sampled shingles: a common passage (0-mod-p sampling,
+        Manber 1994; Broder 1997), what the bands miss when start and end were rewritten
+        (Jaccard ~0.25: the 40 × 3 bands find such a pair with probability ~0.5)."""
+        n = self.n
+        if not self._sampled:
+            return np.zeros(0, np.int64)
+        smp = np.concatenate(self._sampled, axis=1).astype(np.int64)
+        self._sampled = []
+        ok = np.zeros(n, bool)
+        ok[eligible] = True
+        smp = smp[:, ok[smp[0]]]
+        order = np.argsort(smp[1], kind="stable")
+        doc, fp = smp[0][order], smp[1][order]
+        if len(fp) < 2:
+            return np.zeros(0, np.int64)
+        brk = np.flatnonzero(fp[1:] != fp[:-1]) + 1
+        gstart = np.concatenate(([0], brk))
+        gsize = np.diff(np.concatenate((gstart, [len(fp)])))
+        keep = (gsize > 1) & (gsize <= _SAMPLED_MAX_BUCKET)
+        if not keep.any():
+            return np.zeros(0, np.int64)
+        a, b = _pairs_in_groups(doc, gstart[keep], gsize[keep], _SAMPLED_MAX_BUCKET)
+        cross = sites[a] != sites[b]
+        key = np.minimum(a, b)[cross] * n + np.maximum(a, b)[cross]
+        uk, cnt = np.unique(key, return_counts=True)
+        return uk[cnt >= _SAMPLED_MIN]
 
     def find(self) -> CopyClusters:
         """Cluster the texts added so far into copies (see the module docstring)."""
@@ -357,14 +465,21 @@ class CopySearch:
         t = np.concatenate(self._times) if self._times else np.zeros(0, np.int64)
         sites = np.concatenate(self._sites) if self._sites else np.zeros(0, np.int64)
         eligible = np.flatnonzero((ntok >= p.min_tokens) & (self.sizes > 0))
-        a, b, n_cand = self._candidates(eligible, sites)
+        a, b, n_cand, passage = self._candidates(eligible, sites)
         n_cross = len(a)
         if len(a):  # screen on the signatures: only plausible pairs are verified on the sets
             je, ce = self._estimates(a, b)
-            worth = (je >= p.jaccard - 0.2) | (ce >= p.containment - 0.3)
-            a, b = a[worth], b[worth]
+            worth = (je >= p.jaccard - 0.2) | (ce >= p.containment - 0.3) | passage
+            a, b, passage = a[worth], b[worth], passage[worth]
         j, c = self.similarities(a, b)
         ok = (j >= p.jaccard - 1e-12) | (c >= p.containment - 1e-12)
+        small = np.minimum(self.sizes[a], self.sizes[b])
+        # partial copies: pairs that share a passage (the sampled index), the rule checked beyond templates
+        partial = np.flatnonzero(~ok & passage & (c >= p.partial_containment - 1e-12)
+                                 & (c * small >= p.min_shared - 1e-6))
+        if len(partial):  # partial copies: what they share beyond their sites' template text
+            own = self._shared_beyond_template(a[partial], b[partial], sites, eligible)
+            ok[partial] = (own >= p.min_shared) & (own >= p.partial_containment * small[partial] - 1e-9)
         va, vb = a[ok], b[ok]
         cluster = np.full(n, -1, dtype=np.int64)
         jac, con = np.zeros(n), np.zeros(n)

@@ -14,6 +14,7 @@ directory), so results do not depend on the network or the day.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -23,6 +24,10 @@ __all__ = ["site_of", "host_of", "INSTALL_HINT"]
 
 #: How to install what the site readers need.
 INSTALL_HINT = "pip install 'inconcert[sites]'  (trafilatura, lxml_html_clean, fastwarc, tldextract, htmldate, resiliparse)"
+
+
+#: scheme://[user@]host[:port] then / ? # or the end: the host (anything else goes to urlsplit)
+_HOST = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#\s]*@)?([^/?#:@\[\]\s]+)(?::\d*)?(?=[/?#]|\s*$)")
 
 
 @lru_cache(maxsize=1)
@@ -40,10 +45,14 @@ def host_of(url: str) -> str | None:
     >>> host_of("HTTPS://WWW.Example.com:8080/a")
     'www.example.com'
     """
-    try:
-        h = urlsplit(url.strip()).hostname
-    except ValueError:
-        return None
+    m = _HOST.match(url)
+    if m:  # the common case, without urlsplit (a tenth of a page's extraction time)
+        h: str | None = m.group(1)
+    else:
+        try:
+            h = urlsplit(url.strip()).hostname
+        except ValueError:
+            return None
     return h.lower().rstrip(".") if h else None
 
 

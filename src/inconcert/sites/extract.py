@@ -18,6 +18,8 @@ The rest comes from the markup, in this order of trust:
   htmldate (dates in the URL and the visible text, day precision); a page with none gets the crawl time, with
   ``time_source = "crawl"`` so nobody mistakes it for a publication time;
 - **title**: ``og:title``, JSON-LD ``headline``, ``<title>``;
+- **site name**: ``og:site_name``, JSON-LD ``publisher.name`` (credit by name:
+  "(Reuters) —");
 - **byline**: ``<meta name="author">``, JSON-LD ``author``, ``rel="author"``,
   an element whose class says ``byline``/``author``;
 - **language**: ``<html lang>``, else resiliparse's detector on the body;
@@ -78,6 +80,8 @@ class Page:
     #: registered domains linked from anywhere in the page (credit lines are often
     #: short linked paragraphs that main-text extraction drops)
     linked_sites: list[str] = field(default_factory=list)
+    #: the site's name as the page gives it (``og:site_name``, JSON-LD ``publisher``)
+    site_name: str | None = None
 
 
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -337,6 +341,10 @@ def extract_page(
         if m:
             byline = _byline(m.group(m.lastindex or 1))
 
+    site_name = _clean(metas.get("og:site_name"))
+    if not site_name:
+        site_name = next((_ld_author(i["publisher"]) for i in ld if i.get("publisher")), None)
+
     text = body_text(html, mode)
     m = _HTML_LANG.search(html)
     lang = m.group(1).lower() if m else _lang_of(text)
@@ -357,7 +365,9 @@ def extract_page(
         h = href.split("/", 3)[2].lower() if href.count("/") >= 2 else ""
         if own_host and (h == own_host or (site and (h == site or h.endswith("." + site)))):
             continue  # the site's own pages (menus, related posts)
-        full = urljoin(page_url or "", _html.unescape(href))
+        full = _html.unescape(href)
+        if not full.startswith(("http://", "https://")):  # absolute links need no joining
+            full = urljoin(page_url or "", full)
         if not full.lower().startswith(("http://", "https://")):
             continue
         target = site_of(full)
@@ -371,4 +381,4 @@ def extract_page(
             seen.add(full)
             links.append(full)
     return Page(page_url, site, title, byline, lang, published, source, text, links, find_ids(html),
-                sorted(linked))
+                sorted(linked), site_name)

@@ -20,7 +20,10 @@ on several of its sites, copies that mostly do not credit their origin, or
 sites that do little but copy (median share of pages that are copies
 ≥ ``sites.copy_site_share``, 0.8). Otherwise it is ``syndication``: sites that each
 republish, with credit, what one source published — a wire service and its
-clients. ``weak`` groups stay weak. ``network_id`` in ``accounts.csv`` and
+clients. A significant group no two of whose sites carry a copy of one article — held
+together by shared ids alone — is ``infrastructure``: one web agency, host or
+operator runs their page code, which is a lead, not an article network.
+``weak`` groups stay weak. ``network_id`` in ``accounts.csv`` and
 ``groups.csv`` is the group id of operation groups only (in place of the
 general runs' network, the connected component of links: sites of a wire
 service's clients linked to a network's sites are not that network).
@@ -29,6 +32,8 @@ service's clients linked to a network's sites are not that network).
 ('syndication', 'copies credit their origin (95%); no shared ids or bylines; sites publish their own articles too (copies 40% of pages)')
 >>> decide_site("operation", shared_ids=2, shared_bylines=0, uncredited_share=0.9, copy_site_share=0.9)[0]
 'operation'
+>>> decide_site("operation", shared_ids=3, shared_bylines=0, uncredited_share=0, copy_site_share=0, copies=0)[0]
+'infrastructure'
 """
 
 from __future__ import annotations
@@ -67,12 +72,17 @@ def site_defaults(config: DetectConfig) -> tuple[DetectConfig, dict[str, Any]]:
 
 def decide_site(
     verdict: str, shared_ids: int, shared_bylines: int, uncredited_share: float, copy_site_share: float,
-    copier_share: float = 0.8,
+    copier_share: float = 0.8, copies: int | None = None,
 ) -> tuple[str, str]:
     """``(verdict, reasons)`` of a group of sites (see the module docstring); ``copier_share``
-    is the ``sites.copy_site_share`` setting."""
+    is the ``sites.copy_site_share`` setting, ``copies`` the articles two or more of its sites
+    carry (None: unknown)."""
     if verdict == "weak":
         return "weak", "not significant under the null model"
+    if copies == 0:
+        return "infrastructure", (
+            f"{shared_ids} embedded id(s) or {shared_bylines} byline(s) shared but no copied article: "
+            "shared page code (a web agency, a host or one operator) — a lead to verify, not an article network")
     covert = []
     if shared_ids:
         covert.append(f"{shared_ids} embedded id(s) shared across its sites")
@@ -126,7 +136,7 @@ def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], 
             pass
     empty = {  # the tables of the article and tracker behaviours, empty when they did not run (portable: no DDL)
         "ic_site_articles": (("seq", "BIGINT"), ("cluster", "STRING"), ("origin_seq", "BIGINT"),
-                             ("jaccard", "DOUBLE"), ("containment", "DOUBLE")),
+                             ("jaccard", "DOUBLE"), ("containment", "DOUBLE"), ("credits", "STRING")),
         "ic_site_trackers": (("kind", "STRING"), ("id", "STRING"), ("sites", "BIGINT"), ("spread", "DOUBLE"),
                              ("pairs", "BIGINT"), ("coherent_pairs", "BIGINT"), ("coherence", "DOUBLE"),
                              ("evidence", "BOOLEAN"), ("reason", "STRING")),
@@ -146,6 +156,7 @@ def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], 
                    CAST(({d.epoch_us('a.ts')} - {d.epoch_us('o.ts')}) AS DOUBLE) / 1000000.0 AS lag_s,
                    s.seq = s.origin_seq AS is_origin,
                    (s.seq <> s.origin_seq AND (lower(coalesce(a.text, '')) LIKE '%' || lower(o.account_id) || '%'
+                     OR coalesce(s.credits, '') LIKE '%;' || o.account_id || ';%'
                      OR coalesce(sp.linked_sites, '') LIKE '%;' || o.account_id || ';%'
                      OR EXISTS (SELECT 1 FROM ic_copy_links l WHERE l.seq = s.seq
                                 AND (l.u LIKE '%://' || lower(o.account_id) || '/%'
@@ -187,6 +198,10 @@ def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], 
                               sum(CASE WHEN c.credited THEN 0 ELSE 1 END) AS uncredited
                        FROM ic_copies c JOIN ic_member m ON m.site = c.site
                        WHERE NOT c.is_origin AND c.site <> c.origin_site GROUP BY m.group_id),
+                sa AS (SELECT group_id, count(*) AS articles
+                       FROM (SELECT c.cluster, m.group_id FROM ic_copies c JOIN ic_member m ON m.site = c.site
+                             GROUP BY c.cluster, m.group_id HAVING count(DISTINCT c.site) >= 2) x
+                       GROUP BY group_id),
                 cs AS (SELECT m.group_id,
                               {share} AS copy_site_share
                        FROM ic_site_stats s JOIN ic_member m ON m.site = s.site GROUP BY m.group_id)
@@ -194,9 +209,10 @@ def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], 
                   (SELECT count(*) FROM ids WHERE ids.group_id = g.group_id AND ids.n >= 2) AS shared_ids,
                   (SELECT count(*) FROM byl WHERE byl.group_id = g.group_id AND byl.n >= 2) AS shared_bylines,
                   coalesce(cp.copies, 0) AS copies, coalesce(cp.uncredited, 0) AS uncredited,
-                  coalesce(cs.copy_site_share, 0) AS copy_site_share
+                  coalesce(cs.copy_site_share, 0) AS copy_site_share, coalesce(sa.articles, 0) AS shared_articles
            FROM (SELECT DISTINCT group_id FROM ic_member) g
            LEFT JOIN cp ON cp.group_id = g.group_id LEFT JOIN cs ON cs.group_id = g.group_id
+           LEFT JOIN sa ON sa.group_id = g.group_id
            ORDER BY g.group_id"""
     ).to_pylist()
     gcols = engine.columns("groups")
@@ -207,7 +223,8 @@ def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], 
     for f in feats:
         unc = f["uncredited"] / f["copies"] if f["copies"] else 0.0
         v, why = decide_site(old.get(f["group_id"]) or "operation", int(f["shared_ids"]), int(f["shared_bylines"]),
-                             unc, float(f["copy_site_share"]), float(config.sites.copy_site_share))
+                             unc, float(f["copy_site_share"]), float(config.sites.copy_site_share),
+                             copies=int(f["shared_articles"]))
         rows.append({"group_id": f["group_id"], "site_verdict": v, "site_reasons": why,
                      "shared_ids": int(f["shared_ids"]), "shared_bylines": int(f["shared_bylines"]),
                      "uncredited_share": round(unc, 6), "copy_site_share": round(float(f["copy_site_share"]), 6)})

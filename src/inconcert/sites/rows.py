@@ -8,8 +8,9 @@ site (registered domain), ``ts`` = publication time, ``text`` = the body,
 ``urls`` = outbound links in the body, ``platform = "web"``. What only site
 runs use goes to two side tables (``ctx.add_side``):
 
-- ``site_pages(post_id, account_id, url, title, byline, lang, time_source, words, linked_sites)``
-  (``linked_sites``: ``;a.com;b.org;``, every site the page links to);
+- ``site_pages(post_id, account_id, url, title, byline, lang, time_source, words, linked_sites, site_name)``
+  (``linked_sites``: ``;a.com;b.org;``, every site the page links to; ``site_name``:
+  the name the page gives its site);
 - ``site_ids(account_id, post_id, kind, id, where)``: one row per id per page.
 
 The extraction mode and the number of worker processes are the run's
@@ -55,6 +56,7 @@ SITE_PAGES_SCHEMA = pa.schema(
         ("post_id", pa.string()), ("account_id", pa.string()), ("url", pa.string()),
         ("title", pa.string()), ("byline", pa.string()), ("lang", pa.string()),
         ("time_source", pa.string()), ("words", pa.int64()), ("linked_sites", pa.string()),
+        ("site_name", pa.string()),
     ]
 )
 SITE_IDS_SCHEMA = pa.schema(
@@ -270,7 +272,8 @@ class PageBatcher:
             for k, v in (("post_id", page.url), ("account_id", page.site), ("url", page.url),
                          ("title", page.title), ("byline", page.byline), ("lang", page.lang),
                          ("time_source", page.time_source), ("words", len(page.text.split())),
-                         ("linked_sites", ";" + ";".join(page.linked_sites) + ";" if page.linked_sites else None)):
+                         ("linked_sites", ";" + ";".join(page.linked_sites) + ";" if page.linked_sites else None),
+                         ("site_name", page.site_name)):
                 side[k].append(v)
             for f in page.ids:
                 for k, v in (("account_id", page.site), ("post_id", page.url), ("kind", f.kind),
