@@ -41,7 +41,7 @@ from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.scoring.bicm import BiCMFit, fit_bicm, pair_expectation
 from inconcert.scoring.populations import engine_populations
-from inconcert.scoring.stats import account_link_qvalues, gamma_poisson_log_any, gamma_poisson_logsf
+from inconcert.scoring.stats import account_link_qvalues, gamma_poisson_log_any, gamma_poisson_logsf, round_12g
 
 __all__ = [
     "NULL_TABLES",
@@ -96,26 +96,45 @@ def object_window_pairs_sql(windows_us: list[int], traces: str = "traces", ao: s
     window ``i``, ``p_i`` = pairs of shares by different accounts at most
     ``windows_us[i]`` apart — in closed form: each share counts the shares of
     the object within ±W (a window frame over the object's sorted times), minus
-    those of its own account, halved. No share pair is materialised.
+    those of its own account, halved. No share pair is materialised. An account
+    that shared the object once has only itself within its own frame, so the
+    own-account frames are computed only for accounts that shared it at least
+    twice (the others count 1 each: ``s1``); the sums are integers, exact.
     """
-    frames = ",\n               ".join(
-        f"count(*) OVER (PARTITION BY behaviour, object ORDER BY t "
-        f"RANGE BETWEEN {int(w)} PRECEDING AND {int(w)} FOLLOWING) "
-        f"- count(*) OVER (PARTITION BY behaviour, object, account_id ORDER BY t "
-        f"RANGE BETWEEN {int(w)} PRECEDING AND {int(w)} FOLLOWING) AS c{i}"
+    frame = "ORDER BY t RANGE BETWEEN {w} PRECEDING AND {w} FOLLOWING"
+    alls = ",\n               ".join(
+        f"count(*) OVER (PARTITION BY behaviour, object {frame.format(w=int(w))}) AS c{i}"
         for i, w in enumerate(windows_us)
     )
-    sums = ", ".join(f"CAST(sum(c{i}) AS DOUBLE) / 2.0 AS p{i}" for i in range(len(windows_us)))
-    return f"""WITH ob AS (SELECT behaviour, object, count(*) AS n, sum(k) AS s, sum(k * k) AS s2 FROM {ao}
+    owns = ",\n               ".join(
+        f"count(*) OVER (PARTITION BY behaviour, object, account_id {frame.format(w=int(w))}) AS c{i}"
+        for i, w in enumerate(windows_us)
+    )
+    L = len(windows_us)
+    sum_a = ", ".join(f"sum(c{i}) AS c{i}" for i in range(L))
+    sums = ", ".join(
+        f"CAST(a.c{i} - ob.s1 - coalesce(m.c{i}, 0) AS DOUBLE) / 2.0 AS p{i}" for i in range(L)
+    )
+    return f"""WITH ob AS (SELECT behaviour, object, count(*) AS n, sum(k) AS s, sum(k * k) AS s2,
+                       count(CASE WHEN k = 1 THEN 1 END) AS s1 FROM {ao}
                 GROUP BY behaviour, object HAVING count(*) >= 2),
     tr AS (SELECT t.behaviour, t.object, t.account_id, t.t FROM {traces} t
            JOIN ob ON t.behaviour = ob.behaviour AND t.object = ob.object),
-    c AS (SELECT behaviour, object,
-               {frames}
-          FROM tr)
+    a AS (SELECT behaviour, object, {sum_a} FROM (
+            SELECT behaviour, object,
+               {alls}
+            FROM tr) x GROUP BY behaviour, object),
+    rep AS (SELECT t.behaviour, t.object, t.account_id, t.t FROM {traces} t
+            JOIN {ao} r ON t.behaviour = r.behaviour AND t.object = r.object AND t.account_id = r.account_id
+            JOIN ob ON t.behaviour = ob.behaviour AND t.object = ob.object
+            WHERE r.k >= 2),
+    m AS (SELECT behaviour, object, {sum_a} FROM (
+            SELECT behaviour, object,
+               {owns}
+            FROM rep) y GROUP BY behaviour, object)
     SELECT ob.behaviour, ob.object, ob.n, ob.s, ob.s2, {sums}
-    FROM c JOIN ob ON c.behaviour = ob.behaviour AND c.object = ob.object
-    GROUP BY ob.behaviour, ob.object, ob.n, ob.s, ob.s2"""
+    FROM ob JOIN a ON a.behaviour = ob.behaviour AND a.object = ob.object
+    LEFT JOIN m ON m.behaviour = ob.behaviour AND m.object = ob.object"""
 
 
 def object_windows_sql(windows_us: list[int], max_partners: float, table: str = "ic_null_owp") -> str:
@@ -146,9 +165,11 @@ SHARER_STRATA = (10, 100, 1000)
 
 
 def stratum_counts_sql(strata: list[int], n_windows: int, pairs: str = "pairs",
-                       objects: str = "ic_null_objects") -> str:
+                       objects: str = "ic_null_objects", tested: str | None = None) -> str:
     """Per account pair, ``s<j>_<i>``: the distinct primary objects with at most
     ``strata[j]`` sharers that the two accounts co-acted on within window ``i``.
+    With ``tested`` (a query or table of ``account_a < account_b``), only those
+    pairs: the pairs of the other links are skipped before the aggregation.
 
     >>> "s0_1" in stratum_counts_sql([10], 2)
     True
@@ -157,11 +178,12 @@ def stratum_counts_sql(strata: list[int], n_windows: int, pairs: str = "pairs",
         f"CAST(sum(CASE WHEN o.n <= {int(b)} AND po.lvl <= {i} THEN 1 ELSE 0 END) AS INT) AS s{j}_{i}"
         for j, b in enumerate(strata) for i in range(n_windows)
     )
+    lo = "CASE WHEN p.account_a < p.account_b THEN p.account_a ELSE p.account_b END"
+    hi = "CASE WHEN p.account_a < p.account_b THEN p.account_b ELSE p.account_a END"
+    only = f"\n        JOIN ({tested}) t ON t.account_a = {lo} AND t.account_b = {hi}" if tested else ""
     return f"""WITH po AS (
-        SELECT CASE WHEN account_a < account_b THEN account_a ELSE account_b END AS account_a,
-               CASE WHEN account_a < account_b THEN account_b ELSE account_a END AS account_b,
-               behaviour, object, min(lvl) AS lvl
-        FROM {pairs} GROUP BY 1, 2, behaviour, object)
+        SELECT {lo} AS account_a, {hi} AS account_b, p.behaviour, p.object, min(p.lvl) AS lvl
+        FROM {pairs} p{only} GROUP BY 1, 2, p.behaviour, p.object)
     SELECT po.account_a, po.account_b, {cols}
     FROM po JOIN {objects} o ON po.behaviour = o.behaviour AND po.object = o.object
     GROUP BY po.account_a, po.account_b"""
@@ -530,7 +552,8 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
     S = len(strata)
     scols = "".join(f", coalesce(s.s{j}_{i}, 0) AS s{j}_{i}" for j in range(S) for i in range(L))
     if S:
-        engine.create_table("ic_null_strata", stratum_counts_sql(strata, L))
+        tested_sql = f"SELECT account_a, account_b FROM links WHERE w{L - 1} >= 2"  # the links scored below
+        engine.create_table("ic_null_strata", stratum_counts_sql(strata, L, tested=tested_sql))
     tested = engine.to_arrow(
         f"""SELECT l.account_a, l.account_b, {wcols}{scols} FROM links l
         {"LEFT JOIN ic_null_strata s ON l.account_a = s.account_a AND l.account_b = s.account_b" if S else ""}
@@ -666,7 +689,7 @@ def _link_expectations(null: NullModel, parts: pa.Table | None, n: int, L: int) 
         mm = _col(parts, "m_a") * _col(parts, "m_b")
         ex = np.minimum(ex[:, :L] * mm[:, None], ex[:, L:])
         np.add.at(e, parts.column("i").to_numpy().astype(np.int64), ex)
-    return np.array([[float(f"{v:.12g}") for v in row] for row in e]).reshape((n, L))
+    return round_12g(e)
 
 
 def primary_share_sql(n_windows: int, trace_pairs: str = "ic_trace_pairs", pairs: str = "pairs",
