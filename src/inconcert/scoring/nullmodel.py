@@ -39,6 +39,7 @@ import pyarrow as pa
 
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
+from inconcert.memory import budget_rows
 from inconcert.scoring.bicm import (
     BiCMFit,
     ExpectationGrid,
@@ -697,8 +698,9 @@ def _col(t: pa.Table, name: str) -> np.ndarray:
 
 
 #: Links scored at once (:func:`score_link_batch`): memory stays at a batch (the
-#: windows × strata matrices of counts, expectations and tails); a fixed number,
-#: and results do not depend on it (every step is row by row).
+#: windows × strata matrices of counts, expectations and tails); fewer under a
+#: low ``--memory-limit`` (:func:`~inconcert.memory.budget_rows`). Results do not
+#: depend on it: every step is row by row (tests/test_scoring_batches.py).
 _LINK_BATCH = 1 << 17
 
 
@@ -715,8 +717,9 @@ def _score_batches(
         return logp, best, wb, eb
     grids = null.grids(_col(parts, "cls"), _col(parts, "d_a"), _col(parts, "d_b")) if parts is not None else {}
     pi = parts.column("i").to_numpy() if parts is not None else np.zeros(0, np.int64)
-    for lo in range(0, n, _LINK_BATCH):
-        k = min(_LINK_BATCH, n - lo)
+    step = budget_rows(_LINK_BATCH, row_bytes=64 * len(cells), minimum=min(_LINK_BATCH, 4096))
+    for lo in range(0, n, step):
+        k = min(step, n - lo)
         chunk = tested.slice(lo, k)
         wall = np.stack([_col(chunk, c) for c in cells], axis=1)
         a, b = np.searchsorted(pi, [lo, lo + k])
