@@ -133,7 +133,7 @@ def test_feeds_are_automation_and_pushers_are_operation():
     assert v[2]["verdict"] == "operation"
     assert "4 source domains" in v[2]["reasons"]
     assert ("not automation: only 0 % of its link shares came first and were then shared by ≥ 2 accounts "
-            "outside its network (automation needs ≥ 50 % and ≥ 5 shares)") in v[2]["reasons"]
+            "outside its component (automation needs ≥ 50 % and ≥ 5 shares)") in v[2]["reasons"]
     assert v[1]["p_value"] == pytest.approx(3e-20)  # Simes over 3 links
 
 
@@ -254,7 +254,7 @@ def test_every_reason_states_its_threshold():
         r = g["reasons"]
         assert "automation needs ≥ 50 % and ≥ 5 shares" in r
         assert "steady needs ≤ 0.3" in r or "cadence not judged (no member has ≥ 5 gaps averaging ≥ 10 clock ticks)" in r
-        assert "covering needs half the members each posting ≥ 80 % of the links of a domain with ≥ 5 links that at least as many accounts outside its network share" in r
+        assert "covering needs half the members each posting ≥ 80 % of the links of a domain with ≥ 5 links that at least as many accounts outside its component share" in r
         assert "FDR 0.01" in r
 
 

@@ -28,7 +28,10 @@ table                     holds                                              wri
 ``membership``            ``(account_id, group_id[, joined_by, pooled_p])``  groups stage         verdicts, outputs
 ``ic_networks``           ``(account_id, network_id)``: connected            groups stage         groups stage
                           components of ``glinks``
-``account_networks``      ``(account_id, network_id)``, pooled members too   groups stage         verdicts, outputs
+``account_networks``      ``(account_id, network_id)``: the account's        groups stage         verdicts
+                          component, pooled members too
+``ic_group_networks``     ``(account_id, network_id)``: networks (groups     groups stage         outputs
+                          tied by most of their members), pooled members
 ``groups``                one row per group with statistics (and verdict)    groups; verdicts     outputs
 ``group_verdicts``        ``(group_id, p_value, verdict, reasons)``          verdicts stage       verdicts stage
 ``accounts_out``          one row per account with group, degree, shares     groups stage         outputs
@@ -59,6 +62,7 @@ __all__ = [
     "MEMBERSHIP",
     "COMPONENTS",
     "NETWORKS",
+    "GROUP_NETWORKS",
     "GROUPS",
     "GROUP_VERDICTS",
     "ACCOUNTS_OUT",
@@ -79,6 +83,7 @@ PASSING_LINKS = "glinks"
 MEMBERSHIP = "membership"
 COMPONENTS = "ic_networks"
 NETWORKS = "account_networks"
+GROUP_NETWORKS = "ic_group_networks"
 GROUPS = "groups"
 GROUP_VERDICTS = "group_verdicts"
 ACCOUNTS_OUT = "accounts_out"
@@ -99,6 +104,7 @@ CONTRACT: tuple[str, ...] = (
     MEMBERSHIP,
     COMPONENTS,
     NETWORKS,
+    GROUP_NETWORKS,
     GROUPS,
     GROUP_VERDICTS,
     ACCOUNTS_OUT,

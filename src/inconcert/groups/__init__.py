@@ -6,6 +6,6 @@ each group is (``operation``, ``automation`` or ``weak``).
 - :mod:`inconcert.groups.verdicts` — each group's verdict with its measured reasons.
 """
 
-from inconcert.groups.communities import find_groups, find_networks
+from inconcert.groups.communities import find_components, find_groups, find_networks
 
-__all__ = ["find_groups", "find_networks"]
+__all__ = ["find_components", "find_groups", "find_networks"]

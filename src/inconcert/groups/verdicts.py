@@ -10,7 +10,7 @@ A significant group is ``automation`` when its members do what feeds do, and
 bot that reposts every article of a few sources) co-act because they all post
 every new item of the same sources first; the people who read those sources
 share the items later. So what marks a feed is measured against the accounts
-*unrelated* to the group — those outside its network (the connected component
+*unrelated* to the group — those outside its component (the connected component
 of significant links the group lies in):
 
 - **first shares taken up** (``LEAD_SHARE`` = 50 %): the share of the members'
@@ -153,7 +153,7 @@ class VerdictTables:
 
     traces: str = TRACES
     membership: str = MEMBERSHIP
-    networks: str = NETWORKS
+    networks: str = NETWORKS  # the accounts' components (not the outputs' ``network_id``)
     actions: str = ACTIONS
     accounts: str = ACCOUNT_KEYS
     objects: str = OBJECT_KEYS
@@ -300,7 +300,7 @@ def _host_sql(d: Dialect, name: str) -> str:
 def coverage_sql(d: Dialect, hosts: str = "ic_sources", t: VerdictTables = VerdictTables()) -> str:
     """Per group, source domain (``hosts(host)``: hosts that are not shorteners) and
     member sharing it: the group's shares of the domain, the domain's links in the data,
-    how many of them the member posted, and the accounts outside the group's network
+    how many of them the member posted, and the accounts outside the group's component
     that share the domain.
 
     Each link's host is extracted once per object (not per share), and the accounts
@@ -483,12 +483,12 @@ class GroupEvidence:
         inside = self.inside_only / self.link_shares if self.link_shares else 0.0
         first = (
             f"{_pct(self.first_share)} of its link shares came first ({_pct(inside)} are of links no "
-            f"account outside its network shared, {_pct(self.first_share - inside)} came before the first "
+            f"account outside its component shared, {_pct(self.first_share - inside)} came before the first "
             f"outside share or in the same clock tick)"
         )
         taken = (
             f"{_pct(self.taken_up_share)} of its link shares came first and were then shared by "
-            f"≥ {UPTAKE_ACCOUNTS} accounts outside its network"
+            f"≥ {UPTAKE_ACCOUNTS} accounts outside its component"
         )
         traits = self.traits()
         out: list[str]
@@ -534,7 +534,7 @@ class GroupEvidence:
             tpl = f"texts not judged (no member has ≥ {MIN_TEXTS} texts of its own, reposts left out)"
         rule = (
             f"covering needs half the members each posting ≥ {_pct(COVER_SHARE)} of the links of a domain "
-            f"with ≥ {COVER_ITEMS} links that at least as many accounts outside its network share as it "
+            f"with ≥ {COVER_ITEMS} links that at least as many accounts outside its component share as it "
             f"has members, and such domains making ≥ {_pct(COVERED_SHARE)} of its link shares"
         )
         if self.covered is not None:

@@ -33,7 +33,7 @@ from inconcert.clock import clock_summary, raise_window, usable_windows
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.errors import ConfigError
-from inconcert.groups import find_groups, find_networks
+from inconcert.groups import find_components, find_groups, find_networks
 from inconcert.groups.verdicts import classify_groups
 from inconcert.sql.coaction import (
     accounts_dict_sql,
@@ -66,6 +66,7 @@ from inconcert.tables import (
     ACTIONS,
     COMPONENTS,
     ELIGIBLE,
+    GROUP_NETWORKS,
     GROUP_VERDICTS,
     GROUPS,
     LINKS,
@@ -381,16 +382,19 @@ def groups_stage(
     one_object = scoring.drop_one_object_groups(engine, pairs, PASSING_LINKS, MEMBERSHIP) if scoring_result.scored else 0
     windows = (scoring_result.null or {}).get("windows")
     pooled = scoring.attach_pooled(engine, config, windows) if scoring_result.scored else None
-    # networks: connected components of the passing links (pooled members: their group's)
-    engine.register_arrow(
-        COMPONENTS, find_networks(engine.to_arrow(group_edges_sql(PASSING_LINKS)), config.min_group_size)
-    )
+    # components of the passing links (pooled members: their group's), which the
+    # verdicts measure "unrelated accounts" against; networks: groups tied by most
+    # of their members, which the outputs show
+    edges = engine.to_arrow(group_edges_sql(PASSING_LINKS))
+    engine.register_arrow(COMPONENTS, find_components(edges, config.min_group_size))
     engine.create_table(NETWORKS, account_networks_sql(COMPONENTS, MEMBERSHIP))
+    members = engine.to_arrow(f"SELECT account_id, group_id FROM {MEMBERSHIP}")
+    engine.register_arrow(GROUP_NETWORKS, find_networks(edges, members, config.min_group_size))
     engine.create_table(
-        out, group_stats_sql(d, 5, PASSING_LINKS, pairs, MEMBERSHIP, OBJECT_KEYS, NETWORKS)
+        out, group_stats_sql(d, 5, PASSING_LINKS, pairs, MEMBERSHIP, OBJECT_KEYS, GROUP_NETWORKS)
     )
     engine.create_table(
-        ACCOUNTS_OUT, account_stats_sql(d, PASSING_LINKS, pairs, MEMBERSHIP, ACTIONS, ACCOUNT_KEYS, NETWORKS)
+        ACCOUNTS_OUT, account_stats_sql(d, PASSING_LINKS, pairs, MEMBERSHIP, ACTIONS, ACCOUNT_KEYS, GROUP_NETWORKS)
     )
     if pooled is not None:
         scoring.add_pooled_columns(engine, ACCOUNTS_OUT)
@@ -402,8 +406,8 @@ def groups_stage(
         pooled_seconds=None if pooled is None else float(pooled["seconds"]),
         table=out,
         groups_dropped_one_object=one_object,
-        networks=int(engine.scalar(f"SELECT count(DISTINCT network_id) FROM {COMPONENTS}") or 0),
-        accounts_in_networks=engine.count(NETWORKS),
+        networks=int(engine.scalar(f"SELECT count(DISTINCT network_id) FROM {GROUP_NETWORKS}") or 0),
+        accounts_in_networks=engine.count(GROUP_NETWORKS),
     )
 
 

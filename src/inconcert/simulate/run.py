@@ -30,6 +30,7 @@ import pyarrow.csv as pacsv
 
 from inconcert.errors import ConfigError
 from inconcert.outputs.atomic import atomic_path
+from inconcert.simulate.attacks import ATTACKS, build_attack
 from inconcert.simulate.base import simulate
 from inconcert.simulate.hard_cases import WORLDS, build_world, truncate_to
 from inconcert.simulate.scenarios import SCENARIOS, simulate_extended
@@ -37,11 +38,11 @@ from inconcert.simulate.scenarios import SCENARIOS, simulate_extended
 __all__ = ["ALL_NAMES", "parse_scenarios", "simulate_scenarios", "simulate_to_dir"]
 
 #: Every name ``--scenarios`` accepts, besides ``all``, ``held_out`` and ``none``.
-ALL_NAMES = tuple(SCENARIOS) + tuple(WORLDS)
+ALL_NAMES = tuple(SCENARIOS) + tuple(WORLDS) + tuple(ATTACKS)
 
 
 def parse_scenarios(value: str | Sequence[str]) -> tuple[str, ...]:
-    """Scenario names from ``"all"``, ``"held_out"``, ``"none"`` or a comma list
+    """Scenario names from ``"all"``, ``"held_out"``, ``"attacks"``, ``"none"`` or a comma list
     (or a sequence of names); unknown names raise :class:`ConfigError`."""
     items = value.split(",") if isinstance(value, str) else list(value)
     out: list[str] = []
@@ -49,11 +50,12 @@ def parse_scenarios(value: str | Sequence[str]) -> tuple[str, ...]:
         x = raw.strip().lower()
         if x in ("", "none"):
             continue
-        names = SCENARIOS if x == "all" else WORLDS if x == "held_out" else (x,)
+        named = {"all": SCENARIOS, "held_out": WORLDS, "attacks": ATTACKS}
+        names = named.get(x, (x,))
         for n in names:
             if n not in ALL_NAMES:
                 raise ConfigError(
-                    f"unknown scenario {x!r}; choose from all, held_out, none, {', '.join(ALL_NAMES)}"
+                    f"unknown scenario {x!r}; choose from all, held_out, attacks, none, {', '.join(ALL_NAMES)}"
                 )
             if n not in out:
                 out.append(n)
@@ -87,7 +89,7 @@ def simulate_scenarios(
     """
     names = parse_scenarios(scenarios)
     classic = tuple(n for n in names if n in SCENARIOS)
-    held = [n for n in names if n in WORLDS]
+    held = [n for n in names if n in WORLDS or n in ATTACKS]
     n_worlds = (1 if classic or not held else 0) + len(held)
     size = n_posts // max(n_worlds, 1)
     posts: list[pa.Table] = []
@@ -101,7 +103,8 @@ def simulate_scenarios(
         posts.append(p)
         labels.append(lab)
     for i, name in enumerate(held):
-        p, lab = build_world(
+        build = build_world if name in WORLDS else build_attack
+        p, lab = build(
             name, n_posts=size, seed=seed, group_base=100_000 * (i + 1) if n_worlds > 1 else 0
         )
         posts.append(p)

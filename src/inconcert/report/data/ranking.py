@@ -49,8 +49,8 @@ def group_key(g: dict[str, Any]) -> tuple[float, float, float, float]:
 def rank_groups(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Groups ordered most significant first: by p_value when present, then size, weight, id.
 
-    When groups carry a ``network_id`` (networks: connected components holding
-    groups), groups stay together under their network: networks in the order
+    When groups carry a ``network_id`` (networks: groups that act as a whole,
+    of one or more groups), groups stay together under their network: networks in the order
     of their best group, groups inside a network in the same order. This one
     order numbers the ranks, so "rank 1" is always the first group shown.
 
