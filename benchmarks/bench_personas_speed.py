@@ -33,16 +33,18 @@ def synthetic(n_accounts: int, n_texts: int, seed: int) -> pa.Table:
     ends = np.array(["", ".", "!", "!!", "...", "?", " :)", " 😂", " #Tag", " https://t.co/x"])
     n = n_accounts * n_texts
     lengths = rng.integers(8, 18, n)
-    words = vocab[rng.zipf(1.3, lengths.sum()) % len(vocab)]
+    # built in Arrow (take from small string arrays), never as one Python string per word:
+    # 10⁵ × 100 texts are 1.3 × 10⁸ words
+    words = pc.take(pa.array(vocab.tolist()), pa.array(rng.zipf(1.3, lengths.sum()) % len(vocab)))
     cuts = np.concatenate([[0], np.cumsum(lengths)])
-    flat = pa.array(words.tolist())
-    lists = pa.ListArray.from_arrays(pa.array(cuts, pa.int32()), flat)
+    lists = pa.ListArray.from_arrays(pa.array(cuts, pa.int64() if cuts[-1] >= 2**31 else pa.int32()), words)
     text = pc.binary_join(lists, " ")
     writer = np.repeat(rng.integers(0, max(1, n_accounts // 2), n_accounts), n_texts)
-    text = pc.binary_join_element_wise(text, pa.array(ends[writer % len(ends)].tolist()), "")
+    text = pc.binary_join_element_wise(text, pc.take(pa.array(ends.tolist()), pa.array(writer % len(ends))), "")
     acc = np.repeat(np.arange(n_accounts), n_texts)
     ts = 1_475_280_000_000_000 + np.arange(n, dtype=np.int64) * 60_000_000
-    return pa.table({"account_id": pa.array([f"acct{a:06d}" for a in acc]), "post_id": pa.array(np.arange(n).astype(str)),
+    names = pa.array([f"acct{a:06d}" for a in range(n_accounts)])
+    return pa.table({"account_id": pc.take(names, pa.array(acc)), "post_id": pc.cast(pa.array(np.arange(n)), pa.string()),
                      "ts": pa.array(ts, pa.timestamp("us", tz="UTC")), "text": text,
                      "repost_of": pa.nulls(n, pa.string())})
 

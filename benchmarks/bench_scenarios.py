@@ -4,6 +4,7 @@
     python benchmarks/bench_scenarios.py --scenarios big_campaign,feeds --seeds 1,2 --posts 60000
     python benchmarks/bench_scenarios.py --truncate-minute       # every timestamp floored to the minute
     python benchmarks/bench_scenarios.py --real                  # the real-data targets of issue 12
+    python benchmarks/bench_scenarios.py --stack --posts 400000  # every world in one file
 
 For each scenario and seed: simulate (:func:`inconcert.simulate.simulate_scenarios`),
 run :func:`inconcert.pipeline.detect` with default settings (a ``domain``
@@ -51,10 +52,11 @@ HEADER = (
 
 
 def run_one(name: str, seed: int, n_posts: int, truncate: bool, work: Path) -> dict:
-    """Simulate one scenario, detect with defaults, score."""
+    """Simulate one scenario (``a+b+…``: the named worlds stacked into one file),
+    detect with defaults, score."""
     d = work / f"{name}_s{seed}{'_min' if truncate else ''}"
     posts, labels = simulate_scenarios(
-        [name], n_posts=n_posts, seed=seed, truncate="minute" if truncate else None
+        name.split("+"), n_posts=n_posts, seed=seed, truncate="minute" if truncate else None
     )
     d.mkdir(parents=True, exist_ok=True)
     pacsv.write_csv(posts, d / "posts.csv")
@@ -70,7 +72,7 @@ def run_one(name: str, seed: int, n_posts: int, truncate: bool, work: Path) -> d
         if c in posts.column_names
     ]
     planted_dups = posts.num_rows - posts.select(key).group_by(key).aggregate([]).num_rows
-    dropped = res.summary.get("duplicates", res.summary.get("counts", {}).get("duplicates"))
+    dropped = res.summary.get("rows", {}).get("duplicates")
     nets = network_recall(d / "out", labels)
     return {
         "scenario": name,
@@ -173,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
         "--truncate-minute", action="store_true", help="floor every timestamp to the minute"
     )
     ap.add_argument("--real", action="store_true", help="check the real-data targets instead")
+    ap.add_argument(
+        "--stack", action="store_true",
+        help="stack the named worlds into one file (one detection over all, --posts in total)",
+    )
     ap.add_argument("--json", type=Path, default=None, help="also write rows as JSON lines here")
     ap.add_argument("--keep", type=Path, default=None, help="keep data and outputs in this folder")
     a = ap.parse_args(argv)
@@ -182,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
             real(work)
             return 0
         names = parse_scenarios(a.scenarios)
+        if a.stack:
+            names = ("+".join(names),)
         seeds = [int(x) for x in a.seeds.split(",") if x.strip()]
         print(HEADER, flush=True)
         out = open(a.json, "a") if a.json else None

@@ -127,3 +127,24 @@ def test_pairs_joined_to_detect_groups(tmp_path):
     assert join_groups(res.same_hand, read_groups(tmp_path)) >= 1
     top = res.same_hand[0]
     assert "7" in (top["group_a"], top["group_b"])
+
+
+def test_short_accounts_get_shorter_chunks_and_are_tested():
+    # 25 texts ≈ 350 words: too few for 4 chunks of 150 words, enough for 7 of 50
+    res = personas_from_actions(persona_actions(seed=5, texts_per_account=25),
+                                PersonaConfig(min_texts=10, min_words=100, evidence_pairs=0))
+    hands = {h["account_id"]: h for h in res.hands}
+    assert all(h["n_chunks"] >= 6 for a, h in hands.items() if a != "short_w4")
+    assert hands["short_w4"]["n_chunks"] is None and "50 words" in hands["short_w4"]["note"]
+    assert hands["byline_two_hands"]["hands_estimate"] == 2  # still found at a third of the text
+    unshortened = personas_from_actions(persona_actions(seed=5, texts_per_account=25), PersonaConfig(
+        min_texts=10, min_words=100, evidence_pairs=0, min_chunk_words=150))
+    assert all(h["n_chunks"] is None for h in unshortened.hands)
+
+
+def test_interleaved_reference_ranks_the_merged_byline_first():
+    res = personas_from_actions(persona_actions(seed=5), PersonaConfig(evidence_pairs=0, hands_reference="interleaved"))
+    tested = [h for h in res.hands if h["dispersion"] is not None]
+    assert max(tested, key=lambda h: h["dispersion"])["account_id"] == "byline_two_hands"
+    with pytest.raises(ConfigError, match="hands_reference"):
+        PersonaConfig(hands_reference="mine")  # type: ignore[arg-type]

@@ -280,3 +280,4 @@ def test_templated_texts_are_a_feed_trait():
     v = _verdicts(_world({1: ["t1", "t2", "t3"]}, posts, p, texts=free))
     assert v[1]["verdict"] == "operation"
     assert "0 of 3 members use templated texts" in v[1]["reasons"]
+

@@ -102,6 +102,9 @@ __all__ = [
     "COVER_SHARE",
     "COVER_ITEMS",
     "COVERED_SHARE",
+    "AMPLIFY_SHARE",
+    "AMPLIFY_AUTHORS",
+    "amplified_sql",
 ]
 
 LEAD_SHARE = 0.5
@@ -115,6 +118,10 @@ MIN_TEXTS = 5
 COVER_SHARE = 0.8
 COVER_ITEMS = 5
 COVERED_SHARE = 0.5
+#: A group "amplifies" accounts when at least this share of its co-actions are
+#: reposts of at most ``AMPLIFY_AUTHORS`` accounts outside it (a caveat, not a verdict).
+AMPLIFY_SHARE = 0.8
+AMPLIFY_AUTHORS = 3
 
 
 def decide(
@@ -350,6 +357,51 @@ def _group_link_sql(t: VerdictTables) -> str:
         WHERE ma.group_id = mb.group_id"""
 
 
+def amplified_sql(t: VerdictTables = VerdictTables()) -> str:
+    """Per group and original author: the group's in-group co-action pairs that are
+    reposts of the author's posts (``n``), all its in-group pairs (``n_pairs``), and
+    whether the author is a member (``member``). Authors are known only for
+    originals that are in the input."""
+    return f"""WITH gp AS (
+        SELECT ma.group_id, p.behaviour, p.object FROM {t.pairs} p
+        JOIN {t.membership} ma ON p.account_a = ma.account_id
+        JOIN {t.membership} mb ON p.account_b = mb.account_id
+        WHERE ma.group_id = mb.group_id),
+    tot AS (SELECT group_id, count(*) AS n_pairs FROM gp GROUP BY group_id),
+    posts AS (SELECT post_id, min(account_id) AS author FROM {t.actions}
+              WHERE post_id IS NOT NULL GROUP BY post_id),
+    rp AS (SELECT gp.group_id, ps.author, count(*) AS n FROM gp
+           JOIN {t.objects} o ON o.behaviour = gp.behaviour AND o.object = gp.object
+           JOIN posts ps ON ps.post_id = o.name
+           WHERE gp.behaviour = 'repost' GROUP BY gp.group_id, ps.author)
+    SELECT rp.group_id, rp.author, rp.n, tot.n_pairs,
+           max(CASE WHEN m.account_id IS NULL THEN 0 ELSE 1 END) AS member
+    FROM rp JOIN tot ON rp.group_id = tot.group_id
+    LEFT JOIN {t.accounts} k ON k.name = rp.author
+    LEFT JOIN {t.membership} m ON m.account_id = k.account_id AND m.group_id = rp.group_id
+    GROUP BY rp.group_id, rp.author, rp.n, tot.n_pairs"""
+
+
+def _amplified(engine: Engine, groups: dict[int, GroupEvidence], t: VerdictTables) -> None:
+    """Groups whose co-actions are mostly (≥ ``AMPLIFY_SHARE``) reposts of at most
+    ``AMPLIFY_AUTHORS`` accounts outside the group: say so."""
+    by_group: dict[int, list[tuple[int, str, bool, int]]] = defaultdict(list)
+    for r in engine.to_arrow(amplified_sql(t)).to_pylist():
+        by_group[int(r["group_id"])].append((int(r["n"]), str(r["author"]), bool(r["member"]), int(r["n_pairs"])))
+    for g, rows in by_group.items():
+        rows.sort(key=lambda x: (-x[0], x[1]))
+        total = rows[0][3]
+        got, authors = 0, []
+        for n, author, member, _ in rows[:AMPLIFY_AUTHORS]:
+            if member:
+                break
+            got += n
+            authors.append(author)
+            if got >= AMPLIFY_SHARE * total:
+                groups[g].amplified = (authors, got, total)
+                break
+
+
 def _tick_sql(resolution: float, t: VerdictTables) -> str:
     """Per group: its co-action pairs and those within one clock tick of each other."""
     tick = int(round(resolution * 1_000_000))
@@ -407,6 +459,7 @@ class GroupEvidence:
     pairs: int = 0
     pairs_one_tick: int = 0
     window_ticks: float = 1.0  # the widest co-action of the run, in clock ticks
+    amplified: tuple[list[str], int, int] | None = None  # (authors outside, their repost pairs, all pairs)
 
     @property
     def first_share(self) -> float:
@@ -550,8 +603,21 @@ class GroupEvidence:
             cov = f"covers no source ({rule})"
         return [cad, tpl, cov]
 
+    def _amplify_reasons(self) -> list[str]:
+        if self.amplified is None:
+            return []
+        authors, n, total = self.amplified
+        who = ", ".join(authors)
+        k = len(authors)
+        return [
+            f"amplifies {'one account' if k == 1 else f'{k} accounts'}: {_pct(n / total)} of its co-actions "
+            f"are reposts of posts by {who} (not in the group) — devoted followers who repost "
+            f"{'it' if k == 1 else 'them'} within minutes, again and again, act the same, and behaviour "
+            f"alone cannot tell them from an operation amplifying {'it' if k == 1 else 'them'}"
+        ]
+
     def _link_reasons(self) -> list[str]:
-        out = []
+        out = self._amplify_reasons()
         if self.actions:
             out.append(f"{_pct(self.actions_with_links / self.actions)} of its actions carry links")
         if self.top_domain is not None:
@@ -652,6 +718,10 @@ def classify_groups(
             ge.inside_only += int(r["n_inside_only"] or 0)
             ge.taken_up += int(r["n_taken_up"] or 0)
         _domains(engine, groups, t)
+    if "post_id" in engine.columns(t.actions) and engine.scalar(
+        f"SELECT count(*) FROM {t.pairs} WHERE behaviour = 'repost'"
+    ):
+        _amplified(engine, groups, t)
     if "joined_by" in engine.columns(t.membership):
         for r in engine.to_arrow(
             f"SELECT group_id, pooled_p FROM {t.membership} WHERE joined_by = 'pooled'"

@@ -51,6 +51,12 @@ class PersonaConfig:
         (its cost grows with the text behind it; 128 directions need a few thousand accounts).
     background_pairs: random pairs of different accounts that calibrate p-values.
     chunk_words: words per chunk in the several-hands test.
+    min_chunk_words: a short account's chunks are shortened down to this many words so
+        that it still has ``2 × min_chunks`` chunks (``chunk_words`` = no shortening).
+    hands_reference: what the before/after score of the hands test is compared with:
+        ``input`` = the input's other tested accounts only; ``interleaved`` = also the
+        account's own even against odd chunks (same times, same text amount): the
+        dispersion becomes (interleaved score − before/after score). See docs/personas.md.
     segment_profiles: how the hands test profiles the texts before and after a split:
         ``texts`` = from the segment's own n-gram counts (as an account is profiled);
         ``chunk_mean`` = the mean of its chunks' reduced profiles, about 3× less
@@ -84,7 +90,9 @@ class PersonaConfig:
     svd_sample: int = 4_000
     background_pairs: int = 20_000
     chunk_words: int = 150
+    min_chunk_words: int = 50
     segment_profiles: Literal["texts", "chunk_mean"] = "texts"
+    hands_reference: Literal["input", "interleaved"] = "input"
     min_chunks: int = 4
     max_hands: int = 4
     alpha: float = 0.01
@@ -95,7 +103,7 @@ class PersonaConfig:
     def __post_init__(self) -> None:
         p = []
         for name in ("min_text_tokens", "min_texts", "ngram_min", "min_df", "top_k", "hubness_k",
-                     "exact_limit", "svd_dims", "fit_sample", "svd_sample", "background_pairs", "chunk_words"):
+                     "exact_limit", "svd_dims", "fit_sample", "svd_sample", "background_pairs", "chunk_words", "min_chunk_words"):
             if int(getattr(self, name)) < 1:
                 p.append(f"{name} must be ≥ 1")
         if self.min_words < 0:
@@ -110,6 +118,8 @@ class PersonaConfig:
             p.append("unit must be 'auto', 'account' or 'byline'")
         if self.neighbours not in ("auto", "exact", "hnsw"):
             p.append("neighbours must be 'auto', 'exact' or 'hnsw'")
+        if self.hands_reference not in ("input", "interleaved"):
+            p.append("hands_reference must be 'input' or 'interleaved'")
         if self.segment_profiles not in ("texts", "chunk_mean"):
             p.append("segment_profiles must be 'texts' or 'chunk_mean'")
         if self.min_chunks < 3:

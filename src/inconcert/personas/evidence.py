@@ -149,7 +149,7 @@ def hands_rows(
             rows.append({**base, "n_chunks": None, "hands_estimate": None, "dispersion": None,
                          "dispersion_z": None, "split_after": None, "p_value": None, "silhouette": None,
                          "note": f"too little text for the hands test (needs {cfg.min_chunks} chunks of "
-                                 f"{cfg.chunk_words} words)"})
+                                 f"{min(cfg.min_chunk_words, cfg.chunk_words)} words or more)"})
             continue
         several = bool(p[a] < cfg.alpha) and t.hands > 1  # NaN (no background) is never < alpha
         rows.append({**base, "n_chunks": t.n_chunks, "hands_estimate": t.hands if several else 1,

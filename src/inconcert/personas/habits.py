@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["HABITS", "HABIT_NAMES", "habit_matrix", "burrows_delta"]
+__all__ = ["HABITS", "HABIT_NAMES", "habit_rows", "habit_matrix", "burrows_delta"]
 
 #: (name, RE2 pattern): a text shows the habit when the pattern matches it
 HABITS: list[tuple[str, str]] = [
@@ -74,11 +74,8 @@ HABIT_NAMES: list[str] = (
 )
 
 
-def habit_matrix(style: pa.Array, offsets: np.ndarray | list[int], words: np.ndarray | None = None) -> np.ndarray:
-    """Habit vector of every account: texts ``offsets[i]:offsets[i+1]`` of ``style``
-    belong to account ``i`` (accounts with no text get zeros)."""
-    offsets = np.asarray(offsets, dtype=np.int64)
-    n_acc = len(offsets) - 1
+def habit_rows(style: pa.Array, words: np.ndarray | None = None) -> np.ndarray:
+    """The habits of every text (one row per text of ``style``, columns ``HABIT_NAMES``)."""
     if words is None:
         words = pc.fill_null(pc.list_value_length(pc.split_pattern(style, " ")), 0).to_numpy()
     cols = [pc.fill_null(pc.match_substring_regex(style, p), False).to_numpy(zero_copy_only=False) for _, p in HABITS]
@@ -87,7 +84,15 @@ def habit_matrix(style: pa.Array, offsets: np.ndarray | list[int], words: np.nda
     cols.append(up / np.maximum(letters, 1.0))
     w = np.asarray(words)
     cols += [(w >= a) & (w < b) for a, b in _LENGTH_BINS]
-    per_text = np.column_stack([np.asarray(c, dtype=np.float64) for c in cols]) if len(style) else np.zeros((0, len(HABIT_NAMES)))
+    return np.column_stack([np.asarray(c, dtype=np.float64) for c in cols]) if len(style) else np.zeros((0, len(HABIT_NAMES)))
+
+
+def habit_matrix(style: pa.Array, offsets: np.ndarray | list[int], words: np.ndarray | None = None) -> np.ndarray:
+    """Habit vector of every account: texts ``offsets[i]:offsets[i+1]`` of ``style``
+    belong to account ``i`` (accounts with no text get zeros)."""
+    offsets = np.asarray(offsets, dtype=np.int64)
+    n_acc = len(offsets) - 1
+    per_text = habit_rows(style, words)
     counts = np.diff(offsets)
     out = np.zeros((n_acc, len(HABIT_NAMES)))
     nz = counts > 0

@@ -34,7 +34,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ChunkTest", "chunk_bounds", "split_points", "cluster_chunks", "background_centre", "background_p"]
+from inconcert.personas.config import PersonaConfig
+
+__all__ = ["ChunkTest", "chunk_bounds", "chunk_size", "split_points", "cluster_chunks", "background_centre", "background_p"]
 
 
 @dataclass
@@ -50,6 +52,17 @@ class ChunkTest:
     bounds: np.ndarray  # chunk k = texts bounds[k]:bounds[k+1]
     p_value: float = float("nan")
     z: float = float("nan")  # dispersion in units of the input's spread (robust)
+
+
+def chunk_size(n_words: int, cfg: PersonaConfig) -> int:
+    """Words per chunk for an account of ``n_words``: ``chunk_words``, shortened down to
+    ``min_chunk_words`` so that a short account still has ``2 × min_chunks`` chunks.
+
+    >>> chunk_size(5000, PersonaConfig()), chunk_size(600, PersonaConfig()), chunk_size(100, PersonaConfig())
+    (150, 75, 50)
+    """
+    floor = min(cfg.min_chunk_words, cfg.chunk_words)
+    return int(max(floor, min(cfg.chunk_words, n_words // (2 * cfg.min_chunks))))
 
 
 def chunk_bounds(words: np.ndarray, chunk_words: int) -> np.ndarray:

@@ -172,6 +172,12 @@ class StyleModel:
     mean: np.ndarray  # mean L2-normalised profile (in kept-feature space)
     n_fit: int
     _keep: np.ndarray | None = field(default=None, repr=False)  # hashed column → kept position
+    _idf_f32: np.ndarray | None = field(default=None, repr=False)
+
+    def _idf32(self) -> np.ndarray:
+        if self._idf_f32 is None or len(self._idf_f32) != len(self.idf):
+            self._idf_f32 = self.idf.astype(np.float32)
+        return self._idf_f32
 
     def select(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         """Hashed counts → counts over the kept features only (do it once per batch)."""
@@ -191,12 +197,15 @@ class StyleModel:
         already :meth:`select`-ed)."""
         x = (self.select(counts) if counts.shape[1] != len(self.features) else counts).astype(np.float32)
         x = x.copy() if x is counts else x
+        x.sum_duplicates()
         if sublinear:
             x.data = 1.0 + np.log(x.data)
-        x = x @ sp.diags(self.idf.astype(np.float32))
-        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-        x = sp.diags((1.0 / np.maximum(norms, 1e-12)).astype(np.float32)) @ x
-        return x.tocsr()
+        # idf and the row norms applied to the stored values in place (no sparse products)
+        x.data *= self._idf32()[x.indices]
+        row = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+        norms = np.sqrt(np.bincount(row, weights=np.square(x.data, dtype=np.float64), minlength=x.shape[0]))
+        x.data *= (1.0 / np.maximum(norms, 1e-12)).astype(np.float32)[row]
+        return x
 
 
 def fit_style_model(account_counts: sp.csr_matrix, config: PersonaConfig) -> StyleModel:

@@ -30,8 +30,8 @@ import scipy.sparse as sp
 from inconcert.errors import ConfigError
 from inconcert.personas.bylines import bylines_as_accounts
 from inconcert.personas.config import PersonaConfig
-from inconcert.personas.habits import HABIT_NAMES, habit_matrix
-from inconcert.personas.hands import chunk_bounds, split_points
+from inconcert.personas.habits import HABIT_NAMES, habit_rows
+from inconcert.personas.hands import chunk_bounds, chunk_size, split_points
 from inconcert.personas.neighbours import reduce_profiles
 from inconcert.personas.profiles import Texts, collect_texts, count_rows, fit_style_model, sum_rows
 from inconcert.personas.segments import HandsInput, score_hands
@@ -120,6 +120,17 @@ class _Shared:
     centre: np.ndarray
     config: PersonaConfig
     keep_profiles: bool
+    _components_t: np.ndarray | None = None
+
+    def components_t(self) -> np.ndarray:
+        """``components.T`` laid out row-major once (a sparse × dense product copies a
+        column-major operand on every call)."""
+        if self._components_t is None:
+            self._components_t = np.ascontiguousarray(self.components.T)
+        return self._components_t
+
+    def __getstate__(self) -> dict[str, Any]:  # sent to workers without the copy
+        return {**self.__dict__, "_components_t": None}
 
 
 _WORKER: dict[str, _Shared] = {}
@@ -167,15 +178,17 @@ def _profile_batch(job: tuple[Any, ...], shared: _Shared | None = None) -> tuple
     model, components, centre, cfg = sh.model, sh.components, sh.centre, sh.config
     batch, style, words, n_texts, bounds, scored, hands_ok = job
 
+    comp_t = sh.components_t()
+
     def reduce(m: sp.csr_matrix) -> np.ndarray:
-        return _unit(np.asarray(m @ components.T) - centre)
+        return _unit(np.asarray(m @ comp_t) - centre)
 
     n_ch = np.array([len(b) - 1 for b in bounds], dtype=np.int64)
     ch_off = np.concatenate([[0], np.cumsum(n_ch)]).astype(np.int64)
     grp = np.concatenate([np.repeat(np.arange(n_ch[k]) + ch_off[k], np.diff(b)) for k, b in enumerate(bounds)])
     n_chunks = int(ch_off[-1])
     chunks = model.select(count_rows(style, cfg, groups=grp, n_groups=n_chunks))
-    per_text = habit_matrix(style, np.arange(len(style) + 1), words)
+    per_text = habit_rows(style, words)
     text_off = np.concatenate([[0], np.cumsum(n_texts)]).astype(np.int64)
     habits = np.add.reduceat(per_text, text_off[:-1], axis=0) / n_texts[:, None]
     sc = np.flatnonzero(scored)
@@ -199,6 +212,11 @@ def _profile_batch(job: tuple[Any, ...], shared: _Shared | None = None) -> tuple
                 seg_r += [np.full(k, n_seg), np.full(c1 - c0 - k, n_seg + 1)]
                 seg_c += [np.arange(p0, p0 + k), np.arange(p0 + k, p0 + c1 - c0)]
                 n_seg += 2
+            if cfg.hands_reference == "interleaved":  # even chunks against odd ones: same times, same hand
+                ev, od = np.arange(p0, p0 + c1 - c0, 2), np.arange(p0 + 1, p0 + c1 - c0, 2)
+                seg_r += [np.full(len(ev), n_seg), np.full(len(od), n_seg + 1)]
+                seg_c += [ev, od]
+                n_seg += 2
             splits_of.append(splits)
             chunk_rows.append(np.arange(c0, c1))
             p0 += c1 - c0
@@ -208,7 +226,7 @@ def _profile_batch(job: tuple[Any, ...], shared: _Shared | None = None) -> tuple
         if cfg.segment_profiles == "chunk_mean":
             # the mean of the chunks' reduced profiles: one sparse projection per chunk, not per
             # segment (the five before/after pairs of an account cover its text ten times)
-            ch_proj = np.asarray(model.transform(ch_sel) @ components.T)
+            ch_proj = np.asarray(model.transform(ch_sel) @ comp_t)
             ch_vecs = _unit(ch_proj - centre)
             seg_vecs = _unit((seg @ ch_proj) / np.maximum(np.asarray(seg.sum(axis=1)), 1.0) - centre)
         else:
@@ -217,7 +235,7 @@ def _profile_batch(job: tuple[Any, ...], shared: _Shared | None = None) -> tuple
         seg_h = (seg @ ch_habits[all_chunks]) / np.maximum(seg @ ch_texts[all_chunks], 1.0)[:, None]
         s0 = c0_ = 0
         for li, splits, rows_ in zip(tested, splits_of, chunk_rows, strict=True):
-            ns = 2 * len(splits)
+            ns = 2 * len(splits) + 2 * (cfg.hands_reference == "interleaved")
             tests_in.append(HandsInput(int(batch[li]), splits, seg_vecs[s0: s0 + ns], seg_h[s0: s0 + ns],
                                        ch_vecs[c0_: c0_ + len(rows_)], bounds[li]))
             s0 += ns
@@ -247,7 +265,7 @@ def personas_from_actions(
     n_acc = len(tx.accounts)
     scored = (tx.n_texts >= cfg.min_texts) & (tx.n_words >= cfg.min_words)
     idx = np.flatnonzero(scored)
-    bounds = [chunk_bounds(tx.words[tx.rows(i)], cfg.chunk_words) for i in range(n_acc)]
+    bounds = [chunk_bounds(tx.words[tx.rows(i)], chunk_size(int(tx.n_words[i]), cfg)) for i in range(n_acc)]
     hands_ok = np.array([len(b) - 1 >= cfg.min_chunks for b in bounds], dtype=bool)
     lap("texts")
 

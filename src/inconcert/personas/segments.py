@@ -80,7 +80,8 @@ def score_hands(
                     habit=-burrows_delta(space.habit_z[bi], space.habit_z[bj]))
     std = Standardiser.fit(bg)
     inputs = sorted(inputs, key=lambda h: h.account)
-    n_pairs = np.array([len(h.splits) for h in inputs], dtype=np.int64)
+    ref = cfg.hands_reference == "interleaved"
+    n_pairs = np.array([len(h.splits) + ref for h in inputs], dtype=np.int64)
     seg = np.vstack([h.segments for h in inputs])
     seg_h = np.vstack([h.segment_habits for h in inputs])
     excl = np.repeat(np.array([scored_pos.get(h.account, -1) for h in inputs], dtype=np.int64), 2 * n_pairs)
@@ -96,6 +97,8 @@ def score_hands(
     for n, (h, s0) in enumerate(zip(inputs, starts, strict=True)):
         w = int(np.argmin(s[s0: s0 + len(h.splits)]))
         d[n], split[n] = -float(s[s0 + w]), h.splits[w]
+        if ref:  # against the account's own interleaved halves, not only the input's accounts
+            d[n] += float(s[s0 + len(h.splits)])
     p = background_p(d)
     med, scale = background_centre(d)
     out: dict[int, ChunkTest] = {}

@@ -129,12 +129,16 @@ def build_report(
     outdir: str | Path,
     output: str | Path | None = None,
     limits: ReportLimits | None = None,
+    personas: str | Path | None = None,
 ) -> Path:
     """Write the offline HTML evidence report for an ``inconcert detect`` output directory.
 
     ``output`` defaults to ``OUTDIR/report.html``. The file has no external
     references (scripts, styles and the network picture are inlined) and is
     byte-identical for identical output directories. Returns the path written.
+    ``personas``: an ``inconcert personas`` output folder whose same-hand candidates
+    are shown in the sections of the groups they touch; by default
+    ``OUTDIR/personas`` when it holds one.
 
     Example (``out/`` written by ``inconcert detect posts.csv -o out``)::
 
@@ -147,7 +151,7 @@ def build_report(
 
     if is_personas_dir(outdir):  # an `inconcert personas` folder: its own page
         return build_personas_report(outdir, output)
-    data = collect_report_data(outdir, limits)
+    data = collect_report_data(outdir, limits, personas)
     html = render_report(data)
     target = Path(output) if output is not None else outdir / "report.html"
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,9 @@ camouflage_heavy  3–5 operations (links, co-retweets, hashtags, near-copies) o
                   what they post, 20–60 % of members per event, bursts 1–10 min
 tiny_ops          6–10 operations of 3–5 accounts, 8–25 events each, 1–10 min
 edited_copies     copy-paste with 3–6 of 15–35 words changed, an own opening
-                  word or hashtag added, each copy 1–30 min after the last
+                  word or hashtag added to half, each copy 1–30 min after the last
+short_copies      the same with tweet-length scripts: 1–2 of 8–16 words changed,
+                  an opening word on 30 %
 daily             links pushed by members at random times over a day (scheduled
                   posting): each share 0–24 h after the link appears
 fans              hard negatives: 3–8 organic influencers, each with 50–400 fans
@@ -99,20 +101,26 @@ def _tiny_ops(w: _World, n_posts: int) -> None:
     w.camouflage(np.concatenate(members), 2 * made / sum(len(m) for m in members))
 
 
-def _edited_copies(w: _World, n_posts: int) -> None:
+_OPENERS = ("wow", "read this", "so true", "#truth", "#wakeup", "must see", "share!", "look")
+
+
+def _copies(w: _World, n_posts: int, words: tuple[int, int], edits: tuple[int, int], opener: float,
+            tactic: str) -> None:
+    """Copy-paste operations: each copy of a script has ``edits`` words changed and,
+    with probability ``opener``, an opening word of its own; 1–30 min apart."""
     rng = w.rng
     made = 0
     members = []
-    openers = ("wow", "read this", "so true", "#truth", "#wakeup", "must see", "share!", "look")
+    openers = _OPENERS
     for k in range(1, int(rng.integers(2, 5)) + 1):
-        m = w.members(k, int(rng.integers(8, 61)), "edited_copies")
+        m = w.members(k, int(rng.integers(8, 61)), tactic)
         for e, t0 in enumerate(_events(rng, int(rng.integers(10, 41)), w.span, 86400).tolist()):
             who = _who(rng, m, 0.4, 0.9)
-            script = str(w.vocab.texts(rng, 1, 15, 35)[0])
+            script = str(w.vocab.texts(rng, 1, *words)[0])
             txt = []
             for _ in who:
-                t = w.vocab.edit(rng, script, int(rng.integers(3, 7)))
-                if rng.random() < 0.5:
+                t = w.vocab.edit(rng, script, int(rng.integers(edits[0], edits[1] + 1)))
+                if rng.random() < opener:
                     t = f"{openers[int(rng.integers(len(openers)))]} {t}"
                 txt.append(t)
             w.log.add(who, _chain(rng, t0, len(who), 60, 1800), text=np.array(txt, dtype=object),
@@ -121,6 +129,14 @@ def _edited_copies(w: _World, n_posts: int) -> None:
         members.append(m)
     w.organic(max(n_posts - 2 * made, n_posts // 2))
     w.camouflage(np.concatenate(members), made / sum(len(m) for m in members))
+
+
+def _edited_copies(w: _World, n_posts: int) -> None:
+    _copies(w, n_posts, (15, 35), (3, 6), 0.5, "edited_copies")
+
+
+def _short_copies(w: _World, n_posts: int) -> None:
+    _copies(w, n_posts, (8, 16), (1, 2), 0.3, "short_copies")
 
 
 def _daily(w: _World, n_posts: int) -> None:
@@ -189,13 +205,14 @@ _ATTACKS: dict[str, Callable[[_World, int], None]] = {
     "camouflage_heavy": _camouflage_heavy,
     "tiny_ops": _tiny_ops,
     "edited_copies": _edited_copies,
+    "short_copies": _short_copies,
     "daily": _daily,
     "fans": _fans,
     "organic_bursts": _organic_bursts,
 }
 #: The attack worlds, by name.
 ATTACKS = tuple(_ATTACKS)
-_PREFIX = {"camouflage_heavy": "ch", "tiny_ops": "to", "edited_copies": "ec", "daily": "dy",
+_PREFIX = {"camouflage_heavy": "ch", "tiny_ops": "to", "edited_copies": "ec", "short_copies": "sh", "daily": "dy",
            "fans": "fa", "organic_bursts": "ob"}
 
 

@@ -30,15 +30,21 @@ from inconcert.report.sites import collect_site_data
 __all__ = ["collect_report_data"]
 
 
-def collect_report_data(outdir: str | Path, limits: ReportLimits | None = None) -> dict[str, Any]:
+def collect_report_data(
+    outdir: str | Path, limits: ReportLimits | None = None, personas: str | Path | None = None
+) -> dict[str, Any]:
     """Everything the report template needs, as plain data.
 
     Keys: ``summary``, ``overview``, ``groups`` (all, ranked), ``sections`` (the
-    top ``limits.sections`` groups with receipts, members, texts, timeline),
+    top ``limits.sections`` groups with receipts, members, texts, timeline and,
+    with a personas run, ``personas``: the same-hand candidates of its members),
     ``network`` (the laid-out picture), ``accounts`` (search index), ``notes``
-    (what was truncated), ``posts_available``.
+    (what was truncated), ``posts_available``, ``personas`` (the joined personas
+    run or ``None``). ``personas``: a personas output folder; by default
+    ``OUTDIR/personas`` when it holds one.
     """
     from inconcert.report.layout import group_colour, network_picture
+    from inconcert.report.personas import collect_persona_links, find_personas_dir
 
     limits = limits or ReportLimits()
     outdir = Path(outdir)
@@ -137,8 +143,21 @@ def collect_report_data(outdir: str | Path, limits: ReportLimits | None = None) 
     finally:
         con.close()
 
+    persona_dir = find_personas_dir(outdir, personas)
+    persona_links = None
+    if persona_dir is not None:
+        persona_links = collect_persona_links(persona_dir, ranked, accounts, limits.persona_passages,
+                                              limits.persona_links)
+        for sec in sections:
+            sec["personas"] = persona_links["by_group"].get(sec["group"]["group_id"])
+        if persona_links["n_touching"] == 0:
+            notes.append(
+                f"No same-hand candidate of the personas run ({persona_links['dir']}/) touches an account "
+                "of these groups: was it run on the same input?"
+            )
     return {
         "summary": summary,
+        "personas": persona_links,
         "overview": overview(summary, ranked, accounts, evidence_rows),
         "group_columns": group_columns,
         "groups": ranked,

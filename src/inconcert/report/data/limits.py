@@ -30,3 +30,5 @@ class ReportLimits:
     neighbours: int = 6  # links listed per account in the lookup
     account_objects: int = 3  # co-action objects listed per account in the lookup
     table_groups: int = 5000  # rows of the ranked group table
+    persona_links: int = 10  # same-hand candidates (a personas run) listed per group
+    persona_passages: int = 2  # passages side by side per same-hand candidate
