@@ -84,6 +84,11 @@ class Engine(ABC):
         """Drop table or view ``name`` if it exists."""
         self.execute(f"DROP TABLE IF EXISTS {name}")
 
+    def rename(self, old: str, new: str) -> None:
+        """Table ``old`` becomes ``new`` (replacing it); by default a copy, then ``old`` is dropped."""
+        self.create_table(new, f"SELECT * FROM {old}")
+        self.drop(old)
+
     def query_progress(self) -> float | None:
         """How far the running query is (0–1), safe to ask from another thread;
         None when nothing runs or the engine cannot tell (the default)."""

@@ -35,7 +35,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["BiCMFit", "fit_bicm", "pair_expectation", "expectation_nodes"]
+__all__ = ["BiCMFit", "fit_bicm", "pair_expectation", "expectation_nodes", "ExpectationGrid", "expectation_grid",
+           "grid_expectation"]
 
 
 @dataclass(frozen=True)
@@ -152,30 +153,73 @@ def pair_expectation(
     >>> pair_expectation(fit, np.array([[4.0]]), np.array([2]), np.array([2])).round(3).tolist()
     [[1.0]]
     """
-    w = np.asarray(weights, dtype=np.float64)
-    if w.ndim == 1:
-        w = w[:, None]
     da = np.maximum(np.asarray(deg_a, dtype=np.float64), 1.0)
     db = np.maximum(np.asarray(deg_b, dtype=np.float64), 1.0)
     if da.size == 0:
-        return np.zeros((0, w.shape[1]))
+        w = np.asarray(weights, dtype=np.float64)
+        return np.zeros((0, w.shape[1] if w.ndim > 1 else 1))
     if nodes is None:
         nodes = expectation_nodes(np.concatenate([da, db]), grid)
+    return grid_expectation(expectation_grid(fit, weights, nodes), da, db)
+
+
+@dataclass(frozen=True)
+class ExpectationGrid:
+    """:func:`pair_expectation`'s exact values on a grid of account degrees: the
+    nodes' logs ``ln``, ``log F`` per column (``lf[k]``: nodes × nodes) and per
+    column whether ``F`` is positive anywhere. Computed once per fit, it lets
+    pairs be scored batch by batch with the values they get all at once."""
+
+    ln: np.ndarray
+    lf: np.ndarray
+    positive: np.ndarray
+
+
+def expectation_grid(fit: BiCMFit, weights: np.ndarray, nodes: np.ndarray) -> ExpectationGrid:
+    """``F`` of :func:`pair_expectation` at every pair of ``nodes`` (account degrees), per column of ``weights``.
+
+    >>> import numpy as np
+    >>> fit = fit_bicm(np.array([2]), np.array([4]), np.array([2]), np.array([4]))
+    >>> g = expectation_grid(fit, np.array([[4.0]]), np.array([1.0, 2.0]))
+    >>> g.lf.shape, bool(g.positive[0])
+    ((1, 2, 2), True)
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    if w.ndim == 1:
+        w = w[:, None]
     gm = _g(np.outer(fit.x_of(nodes), fit.y))  # nodes × object classes
-    out = np.empty((da.size, w.shape[1]))
-    ln = np.log(nodes)
-    ia, fa = _locate(ln, np.log(da))
-    ib, fb = _locate(ln, np.log(db))
+    lfs, pos = [], []
     for k in range(w.shape[1]):
         f = (gm * w[:, k][None, :]) @ gm.T  # nodes × nodes
-        lf = np.log(np.maximum(f, 1e-300))
+        lfs.append(np.log(np.maximum(f, 1e-300)))
+        pos.append(bool(np.max(f) > 0))
+    return ExpectationGrid(np.log(nodes), np.stack(lfs), np.array(pos, dtype=bool))
+
+
+def grid_expectation(grid: ExpectationGrid, deg_a: np.ndarray, deg_b: np.ndarray) -> np.ndarray:
+    """``F(d_a, d_b)`` per pair, interpolated linearly in (log d_a, log d_b) on
+    ``grid`` (:func:`expectation_grid`): one row per pair, one column per statistic.
+
+    >>> import numpy as np
+    >>> fit = fit_bicm(np.array([2]), np.array([4]), np.array([2]), np.array([4]))
+    >>> g = expectation_grid(fit, np.array([[4.0]]), np.array([2.0, 4.0]))
+    >>> grid_expectation(g, np.array([2]), np.array([2])).round(3).tolist()
+    [[1.0]]
+    """
+    da = np.maximum(np.asarray(deg_a, dtype=np.float64), 1.0)
+    db = np.maximum(np.asarray(deg_b, dtype=np.float64), 1.0)
+    out = np.empty((da.size, grid.lf.shape[0]))
+    ia, fa = _locate(grid.ln, np.log(da))
+    ib, fb = _locate(grid.ln, np.log(db))
+    for k in range(grid.lf.shape[0]):
+        lf = grid.lf[k]
         v = (
             lf[ia, ib] * (1 - fa) * (1 - fb)
             + lf[ia + 1, ib] * fa * (1 - fb)
             + lf[ia, ib + 1] * (1 - fa) * fb
             + lf[ia + 1, ib + 1] * fa * fb
         )
-        out[:, k] = np.where(np.max(f) > 0, np.exp(v), 0.0)
+        out[:, k] = np.where(grid.positive[k], np.exp(v), 0.0)
     return out
 
 

@@ -39,9 +39,23 @@ import pyarrow as pa
 
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
-from inconcert.scoring.bicm import BiCMFit, fit_bicm, pair_expectation
+from inconcert.memory import budget_rows
+from inconcert.scoring.bicm import (
+    BiCMFit,
+    ExpectationGrid,
+    expectation_grid,
+    expectation_nodes,
+    fit_bicm,
+    grid_expectation,
+    pair_expectation,
+)
 from inconcert.scoring.populations import engine_populations
-from inconcert.scoring.stats import account_link_qvalues, gamma_poisson_log_any, gamma_poisson_logsf
+from inconcert.scoring.stats import (
+    account_link_qvalues,
+    gamma_poisson_log_any,
+    gamma_poisson_logsf,
+    round_12g,
+)
 
 __all__ = [
     "NULL_TABLES",
@@ -63,6 +77,7 @@ __all__ = [
     "simes_log",
     "window_cv",
     "score_links",
+    "score_link_batch",
     "fdr_of",
     "SHARER_STRATA",
     "stratum_counts_sql",
@@ -96,26 +111,45 @@ def object_window_pairs_sql(windows_us: list[int], traces: str = "traces", ao: s
     window ``i``, ``p_i`` = pairs of shares by different accounts at most
     ``windows_us[i]`` apart — in closed form: each share counts the shares of
     the object within ±W (a window frame over the object's sorted times), minus
-    those of its own account, halved. No share pair is materialised.
+    those of its own account, halved. No share pair is materialised. An account
+    that shared the object once has only itself within its own frame, so the
+    own-account frames are computed only for accounts that shared it at least
+    twice (the others count 1 each: ``s1``); the sums are integers, exact.
     """
-    frames = ",\n               ".join(
-        f"count(*) OVER (PARTITION BY behaviour, object ORDER BY t "
-        f"RANGE BETWEEN {int(w)} PRECEDING AND {int(w)} FOLLOWING) "
-        f"- count(*) OVER (PARTITION BY behaviour, object, account_id ORDER BY t "
-        f"RANGE BETWEEN {int(w)} PRECEDING AND {int(w)} FOLLOWING) AS c{i}"
+    frame = "ORDER BY t RANGE BETWEEN {w} PRECEDING AND {w} FOLLOWING"
+    alls = ",\n               ".join(
+        f"count(*) OVER (PARTITION BY behaviour, object {frame.format(w=int(w))}) AS c{i}"
         for i, w in enumerate(windows_us)
     )
-    sums = ", ".join(f"CAST(sum(c{i}) AS DOUBLE) / 2.0 AS p{i}" for i in range(len(windows_us)))
-    return f"""WITH ob AS (SELECT behaviour, object, count(*) AS n, sum(k) AS s, sum(k * k) AS s2 FROM {ao}
+    owns = ",\n               ".join(
+        f"count(*) OVER (PARTITION BY behaviour, object, account_id {frame.format(w=int(w))}) AS c{i}"
+        for i, w in enumerate(windows_us)
+    )
+    L = len(windows_us)
+    sum_a = ", ".join(f"sum(c{i}) AS c{i}" for i in range(L))
+    sums = ", ".join(
+        f"CAST(a.c{i} - ob.s1 - coalesce(m.c{i}, 0) AS DOUBLE) / 2.0 AS p{i}" for i in range(L)
+    )
+    return f"""WITH ob AS (SELECT behaviour, object, count(*) AS n, sum(k) AS s, sum(k * k) AS s2,
+                       count(CASE WHEN k = 1 THEN 1 END) AS s1 FROM {ao}
                 GROUP BY behaviour, object HAVING count(*) >= 2),
     tr AS (SELECT t.behaviour, t.object, t.account_id, t.t FROM {traces} t
            JOIN ob ON t.behaviour = ob.behaviour AND t.object = ob.object),
-    c AS (SELECT behaviour, object,
-               {frames}
-          FROM tr)
+    a AS (SELECT behaviour, object, {sum_a} FROM (
+            SELECT behaviour, object,
+               {alls}
+            FROM tr) x GROUP BY behaviour, object),
+    rep AS (SELECT t.behaviour, t.object, t.account_id, t.t FROM {traces} t
+            JOIN {ao} r ON t.behaviour = r.behaviour AND t.object = r.object AND t.account_id = r.account_id
+            JOIN ob ON t.behaviour = ob.behaviour AND t.object = ob.object
+            WHERE r.k >= 2),
+    m AS (SELECT behaviour, object, {sum_a} FROM (
+            SELECT behaviour, object,
+               {owns}
+            FROM rep) y GROUP BY behaviour, object)
     SELECT ob.behaviour, ob.object, ob.n, ob.s, ob.s2, {sums}
-    FROM c JOIN ob ON c.behaviour = ob.behaviour AND c.object = ob.object
-    GROUP BY ob.behaviour, ob.object, ob.n, ob.s, ob.s2"""
+    FROM ob JOIN a ON a.behaviour = ob.behaviour AND a.object = ob.object
+    LEFT JOIN m ON m.behaviour = ob.behaviour AND m.object = ob.object"""
 
 
 def object_windows_sql(windows_us: list[int], max_partners: float, table: str = "ic_null_owp") -> str:
@@ -146,9 +180,11 @@ SHARER_STRATA = (10, 100, 1000)
 
 
 def stratum_counts_sql(strata: list[int], n_windows: int, pairs: str = "pairs",
-                       objects: str = "ic_null_objects") -> str:
+                       objects: str = "ic_null_objects", tested: str | None = None) -> str:
     """Per account pair, ``s<j>_<i>``: the distinct primary objects with at most
     ``strata[j]`` sharers that the two accounts co-acted on within window ``i``.
+    With ``tested`` (a query or table of ``account_a < account_b``), only those
+    pairs: the pairs of the other links are skipped before the aggregation.
 
     >>> "s0_1" in stratum_counts_sql([10], 2)
     True
@@ -157,11 +193,12 @@ def stratum_counts_sql(strata: list[int], n_windows: int, pairs: str = "pairs",
         f"CAST(sum(CASE WHEN o.n <= {int(b)} AND po.lvl <= {i} THEN 1 ELSE 0 END) AS INT) AS s{j}_{i}"
         for j, b in enumerate(strata) for i in range(n_windows)
     )
+    lo = "CASE WHEN p.account_a < p.account_b THEN p.account_a ELSE p.account_b END"
+    hi = "CASE WHEN p.account_a < p.account_b THEN p.account_b ELSE p.account_a END"
+    only = f"\n        JOIN ({tested}) t ON t.account_a = {lo} AND t.account_b = {hi}" if tested else ""
     return f"""WITH po AS (
-        SELECT CASE WHEN account_a < account_b THEN account_a ELSE account_b END AS account_a,
-               CASE WHEN account_a < account_b THEN account_b ELSE account_a END AS account_b,
-               behaviour, object, min(lvl) AS lvl
-        FROM {pairs} GROUP BY 1, 2, behaviour, object)
+        SELECT {lo} AS account_a, {hi} AS account_b, p.behaviour, p.object, min(p.lvl) AS lvl
+        FROM {pairs} p{only} GROUP BY 1, 2, p.behaviour, p.object)
     SELECT po.account_a, po.account_b, {cols}
     FROM po JOIN {objects} o ON po.behaviour = o.behaviour AND po.object = o.object
     GROUP BY po.account_a, po.account_b"""
@@ -338,15 +375,31 @@ class NullModel:
             out[s:s + _CAND_CHUNK] = (ga / (1.0 + ga)) @ m
         return out
 
-    def expected(self, cls: np.ndarray, deg_a: np.ndarray, deg_b: np.ndarray) -> np.ndarray:
+    def grids(self, cls: np.ndarray, deg_a: np.ndarray, deg_b: np.ndarray) -> dict[int, ExpectationGrid]:
+        """Per population, :func:`~inconcert.scoring.bicm.expectation_grid` on the
+        nodes of every given pair's degrees: pairs then scored batch by batch
+        (:meth:`expected` with ``grids``) get the values they get all at once."""
+        out: dict[int, ExpectationGrid] = {}
+        for c, (fit, weights) in self.fits.items():
+            sel = np.flatnonzero(cls == c)
+            if sel.size:
+                da = np.maximum(np.asarray(deg_a[sel], dtype=np.float64), 1.0)
+                db = np.maximum(np.asarray(deg_b[sel], dtype=np.float64), 1.0)
+                out[c] = expectation_grid(fit, weights, expectation_nodes(np.concatenate([da, db])))
+        return out
+
+    def expected(self, cls: np.ndarray, deg_a: np.ndarray, deg_b: np.ndarray,
+                 grids: dict[int, ExpectationGrid] | None = None) -> np.ndarray:
         """Per pair: ``Σ_o p_ao p_bo q_o(W_i)`` for each window and, last,
-        ``Σ_o p_ao p_bo`` (objects both share at any time)."""
+        ``Σ_o p_ao p_bo`` (objects both share at any time); on ``grids``
+        (:meth:`grids`) when given."""
         k = next(iter(self.fits.values()))[1].shape[1] if self.fits else len(self.windows) + 1
         out = np.zeros((len(cls), k))
         for c, (fit, weights) in self.fits.items():
             sel = np.flatnonzero(cls == c)
             if sel.size:
-                out[sel] = pair_expectation(fit, weights, deg_a[sel], deg_b[sel])
+                out[sel] = (pair_expectation(fit, weights, deg_a[sel], deg_b[sel]) if grids is None
+                            else grid_expectation(grids[c], deg_a[sel], deg_b[sel]))
         return out
 
 
@@ -530,7 +583,8 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
     S = len(strata)
     scols = "".join(f", coalesce(s.s{j}_{i}, 0) AS s{j}_{i}" for j in range(S) for i in range(L))
     if S:
-        engine.create_table("ic_null_strata", stratum_counts_sql(strata, L))
+        tested_sql = f"SELECT account_a, account_b FROM links WHERE w{L - 1} >= 2"  # the links scored below
+        engine.create_table("ic_null_strata", stratum_counts_sql(strata, L, tested=tested_sql))
     tested = engine.to_arrow(
         f"""SELECT l.account_a, l.account_b, {wcols}{scols} FROM links l
         {"LEFT JOIN ic_null_strata s ON l.account_a = s.account_a AND l.account_b = s.account_b" if S else ""}
@@ -544,9 +598,6 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
     links_per_account = dict(zip(fam.column("x").to_pylist(), fam.column("k").to_pylist(), strict=True))
     n = tested.num_rows
     cells = [f"w{i}" for i in range(L)] + [f"s{j}_{i}" for j in range(S) for i in range(L)]
-    C = len(cells)
-    wall = np.stack([_col(tested, c) for c in cells], axis=1) if n else np.zeros((0, C))
-    w = wall[:, :L]
     cvs_all = np.tile(window_cv(windows, float(config.expected_cv), float(config.expected_cv_from)), S + 1)
     if n:
         engine.register_arrow(
@@ -573,11 +624,7 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
             )
             parts = _link_degrees(engine, "ic_null_degree_kept")
             engine.drop("ic_null_degree_kept")
-        eall = _link_expectations(null, parts, n, C)
-        e = eall[:, :L]
-        logp_all = window_logp(wall, eall, e[:, -1] if len(e) else np.zeros(0), cvs_all)
-        logp_w = logp_all[:, :L]
-        logp = simes_log(logp_all) if len(w) else np.zeros(0)
+        logp, best, wb, eb = _score_batches(null, parts, tested, cells, L, cvs_all)
         p = np.exp(logp)
         q, accounts, q_acc = account_link_qvalues(a_keys, b_keys, p, links_per_account, fdr, engine.count("links"))
         found = np.sort(accounts[q_acc <= fdr])
@@ -590,20 +637,17 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
     engine.drop("ic_null_tested")
     if not excluded.size:
         engine.drop("ic_null_objects_kept")
-    best = np.argmin(logp_w + 1e-12 * np.arange(L)[None, :], axis=1) if len(w) else np.zeros(0, np.int64)
     untested_best = L - 1
-    rows = np.arange(len(w))
-    wb = w[rows, best] if len(w) else np.zeros(0)
     scores = pa.table(
         {
             "account_a": tested.column("account_a"),
             "account_b": tested.column("account_b"),
             "weight": pa.array(wb.astype(np.int32), pa.int32()),
-            "expected": pa.array(e[rows, best] if len(w) else np.zeros(0), pa.float64()),
+            "expected": pa.array(eb, pa.float64()),
             "p_value": pa.array(p, pa.float64()),
             "surprise": pa.array(np.maximum(-logp / np.log(10.0), 0.0), pa.float64()),
             "q_value": pa.array(q, pa.float64()),
-            "window_s": pa.array(np.asarray(windows)[best] if len(w) else np.zeros(0), pa.float64()),
+            "window_s": pa.array(np.asarray(windows)[best] if n else np.zeros(0), pa.float64()),
         }
     )
     engine.register_arrow("ic_null_scores", scores)
@@ -625,8 +669,7 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
         FROM links l LEFT JOIN ic_null_scores s
           ON l.account_a = s.account_a AND l.account_b = s.account_b""",
     )
-    engine.create_table("links", "SELECT * FROM ic_links_scored")
-    engine.drop("ic_links_scored")
+    engine.rename("ic_links_scored", "links")
     engine.drop("ic_null_scores")
     sig = p[q <= fdr] if len(p) else p
     chosen = np.asarray(windows)[best[q <= fdr]] if len(p) else np.zeros(0)
@@ -654,19 +697,78 @@ def _col(t: pa.Table, name: str) -> np.ndarray:
     return np.nan_to_num(t.column(name).to_numpy(zero_copy_only=False).astype(np.float64))
 
 
-def _link_expectations(null: NullModel, parts: pa.Table | None, n: int, L: int) -> np.ndarray:
-    """``E_ab(W)`` per tested link (rows of ``parts``: link index ``i``, population,
-    degrees ``d_a, d_b`` and mean shares per object ``m_a, m_b``), rounded so that
+#: Links scored at once (:func:`score_link_batch`): memory stays at a batch (the
+#: windows × strata matrices of counts, expectations and tails); fewer under a
+#: low ``--memory-limit`` (:func:`~inconcert.memory.budget_rows`). Results do not
+#: depend on it: every step is row by row (tests/test_scoring_batches.py).
+_LINK_BATCH = 1 << 17
+
+
+def _score_batches(
+    null: NullModel, parts: pa.Table | None, tested: pa.Table, cells: list[str], L: int, cvs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`score_link_batch` over the tested links (``tested``: counts per cell,
+    ``parts``: their degrees, :func:`_link_degrees`) in batches of :data:`_LINK_BATCH`;
+    the expectation grids are computed once, over every link's degrees."""
+    n = tested.num_rows
+    logp, best = np.zeros(n), np.zeros(n, np.int64)
+    wb, eb = np.zeros(n), np.zeros(n)
+    if not n:
+        return logp, best, wb, eb
+    grids = null.grids(_col(parts, "cls"), _col(parts, "d_a"), _col(parts, "d_b")) if parts is not None else {}
+    pi = parts.column("i").to_numpy() if parts is not None else np.zeros(0, np.int64)
+    step = budget_rows(_LINK_BATCH, row_bytes=64 * len(cells), minimum=min(_LINK_BATCH, 4096))
+    for lo in range(0, n, step):
+        k = min(step, n - lo)
+        chunk = tested.slice(lo, k)
+        wall = np.stack([_col(chunk, c) for c in cells], axis=1)
+        a, b = np.searchsorted(pi, [lo, lo + k])
+        part = parts.slice(a, b - a) if parts is not None else None
+        eall = _link_expectations(null, grids, part, lo, k, len(cells))
+        sl = slice(lo, lo + k)
+        logp[sl], best[sl], wb[sl], eb[sl] = score_link_batch(wall, eall, L, cvs)
+    return logp, best, wb, eb
+
+
+def score_link_batch(
+    counts: np.ndarray, expected: np.ndarray, n_windows: int, cvs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Score a batch of links: a pure function of the batch and the fitted null.
+
+    ``counts`` and ``expected``: links × cells (the windows, then each stratum's
+    windows); ``cvs``: the uncertainty per cell (:func:`window_cv`). Returns per
+    link the log p-value (Simes over the cells, :func:`simes_log`), the window of
+    its smallest p-value, and the count and expectation there.
+
+    >>> import numpy as np
+    >>> lp, best, w, e = score_link_batch(np.array([[1.0, 3.0]]), np.array([[0.05, 0.1]]), 2, np.zeros(2))
+    >>> int(best[0]), float(w[0]), float(e[0])
+    (1, 3.0, 0.1)
+    """
+    L = n_windows
+    e, w = expected[:, :L], counts[:, :L]
+    logp_all = window_logp(counts, expected, e[:, -1], cvs)
+    logp = simes_log(logp_all)
+    best = np.argmin(logp_all[:, :L] + 1e-12 * np.arange(L)[None, :], axis=1)
+    rows = np.arange(len(w))
+    return logp, best, w[rows, best], e[rows, best]
+
+
+def _link_expectations(
+    null: NullModel, grids: dict[int, ExpectationGrid], parts: pa.Table | None, lo: int, n: int, L: int
+) -> np.ndarray:
+    """``E_ab(W)`` per tested link ``lo … lo + n − 1`` (rows of ``parts``: link index ``i``,
+    population, degrees ``d_a, d_b`` and mean shares per object ``m_a, m_b``), rounded so that
     every score is reproducible across runs and engines."""
     e = np.zeros((n, L))
     if parts is not None and parts.num_rows:
-        ex = null.expected(_col(parts, "cls"), _col(parts, "d_a"), _col(parts, "d_b"))
+        ex = null.expected(_col(parts, "cls"), _col(parts, "d_a"), _col(parts, "d_b"), grids)
         # accounts that post the same object k times co-act on it with chance
         # ≈ 1 − (1 − q)^(k_a k_b) ≤ k_a k_b q; never more than sharing it at all
         mm = _col(parts, "m_a") * _col(parts, "m_b")
         ex = np.minimum(ex[:, :L] * mm[:, None], ex[:, L:])
-        np.add.at(e, parts.column("i").to_numpy().astype(np.int64), ex)
-    return np.array([[float(f"{v:.12g}") for v in row] for row in e]).reshape((n, L))
+        np.add.at(e, parts.column("i").to_numpy().astype(np.int64) - lo, ex)
+    return round_12g(e)
 
 
 def primary_share_sql(n_windows: int, trace_pairs: str = "ic_trace_pairs", pairs: str = "pairs",

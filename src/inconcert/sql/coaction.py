@@ -232,7 +232,21 @@ def participants_sql(min_participation: int, raw_pairs: str = "raw_pairs") -> st
     """``(behaviour, account_id)`` of the accounts with at least
     ``min_participation`` distinct posts in the behaviour's share pairs
     (``raw_pairs``): the default participation filter keeps a pair when one of
-    its accounts is here (:func:`filter_pairs_sql`)."""
+    its accounts is here (:func:`filter_pairs_sql`). For the default of 2, an
+    account qualifies when its smallest and largest post differ: the same set,
+    without the distinct (behaviour, account, post) triples.
+
+    >>> "min(lo) < max(hi)" in participants_sql(2)
+    True
+    """
+    if int(min_participation) == 2:
+        return f"""WITH sides AS (
+            SELECT behaviour, account_a AS account_id, min(seq_a) AS lo, max(seq_a) AS hi FROM {raw_pairs}
+            GROUP BY behaviour, account_a
+            UNION ALL SELECT behaviour, account_b, min(seq_b), max(seq_b) FROM {raw_pairs}
+            GROUP BY behaviour, account_b)
+        SELECT behaviour, account_id FROM sides GROUP BY behaviour, account_id
+        HAVING min(lo) < max(hi)"""
     return f"""WITH sides AS (
             SELECT behaviour, account_a AS account_id, seq_a AS seq FROM {raw_pairs}
             UNION SELECT behaviour, account_b, seq_b FROM {raw_pairs})
