@@ -53,6 +53,7 @@ from inconcert.simulate.hard_cases import (
     _retweet_ring,
     _who,
     _World,
+    slow_operations,
 )
 
 __all__ = ["ATTACKS", "build_attack"]
@@ -141,17 +142,10 @@ def _short_copies(w: _World, n_posts: int) -> None:
 
 def _daily(w: _World, n_posts: int) -> None:
     rng = w.rng
-    made = 0
-    members = []
-    for k in range(1, int(rng.integers(2, 5)) + 1):
-        m = w.members(k, int(rng.integers(6, 41)), "daily")
-        made += _link_campaign(
-            w, m, int(rng.integers(20, 61)), k, (0.5, 0.9),
-            lambda t0, n: t0 + rng.uniform(0, 86400, n), margin=2 * 86400,
-        )
-        members.append(m)
-    w.organic(max(n_posts - 2 * made, n_posts // 2))
-    w.camouflage(np.concatenate(members), made / sum(len(m) for m in members))
+    slow_operations(w, n_posts, (6, 40), "daily", lambda m, k: _link_campaign(
+        w, m, int(rng.integers(20, 61)), k, (0.5, 0.9), lambda t0, n: t0 + rng.uniform(0, 86400, n),
+        margin=2 * 86400,
+    ))
 
 
 def _fans(w: _World, n_posts: int) -> None:

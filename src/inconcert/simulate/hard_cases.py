@@ -416,45 +416,36 @@ def _focused(w: _World, n_posts: int) -> None:
         tags[i] = np.array([f"{topic} {x}".strip() if x else topic for x in c], dtype=object)
 
 
-def _slow_copypaste(w: _World, n_posts: int) -> None:
+def slow_operations(
+    w: _World, n_posts: int, sizes: tuple[int, int], tactic: str, act: Callable[[np.ndarray, int], int]
+) -> None:
+    """2–4 operations of ``sizes`` members each running ``act(members, k)`` (posts made),
+    then the organic population (at least half the posts) and the members' camouflage."""
     rng = w.rng
     made = 0
     members = []
     for k in range(1, int(rng.integers(2, 5)) + 1):
-        m = w.members(k, int(rng.integers(10, 61)), "slow_copypaste")
-        made += _copypaste(
-            w,
-            m,
-            int(rng.integers(10, 41)),
-            (0.4, 0.9),
-            lambda t0, n: _chain(rng, t0, n, 120, 3600),
-            (1, 2),
-            k,
-            margin=2 * 86400,
-        )
+        m = w.members(k, int(rng.integers(sizes[0], sizes[1] + 1)), tactic)
+        made += act(m, k)
         members.append(m)
     w.organic(max(n_posts - 2 * made, n_posts // 2))
     w.camouflage(np.concatenate(members), made / sum(len(m) for m in members))
+
+
+def _slow_copypaste(w: _World, n_posts: int) -> None:
+    rng = w.rng
+    slow_operations(w, n_posts, (10, 60), "slow_copypaste", lambda m, k: _copypaste(
+        w, m, int(rng.integers(10, 41)), (0.4, 0.9), lambda t0, n: _chain(rng, t0, n, 120, 3600),
+        (1, 2), k, margin=2 * 86400,
+    ))
 
 
 def _slow_links(w: _World, n_posts: int) -> None:
     rng = w.rng
-    made = 0
-    members = []
-    for k in range(1, int(rng.integers(2, 5)) + 1):
-        m = w.members(k, int(rng.integers(6, 51)), "slow_links")
-        made += _link_campaign(
-            w,
-            m,
-            int(rng.integers(30, 121)),
-            k,
-            (0.4, 0.9),
-            lambda t0, n: _chain(rng, t0, n, 600, 3 * 3600),
-            margin=5 * 86400,
-        )
-        members.append(m)
-    w.organic(max(n_posts - 2 * made, n_posts // 2))
-    w.camouflage(np.concatenate(members), made / sum(len(m) for m in members))
+    slow_operations(w, n_posts, (6, 50), "slow_links", lambda m, k: _link_campaign(
+        w, m, int(rng.integers(30, 121)), k, (0.4, 0.9), lambda t0, n: _chain(rng, t0, n, 600, 3 * 3600),
+        margin=5 * 86400,
+    ))
 
 
 def _feeds_world(w: _World, n_posts: int) -> None:
