@@ -40,9 +40,7 @@ from collections.abc import Callable
 import numpy as np
 import pyarrow as pa
 
-from inconcert.simulate._posts import PostLog, Vocabulary, labels_table
 from inconcert.simulate.hard_cases import (
-    DAYS,
     _burst,
     _chain,
     _copypaste,
@@ -53,7 +51,9 @@ from inconcert.simulate.hard_cases import (
     _retweet_ring,
     _who,
     _World,
+    new_world,
     slow_operations,
+    world_labels,
 )
 
 __all__ = ["ATTACKS", "build_attack"]
@@ -217,10 +217,6 @@ def build_attack(
     (``group_base`` is added to every network id, so worlds can be combined)."""
     if name not in _ATTACKS:
         raise ValueError(f"unknown attack world {name!r}; choose from {', '.join(ATTACKS)}")
-    rng = np.random.default_rng([seed, 13, ATTACKS.index(name)])
-    prefix = _PREFIX[name]
-    w = _World(rng, PostLog(f"{prefix}p"), Vocabulary(rng, 5000), prefix, DAYS * 86400.0, [])
+    w = new_world(seed, 13, ATTACKS.index(name), _PREFIX[name])
     _ATTACKS[name](w, n_posts)
-    posts = w.log.table(w.span, with_domain=False, with_event=False)
-    rows = [(a, lab, g + group_base if g else 0, t) for a, lab, g, t in w.rows]
-    return posts, labels_table(rows)
+    return w.log.table(w.span, with_domain=False, with_event=False), world_labels(w, group_base)

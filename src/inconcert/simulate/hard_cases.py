@@ -606,6 +606,17 @@ def truncate_to(posts: pa.Table, unit: str) -> pa.Table:
     return posts.set_column(i, "created_at", col)
 
 
+def new_world(seed: int, tag: int, index: int, prefix: str) -> _World:
+    """An empty world of :data:`DAYS` days, its generator seeded by ``(seed, tag, index)``."""
+    rng = np.random.default_rng([seed, tag, index])
+    return _World(rng, PostLog(f"{prefix}p"), Vocabulary(rng, 5000), prefix, DAYS * 86400.0, [])
+
+
+def world_labels(w: _World, group_base: int = 0) -> pa.Table:
+    """The world's labels, every network id shifted by ``group_base``."""
+    return labels_table([(a, lab, g + group_base if g else 0, t) for a, lab, g, t in w.rows])
+
+
 def build_world(
     name: str, n_posts: int = 40_000, seed: int = 42, group_base: int = 0, truth: bool = False
 ) -> tuple[pa.Table, pa.Table]:
@@ -618,14 +629,12 @@ def build_world(
     """
     if name not in _BUILDERS:
         raise ValueError(f"unknown world {name!r}; choose from {', '.join(WORLDS)}")
-    rng = np.random.default_rng([seed, 12, WORLDS.index(name)])
-    prefix = _PREFIX[name]
-    w = _World(rng, PostLog(f"{prefix}p"), Vocabulary(rng, 5000), prefix, DAYS * 86400.0, [])
+    w = new_world(seed, 12, WORLDS.index(name), _PREFIX[name])
+    rng = w.rng
     _BUILDERS[name](w, n_posts)
     posts = w.log.table(w.span, with_domain=w.full_retweets, with_event=truth)
     if name == "duplicates":
         posts = _duplicate_rows(rng, posts, rng.uniform(0.02, 0.06))
     if name == "minute_clock":
         posts = truncate_to(posts, "minute")
-    rows = [(a, lab, g + group_base if g else 0, t) for a, lab, g, t in w.rows]
-    return posts, labels_table(rows)
+    return posts, world_labels(w, group_base)
