@@ -85,8 +85,9 @@ def find_networks(links: pa.Table, membership: pa.Table, min_size: int = 2) -> p
     do; the joins are transitive. A group joins one group, so a few members that
     also co-act with another operation never make the two one network. An
     account with links but in no group goes to the network it has most links
-    into (ties: the lower group id) — it never bridges two networks; linked accounts with no grouped neighbour form networks among
-    themselves (their connected components). Members without links (joined on
+    into (ties: the lower group id) — it never bridges two networks; linked
+    accounts with no grouped neighbour form networks among themselves (their
+    connected components). Members without links (joined on
     pooled evidence) are in their group's network. Numbered 1..N by decreasing
     size, then by first account id; networks smaller than ``min_size`` are left out.
 
@@ -102,11 +103,12 @@ def find_networks(links: pa.Table, membership: pa.Table, min_size: int = 2) -> p
     """
     a = links.column("account_a").to_pylist()
     b = links.column("account_b").to_pylist()
-    key_type = membership.schema.field("account_id").type if membership.num_rows else links.schema.field(
-        "account_a"
+    key_type = (
+        membership.schema.field("account_id") if membership.num_rows else links.schema.field("account_a")
     ).type
-    group = dict(zip(membership.column("account_id").to_pylist(), membership.column("group_id").to_pylist(),
-                     strict=True))
+    group = dict(
+        zip(membership.column("account_id").to_pylist(), membership.column("group_id").to_pylist(), strict=True)
+    )
     names = sorted(set(a) | set(b) | set(group))
     index = {n: i for i, n in enumerate(names)}
     parent = list(range(len(names)))
@@ -148,7 +150,7 @@ def find_networks(links: pa.Table, membership: pa.Table, min_size: int = 2) -> p
     for g1, (k, g2) in best.items():
         if 2 * k >= len(linked[g1]):
             union(first[g1], first[g2])
-    loose: list[object] = []  # ungrouped accounts without a grouped neighbour
+    loose: set[object] = set()  # ungrouped accounts without a grouped neighbour
     for u in sorted(neighbours, key=index.__getitem__):
         counts: dict[int, int] = {}
         for v in neighbours[u]:
@@ -158,10 +160,10 @@ def find_networks(links: pa.Table, membership: pa.Table, min_size: int = 2) -> p
         if counts:
             union(index[u], min(counts, key=lambda r: (-counts[r], r)))
         else:
-            loose.append(u)
+            loose.add(u)
     for u in loose:
         for v in neighbours[u]:
-            if v not in group and v in neighbours and not any(w in group for w in neighbours[v]):
+            if v in loose:
                 union(index[u], index[v])
     labels = [find(i) for i in range(len(names))]
     return _numbered(labels, names, key_type, min_size, "network_id")

@@ -371,8 +371,9 @@ def groups_stage(
     engine.create_table(
         PASSING_LINKS, passing_links_sql(config.min_weight, q_weight, significant_only, links)
     )
+    edges = engine.to_arrow(group_edges_sql(PASSING_LINKS))  # the passing links never change below
     membership = find_groups(
-        engine.to_arrow(group_edges_sql(PASSING_LINKS)),
+        edges,
         method=config.communities,
         resolution=config.resolution,
         seed=config.seed,
@@ -385,7 +386,6 @@ def groups_stage(
     # components of the passing links (pooled members: their group's), which the
     # verdicts measure "unrelated accounts" against; networks: groups tied by most
     # of their members, which the outputs show
-    edges = engine.to_arrow(group_edges_sql(PASSING_LINKS))
     engine.register_arrow(COMPONENTS, find_components(edges, config.min_group_size))
     engine.create_table(NETWORKS, account_networks_sql(COMPONENTS, MEMBERSHIP))
     members = engine.to_arrow(f"SELECT account_id, group_id FROM {MEMBERSHIP}")
