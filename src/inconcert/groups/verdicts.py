@@ -368,12 +368,13 @@ def amplified_sql(t: VerdictTables = VerdictTables()) -> str:
         JOIN {t.membership} mb ON p.account_b = mb.account_id
         WHERE ma.group_id = mb.group_id),
     tot AS (SELECT group_id, count(*) AS n_pairs FROM gp GROUP BY group_id),
-    posts AS (SELECT post_id, min(account_id) AS author FROM {t.actions}
-              WHERE post_id IS NOT NULL GROUP BY post_id),
-    rp AS (SELECT gp.group_id, ps.author, count(*) AS n FROM gp
+    ro AS (SELECT gp.group_id, o.name, count(*) AS n FROM gp
            JOIN {t.objects} o ON o.behaviour = gp.behaviour AND o.object = gp.object
-           JOIN posts ps ON ps.post_id = o.name
-           WHERE gp.behaviour = 'repost' GROUP BY gp.group_id, ps.author)
+           WHERE gp.behaviour = 'repost' GROUP BY gp.group_id, o.name),
+    posts AS (SELECT post_id, min(account_id) AS author FROM {t.actions}
+              WHERE post_id IN (SELECT name FROM ro) GROUP BY post_id),
+    rp AS (SELECT ro.group_id, ps.author, sum(ro.n) AS n FROM ro
+           JOIN posts ps ON ps.post_id = ro.name GROUP BY ro.group_id, ps.author)
     SELECT rp.group_id, rp.author, rp.n, tot.n_pairs,
            max(CASE WHEN m.account_id IS NULL THEN 0 ELSE 1 END) AS member
     FROM rp JOIN tot ON rp.group_id = tot.group_id
@@ -718,9 +719,7 @@ def classify_groups(
             ge.inside_only += int(r["n_inside_only"] or 0)
             ge.taken_up += int(r["n_taken_up"] or 0)
         _domains(engine, groups, t)
-    if "post_id" in engine.columns(t.actions) and engine.scalar(
-        f"SELECT count(*) FROM {t.pairs} WHERE behaviour = 'repost'"
-    ):
+    if "post_id" in engine.columns(t.actions):
         _amplified(engine, groups, t)
     if "joined_by" in engine.columns(t.membership):
         for r in engine.to_arrow(
