@@ -44,12 +44,10 @@ from inconcert.simulate.hard_cases import (
     _burst,
     _chain,
     _copypaste,
-    _events,
     _hashtag_campaign,
     _link_campaign,
     _loguniform,
     _retweet_ring,
-    _who,
     _World,
     new_world,
     slow_operations,
@@ -110,26 +108,10 @@ def _copies(w: _World, n_posts: int, words: tuple[int, int], edits: tuple[int, i
     """Copy-paste operations: each copy of a script has ``edits`` words changed and,
     with probability ``opener``, an opening word of its own; 1–30 min apart."""
     rng = w.rng
-    made = 0
-    members = []
-    openers = _OPENERS
-    for k in range(1, int(rng.integers(2, 5)) + 1):
-        m = w.members(k, int(rng.integers(8, 61)), tactic)
-        for e, t0 in enumerate(_events(rng, int(rng.integers(10, 41)), w.span, 86400).tolist()):
-            who = _who(rng, m, 0.4, 0.9)
-            script = str(w.vocab.texts(rng, 1, *words)[0])
-            txt = []
-            for _ in who:
-                t = w.vocab.edit(rng, script, int(rng.integers(edits[0], edits[1] + 1)))
-                if rng.random() < opener:
-                    t = f"{openers[int(rng.integers(len(openers)))]} {t}"
-                txt.append(t)
-            w.log.add(who, _chain(rng, t0, len(who), 60, 1800), text=np.array(txt, dtype=object),
-                      event=f"op{k}e{e}")
-            made += len(who)
-        members.append(m)
-    w.organic(max(n_posts - 2 * made, n_posts // 2))
-    w.camouflage(np.concatenate(members), made / sum(len(m) for m in members))
+    slow_operations(w, n_posts, (8, 60), tactic, lambda m, k: _copypaste(
+        w, m, int(rng.integers(10, 41)), (0.4, 0.9), lambda t0, n: _chain(rng, t0, n, 60, 1800), edits, k,
+        margin=86400, words=words, openers=(opener, _OPENERS),
+    ))
 
 
 def _edited_copies(w: _World, n_posts: int) -> None:

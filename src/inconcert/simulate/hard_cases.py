@@ -203,18 +203,24 @@ def _copypaste(
     edits: tuple[int, int],
     k: int,
     margin: float = 3600,
+    words: tuple[int, int] = (15, 35),
+    openers: tuple[float, tuple[str, ...]] = (0.0, ()),
 ) -> int:
+    """Scripts of ``words`` words copied by ``share`` of the members with ``edits``
+    words changed; with ``openers`` = (p, words) a copy opens with one of the words
+    with probability p."""
     rng = w.rng
     n = 0
+    p_open, opening = openers
     for e, t0 in enumerate(_events(rng, n_scripts, w.span, margin).tolist()):
         who = _who(rng, members, *share)
-        script = str(w.vocab.texts(rng, 1, 15, 35)[0])
-        txt = [
-            w.vocab.edit(rng, script, int(rng.integers(edits[0], edits[1] + 1)))
-            if edits[1]
-            else script
-            for _ in who
-        ]
+        script = str(w.vocab.texts(rng, 1, *words)[0])
+        txt = []
+        for _ in who:
+            t = w.vocab.edit(rng, script, int(rng.integers(edits[0], edits[1] + 1))) if edits[1] else script
+            if p_open and rng.random() < p_open:
+                t = f"{opening[int(rng.integers(len(opening)))]} {t}"
+            txt.append(t)
         w.log.add(who, times(t0, len(who)), text=np.array(txt, dtype=object), event=f"op{k}e{e}")
         n += len(who)
     return n
