@@ -5,6 +5,8 @@
     PYTHONPATH=src python benchmarks/bench_sites.py --raw --no-partial   # … and without the copy search's
                                                                # template subtraction: no boilerplate removal at all
     PYTHONPATH=src python benchmarks/bench_sites.py --speed 100000   # speed: N pages end to end
+    PYTHONPATH=src python benchmarks/bench_sites.py --speed 1000000 --warc   # N pages in one WARC.gz,
+                                                               # generated straight into it (no folder)
 
 Metrics (against the simulator's labels):
 
@@ -24,7 +26,9 @@ import csv
 import json
 import os
 import resource
+import shutil
 import sys
+import threading
 import time
 from collections import defaultdict
 from itertools import combinations
@@ -34,12 +38,13 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "sites"
 
 
-def _pairs(groups: dict[str, list[tuple[str, str]]]) -> set[tuple[str, str]]:
-    out = set()
+def _pairs(groups: dict[str, list[tuple[int, str]]], n: int) -> set[int]:
+    """Pairs of pages on different sites in one group, each as ``i * n + j`` (``i < j``: page numbers)."""
+    out: set[int] = set()
     for members in groups.values():
         for (u1, s1), (u2, s2) in combinations(sorted(members), 2):
             if s1 != s2:
-                out.add((u1, u2) if u1 < u2 else (u2, u1))
+                out.add(u1 * n + u2)
     return out
 
 
@@ -61,15 +66,25 @@ def bcubed(truth: dict[str, str], pred: dict[str, str]) -> tuple[float, float, f
 
 
 def evaluate(sim: Path, out: Path) -> dict:
-    pages = list(csv.DictReader(open(sim / "pages.csv", encoding="utf-8")))
+    """Scores of a run against the labels, reading ``pages.csv`` once as it goes
+    (pages are numbered; only numbers, sites and stories are kept: ~10⁶ pages fit)."""
     sites = {r["site"]: r for r in csv.DictReader(open(sim / "sites.csv", encoding="utf-8"))}
-    truth_story: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for p in pages:
-        truth_story[p["story"]].append((p["url"], p["site"]))
-    pred_story: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    num: dict[str, int] = {}
+    truth_story: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    n_copies = n_altered = 0
+    for p in csv.DictReader(open(sim / "pages.csv", encoding="utf-8")):
+        i = num.setdefault(p["url"], len(num))
+        truth_story[p["story"]].append((i, sys.intern(p["site"])))
+        n_copies += bool(p["origin_url"])
+        n_altered += bool(p["altered"])
+    n = len(num) + 1
+    tp_set = _pairs(truth_story, n)
+    del truth_story
+    pred_story: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for r in csv.DictReader(open(out / "article_copies.csv", encoding="utf-8")):
-        pred_story[r["article"]].append((r["url"], r["site"]))
-    tp_set, pp_set = _pairs(truth_story), _pairs(pred_story)
+        pred_story[r["article"]].append((num.get(r["url"], n - 1), r["site"]))
+    pp_set = _pairs(pred_story, n)
+    del pred_story, num
     tp = len(tp_set & pp_set)
     prec = tp / len(pp_set) if pp_set else 0.0
     rec = tp / len(tp_set) if tp_set else 0.0
@@ -85,10 +100,10 @@ def evaluate(sim: Path, out: Path) -> dict:
                      and acc[s].get("group_id") and groups.get(acc[s]["group_id"], {}).get("verdict") == "operation")
     nets = {r["network"] for r in sites.values() if r["role"] == "network"}
     return {
-        "pages": len(pages), "sites": len(sites), "networks": len(nets),
+        "pages": n - 1, "sites": len(sites), "networks": len(nets),
         "templates": len({r["template"] for r in sites.values()}),
-        "copies": sum(1 for p in pages if p["origin_url"]),
-        "altered_share": round(sum(1 for p in pages if p["altered"]) / max(1, sum(1 for p in pages if p["origin_url"])), 3),
+        "copies": n_copies,
+        "altered_share": round(n_altered / max(1, n_copies), 3),
         "article_pairs": {"truth": len(tp_set), "predicted": len(pp_set), "precision": round(prec, 4),
                           "recall": round(rec, 4), "f1": round(2 * prec * rec / (prec + rec) if prec + rec else 0, 4)},
         "site_bcubed": {"precision": round(bp, 4), "recall": round(br, 4), "f1": round(bf, 4)},
@@ -98,6 +113,61 @@ def evaluate(sim: Path, out: Path) -> dict:
             {v: sum(1 for g in groups.values() if g.get("verdict") == v) for v in
              {g.get("verdict") for g in groups.values()}}.items(), key=lambda kv: str(kv[0]))),
     }
+
+
+class _Sampler:
+    """Every ``every`` seconds: the RSS of this process plus its children (the extraction
+    workers), the 1-minute load average and the free disk of ``disk``; keeps the peaks."""
+
+    def __init__(self, disk: Path, every: float = 2.0) -> None:
+        self.disk, self.every = disk, every
+        self.free0 = shutil.disk_usage(disk).free
+        self.peak_rss = self.min_free = 0
+        self.min_free = self.free0
+        self.loads: list[float] = []
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _rss(pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1]) * 1024
+        except OSError:
+            pass
+        return 0
+
+    def _tree(self) -> list[int]:
+        me = os.getpid()
+        pids = [me]
+        try:
+            with open(f"/proc/{me}/task/{me}/children") as fh:
+                pids += [int(x) for x in fh.read().split()]
+        except OSError:
+            pass
+        return pids
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self.peak_rss = max(self.peak_rss, sum(self._rss(p) for p in self._tree()))
+            self.min_free = min(self.min_free, shutil.disk_usage(self.disk).free)
+            self.loads.append(os.getloadavg()[0])
+
+    def __enter__(self) -> _Sampler:
+        self._t.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._t.join()
+
+    def summary(self) -> dict:
+        ld = self.loads or [os.getloadavg()[0]]
+        return {"peak_rss_mb_main_plus_workers_sampled": round(self.peak_rss / 2**20),
+                "peak_disk_used_gb": round((self.free0 - self.min_free) / 1e9, 2),
+                "load_1min": {"mean": round(sum(ld) / len(ld), 2), "min": min(ld), "max": max(ld)}}
 
 
 def _cpu(who: int) -> float:
@@ -116,6 +186,7 @@ def main() -> None:
     ap.add_argument("--no-partial", action="store_true",
                     help="without the partial-copy rule (and so without its template subtraction): with --raw, "
                          "no boilerplate removal at all")
+    ap.add_argument("--generate-only", action="store_true", help="write the simulated pages (or WARC) and stop")
     a = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     from inconcert.config import DetectConfig, SiteParams
@@ -126,35 +197,45 @@ def main() -> None:
     sim = work / f"sim{a.seed}"
     if a.speed:
         scale = max(1, round(a.speed / 6000))
-        sim = work / f"speed{a.speed}"
+        sim = work / f"speed{a.speed}{'_warc' if a.warc else ''}"
         kw = dict(stories_per_network=40 * scale,
                   independent_articles=15 * scale, wire_stories=80 * scale)
     else:
         kw = {}
-    if not (sim / "pages.csv").exists():
-        t0 = time.perf_counter()
-        s = simulate_sites(sim, DATA, seed=a.seed, **kw)
-        print(f"simulated {s.pages} pages on {s.sites} sites in {time.perf_counter() - t0:.1f}s", flush=True)
-    mode = "raw" if a.raw else (a.mode or "fast")
-    out = work / f"out_{sim.name}_{mode}{'_warc' if a.warc else ''}{'_nopartial' if a.no_partial else ''}"
     src = sim / "pages"
     if a.warc:
+        src = sim / "crawl.warc.gz"
+    if not (sim / "pages.csv").exists():
+        t0, c0 = time.perf_counter(), time.process_time()
+        s = simulate_sites(sim, DATA, seed=a.seed, warc=src if a.warc else None, **kw)
+        print(f"simulated {s.pages} pages on {s.sites} sites {'into ' + str(src) + ' ' if a.warc else ''}in "
+              f"{time.perf_counter() - t0:.1f}s ({time.process_time() - c0:.1f} CPU s)", flush=True)
+    elif a.warc and not src.exists():
         from inconcert.simulate.sites import write_warc
 
-        src = sim / "crawl.warc.gz"
-        if not src.exists():
-            t0 = time.perf_counter()
-            print(f"wrote {write_warc(sim, src)} pages to {src} in {time.perf_counter() - t0:.1f}s", flush=True)
-    t0 = time.perf_counter()
+        t0 = time.perf_counter()
+        print(f"wrote {write_warc(sim, src)} pages to {src} in {time.perf_counter() - t0:.1f}s", flush=True)
+    if a.generate_only:
+        return
+    mode = "raw" if a.raw else (a.mode or "fast")
+    out = work / f"out_{sim.name}_{mode}{'_warc' if a.warc else ''}{'_nopartial' if a.no_partial else ''}"
+    t0, cpu0 = time.perf_counter(), _cpu(resource.RUSAGE_SELF)
     site_kw: dict = {"copy_min_shared": 10**9} if a.no_partial else {}
-    r = detect([src], out, DetectConfig(sites=SiteParams(extract=mode, **site_kw)))
+    with _Sampler(work) as sampler:
+        r = detect([src], out, DetectConfig(sites=SiteParams(extract=mode, **site_kw)))
     wall = time.perf_counter() - t0
+    # measured before the scoring below, which reads the labels of every page
+    usage = {"peak_rss_mb_main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+             "peak_rss_mb_workers": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+             "cpu_s_main": round(_cpu(resource.RUSAGE_SELF) - cpu0, 1),
+             "cpu_s_workers": round(_cpu(resource.RUSAGE_CHILDREN), 1), **sampler.summary(),
+             "input_gb": round(sum(f.stat().st_size for f in ([src] if src.is_file() else src.rglob("*"))
+                                   if f.is_file()) / 1e9, 2),
+             "output_mb": round(sum(f.stat().st_size for f in out.rglob("*") if f.is_file()) / 1e6, 1)}
+    t1 = time.perf_counter()
     res = evaluate(sim, out)
     res.update({"mode": mode, "partial_rule": not a.no_partial, "wall_s": round(wall, 1), "timings": r.summary["timings"],
-                "peak_rss_mb_main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-                "peak_rss_mb_workers": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
-                "cpu_s_main": round(_cpu(resource.RUSAGE_SELF), 1),
-                "cpu_s_workers": round(_cpu(resource.RUSAGE_CHILDREN), 1),
+                **usage, "evaluate_s": round(time.perf_counter() - t1, 1),
                 "article_stats": r.summary.get("behaviour_stats", {}).get("article"),
                 "load_avg": os.getloadavg(), "date": time.strftime("%Y-%m-%d %H:%M")})
     print(json.dumps(res, indent=1))
