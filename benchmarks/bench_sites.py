@@ -218,7 +218,7 @@ def main() -> None:
     if a.generate_only:
         return
     mode = "raw" if a.raw else (a.mode or "fast")
-    out = work / f"out_{sim.name}_{mode}{'_warc' if a.warc else ''}{'_nopartial' if a.no_partial else ''}"
+    out = work / f"out_{sim.name}_{mode}{'_warc' if a.warc and not sim.name.endswith('_warc') else ''}{'_nopartial' if a.no_partial else ''}"
     t0, cpu0 = time.perf_counter(), _cpu(resource.RUSAGE_SELF)
     site_kw: dict = {"copy_min_shared": 10**9} if a.no_partial else {}
     with _Sampler(work) as sampler:

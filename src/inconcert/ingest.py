@@ -159,7 +159,7 @@ def ingest(
     rejects: list[pa.Table] = []
     accounts: list[pa.Table] = []
     inputs: list[dict[str, Any]] = []
-    side: dict[str, list[pa.Table]] = {}
+    side = _SideTables(workdir)
     try:
         for p, in_folder in _expand(paths, format):
             try:
@@ -188,6 +188,7 @@ def ingest(
                         pending.pop(0).result()
                     seq += n
                     used += n
+                    side.take(ctx)
                     if progress is not None:
                         progress(n)
             except InputError as e:  # in a folder: keep what was read, report the file
@@ -200,8 +201,7 @@ def ingest(
             if ctx.rejects:  # in input order, whichever step rejected them
                 rejects.append(pa.concat_tables(ctx.rejects).sort_by("row"))
             accounts.extend(ctx.accounts)
-            for name, tables in ctx.side.items():
-                side.setdefault(name, []).extend(tables)
+            side.take(ctx)
             records = ctx.records_read  # every reader counts each input record once
             inputs.append(
                 {
@@ -223,17 +223,50 @@ def ingest(
     finally:
         pool.shutdown(wait=True)
         writer.close()
+        side_paths = side.close()
     dups = drop_duplicates(out)
     for i in inputs:
         i["duplicates"] = dups.get(i["path"], 0)
         i["used"] -= i["duplicates"]
     rej = pa.concat_tables(rejects) if rejects else REJECTS_SCHEMA.empty_table()
     acc = _merge_accounts(accounts)
-    side_paths = {}
-    for name, tables in sorted(side.items()):
-        side_paths[name] = workdir / f"{name}.parquet"
-        pq.write_table(pa.concat_tables(tables, promote_options="default"), side_paths[name])
     return Ingested(out, rej, acc, inputs, side_paths)
+
+
+class _SideTables:
+    """The readers' side tables (``ctx.side``), written to ``workdir/<name>.parquet``
+    as they come, ``rows`` at a time: a 10⁶-page crawl's ``site_pages`` and
+    ``site_ids`` (~0.9 KB a page) are not held in memory until the end."""
+
+    def __init__(self, workdir: Path, rows: int = 100_000) -> None:
+        self.workdir, self.rows = workdir, rows
+        self.buf: dict[str, list[pa.Table]] = {}
+        self.writers: dict[str, pq.ParquetWriter] = {}
+
+    def take(self, ctx: ReadContext) -> None:
+        """Move the side tables ``ctx`` holds into the buffers; write the full ones."""
+        for name, tables in ctx.side.items():
+            self.buf.setdefault(name, []).extend(tables)
+            if sum(t.num_rows for t in self.buf[name]) >= self.rows:
+                self._write(name)
+        ctx.side.clear()
+
+    def _write(self, name: str) -> None:
+        t = pa.concat_tables(self.buf.pop(name, []), promote_options="default")
+        w = self.writers.get(name)
+        if w is None:
+            w = self.writers[name] = pq.ParquetWriter(self.workdir / f"{name}.parquet", t.schema)
+        elif t.schema != w.schema:
+            t = t.cast(w.schema)
+        w.write_table(t)
+
+    def close(self) -> dict[str, Path]:
+        """Write what is left and close the files; ``{name: path}``."""
+        for name in sorted(self.buf):
+            self._write(name)
+        for w in self.writers.values():
+            w.close()
+        return {name: self.workdir / f"{name}.parquet" for name in sorted(self.writers)}
 
 
 def drop_duplicates(path: Path) -> dict[str, int]:
