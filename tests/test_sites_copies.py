@@ -93,3 +93,33 @@ def test_shared_template_text_is_not_a_partial_copy():
     sites += [0, 1]
     r = find_copies(texts, list(range(len(texts))), sites=np.array(sites))
     assert r.cluster[-2] == r.cluster[-1] >= 0 and (r.cluster[:-2] == -1).all()
+
+
+def test_passage_index_in_passes_and_batches_gives_the_same_candidates(monkeypatch):
+    from inconcert.sites import copies
+
+    texts, sites = [], []
+    for i in range(8):  # partial copies (the passage index finds them) and whole copies, 3 sites each
+        body = _text(400).split()
+        texts += [" ".join(body), " ".join([_text(100), *body[100:300], _text(100)]), " ".join(body[:250])]
+        sites += [3 * i, 3 * i + 1, 3 * i + 2]
+    texts += [_text(300) for _ in range(10)]
+    sites += list(range(100, 110))
+
+    def passage_keys():
+        cs = copies.CopySearch()
+        cs.add(texts, list(range(len(texts))), sites)
+        cs._drain()
+        elig = np.arange(cs.n)
+        keys = cs._passage_candidates(elig, np.array(sites))
+        cs.close()
+        return keys
+
+    one = passage_keys()
+    whole = find_copies(texts, list(range(len(texts))), sites=np.array(sites))
+    monkeypatch.setattr(copies, "_PAIR_BUFFER", 50)  # several passes over ranges of the first text
+    monkeypatch.setattr(copies, "_PASSAGE_BATCH", 7)  # a few buckets at a time
+    many = passage_keys()
+    assert len(one) >= 16 and one.tolist() == many.tolist()
+    parts = find_copies(texts, list(range(len(texts))), sites=np.array(sites))
+    assert parts.cluster.tolist() == whole.cluster.tolist() and parts.stats == whole.stats

@@ -102,6 +102,8 @@ _VERIFY_FPS = 4_000_000
 _PAIRS_PER_SLICE = 1_000_000
 #: candidate pairs held before they are deduplicated across bands
 _PAIR_BUFFER = 20_000_000
+#: pairs of the passage index made at a time (a batch of its buckets)
+_PASSAGE_BATCH = 4_000_000
 _NONE: frozenset[str] = frozenset()
 #: threads sketching chunks of texts at once
 _THREADS = 2
@@ -443,11 +445,29 @@ class CopySearch:
         keep = (gsize > 1) & (gsize <= _SAMPLED_MAX_BUCKET)
         if not keep.any():
             return np.zeros(0, np.int64)
-        a, b = _pairs_in_groups(doc, gstart[keep], gsize[keep], _SAMPLED_MAX_BUCKET)
-        cross = sites[a] != sites[b]
-        key = np.minimum(a, b)[cross] * n + np.maximum(a, b)[cross]
-        uk, cnt = np.unique(key, return_counts=True)
-        return uk[cnt >= _SAMPLED_MIN]
+        gs, gz = gstart[keep], gsize[keep]
+        # Every pair of a bucket is counted, and a pair's shared shingles are spread over many
+        # buckets: at 10⁶ pages that is ~10⁸ pairs (8 GB at once). The pairs are made a bounded
+        # batch of buckets at a time, and counted in passes over ranges of the first text,
+        # so each pass holds at most about _PAIR_BUFFER pairs; one pass below that.
+        cum = np.cumsum(gz * (gz - 1) // 2)
+        passes = max(1, -(-int(cum[-1]) // _PAIR_BUFFER))
+        edges = np.linspace(0, n, passes + 1).astype(np.int64)
+        out: list[np.ndarray] = []
+        for lo, hi in zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True):
+            keys: list[np.ndarray] = []
+            start = 0
+            while start < len(gs):
+                before = int(cum[start - 1]) if start else 0
+                end = max(start + 1, int(np.searchsorted(cum, before + _PASSAGE_BATCH, side="right")))
+                a, b = _pairs_in_groups(doc, gs[start:end], gz[start:end], _SAMPLED_MAX_BUCKET)
+                start = end
+                first, second = np.minimum(a, b), np.maximum(a, b)
+                sel = (sites[a] != sites[b]) & (first >= lo) & (first < hi)
+                keys.append(first[sel] * n + second[sel])
+            uk, cnt = np.unique(np.concatenate(keys), return_counts=True)
+            out.append(uk[cnt >= _SAMPLED_MIN])
+        return np.concatenate(out)  # sorted: the passes are ranges of the first text
 
     def find(self) -> CopyClusters:
         """Cluster the texts added so far into copies (see the module docstring)."""
