@@ -49,6 +49,7 @@ from inconcert.scoring.bicm import (
     grid_expectation,
     pair_expectation,
 )
+from inconcert.scoring.blocks import object_blocks
 from inconcert.scoring.populations import engine_populations
 from inconcert.scoring.stats import (
     account_link_qvalues,
@@ -409,6 +410,7 @@ def fit_null(
     excluded: str | None = None,
     kept_objects: str | None = None,
     strata: list[int] | None = None,
+    degrees: str = "ic_null_degree",
 ) -> NullModel:
     """Fit the null from ``ic_null_degree(account_id, cls, d)`` and
     ``ic_null_objects(behaviour, object, n, cls)`` (every account and object,
@@ -417,12 +419,13 @@ def fit_null(
     (objects' degrees counted over them, into ``ic_null_objects_kept``, or read
     from ``kept_objects`` when given). With ``strata`` (bounds on objects'
     sharers), the chances are also summed per stratum of objects with at most
-    that many sharers (:data:`SHARER_STRATA`)."""
+    that many sharers (:data:`SHARER_STRATA`). ``degrees`` is the accounts'
+    degree table (``account_id, cls, d``) matching the objects' classes."""
     L = len(windows)
     strata = list(strata or [])
     d = engine.dialect  # exact sums: the same bits whatever order parallel threads add them in
     keep = f"WHERE account_id NOT IN (SELECT account_id FROM {excluded})" if excluded else ""
-    acc = engine.to_arrow(f"SELECT cls, d, count(*) AS k FROM ic_null_degree {keep} GROUP BY cls, d ORDER BY cls, d")
+    acc = engine.to_arrow(f"SELECT cls, d, count(*) AS k FROM {degrees} {keep} GROUP BY cls, d ORDER BY cls, d")
     csum = ", ".join(
         [f"{d.exact_sum(f'coalesce(w.q{i}, 0.0)')} AS c{i}" for i in range(L)]
         + [f"{d.exact_sum(f'CASE WHEN o.nf <= {int(b)} THEN coalesce(w.q{i}, 0.0) ELSE 0.0 END')} AS c{s}_{i}"
@@ -430,12 +433,7 @@ def fit_null(
     )
     objects = kept_objects or "(SELECT behaviour, object, n, n AS nf, cls FROM ic_null_objects)"
     if excluded and not kept_objects:
-        engine.create_table(
-            "ic_null_objects_kept",
-            f"""SELECT o.behaviour, o.object, k.n, o.n AS nf, o.cls FROM ic_null_objects o
-            JOIN (SELECT behaviour, object, count(*) AS n FROM ic_null_ao {keep} GROUP BY behaviour, object) k
-              ON o.behaviour = k.behaviour AND o.object = k.object""",
-        )
+        kept_objects_table(engine, excluded)
         objects = "ic_null_objects_kept"
     obj = engine.to_arrow(
         f"""SELECT o.cls, o.n, count(*) AS k, {csum}
@@ -487,6 +485,18 @@ def fit_null(
             null.c_bins[c] = (pos.astype(np.int64), col(bins, "win")[sel].astype(np.int64),
                               col(bins, "k")[sel], col(bins, "c")[sel])
     return null
+
+
+def kept_objects_table(engine: Engine, excluded: str, out: str = "ic_null_objects_kept") -> None:
+    """``out(behaviour, object, n, nf, cls)``: the objects some account not in
+    ``excluded`` shares, ``n`` counted over those accounts, ``nf`` over all."""
+    engine.create_table(
+        out,
+        f"""SELECT o.behaviour, o.object, k.n, o.n AS nf, o.cls FROM ic_null_objects o
+        JOIN (SELECT behaviour, object, count(*) AS n FROM ic_null_ao
+              WHERE account_id NOT IN (SELECT account_id FROM {excluded}) GROUP BY behaviour, object) k
+          ON o.behaviour = k.behaviour AND o.object = k.object""",
+    )
 
 
 def _merge(deg: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -613,23 +623,33 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
     engine.register_arrow("ic_null_excluded", pa.table({"account_id": pa.array(excluded, key_type)}))
     rounds_info = []
     for r in range(max(int(config.null_rounds), 1)):
-        null = fit_null(engine, windows, "ic_null_excluded" if excluded.size else None, strata=strata)
-        if excluded.size and n:
-            # an account's degree in the refit: its objects that some uncoordinated account shares too
-            engine.create_table(
-                "ic_null_degree_kept",
-                """SELECT a.account_id, o.cls, count(*) AS d, CAST(sum(a.k) AS DOUBLE) / count(*) AS m
-                FROM ic_null_ao a JOIN ic_null_objects_kept o ON a.behaviour = o.behaviour AND a.object = o.object
-                GROUP BY a.account_id, o.cls""",
+        block_info: dict[str, int] = {}
+        if excluded.size:
+            # the refit: objects' degrees over the uncoordinated (and, with blocks, a BiCM per
+            # block of objects: docs/null-model.md, "Communities"); an account's degree is the
+            # number of its objects that some uncoordinated account shares too
+            kept_objects_table(engine, "ic_null_excluded")
+            block_info = object_blocks(
+                engine, "ic_null_objects_kept", "ic_null_excluded", "ic_null_objects_blocks",
+                "ic_null_degree_kept", MIN_POPULATION_ACCOUNTS if config.null_blocks else 1 << 62,
+                MIN_POPULATION_SHARE, int(config.seed),
             )
-            parts = _link_degrees(engine, "ic_null_degree_kept")
+            null = fit_null(engine, windows, "ic_null_excluded", "ic_null_objects_blocks", strata=strata,
+                            degrees="ic_null_degree_kept")
+            engine.drop("ic_null_objects_blocks")
+            if n:
+                parts = _link_degrees(engine, "ic_null_degree_kept")
             engine.drop("ic_null_degree_kept")
+        else:
+            null = fit_null(engine, windows, strata=strata)
         logp, best, wb, eb = _score_batches(null, parts, tested, cells, L, cvs_all)
         p = np.exp(logp)
         q, accounts, q_acc = account_link_qvalues(a_keys, b_keys, p, links_per_account, fdr, engine.count("links"))
         found = np.sort(accounts[q_acc <= fdr])
         rounds_info.append({"excluded_from_fit": int(excluded.size), "accounts_found": int(found.size),
-                            "links_significant": int((q <= fdr).sum())})
+                            "links_significant": int((q <= fdr).sum()),
+                            **({"blocks": block_info["blocks"], "objects_in_blocks": block_info["objects_in_blocks"]}
+                               if block_info else {})})
         if r + 1 >= int(config.null_rounds) or np.array_equal(found, excluded):
             break
         excluded = found
