@@ -40,9 +40,10 @@ majority of *all* their uncoordinated sharers. **Assumption:** communities of
 the uncoordinated are not coordination; an account is expected to share its
 community's objects as often as its activity in that community predicts.
 
-Cost: one Leiden run over the uncoordinated incidences; above
-:data:`MAX_INCIDENCES` no blocks are formed (the run says so in
-``summary.json``).
+Cost: one Leiden run over the uncoordinated incidences (they come to the
+driver); above :data:`MAX_INCIDENCES` (or the engine's ``collect_limit``) no
+blocks are formed, and ``summary.json`` says so (``null.rounds[1].incidences``,
+``blocks`` 0).
 
 >>> import numpy as np  # two communities of 200 accounts, joined by one object all share
 >>> acc = np.repeat(np.arange(400), 7)
@@ -128,10 +129,12 @@ def object_blocks(
     inc_sql = f"""SELECT a.account_id, o.behaviour, o.object, o.cls, o.n FROM ic_null_ao a
         JOIN {kept_objects} o ON a.behaviour = o.behaviour AND a.object = o.object
         WHERE o.n >= 2 AND o.cls >= 1 AND a.account_id NOT IN (SELECT account_id FROM {excluded})"""
-    n_inc = int(engine.scalar(f"SELECT count(*) FROM ({inc_sql}) s") or 0)  # type: ignore[call-overload]
+    # no block can hold min_accounts accounts: skip counting (the rounds before the blocks round)
+    n_inc = 0 if min_accounts >= 1 << 40 else int(engine.scalar(f"SELECT count(*) FROM ({inc_sql}) s") or 0)  # type: ignore[call-overload]
     info = {"blocks": 0, "objects_in_blocks": 0, "incidences": n_inc}
     assigned = None
-    if 0 < n_inc <= MAX_INCIDENCES:
+    limit = min(MAX_INCIDENCES, engine.collect_limit or MAX_INCIDENCES)
+    if 0 < n_inc <= limit:
         inc = engine.to_arrow(inc_sql + " ORDER BY a.account_id, o.behaviour, o.object")
         beh = inc.column("behaviour").to_numpy(zero_copy_only=False).astype(str)
         obj = inc.column("object").to_numpy(zero_copy_only=False)
