@@ -10,11 +10,10 @@ expects, so ordinary members of a community look coordinated (measured on
 the held-out worlds stacked into one file: 6.8 % of organic accounts flagged
 at 160,000 posts; one world alone: 0 %).
 
-So the refit (the second round of the robust null, which leaves the accounts
-the first round found out of the fit) also randomises **within blocks of
-objects**:
+So after the refit rounds of the robust null (which leave the accounts found
+out of the fit), one more round also randomises **within blocks of objects**:
 
-1. the accounts *not* found at the first round are partitioned into
+1. the accounts *no* round found are partitioned into
    communities of the bipartite graph of who shares what (Leiden, modularity,
    fixed seed; objects with at least two such sharers);
 2. a community of at least ``MIN_POPULATION_SHARE`` of the accounts (and
@@ -32,17 +31,17 @@ objects**:
    already sums the classes two accounts share).
 
 Why this cannot explain an operation away: the blocks are found among the
-accounts the first round did *not* find, and the objects only found accounts
-share are outside the refit altogether (co-acting on them is evidence, as
-before). An operation the first round missed entirely can be part of a block,
-but a block holds at least 100 accounts, and its objects are assigned by the
-majority of *all* their uncoordinated sharers. **Assumption:** communities of
-the uncoordinated are not coordination; an account is expected to share its
-community's objects as often as its activity in that community predicts.
+accounts *no* round found (an operation the refit finds is never part of one),
+and the objects only found accounts share are outside the fit altogether
+(co-acting on them is evidence, as before). When no community qualifies the
+previous round's result stands. **Assumption:** communities of at least 100
+accounts that no round found are not coordination; an account is expected to
+share its community's objects as often as its activity there predicts.
 
-Cost: one Leiden run over the uncoordinated incidences; above
-:data:`MAX_INCIDENCES` no blocks are formed (the run says so in
-``summary.json``).
+Cost: one Leiden run over the uncoordinated incidences (they come to the
+driver); above :data:`MAX_INCIDENCES` (or the engine's ``collect_limit``) no
+blocks are formed, and ``summary.json`` says so (``null.rounds[1].incidences``,
+``blocks`` 0).
 
 >>> import numpy as np  # two communities of 200 accounts, joined by one object all share
 >>> acc = np.repeat(np.arange(400), 7)
@@ -128,10 +127,12 @@ def object_blocks(
     inc_sql = f"""SELECT a.account_id, o.behaviour, o.object, o.cls, o.n FROM ic_null_ao a
         JOIN {kept_objects} o ON a.behaviour = o.behaviour AND a.object = o.object
         WHERE o.n >= 2 AND o.cls >= 1 AND a.account_id NOT IN (SELECT account_id FROM {excluded})"""
-    n_inc = int(engine.scalar(f"SELECT count(*) FROM ({inc_sql}) s") or 0)  # type: ignore[call-overload]
+    # no block can hold min_accounts accounts: skip counting (the rounds before the blocks round)
+    n_inc = 0 if min_accounts >= 1 << 40 else int(engine.scalar(f"SELECT count(*) FROM ({inc_sql}) s") or 0)  # type: ignore[call-overload]
     info = {"blocks": 0, "objects_in_blocks": 0, "incidences": n_inc}
     assigned = None
-    if 0 < n_inc <= MAX_INCIDENCES:
+    limit = min(MAX_INCIDENCES, engine.collect_limit or MAX_INCIDENCES)
+    if 0 < n_inc <= limit:
         inc = engine.to_arrow(inc_sql + " ORDER BY a.account_id, o.behaviour, o.object")
         beh = inc.column("behaviour").to_numpy(zero_copy_only=False).astype(str)
         obj = inc.column("object").to_numpy(zero_copy_only=False)
@@ -144,7 +145,7 @@ def object_blocks(
         if k:
             ab = blk[np.searchsorted(keys, acc)]
             no = int(okey.max()) + 1
-            total = np.zeros(no, np.int64)  # the object's sharers not found coordinated
+            total = np.zeros(no, np.int64)  # the object's sharers the last round did not find
             total[okey] = inc.column("n").to_numpy(zero_copy_only=False)
             best_n = np.zeros(no, np.int64)
             best_b = np.zeros(no, np.int64)

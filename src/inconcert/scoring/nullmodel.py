@@ -622,18 +622,34 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
     excluded: np.ndarray = np.zeros(0, dtype=a_keys.dtype)
     engine.register_arrow("ic_null_excluded", pa.table({"account_id": pa.array(excluded, key_type)}))
     rounds_info = []
-    for r in range(max(int(config.null_rounds), 1)):
+    rounds = max(int(config.null_rounds), 1)
+    seen = excluded  # every account found at some round: no part in finding the blocks
+    r, blocks_round, last = 0, False, None
+    while True:
         block_info: dict[str, int] = {}
         if excluded.size:
-            # the refit: objects' degrees over the uncoordinated (and, with blocks, a BiCM per
-            # block of objects: docs/null-model.md, "Communities"); an account's degree is the
-            # number of its objects that some uncoordinated account shares too
+            # the refit: objects' degrees over the uncoordinated; an account's degree is the
+            # number of its objects that some uncoordinated account shares too; in the blocks
+            # round, a BiCM per block of objects as well (docs/null-model.md, "Communities")
             kept_objects_table(engine, "ic_null_excluded")
+            engine.register_arrow("ic_null_seen", pa.table({"account_id": pa.array(seen, key_type)}))
             block_info = object_blocks(
-                engine, "ic_null_objects_kept", "ic_null_excluded", "ic_null_objects_blocks",
-                "ic_null_degree_kept", MIN_POPULATION_ACCOUNTS if config.null_blocks else 1 << 62,
-                MIN_POPULATION_SHARE, int(config.seed),
+                engine, "ic_null_objects_kept", "ic_null_seen", "ic_null_objects_blocks", "ic_null_degree_kept",
+                MIN_POPULATION_ACCOUNTS if blocks_round else 1 << 62, MIN_POPULATION_SHARE, int(config.seed),
             )
+            engine.drop("ic_null_seen")
+            if blocks_round and not block_info["blocks"]:
+                # no community qualifies: the previous round stands, with its tables
+                engine.drop("ic_null_objects_blocks")
+                engine.drop("ic_null_degree_kept")
+                rounds_info.append({"excluded_from_fit": int(excluded.size), "blocks": 0,
+                                    "incidences": block_info["incidences"]})
+                assert last is not None
+                excluded, logp, best, wb, eb, p, q = last
+                engine.register_arrow("ic_null_excluded", pa.table({"account_id": pa.array(excluded, key_type)}))
+                if excluded.size:
+                    kept_objects_table(engine, "ic_null_excluded")
+                break
             null = fit_null(engine, windows, "ic_null_excluded", "ic_null_objects_blocks", strata=strata,
                             degrees="ic_null_degree_kept")
             engine.drop("ic_null_objects_blocks")
@@ -648,10 +664,17 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
         found = np.sort(accounts[q_acc <= fdr])
         rounds_info.append({"excluded_from_fit": int(excluded.size), "accounts_found": int(found.size),
                             "links_significant": int((q <= fdr).sum()),
-                            **({"blocks": block_info["blocks"], "objects_in_blocks": block_info["objects_in_blocks"]}
-                               if block_info else {})})
-        if r + 1 >= int(config.null_rounds) or np.array_equal(found, excluded):
+                            **({k: block_info[k] for k in ("blocks", "objects_in_blocks", "incidences")}
+                               if blocks_round else {})})
+        seen = np.union1d(seen, found)
+        r += 1
+        if blocks_round:
             break
+        if r >= rounds or np.array_equal(found, excluded):
+            if not (config.null_blocks and rounds >= 2 and found.size):
+                break
+            blocks_round = True  # one more fit, without everyone found so far, with blocks
+            last = (excluded, logp, best, wb, eb, p, q)
         excluded = found
         engine.register_arrow("ic_null_excluded", pa.table({"account_id": pa.array(excluded, key_type)}))
     engine.drop("ic_null_tested")
