@@ -98,8 +98,9 @@ def write_outputs(
     Reads ``groups``, ``accounts_out``, ``links``, ``glinks``, ``pairs``,
     ``membership`` and ``actions``, and the pair-similarity table of any of
     ``behaviours`` that declares one. Consumes the engine's tables: each big
-    table is dropped once its files are written (links, then the share pairs),
-    so later writes have the memory. ``raw_csv`` and ``bom``: see
+    table is dropped once its files are written (the share pairs, then the
+    links, whose sort for ``links.parquet`` is the widest), so later writes
+    have the memory. ``raw_csv`` and ``bom``: see
     :func:`~inconcert.outputs.csvfile.write_csv`. ``min_weight`` is kept for
     callers; the links that pass already reach it.
     """
@@ -121,10 +122,8 @@ def write_outputs(
     link_cols = engine.columns(LINKS)
     keys = {"passing": PASSING_LINKS, "membership": MEMBERSHIP, "accounts": ACCOUNT_KEYS}
     passing = tidy_types(engine.to_arrow(links_out_sql(d, link_cols, PASSING_LINKS, **keys)))
-    _parquet(engine, rs, "links.parquet", links_out_sql(d, link_cols, LINKS, **keys))
     # for spreadsheets: the links that pass (links.parquet has every link)
     _csv(rs, "links.csv", passing, raw_csv, bom)
-    engine.drop(LINKS)
     objects = tidy_types(engine.to_arrow(objects_out_sql(d, PAIRS, MEMBERSHIP, OBJECT_KEYS)))
     _csv(rs, "objects.csv", objects, raw_csv, bom)
     # the one behaviour (near_text today) whose after_pairs measured its pairs' similarity
@@ -145,9 +144,12 @@ def write_outputs(
         passing=None if all_evidence else PASSING_LINKS,
     )
     _parquet(engine, rs, "evidence.parquet", evidence)
-    engine.drop(PASSING_LINKS)
     _parquet(engine, rs, "posts.parquet", posts_out_sql(ACTIONS, PAIRS, MEMBERSHIP))
     engine.drop(PAIRS)
+    # every link, last: the widest sort of the outputs gets the memory the share pairs held
+    _parquet(engine, rs, "links.parquet", links_out_sql(d, link_cols, LINKS, **keys))
+    engine.drop(PASSING_LINKS)
+    engine.drop(LINKS)
     with disk_errors("writing graph.gexf and graph.graphml", rs.outdir):
         write_graphs(passing, accounts, rs.path("graph.gexf"), rs.path("graph.graphml"))
     _csv(rs, "rejects.csv", rejects, raw_csv, bom)
