@@ -200,6 +200,8 @@ class DetectConfig:
         found coordinated, at most this many times (1: one fit over everyone).
     null_popular_sharers: objects with more sharers than this are "popular" in
         the null model (:mod:`inconcert.scoring.nullmodel`).
+    null_blocks: in the refit, objects that belong to a community of the
+        uncoordinated accounts get a BiCM of their own (:mod:`inconcert.scoring.blocks`).
     coortweet_compatible: reproduce CooRTweet 2.1.3 ``detect_groups`` share pairs exactly.
     fast_share_fraction: a share pair is flagged ``fast`` in the evidence when its
         Δt is at most this fraction of the window (with the ladder: of its narrowest window) (CooRTweet's ``flag_speed_share``).
@@ -238,6 +240,7 @@ class DetectConfig:
     pooled_rounds: int = POOLED_ROUNDS
     null_rounds: int = NULL_ROUNDS
     null_popular_sharers: int = POPULAR_SHARERS
+    null_blocks: bool = True
     coortweet_compatible: bool = False
     fast_share_fraction: float = 0.1
     seed: int = 42
@@ -300,7 +303,7 @@ class DetectConfig:
             p.append(f"resolution must be a number ≥ 0, not {self.resolution!r}")
         if not _number(self.fdr) or not 0 < self.fdr < 1:
             p.append("fdr must be between 0 and 1 (e.g. 0.01)")
-        for name in ("keep_insignificant", "pooled", "coortweet_compatible"):
+        for name in ("keep_insignificant", "pooled", "coortweet_compatible", "null_blocks"):
             if not isinstance(getattr(self, name), bool):
                 p.append(f"{name} must be true or false, not {getattr(self, name)!r}")
         if not isinstance(self.near_text, NearTextParams):

@@ -50,7 +50,7 @@ from inconcert.engines.base import Engine
 from inconcert.sql.dialect import Dialect
 from inconcert.textsim.minhash import (
     NearTextParams,
-    jaccard_pairs,
+    copy_similarity,
     near_duplicate_clusters,
     shingle,
 )
@@ -96,7 +96,7 @@ def cluster_texts(
     rep_of = np.full(len(lab), -1, dtype=np.int64)
     rep_of[kl[first]] = keep[order][first]
     rep = rep_of[lab[keep]]
-    sim = jaccard_pairs(res.shingles, keep, rep)
+    sim, _ = copy_similarity(texts, res.shingles, keep, rep, params)
     sim[keep == rep] = 1.0
     table = pa.table(
         {
@@ -166,7 +166,9 @@ def add_pair_similarity(
     of table ``pairs``.
 
     ``similarity`` is the exact Jaccard similarity of the two posts' shingle
-    sets (1.0 for identical normalised texts). Run after the ``pairs`` table
+    sets, or of their word sets for an edited copy
+    (:func:`~inconcert.textsim.minhash.copy_similarity`; 1.0 for identical
+    normalised texts). Run after the ``pairs`` table
     exists; join it on ``(seq_a, seq_b)`` when writing the evidence.
     """
     params = near_text_params(config)
@@ -178,11 +180,10 @@ def add_pair_similarity(
     )
     na = t.column("norm_a").combine_chunks()
     nb = t.column("norm_b").combine_chunks()
-    sh = shingle(
-        pa.concat_arrays([na, nb]) if len(na) else pa.array([], pa.string()), params.shingle
-    )
+    both = pa.concat_arrays([na, nb]) if len(na) else pa.array([], pa.string())
+    sh = shingle(both, params.shingle)
     idx = np.arange(len(na), dtype=np.int64)
-    sim = jaccard_pairs(sh, idx, idx + len(na))
+    sim, _ = copy_similarity(both, sh, idx, idx + len(na), params)
     engine.register_arrow(
         "ic_nt_pair_text_sim",
         pa.table({"norm_a": na, "norm_b": nb, "similarity": pa.array(np.round(sim, 6))}),

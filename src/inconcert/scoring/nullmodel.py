@@ -49,6 +49,7 @@ from inconcert.scoring.bicm import (
     grid_expectation,
     pair_expectation,
 )
+from inconcert.scoring.blocks import object_blocks
 from inconcert.scoring.populations import engine_populations
 from inconcert.scoring.stats import (
     account_link_qvalues,
@@ -409,6 +410,7 @@ def fit_null(
     excluded: str | None = None,
     kept_objects: str | None = None,
     strata: list[int] | None = None,
+    degrees: str = "ic_null_degree",
 ) -> NullModel:
     """Fit the null from ``ic_null_degree(account_id, cls, d)`` and
     ``ic_null_objects(behaviour, object, n, cls)`` (every account and object,
@@ -417,12 +419,13 @@ def fit_null(
     (objects' degrees counted over them, into ``ic_null_objects_kept``, or read
     from ``kept_objects`` when given). With ``strata`` (bounds on objects'
     sharers), the chances are also summed per stratum of objects with at most
-    that many sharers (:data:`SHARER_STRATA`)."""
+    that many sharers (:data:`SHARER_STRATA`). ``degrees`` is the accounts'
+    degree table (``account_id, cls, d``) matching the objects' classes."""
     L = len(windows)
     strata = list(strata or [])
     d = engine.dialect  # exact sums: the same bits whatever order parallel threads add them in
     keep = f"WHERE account_id NOT IN (SELECT account_id FROM {excluded})" if excluded else ""
-    acc = engine.to_arrow(f"SELECT cls, d, count(*) AS k FROM ic_null_degree {keep} GROUP BY cls, d ORDER BY cls, d")
+    acc = engine.to_arrow(f"SELECT cls, d, count(*) AS k FROM {degrees} {keep} GROUP BY cls, d ORDER BY cls, d")
     csum = ", ".join(
         [f"{d.exact_sum(f'coalesce(w.q{i}, 0.0)')} AS c{i}" for i in range(L)]
         + [f"{d.exact_sum(f'CASE WHEN o.nf <= {int(b)} THEN coalesce(w.q{i}, 0.0) ELSE 0.0 END')} AS c{s}_{i}"
@@ -430,12 +433,7 @@ def fit_null(
     )
     objects = kept_objects or "(SELECT behaviour, object, n, n AS nf, cls FROM ic_null_objects)"
     if excluded and not kept_objects:
-        engine.create_table(
-            "ic_null_objects_kept",
-            f"""SELECT o.behaviour, o.object, k.n, o.n AS nf, o.cls FROM ic_null_objects o
-            JOIN (SELECT behaviour, object, count(*) AS n FROM ic_null_ao {keep} GROUP BY behaviour, object) k
-              ON o.behaviour = k.behaviour AND o.object = k.object""",
-        )
+        kept_objects_table(engine, excluded)
         objects = "ic_null_objects_kept"
     obj = engine.to_arrow(
         f"""SELECT o.cls, o.n, count(*) AS k, {csum}
@@ -487,6 +485,18 @@ def fit_null(
             null.c_bins[c] = (pos.astype(np.int64), col(bins, "win")[sel].astype(np.int64),
                               col(bins, "k")[sel], col(bins, "c")[sel])
     return null
+
+
+def kept_objects_table(engine: Engine, excluded: str, out: str = "ic_null_objects_kept") -> None:
+    """``out(behaviour, object, n, nf, cls)``: the objects some account not in
+    ``excluded`` shares, ``n`` counted over those accounts, ``nf`` over all."""
+    engine.create_table(
+        out,
+        f"""SELECT o.behaviour, o.object, k.n, o.n AS nf, o.cls FROM ic_null_objects o
+        JOIN (SELECT behaviour, object, count(*) AS n FROM ic_null_ao
+              WHERE account_id NOT IN (SELECT account_id FROM {excluded}) GROUP BY behaviour, object) k
+          ON o.behaviour = k.behaviour AND o.object = k.object""",
+    )
 
 
 def _merge(deg: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -612,26 +622,59 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
     excluded: np.ndarray = np.zeros(0, dtype=a_keys.dtype)
     engine.register_arrow("ic_null_excluded", pa.table({"account_id": pa.array(excluded, key_type)}))
     rounds_info = []
-    for r in range(max(int(config.null_rounds), 1)):
-        null = fit_null(engine, windows, "ic_null_excluded" if excluded.size else None, strata=strata)
-        if excluded.size and n:
-            # an account's degree in the refit: its objects that some uncoordinated account shares too
-            engine.create_table(
-                "ic_null_degree_kept",
-                """SELECT a.account_id, o.cls, count(*) AS d, CAST(sum(a.k) AS DOUBLE) / count(*) AS m
-                FROM ic_null_ao a JOIN ic_null_objects_kept o ON a.behaviour = o.behaviour AND a.object = o.object
-                GROUP BY a.account_id, o.cls""",
+    rounds = max(int(config.null_rounds), 1)
+    seen = excluded  # every account found at some round: no part in finding the blocks
+    r, blocks_round, last = 0, False, None
+    while True:
+        block_info: dict[str, int] = {}
+        if excluded.size:
+            # the refit: objects' degrees over the uncoordinated; an account's degree is the
+            # number of its objects that some uncoordinated account shares too; in the blocks
+            # round, a BiCM per block of objects as well (docs/null-model.md, "Communities")
+            kept_objects_table(engine, "ic_null_excluded")
+            engine.register_arrow("ic_null_seen", pa.table({"account_id": pa.array(seen, key_type)}))
+            block_info = object_blocks(
+                engine, "ic_null_objects_kept", "ic_null_seen", "ic_null_objects_blocks", "ic_null_degree_kept",
+                MIN_POPULATION_ACCOUNTS if blocks_round else 1 << 62, MIN_POPULATION_SHARE, int(config.seed),
             )
-            parts = _link_degrees(engine, "ic_null_degree_kept")
+            engine.drop("ic_null_seen")
+            if blocks_round and not block_info["blocks"]:
+                # no community qualifies: the previous round stands, with its tables
+                engine.drop("ic_null_objects_blocks")
+                engine.drop("ic_null_degree_kept")
+                rounds_info.append({"excluded_from_fit": int(excluded.size), "blocks": 0,
+                                    "incidences": block_info["incidences"]})
+                assert last is not None
+                excluded, logp, best, wb, eb, p, q = last
+                engine.register_arrow("ic_null_excluded", pa.table({"account_id": pa.array(excluded, key_type)}))
+                if excluded.size:
+                    kept_objects_table(engine, "ic_null_excluded")
+                break
+            null = fit_null(engine, windows, "ic_null_excluded", "ic_null_objects_blocks", strata=strata,
+                            degrees="ic_null_degree_kept")
+            engine.drop("ic_null_objects_blocks")
+            if n:
+                parts = _link_degrees(engine, "ic_null_degree_kept")
             engine.drop("ic_null_degree_kept")
+        else:
+            null = fit_null(engine, windows, strata=strata)
         logp, best, wb, eb = _score_batches(null, parts, tested, cells, L, cvs_all)
         p = np.exp(logp)
         q, accounts, q_acc = account_link_qvalues(a_keys, b_keys, p, links_per_account, fdr, engine.count("links"))
         found = np.sort(accounts[q_acc <= fdr])
         rounds_info.append({"excluded_from_fit": int(excluded.size), "accounts_found": int(found.size),
-                            "links_significant": int((q <= fdr).sum())})
-        if r + 1 >= int(config.null_rounds) or np.array_equal(found, excluded):
+                            "links_significant": int((q <= fdr).sum()),
+                            **({k: block_info[k] for k in ("blocks", "objects_in_blocks", "incidences")}
+                               if blocks_round else {})})
+        seen = np.union1d(seen, found)
+        r += 1
+        if blocks_round:
             break
+        if r >= rounds or np.array_equal(found, excluded):
+            if not (config.null_blocks and rounds >= 2 and found.size):
+                break
+            blocks_round = True  # one more fit, without everyone found so far, with blocks
+            last = (excluded, logp, best, wb, eb, p, q)
         excluded = found
         engine.register_arrow("ic_null_excluded", pa.table({"account_id": pa.array(excluded, key_type)}))
     engine.drop("ic_null_tested")
