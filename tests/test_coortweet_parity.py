@@ -8,6 +8,7 @@ import pyarrow.csv as pacsv
 import pytest
 
 from inconcert.config import DetectConfig
+from inconcert.outputs.options import OutputOptions
 from inconcert.pipeline import detect
 
 CASES = [
@@ -42,5 +43,6 @@ def test_pairs_equal_coortweet(shared_data: Path, tmp_path: Path, inp: str, wind
 def test_default_mode_close_to_coortweet(shared_data: Path, tmp_path: Path):
     """Outside compatibility mode only tie orientation and CooRTweet's content-id quirks differ."""
     base = shared_data / "coortweet"
-    r = detect([base / "russian_coord_tweets.csv"], tmp_path, DetectConfig(window=60))
+    r = detect([base / "russian_coord_tweets.csv"], tmp_path, DetectConfig(window=60),
+               outputs=OutputOptions(all_evidence=True))  # every share pair, as CooRTweet's
     assert abs(r.table("evidence").num_rows - 3791) <= 10

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 import pytest
 
 from inconcert.config import DetectConfig
@@ -40,7 +41,9 @@ def test_groups_csv_carries_p_value_verdict_and_reasons(run):
         assert "automation needs ≥ 50 %" in g["reasons"] or "share no links" in g["reasons"]
     links = pacsv.read_csv(run / "out" / "links.csv").to_pylist()
     assert {"expected", "p_value", "q_value", "significant", "surprise"} <= set(links[0])
-    # insignificant links are kept in the output, marked
+    assert all(r["significant"] and r["passes_threshold"] for r in links)  # the spreadsheet: links that pass
+    # insignificant links are kept in the output (links.parquet), marked
+    links = pq.read_table(run / "out" / "links.parquet").to_pylist()
     assert any(not r["significant"] for r in links) and any(r["significant"] for r in links)
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from inconcert.config import DetectConfig
 from inconcert.evaluate import evaluate
+from inconcert.outputs.options import OutputOptions
 from inconcert.pipeline import detect
 from inconcert.simulate.hard_cases import build_world
 
@@ -85,7 +86,9 @@ def test_a_co_retweet_with_its_url_and_hashtags_is_one_piece_of_evidence(tmp_pat
         rows.append({"post_id": f"own{k}", "account_id": acc, "created_at": f"2024-01-0{2 + k} 08:00:00",
                      "urls": f"https://own.example/{acc}"})
     pacsv.write_csv(_posts(rows), tmp_path / "posts.csv")
-    detect([tmp_path / "posts.csv"], tmp_path / "out", DetectConfig(min_participation=1))
+    # the link is not significant: its pair is in the evidence only when every pair is written
+    detect([tmp_path / "posts.csv"], tmp_path / "out", DetectConfig(min_participation=1),
+           outputs=OutputOptions(all_evidence=True))
     ev = pq.read_table(tmp_path / "out" / "evidence.parquet").to_pylist()
     mine = [r for r in ev if {r["account_a"], r["account_b"]} == {"ann", "bob"}]
     assert len(mine) == 1

@@ -307,6 +307,7 @@ def _settings(ctx: click.Context, config_file: Path | None) -> DetectConfig:
 @click.option("--pseudonymise", "pseudonymise", default=None, type=click.Path(path_type=Path), metavar="KEYFILE",
               help="Replace account ids, names and handles by keyed hashes (key created if missing; see docs/reliability.md).")
 @click.option("--redact-paths", is_flag=True, help="Record only the file names of the inputs, and not the command line.")
+@click.option("--all-evidence", is_flag=True, help="Write every share pair to evidence.parquet (default: the pairs behind links that pass and inside groups).")
 @click.option("--config", "config_file", default=None, type=click.Path(path_type=Path),
               help="Settings from a TOML file (see docs/settings.md); flags given here override it.")
 @click.option("--replay", "replay_file", default=None, type=click.Path(path_type=Path),
@@ -347,6 +348,7 @@ def detect(
     raw_csv: bool,
     pseudonymise: Path | None,
     redact_paths: bool,
+    all_evidence: bool,
     config_file: Path | None,
     replay_file: Path | None,
     quiet: bool,
@@ -382,7 +384,7 @@ def detect(
     from inconcert.outputs.options import OutputOptions
 
     options = OutputOptions(raw_csv=raw_csv, bom=excel, report=with_report, redact_paths=redact_paths,
-                            pseudonymise=pseudonymise)
+                            pseudonymise=pseudonymise, all_evidence=all_evidence)
     command = "inconcert " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     started = time.perf_counter()
 

@@ -29,6 +29,9 @@ class OutputOptions:
     pseudonymise: a key file; account ids and names/handles are replaced by
         keyed hashes (:mod:`inconcert.outputs.pseudonymise`); the key file is
         created when missing.
+    all_evidence: write every share pair to ``evidence.parquet`` (by default it
+        holds the receipts: the post pairs behind the links that pass and
+        between members of one group; CooRTweet-compatible runs write every pair).
     """
 
     raw_csv: bool = False
@@ -36,9 +39,10 @@ class OutputOptions:
     report: bool = False
     redact_paths: bool = False
     pseudonymise: Path | None = None
+    all_evidence: bool = False
 
     def __post_init__(self) -> None:
-        bad = [n for n in ("raw_csv", "bom", "report", "redact_paths") if not isinstance(getattr(self, n), bool)]
+        bad = [n for n in ("raw_csv", "bom", "report", "redact_paths", "all_evidence") if not isinstance(getattr(self, n), bool)]
         if bad:
             raise ConfigError(f"{', '.join(bad)} must be true or false")
         if self.pseudonymise is not None and not isinstance(self.pseudonymise, Path):

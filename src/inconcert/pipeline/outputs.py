@@ -1,8 +1,10 @@
 """The outputs stage: every file of the contract, into a staged result set.
 
 ``groups.csv``, ``accounts.csv``, ``links.parquet`` (all links) and
-``links.csv`` (links reaching ``min_weight``), ``evidence.parquet`` (share
-pairs, ``fast`` when Δt is within ``fast_within_s``), ``objects.csv`` (the
+``links.csv`` (the links that pass: those the groups are made of),
+``evidence.parquet`` (the receipts: the share pairs behind the links that pass
+and between members of one group, or with ``all_evidence`` every share pair;
+``fast`` when Δt is within ``fast_within_s``), ``objects.csv`` (the
 objects groups acted on together), ``posts.parquet`` (the posts of grouped
 accounts in pairs), ``graph.gexf``/``graph.graphml`` and ``rejects.csv``.
 The files go into a :class:`~inconcert.outputs.resultset.ResultSet`, which
@@ -17,8 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from inconcert.behaviours import get_behaviour
 from inconcert.engines.base import Engine
@@ -81,17 +81,6 @@ def _csv(rs: ResultSet, name: str, data: pa.Table | pa.RecordBatchReader, raw: b
         write_csv(data, rs.path(name), raw=raw, bom=bom)
 
 
-def _links_reaching(path: str, min_weight: int) -> pa.RecordBatchReader:
-    """The links of ``links.parquet`` with weight ≥ ``min_weight``, streamed in file order."""
-    f = pq.ParquetFile(path)
-
-    def batches():  # noqa: ANN202
-        for b in f.iter_batches(batch_size=65_536):
-            yield b.filter(pc.greater_equal(b.column("weight"), min_weight))
-
-    return pa.RecordBatchReader.from_batches(f.schema_arrow, batches())
-
-
 def write_outputs(
     engine: Engine,
     rs: ResultSet,
@@ -102,15 +91,18 @@ def write_outputs(
     fast_within_s: float | None = None,
     raw_csv: bool = False,
     bom: bool = False,
+    all_evidence: bool = False,
 ) -> Written:
     """Write every output file of the contract into the result set ``rs``.
 
     Reads ``groups``, ``accounts_out``, ``links``, ``glinks``, ``pairs``,
     ``membership`` and ``actions``, and the pair-similarity table of any of
     ``behaviours`` that declares one. Consumes the engine's tables: each big
-    table is dropped once its files are written (links, then the share pairs),
-    so later writes have the memory. ``raw_csv`` and ``bom``: see
-    :func:`~inconcert.outputs.csvfile.write_csv`.
+    table is dropped once its files are written (the share pairs, then the
+    links, whose sort for ``links.parquet`` is the widest), so later writes
+    have the memory. ``raw_csv`` and ``bom``: see
+    :func:`~inconcert.outputs.csvfile.write_csv`. ``min_weight`` is kept for
+    callers; the links that pass already reach it.
     """
     d = engine.dialect
     groups = tidy_types(engine.to_arrow(rounded_select_sql(d, _float_columns(engine, GROUPS), GROUPS, "ORDER BY group_id")))
@@ -130,11 +122,8 @@ def write_outputs(
     link_cols = engine.columns(LINKS)
     keys = {"passing": PASSING_LINKS, "membership": MEMBERSHIP, "accounts": ACCOUNT_KEYS}
     passing = tidy_types(engine.to_arrow(links_out_sql(d, link_cols, PASSING_LINKS, **keys)))
-    _parquet(engine, rs, "links.parquet", links_out_sql(d, link_cols, LINKS, **keys))
-    # for spreadsheets: the links that reach min_weight, streamed from links.parquet
-    _csv(rs, "links.csv", _links_reaching(str(rs.path("links.parquet")), int(min_weight)), raw_csv, bom)
-    for t in (LINKS, PASSING_LINKS):
-        engine.drop(t)
+    # for spreadsheets: the links that pass (links.parquet has every link)
+    _csv(rs, "links.csv", passing, raw_csv, bom)
     objects = tidy_types(engine.to_arrow(objects_out_sql(d, PAIRS, MEMBERSHIP, OBJECT_KEYS)))
     _csv(rs, "objects.csv", objects, raw_csv, bom)
     # the one behaviour (near_text today) whose after_pairs measured its pairs' similarity
@@ -152,10 +141,15 @@ def write_outputs(
         OBJECT_KEYS,
         "behaviours" in engine.columns(PAIRS),
         fast_within_s=fast_within_s,
+        passing=None if all_evidence else PASSING_LINKS,
     )
     _parquet(engine, rs, "evidence.parquet", evidence)
     _parquet(engine, rs, "posts.parquet", posts_out_sql(ACTIONS, PAIRS, MEMBERSHIP))
     engine.drop(PAIRS)
+    # every link, last: the widest sort of the outputs gets the memory the share pairs held
+    _parquet(engine, rs, "links.parquet", links_out_sql(d, link_cols, LINKS, **keys))
+    engine.drop(PASSING_LINKS)
+    engine.drop(LINKS)
     with disk_errors("writing graph.gexf and graph.graphml", rs.outdir):
         write_graphs(passing, accounts, rs.path("graph.gexf"), rs.path("graph.graphml"))
     _csv(rs, "rejects.csv", rejects, raw_csv, bom)

@@ -137,7 +137,7 @@ class DetectResult:
     groups = property(lambda self: self.table("groups"), doc="One row per group (``groups.csv``).")
     accounts = property(lambda self: self.table("accounts"), doc="One row per account (``accounts.csv``).")
     links = property(lambda self: self.table("links"), doc="Every account link (``links.parquet``).")
-    evidence = property(lambda self: self.table("evidence"), doc="Every share pair (``evidence.parquet``).")
+    evidence = property(lambda self: self.table("evidence"), doc="The share pairs behind the passing links and inside groups (``evidence.parquet``).")
     objects = property(lambda self: self.table("objects"), doc="Objects groups acted on (``objects.csv``).")
     posts = property(lambda self: self.table("posts"), doc="Posts of grouped accounts (``posts.parquet``).")
     rejects = property(lambda self: self.table("rejects"), doc="Rejected input records (``rejects.csv``).")
@@ -433,7 +433,8 @@ def _detect(
             big = run.counts.links + run.counts.pairs  # links.parquet and evidence.parquet
             with log.step("outputs", big, "rows", "rows") as rec, resource_errors("outputs"):
                 written = write_outputs(eng, rs, ing.accounts, rejects, config.min_weight, run.behaviours,
-                                        fast_within_s=fast, raw_csv=opts.raw_csv, bom=opts.bom)
+                                        fast_within_s=fast, raw_csv=opts.raw_csv, bom=opts.bom,
+                                        all_evidence=opts.all_evidence or config.coortweet_compatible)
                 rec.rows_out = big + sum(t.num_rows for t in (written.groups, written.accounts, written.objects))
             timings["outputs"] = rec.seconds
             inputs_rec = [_input_record(dict(i), labels, opts) for i in ing.inputs]
@@ -592,5 +593,5 @@ def replay(
         command=command,
         engine_options=engine_options,
         outputs=outputs or OutputOptions(**{k: v for k, v in (s.get("output_options") or {}).items()
-                                            if k in ("raw_csv", "bom", "report", "redact_paths")}),
+                                            if k in ("raw_csv", "bom", "report", "redact_paths", "all_evidence")}),
     )

@@ -872,41 +872,59 @@ def object_families(
     out: dict[int, int] = {int(g): 0 for g in np.unique(group)}
     if not group.size:
         return out
-    attr = np.isin(np.asarray(behaviour, dtype=object), ATTRIBUTE_BEHAVIOURS)
-    bcode = np.unique(np.asarray(behaviour, dtype=object), return_inverse=True)[1]
-    content = np.flatnonzero(~attr)
-    posts_c = set()
-    if content.size:
+    names = sorted(set(behaviour))  # a handful of behaviours: coded in one pass, not by sorting strings
+    code = {b: i for i, b in enumerate(names)}
+    bcode = np.fromiter((code[b] for b in behaviour), np.int64, len(behaviour))
+    attr = np.isin(bcode, [code[b] for b in ATTRIBUTE_BEHAVIOURS if b in code])
+    obj, seq_a, seq_b = (np.asarray(x, dtype=np.int64) for x in (obj, seq_a, seq_b))
+    content, ai = np.flatnonzero(~attr), np.flatnonzero(attr)
+    # every (group, post) of the pairs, content then attribute pairs, as one dense id
+    rows = np.concatenate([content, content, ai, ai])
+    post = _row_ids(group[rows], np.concatenate([seq_a[content], seq_b[content], seq_a[ai], seq_b[ai]]))
+    nc = content.size
+    post_c = post[: 2 * nc]
+    if nc:
         # nodes: (group, behaviour, object) and (group, post); edges object — each post
-        okey = np.unique(np.stack([group[content], bcode[content], np.asarray(obj)[content]], 1),
-                         axis=0, return_inverse=True)[1].ravel()
-        pk = np.concatenate([np.stack([group[content], np.asarray(seq_a)[content]], 1),
-                             np.stack([group[content], np.asarray(seq_b)[content]], 1)])
-        pu, pkey = np.unique(pk, axis=0, return_inverse=True)
-        pkey = pkey.ravel()
+        gc = group[content]
+        okey = _row_ids(gc, bcode[content], obj[content])
         no = int(okey.max()) + 1
-        n = no + len(pu)
+        n = no + int(post_c.max()) + 1
         src = np.concatenate([okey, okey])
-        g = coo_matrix((np.ones(src.size), (src, no + pkey)), shape=(n, n))
+        g = coo_matrix((np.ones(src.size), (src, no + post_c)), shape=(n, n))
         _, lab = connected_components(g, directed=False)
-        comps = np.unique(np.stack([lab[okey], group[content]], 1), axis=0)  # a component lies in one group
-        for gid, k in zip(*np.unique(comps[:, 1], return_counts=True), strict=True):
+        first = np.unique(_row_ids(lab[okey], gc), return_index=True)[1]  # a component lies in one group
+        for gid, k in zip(*np.unique(gc[first], return_counts=True), strict=True):
             out[int(gid)] += int(k)
-        posts_c = set(map(tuple, pu.tolist()))
-    ai = np.flatnonzero(attr)
     if ai.size:
-        sa, sb = np.asarray(seq_a)[ai], np.asarray(seq_b)[ai]
-        free = np.array([(int(g), int(a)) not in posts_c and (int(g), int(b)) not in posts_c
-                         for g, a, b in zip(group[ai].tolist(), sa.tolist(), sb.tolist(), strict=True)], dtype=bool)
+        na = ai.size
+        post_a, post_b = post[2 * nc: 2 * nc + na], post[2 * nc + na:]
+        free = ~(np.isin(post_a, post_c) | np.isin(post_b, post_c))
         if free.any():  # attribute pairs sharing no post with content evidence: one family per attribute
-            keys = np.unique(np.stack([group[ai][free], bcode[ai][free], np.asarray(obj)[ai][free]], 1), axis=0)
-            derived = np.isin(np.unique(np.asarray(behaviour, dtype=object))[keys[:, 1]], DERIVED_BEHAVIOURS)
-            for gid, k in zip(*np.unique(keys[~derived, 0], return_counts=True), strict=True):
+            ga, ba, oa = group[ai][free], bcode[ai][free], obj[ai][free]
+            first = np.unique(_row_ids(ga, ba, oa), return_index=True)[1]
+            kg, kb = ga[first], ba[first]
+            derived = np.isin(kb, [code[b] for b in DERIVED_BEHAVIOURS if b in code])
+            for gid, k in zip(*np.unique(kg[~derived], return_counts=True), strict=True):
                 out[int(gid)] += int(k)
-            for gid, k in zip(*np.unique(keys[derived, 0], return_counts=True), strict=True):
+            for gid, k in zip(*np.unique(kg[derived], return_counts=True), strict=True):
                 if out[int(gid)] == 0:  # a domain is a family of its own only where nothing else is
                     out[int(gid)] = int(k)
     return out
+
+
+def _row_ids(*cols: np.ndarray) -> np.ndarray:
+    """Dense ids of the rows of ``cols`` (equal rows, equal ids; ids in the rows'
+    lexicographic order), as ``np.unique(..., axis=0, return_inverse=True)`` gives,
+    from one 1-D sort per column instead of a sort of row records.
+
+    >>> _row_ids(np.array([2, 1, 2]), np.array([5, 9, 5])).tolist()
+    [1, 0, 1]
+    """
+    ids = np.unique(cols[0], return_inverse=True)[1].ravel()
+    for c in cols[1:]:
+        inv = np.unique(c, return_inverse=True)[1].ravel()
+        ids = np.unique(ids * (int(inv.max()) + 1 if inv.size else 1) + inv, return_inverse=True)[1].ravel()
+    return ids
 
 
 def drop_one_object_groups(

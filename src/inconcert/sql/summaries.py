@@ -153,13 +153,29 @@ def evidence_out_sql(
     objects: str = "ic_objects",
     behaviours: bool = False,
     fast_within_s: float | None = None,
+    passing: str | None = "glinks",
 ) -> str:
     """The share-pair evidence as written: timestamps, the group both accounts share,
     and (for ``similarity_behaviour``'s pairs, from ``similarity_table``) the two
-    posts' similarity; in input order (object keys are unique across behaviours
-    and sort like (behaviour, name)). Post ids come from ``actions`` by ``seq``
-    unless ``post_ids_in_pairs``. With ``fast_within_s``, ``fast`` flags the pairs
-    whose Δt is at most that many seconds."""
+    posts' similarity. Post ids come from ``actions`` by ``seq`` unless
+    ``post_ids_in_pairs``. With ``fast_within_s``, ``fast`` flags the pairs whose
+    Δt is at most that many seconds.
+
+    Which pairs: with ``passing`` (the links that pass), the receipts — the post
+    pairs behind a passing link, and those between two members of one group (a
+    member joined on pooled evidence has no passing link); with ``passing=None``,
+    every share pair. Order, by integer keys only: a group's pairs together
+    (groups in order, pairs outside any group last), within it each link's (by
+    account keys, which sort like the names), within a link by time (then post
+    sequence numbers), so a reader filtering one ``group_id`` skips the other
+    row groups by their statistics.
+
+    >>> from inconcert.sql.dialect import DuckDBDialect
+    >>> "LEFT JOIN glinks g" in evidence_out_sql(DuckDBDialect())
+    True
+    >>> "glinks" in evidence_out_sql(DuckDBDialect(), passing=None)
+    False
+    """
     sim = "s.similarity" if similarity_table else "CAST(NULL AS DOUBLE)"
     fast = "" if fast_within_s is None else f",\n           (p.t_b - p.t_a <= {int(round(fast_within_s * 1e6))}) AS fast"
     join = (
@@ -174,18 +190,25 @@ def evidence_out_sql(
         posts = "pa.post_id AS post_a, pb.post_id AS post_b"
         pjoin = f"\n    JOIN {actions} pa ON pa.seq = p.seq_a\n    JOIN {actions} pb ON pb.seq = p.seq_b"
     behs = "p.behaviours, " if behaviours else ""  # post pairs: every behaviour they co-act under
+    lo = "CASE WHEN p.account_a < p.account_b THEN p.account_a ELSE p.account_b END"
+    hi = "CASE WHEN p.account_a < p.account_b THEN p.account_b ELSE p.account_a END"
+    group = "CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END"
+    receipts, where = "", ""
+    if passing is not None:
+        receipts = f"\n    LEFT JOIN {passing} g ON g.account_a = {lo} AND g.account_b = {hi}"
+        where = "\n    WHERE g.account_a IS NOT NULL OR ma.group_id = mb.group_id"
     return f"""SELECT p.behaviour, {behs}o.name AS object, {posts}, xa.name AS account_a, xb.name AS account_b,
            {d.from_epoch_us('p.t_a')} AS ts_a, {d.from_epoch_us('p.t_b')} AS ts_b,
            CAST(p.t_b - p.t_a AS DOUBLE) / 1000000.0 AS dt,
-           CAST(CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END AS BIGINT) AS group_id,
+           CAST({group} AS BIGINT) AS group_id,
            {sim} AS similarity{fast}
-    FROM {pairs} p{join}{pjoin}
+    FROM {pairs} p
+    LEFT JOIN {membership} ma ON p.account_a = ma.account_id
+    LEFT JOIN {membership} mb ON p.account_b = mb.account_id{receipts}{join}{pjoin}
     JOIN {objects} o ON p.behaviour = o.behaviour AND p.object = o.object
     JOIN {accounts} xa ON p.account_a = xa.account_id
-    JOIN {accounts} xb ON p.account_b = xb.account_id
-    LEFT JOIN {membership} ma ON p.account_a = ma.account_id
-    LEFT JOIN {membership} mb ON p.account_b = mb.account_id
-    ORDER BY p.seq_a, p.seq_b, p.object"""
+    JOIN {accounts} xb ON p.account_b = xb.account_id{where}
+    ORDER BY {group} NULLS LAST, {lo}, {hi}, p.t_a, p.t_b, p.seq_a, p.seq_b, p.object"""
 
 
 def rounded_columns(d: Dialect, columns: dict[str, bool], prefix: str = "", digits: int = 10) -> list[str]:
