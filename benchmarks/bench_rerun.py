@@ -36,6 +36,7 @@ def sha256s(out: Path) -> dict[str, str]:
 def stable_summary(out: Path) -> dict:
     s = json.loads((out / "summary.json").read_text())
     s.pop("timings", None)
+    s.pop("command", None)  # names the run's own output folder
     s["steps"] = {k: (v["rows_in"], v["rows_out"]) for k, v in s.get("steps", {}).items()}
     return s
 
