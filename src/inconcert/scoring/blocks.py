@@ -114,21 +114,19 @@ def account_blocks(
 
 
 def object_blocks(
-    engine: Engine, kept_objects: str, excluded: str, out_objects: str, out_degrees: str,
+    engine: Engine, kept_objects: str, excluded: str, out_objects: str,
     min_accounts: int, min_share: float, seed: int = 42,
 ) -> dict[str, int]:
     """From ``kept_objects(behaviour, object, n, nf, cls)`` (the refit's objects,
     ``n`` = uncoordinated sharers), with blocks found among the accounts not in
-    ``excluded`` (those the previous round found), write ``out_objects`` (the same, with a block's
-    objects in a class of their own, numbered after every population) and
-    ``out_degrees(account_id, cls, d, m)`` (every account's degree per class over
-    those objects). Returns ``{"blocks": k, "objects_in_blocks": m}``; with no
-    blocks both tables hold the classes unchanged."""
+    ``excluded`` (every account some round found), write ``out_objects`` (the
+    same, with a block's objects in a class of their own, numbered after every
+    population). Returns ``{"blocks": k, "objects_in_blocks": m, "incidences":
+    i}``; with no blocks (``k = 0``) ``out_objects`` is not written."""
     inc_sql = f"""SELECT a.account_id, o.behaviour, o.object, o.cls, o.n FROM ic_null_ao a
         JOIN {kept_objects} o ON a.behaviour = o.behaviour AND a.object = o.object
         WHERE o.n >= 2 AND o.cls >= 1 AND a.account_id NOT IN (SELECT account_id FROM {excluded})"""
-    # no block can hold min_accounts accounts: skip counting (the rounds before the blocks round)
-    n_inc = 0 if min_accounts >= 1 << 40 else int(engine.scalar(f"SELECT count(*) FROM ({inc_sql}) s") or 0)  # type: ignore[call-overload]
+    n_inc = int(engine.scalar(f"SELECT count(*) FROM ({inc_sql}) s") or 0)  # type: ignore[call-overload]
     info = {"blocks": 0, "objects_in_blocks": 0, "incidences": n_inc}
     assigned = None
     limit = min(MAX_INCIDENCES, engine.collect_limit or MAX_INCIDENCES)
@@ -186,11 +184,5 @@ def object_blocks(
         )
         engine.drop("ic_null_block_of")
     else:
-        engine.create_table(out_objects, f"SELECT * FROM {kept_objects}")
-    engine.create_table(
-        out_degrees,
-        f"""SELECT a.account_id, o.cls, count(*) AS d, CAST(sum(a.k) AS DOUBLE) / count(*) AS m
-        FROM ic_null_ao a JOIN {out_objects} o ON a.behaviour = o.behaviour AND a.object = o.object
-        GROUP BY a.account_id, o.cls""",
-    )
+        info["blocks"] = 0
     return info

@@ -305,13 +305,7 @@ def prepare_null(engine: Engine, windows_us: list[int], max_partners: float, tra
         LEFT JOIN ic_null_pop p ON a.account_id = p.account_id
         GROUP BY o.behaviour, o.object, o.n""",
     )
-    engine.create_table(
-        "ic_null_degree",
-        """SELECT a.account_id, o.cls, count(*) AS d, CAST(sum(a.k) AS DOUBLE) / count(*) AS m
-        FROM ic_null_ao a
-        JOIN ic_null_objects o ON a.behaviour = o.behaviour AND a.object = o.object
-        GROUP BY a.account_id, o.cls""",
-    )
+    engine.create_table("ic_null_degree", class_degrees_sql("ic_null_objects"))
     for t in ("ic_null_objn", "ic_null_pop"):  # ic_null_rest stays for the fit
         engine.drop(t)
     engine.create_table("ic_null_owp", object_window_pairs_sql(windows_us, traces))
@@ -487,6 +481,18 @@ def fit_null(
     return null
 
 
+def class_degrees_sql(objects: str) -> str:
+    """Per account and object class of ``objects(behaviour, object, cls)``: ``d``,
+    the distinct objects it shared, and ``m``, its mean shares per object.
+
+    >>> "GROUP BY a.account_id, o.cls" in class_degrees_sql("ic_null_objects")
+    True
+    """
+    return f"""SELECT a.account_id, o.cls, count(*) AS d, CAST(sum(a.k) AS DOUBLE) / count(*) AS m
+        FROM ic_null_ao a JOIN {objects} o ON a.behaviour = o.behaviour AND a.object = o.object
+        GROUP BY a.account_id, o.cls"""
+
+
 def kept_objects_table(engine: Engine, excluded: str, out: str = "ic_null_objects_kept") -> None:
     """``out(behaviour, object, n, nf, cls)``: the objects some account not in
     ``excluded`` shares, ``n`` counted over those accounts, ``nf`` over all."""
@@ -631,31 +637,32 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
             # the refit: objects' degrees over the uncoordinated; an account's degree is the
             # number of its objects that some uncoordinated account shares too; in the blocks
             # round, a BiCM per block of objects as well (docs/null-model.md, "Communities")
-            kept_objects_table(engine, "ic_null_excluded")
-            engine.register_arrow("ic_null_seen", pa.table({"account_id": pa.array(seen, key_type)}))
-            block_info = object_blocks(
-                engine, "ic_null_objects_kept", "ic_null_seen", "ic_null_objects_blocks", "ic_null_degree_kept",
-                MIN_POPULATION_ACCOUNTS if blocks_round else 1 << 62, MIN_POPULATION_SHARE, int(config.seed),
-            )
-            engine.drop("ic_null_seen")
-            if blocks_round and not block_info["blocks"]:
-                # no community qualifies: the previous round stands, with its tables
-                engine.drop("ic_null_objects_blocks")
-                engine.drop("ic_null_degree_kept")
-                rounds_info.append({"excluded_from_fit": int(excluded.size), "blocks": 0,
-                                    "incidences": block_info["incidences"]})
-                assert last is not None
-                excluded, logp, best, wb, eb, p, q = last
-                engine.register_arrow("ic_null_excluded", pa.table({"account_id": pa.array(excluded, key_type)}))
-                if excluded.size:
-                    kept_objects_table(engine, "ic_null_excluded")
-                break
-            null = fit_null(engine, windows, "ic_null_excluded", "ic_null_objects_blocks", strata=strata,
+            kept = "ic_null_objects_kept_next" if blocks_round else "ic_null_objects_kept"
+            kept_objects_table(engine, "ic_null_excluded", kept)
+            objects = kept
+            if blocks_round:
+                engine.register_arrow("ic_null_seen", pa.table({"account_id": pa.array(seen, key_type)}))
+                block_info = object_blocks(engine, kept, "ic_null_seen", "ic_null_objects_blocks",
+                                           MIN_POPULATION_ACCOUNTS, MIN_POPULATION_SHARE, int(config.seed))
+                engine.drop("ic_null_seen")
+                if not block_info["blocks"]:
+                    # no community qualifies: the previous round stands, with its tables
+                    engine.drop(kept)
+                    rounds_info.append({"excluded_from_fit": int(excluded.size), "blocks": 0,
+                                        "incidences": block_info["incidences"]})
+                    assert last is not None
+                    excluded, logp, best, wb, eb, p, q = last
+                    engine.register_arrow("ic_null_excluded", pa.table({"account_id": pa.array(excluded, key_type)}))
+                    break
+                engine.rename(kept, "ic_null_objects_kept")  # what pooled evidence reads
+                objects = "ic_null_objects_blocks"
+            engine.create_table("ic_null_degree_kept", class_degrees_sql(objects))
+            null = fit_null(engine, windows, "ic_null_excluded", objects, strata=strata,
                             degrees="ic_null_degree_kept")
-            engine.drop("ic_null_objects_blocks")
             if n:
                 parts = _link_degrees(engine, "ic_null_degree_kept")
             engine.drop("ic_null_degree_kept")
+            engine.drop("ic_null_objects_blocks")
         else:
             null = fit_null(engine, windows, strata=strata)
         logp, best, wb, eb = _score_batches(null, parts, tested, cells, L, cvs_all)
