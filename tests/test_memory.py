@@ -15,7 +15,7 @@ from inconcert.engines.duckdb_engine import DuckDBEngine
 from inconcert.errors import OutOfMemoryError
 from inconcert.ingest import ingest
 from inconcert.memory import budget_rows, current_budget, memory_budget, parse_size, side_limit
-from inconcert.pipeline.run import _budget, resource_errors
+from inconcert.pipeline.run import _budget, _engine_options, resource_errors
 
 
 def _posts(n: int) -> pa.Table:
@@ -51,11 +51,17 @@ def test_reader_batches_follow_the_budget(tmp_path: Path):
             assert len(sizes) >= 4  # 120k rows in batches of at most 31,250
 
 
-def test_the_budget_of_a_run_is_its_duckdb_limit():
+def test_the_budget_of_a_run_and_duckdbs_share_of_it():
     assert _budget("duckdb", {"memory_limit": "1GB"}) == "1GB"
-    assert _budget("duckdb", {}) == "3GB"  # DuckDB's default limit
-    assert _budget(DuckDBEngine(memory_limit="500MB"), {}) == "500MB"
+    assert _budget("duckdb", {}) == "4GB"  # the default budget: DuckDB gets its default 3 GB of it
+    assert _budget(DuckDBEngine(memory_limit="500MB"), {}) == "500MB"  # an engine of the caller's: its limit
     assert _budget("spark", {}) is None
+    # DuckDB gets ENGINE_SHARE of the budget; the rest is the interpreter's and the Python side's
+    assert _engine_options("duckdb", {"memory_limit": "1GB"}) == {"memory_limit": "750MB"}
+    assert _engine_options("duckdb", {}) == {"memory_limit": "3000MB"}
+    assert _engine_options("spark", {"x": 1}) == {"x": 1}
+    e = DuckDBEngine(**_engine_options("duckdb", {"memory_limit": "2GB"}))
+    assert e.scalar("SELECT current_setting('memory_limit')") == "1.3 GiB"  # 1,500 MB
 
 
 def test_python_side_out_of_memory_names_the_step_and_the_fix():

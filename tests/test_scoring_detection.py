@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
 from inconcert.config import DetectConfig
@@ -64,6 +65,32 @@ def test_object_families():
     assert fam[2] == 2  # two URLs on different posts
     assert fam[3] == 2  # the hashtag pair shares post 20 with URL 10; URL 12 is another family
     assert fam[4] == 1  # a domain alone
+    # an Arrow column of behaviours (dictionary-encoded, no Python strings) gives the same
+    assert object_families(g, pa.chunked_array([beh[:3], beh[3:]]), obj, sa, sb) == fam
+
+
+def test_one_object_groups_checked_a_few_groups_at_a_time(monkeypatch):
+    """The check runs over whole groups in slices sized from the budget: one group
+    a slice gives what all groups at once give (memory, issue 16 item 5)."""
+    import inconcert.scoring.nullmodel as nm
+    from inconcert.engines.duckdb_engine import DuckDBEngine
+
+    def run(rows: int) -> list[tuple[int, int]]:
+        monkeypatch.setattr(nm, "_FAMILY_ROWS", rows)
+        e = DuckDBEngine()
+        # group 1: one URL (one family, dropped); group 2: two URLs (kept); group 3: a domain alone (dropped)
+        e.register_arrow("pairs", pa.table({
+            "account_a": [1, 1, 3, 3, 5], "account_b": [2, 2, 4, 4, 6],
+            "behaviour": ["url", "url", "url", "url", "domain"], "object": [10, 10, 11, 12, 7],
+            "seq_a": [1, 3, 5, 7, 9], "seq_b": [2, 4, 6, 8, 10]}))
+        e.register_arrow("glinks", pa.table({"account_a": [1, 3, 5], "account_b": [2, 4, 6]}))
+        e.create_table("membership", "SELECT * FROM (VALUES (1, 1), (2, 1), (3, 2), (4, 2), (5, 3), (6, 3)) "
+                                     "t(account_id, group_id)")
+        nm.drop_one_object_groups(e)
+        return [tuple(r) for r in e.to_arrow("SELECT account_id, group_id FROM membership ORDER BY 1")
+                .to_pylist() for r in [r.values()]]
+
+    assert run(1) == run(1 << 19) == [(3, 2), (4, 2)]
 
 
 @pytest.mark.slow

@@ -298,7 +298,7 @@ def _settings(ctx: click.Context, config_file: Path | None) -> DetectConfig:
 @click.option("--encoding", default=None, help="Text encoding of the inputs, e.g. cp1252 (default: UTF-8, else detected).")
 @click.option("--time-format", "time_formats", multiple=True, metavar="PATTERN", help="strftime pattern of the time column, e.g. '%d.%m.%Y %H:%M' (repeatable; generic tables).")
 @click.option("--engine", type=click.Choice(engine_names()), default="duckdb", show_default=True)
-@click.option("--memory-limit", default=None, help="DuckDB memory limit, e.g. 4GB (spills to disk beyond).")
+@click.option("--memory-limit", default=None, help="The run's memory budget, e.g. 4GB (default): DuckDB gets 75 % and spills to disk beyond.")
 @click.option("--spark-master", default=None, help="Spark master URL (with --engine spark), e.g. local[2] or yarn.")
 @click.option("--spark-conf", multiple=True, metavar="KEY=VALUE", help="Spark configuration (repeatable).")
 @click.option("--report", "with_report", is_flag=True, help="Also write report.html into the output folder.")

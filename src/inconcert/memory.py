@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import ctypes
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-__all__ = ["parse_size", "memory_budget", "current_budget", "budget_rows", "side_limit", "BATCH_SHARE"]
+__all__ = ["parse_size", "memory_budget", "current_budget", "budget_rows", "side_limit", "engine_limit", "release_memory",
+           "BATCH_SHARE", "ENGINE_SHARE", "DEFAULT_BUDGET"]
 
 _SIZE = re.compile(r"\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>[KMGT]i?B|[KMGT]|B)\s*", re.IGNORECASE)
 _UNITS = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
@@ -31,6 +34,14 @@ _UNITS = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
 #: The share of the budget one batch of rows may take (a few are alive at once:
 #: the one being read, the one being converted, two waiting to be written).
 BATCH_SHARE = 1 / 16
+
+#: The share of a run's budget that DuckDB's own ``memory_limit`` gets (it fills
+#: its buffer pool up to it and spills beyond); the rest is for the interpreter
+#: and its libraries and what the Python side holds (docs/reliability.md, "Memory").
+ENGINE_SHARE = 0.75
+
+#: A run's budget when none is given: DuckDB gets 3 GB of it.
+DEFAULT_BUDGET = "4GB"
 
 _BUDGET: contextvars.ContextVar[int | None] = contextvars.ContextVar("inconcert_memory_budget", default=None)
 
@@ -86,3 +97,48 @@ def side_limit(share: float = 0.5) -> str | None:
     """
     b = current_budget()
     return None if b is None else f"{max(int(b * share / 10**6), 50)}MB"
+
+
+def engine_limit(budget: str) -> str:
+    """DuckDB's ``memory_limit`` for a run whose budget is ``budget``
+    (:data:`ENGINE_SHARE` of it; a share of the RAM stays a share).
+
+    >>> engine_limit("4GB"), engine_limit("1GB"), engine_limit("80%")
+    ('3000MB', '750MB', '60%')
+    """
+    text = str(budget).strip()
+    if text.endswith("%"):
+        return f"{float(text[:-1]) * ENGINE_SHARE:g}%"
+    n = parse_size(text)
+    if n is None:
+        return text
+    return f"{max(int(n * ENGINE_SHARE / 10**6), 50)}MB"
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library has none (macOS, musl)."""
+    try:
+        fn = ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError):
+        return None
+    fn.argtypes, fn.restype = [ctypes.c_size_t], ctypes.c_int
+    return fn
+
+
+def release_memory() -> None:
+    """Give what the Python side has freed back to the system: Arrow's pool's
+    unused memory and the C heap's free pages (glibc ``malloc_trim``). Freed
+    arrays of a few MB stay in the heap otherwise (glibc raises its mmap
+    threshold after the first large free), so resident memory would keep the
+    largest working set of every step; called between steps and rounds.
+
+    >>> release_memory()
+    """
+    with contextlib.suppress(Exception):
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)

@@ -203,7 +203,7 @@ class DuckDBEngine(Engine):
         query = f"SELECT {cols}, {column} AS __in FROM ({sql}) s"
         what = f"to map {column} into {name}"
         with self.failing(what, query):
-            reader = self.con.sql(query).fetch_record_batch(batch_rows)
+            reader = self.con.sql(query).to_arrow_reader(batch_rows)
         schema = pa.schema([*(f for f in reader.schema if f.name != "__in"), pa.field(out, return_type)])
         path = Path(tempfile.mkstemp(suffix=".parquet", dir=self._tmp)[1])
 

@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from inconcert.memory import release_memory
+
 __all__ = ["StepRecord", "StepEvents", "StepLog", "as_events", "rss_bytes", "estimate_left"]
 
 
@@ -187,6 +189,7 @@ class StepLog:
         finally:
             stop.set()
             sampler.join()
+            release_memory()
         rss = rss_bytes()
         rec.peak_rss = max(x for x in (peak[0], rss, 0) if x is not None) or None
         max_after = _max_rss()

@@ -25,11 +25,11 @@ import pyarrow.parquet as pq
 from inconcert.config import DetectConfig, read_settings_file
 from inconcert.engines import get_engine
 from inconcert.engines.base import Engine
-from inconcert.engines.duckdb_engine import DEFAULT_MEMORY_LIMIT, DuckDBEngine
+from inconcert.engines.duckdb_engine import DuckDBEngine
 from inconcert.engines.spark_read import is_remote, read_remote
 from inconcert.errors import ConfigError, DiskFullError, EngineError, OutOfMemoryError, OutputError
 from inconcert.ingest import current_reader_options, ingest, reader_options
-from inconcert.memory import memory_budget
+from inconcert.memory import DEFAULT_BUDGET, engine_limit, memory_budget
 from inconcert.outputs.csvfile import read_csv_table
 from inconcert.outputs.options import OutputOptions
 from inconcert.outputs.pseudonymise import Pseudonymiser
@@ -336,13 +336,29 @@ def detect(
 
 
 def _budget(engine: str | Engine, engine_options: dict[str, Any]) -> str | None:
-    """The memory budget of a run: its DuckDB ``memory_limit`` (the engine's
-    default when not given); None for other engines (:mod:`inconcert.memory`)."""
+    """The memory budget of a run: ``engine_options["memory_limit"]``
+    (:data:`~inconcert.memory.DEFAULT_BUDGET` when not given), of which DuckDB
+    gets :data:`~inconcert.memory.ENGINE_SHARE` (:func:`_engine_options`); an
+    engine made by the caller keeps its own limit, which is then the budget;
+    None for other engines (:mod:`inconcert.memory`)."""
     if isinstance(engine, DuckDBEngine):
         return engine.memory_limit
     if engine == "duckdb":
-        return engine_options.get("memory_limit", DEFAULT_MEMORY_LIMIT)
+        return engine_options.get("memory_limit", DEFAULT_BUDGET)
     return None
+
+
+def _engine_options(engine: str | Engine, engine_options: dict[str, Any]) -> dict[str, Any]:
+    """The keywords the engine is made with: for DuckDB, its ``memory_limit`` is
+    its share of the run's budget (:func:`~inconcert.memory.engine_limit`).
+
+    >>> _engine_options("duckdb", {"memory_limit": "4GB"})
+    {'memory_limit': '3000MB'}
+    """
+    if engine != "duckdb":
+        return engine_options
+    budget = _budget(engine, engine_options)
+    return {**engine_options, "memory_limit": engine_limit(budget) if budget else None}
 
 
 #: Work folders in the temp directory: ``inconcert-<pid>-…`` (the pid lets a later run remove a killed run's).
@@ -398,7 +414,7 @@ def _detect(
             with log.step("read", None, "records", "rows") as rec, resource_errors("read"):
                 paths, labels = _inputs(inputs, work)
                 if any(is_remote(p) for p in paths):  # read by Spark on its executors
-                    eng = get_engine(engine, **engine_options) if own_engine else engine  # type: ignore[arg-type]
+                    eng = get_engine(engine, **_engine_options(engine, engine_options)) if own_engine else engine  # type: ignore[arg-type]
                     ing = _read_remote(eng, paths, format, column_map, opts)
                 else:
                     ing = ingest(paths, work, format=format, column_map=column_map, sites=config.sites)
@@ -408,7 +424,7 @@ def _detect(
                 rec.rows_in, rec.rows_out = ing.rows_read, ing.rows_used
             timings["read"] = rec.seconds
             if eng is None:
-                eng = get_engine(engine, **engine_options) if own_engine else engine  # type: ignore[arg-type]
+                eng = get_engine(engine, **_engine_options(engine, engine_options)) if own_engine else engine  # type: ignore[arg-type]
             log.query_progress = eng.query_progress
             interrupt = _interrupter(eng)
             if interrupt is not None:

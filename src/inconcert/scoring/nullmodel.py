@@ -39,7 +39,7 @@ import pyarrow as pa
 
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
-from inconcert.memory import budget_rows
+from inconcert.memory import budget_rows, release_memory
 from inconcert.scoring.bicm import (
     BiCMFit,
     ExpectationGrid,
@@ -611,7 +611,8 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
         """SELECT x, count(*) AS k FROM (SELECT account_a AS x FROM links UNION ALL SELECT account_b AS x FROM links)
         GROUP BY x"""
     )
-    links_per_account = dict(zip(fam.column("x").to_pylist(), fam.column("k").to_pylist(), strict=True))
+    links_per_account = (fam.column("x").to_numpy(zero_copy_only=False), fam.column("k").to_numpy(zero_copy_only=False))
+    del fam
     n = tested.num_rows
     cells = [f"w{i}" for i in range(L)] + [f"s{j}_{i}" for j in range(S) for i in range(L)]
     cvs_all = np.tile(window_cv(windows, float(config.expected_cv), float(config.expected_cv_from)), S + 1)
@@ -666,6 +667,7 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
         else:
             null = fit_null(engine, windows, strata=strata)
         logp, best, wb, eb = _score_batches(null, parts, tested, cells, L, cvs_all)
+        release_memory()  # the batches' arrays (docs/reliability.md, "Memory")
         p = np.exp(logp)
         q, accounts, q_acc = account_link_qvalues(a_keys, b_keys, p, links_per_account, fdr, engine.count("links"))
         found = np.sort(accounts[q_acc <= fdr])
@@ -852,7 +854,8 @@ DERIVED_BEHAVIOURS = ("object",)
 
 
 def object_families(
-    group: np.ndarray, behaviour: list[str], obj: np.ndarray, seq_a: np.ndarray, seq_b: np.ndarray
+    group: np.ndarray, behaviour: list[str] | pa.Array | pa.ChunkedArray, obj: np.ndarray, seq_a: np.ndarray,
+    seq_b: np.ndarray
 ) -> dict[int, int]:
     """Per group, the number of **object families** its in-group post pairs rest on.
 
@@ -879,9 +882,8 @@ def object_families(
     out: dict[int, int] = {int(g): 0 for g in np.unique(group)}
     if not group.size:
         return out
-    names = sorted(set(behaviour))  # a handful of behaviours: coded in one pass, not by sorting strings
+    names, bcode = _codes(behaviour)  # a handful of behaviours: coded in one pass, not by sorting strings
     code = {b: i for i, b in enumerate(names)}
-    bcode = np.fromiter((code[b] for b in behaviour), np.int64, len(behaviour))
     attr = np.isin(bcode, [code[b] for b in ATTRIBUTE_BEHAVIOURS if b in code])
     obj, seq_a, seq_b = (np.asarray(x, dtype=np.int64) for x in (obj, seq_a, seq_b))
     content, ai = np.flatnonzero(~attr), np.flatnonzero(attr)
@@ -919,6 +921,26 @@ def object_families(
     return out
 
 
+def _codes(values: list[str] | pa.Array | pa.ChunkedArray) -> tuple[list[str], np.ndarray]:
+    """The distinct ``values`` sorted, and each value's index among them; an
+    Arrow column is dictionary-encoded, never turned into Python strings.
+
+    >>> _codes(pa.chunked_array([["url", "object"], ["url"]]))[1].tolist()
+    [1, 0, 1]
+    """
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, pa.Array):
+        enc = values.cast(pa.string()).dictionary_encode()
+        names = [str(x) for x in enc.dictionary.to_pylist()]
+        rank = np.argsort(np.argsort(np.array(names, dtype=object), kind="stable"), kind="stable")
+        idx = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        return sorted(names), rank[idx] if idx.size else np.zeros(0, np.int64)
+    names = sorted(set(values))
+    code = {b: i for i, b in enumerate(names)}
+    return names, np.fromiter((code[b] for b in values), np.int64, len(values))
+
+
 def _row_ids(*cols: np.ndarray) -> np.ndarray:
     """Dense ids of the rows of ``cols`` (equal rows, equal ids; ids in the rows'
     lexicographic order), as ``np.unique(..., axis=0, return_inverse=True)`` gives,
@@ -932,6 +954,29 @@ def _row_ids(*cols: np.ndarray) -> np.ndarray:
         inv = np.unique(c, return_inverse=True)[1].ravel()
         ids = np.unique(ids * (int(inv.max()) + 1 if inv.size else 1) + inv, return_inverse=True)[1].ravel()
     return ids
+
+
+#: In-group post pairs :func:`drop_one_object_groups` checks at once (whole groups;
+#: fewer under a low ``--memory-limit``).
+_FAMILY_ROWS = 1 << 19
+
+
+def group_slices(group: np.ndarray, rows: int) -> list[tuple[int, int]]:
+    """Row ranges ``[lo, hi)`` of ``group`` (sorted) of about ``rows`` rows each,
+    never splitting a group (a group bigger than ``rows`` is a range of its own).
+
+    >>> group_slices(np.array([1, 1, 2, 3, 3, 3, 4]), 3)
+    [(0, 3), (3, 6), (6, 7)]
+    """
+    n = len(group)
+    starts = np.concatenate([[0], np.flatnonzero(group[1:] != group[:-1]) + 1]) if n else np.zeros(0, np.int64)
+    out, lo = [], 0
+    while lo < n:
+        k = int(np.searchsorted(starts, lo + max(rows, 1), side="right")) - 1
+        hi = int(starts[k]) if k >= 0 and starts[k] > lo else (int(starts[k + 1]) if k + 1 < starts.size else n)
+        out.append((lo, hi))
+        lo = hi
+    return out
 
 
 def drop_one_object_groups(
@@ -949,13 +994,19 @@ def drop_one_object_groups(
         JOIN {membership} mb ON p.account_b = mb.account_id AND ma.group_id = mb.group_id
         ORDER BY ma.group_id, p.seq_a, p.seq_b, p.behaviour, p.object"""
     )
-    fam = object_families(
-        ev.column("group_id").to_numpy(zero_copy_only=False),
-        [str(x) for x in ev.column("behaviour").to_pylist()],
-        ev.column("object").to_numpy(zero_copy_only=False),
-        ev.column("seq_a").to_numpy(zero_copy_only=False),
-        ev.column("seq_b").to_numpy(zero_copy_only=False),
-    )
+    fam: dict[int, int] = {}
+    # groups are independent: whole groups at a time, so memory follows the budget, not the evidence
+    for lo, hi in group_slices(ev.column("group_id").to_numpy(zero_copy_only=False),
+                               budget_rows(_FAMILY_ROWS, row_bytes=400)):
+        part = ev.slice(lo, hi - lo)
+        fam.update(object_families(
+            part.column("group_id").to_numpy(zero_copy_only=False),
+            part.column("behaviour"),
+            part.column("object").to_numpy(zero_copy_only=False),
+            part.column("seq_a").to_numpy(zero_copy_only=False),
+            part.column("seq_b").to_numpy(zero_copy_only=False),
+        ))
+    del ev
     allg = engine.to_arrow(f"SELECT DISTINCT group_id FROM {membership}").column("group_id").to_pylist()
     drop = sorted(int(g) for g in allg if fam.get(int(g), 0) < 2)
     if drop:

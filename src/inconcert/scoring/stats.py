@@ -8,6 +8,8 @@ Benjamini–Hochberg q-values.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from scipy import stats
 
@@ -19,6 +21,7 @@ __all__ = [
     "bh_qvalues",
     "simes",
     "account_link_qvalues",
+    "family_sizes",
     "round_12g",
 ]
 
@@ -112,23 +115,30 @@ def conditional_poisson_logsf(observed: np.ndarray, expected: np.ndarray) -> np.
     return np.minimum(out, 0.0)
 
 
-def bh_qvalues(p: np.ndarray) -> np.ndarray:
+def bh_qvalues(p: np.ndarray, m: int | None = None) -> np.ndarray:
     """Benjamini–Hochberg (1995) adjusted p-values (q-values), same order as ``p``.
 
     q_(i) = min_{j ≥ i} p_(j) · m / j over the p-values sorted ascending.
+    ``m`` (≥ ``len(p)``): the number of hypotheses, the ``m − len(p)`` not
+    given having p = 1. They rank after every given one, and their own terms
+    ``m / j`` (j > len(p)) are ≥ 1, so they only cap the q-values at 1: the
+    result equals BH over ``p`` padded with ones, without the padding.
 
     >>> import numpy as np
     >>> bh_qvalues(np.array([0.2, 0.01])).tolist()
     [0.2, 0.02]
+    >>> bh_qvalues(np.array([0.2, 0.01]), m=4).tolist() == bh_qvalues(np.array([0.2, 0.01, 1, 1]))[:2].tolist()
+    True
     """
     p = np.asarray(p, dtype=np.float64)
-    m = p.size
-    if m == 0:
+    n = p.size
+    m = n if m is None else max(int(m), n)
+    if n == 0:
         return p.copy()
     order = np.argsort(p, kind="stable")
-    ranked = p[order] * m / np.arange(1, m + 1)
+    ranked = p[order] * m / np.arange(1, n + 1)
     q_sorted = np.minimum.accumulate(ranked[::-1])[::-1]
-    q = np.empty(m)
+    q = np.empty(n)
     q[order] = np.minimum(q_sorted, 1.0)
     return q
 
@@ -148,8 +158,34 @@ def simes(p: np.ndarray) -> float:
     return float(min(1.0, np.min(p * p.size / np.arange(1, p.size + 1))))
 
 
+def family_sizes(accounts: np.ndarray, links_per_account: Mapping[object, int] | tuple[np.ndarray, np.ndarray]
+                 ) -> np.ndarray:
+    """Links per account of ``accounts``, from a mapping or from arrays ``(keys,
+    counts)`` of distinct keys (0 for an account not in them).
+
+    >>> import numpy as np
+    >>> family_sizes(np.array([1, 5, 7]), (np.array([1, 7]), np.array([3, 2]))).tolist()
+    [3.0, 0.0, 2.0]
+    >>> family_sizes(np.array([1, 5]), {1: 4}).tolist()
+    [4.0, 0.0]
+    """
+    if isinstance(links_per_account, Mapping):
+        return np.array([float(links_per_account.get(x, 0)) for x in accounts.tolist()], dtype=np.float64)
+    keys, counts = (np.asarray(v) for v in links_per_account)
+    out = np.zeros(accounts.size)
+    if keys.size:
+        if keys.size > 1 and not bool(np.all(keys[1:] > keys[:-1])):
+            order = np.argsort(keys, kind="stable")
+            keys, counts = keys[order], counts[order]
+        i = np.minimum(np.searchsorted(keys, accounts), keys.size - 1)
+        hit = keys[i] == accounts
+        out[hit] = counts[i[hit]]
+    return out
+
+
 def account_link_qvalues(
-    a: np.ndarray, b: np.ndarray, p: np.ndarray, links_per_account: dict[object, int] | None = None,
+    a: np.ndarray, b: np.ndarray, p: np.ndarray,
+    links_per_account: Mapping[object, int] | tuple[np.ndarray, np.ndarray] | None = None,
     fdr: float = 0.01,
     m_links: int | None = None,
     within_families: bool = False,
@@ -159,7 +195,8 @@ def account_link_qvalues(
     hypotheses", J. R. Stat. Soc. B 76:297–318).
 
     Each account is a family: the links it is part of (``links_per_account[x]``
-    of them, untested ones counting with p = 1; by default its tested links).
+    of them, a mapping or arrays ``(keys, counts)``, :func:`family_sizes`;
+    untested ones counting with p = 1; by default its tested links).
     The account's p-value is Simes' over its family (valid under the positive
     dependence of a family's counts, Sarkar 1998); Benjamini–Hochberg over the
     accounts at ``fdr`` selects ``R`` of the ``M`` accounts; inside a selected
@@ -189,10 +226,9 @@ def account_link_qvalues(
     pe = np.concatenate([p, p])
     accounts, fam = np.unique(ends, return_inverse=True)
     tested = np.bincount(fam, minlength=accounts.size)
-    if links_per_account is None:
-        k = tested.astype(np.float64)
-    else:
-        k = np.array([max(int(links_per_account.get(x, 0)), int(t)) for x, t in zip(accounts.tolist(), tested.tolist(), strict=True)], dtype=np.float64)
+    k = tested.astype(np.float64)
+    if links_per_account is not None:
+        k = np.maximum(k, family_sizes(accounts, links_per_account))
     order = np.lexsort((pe, fam))
     fs, ps = fam[order], pe[order]
     start = np.searchsorted(fs, np.arange(accounts.size))
@@ -215,8 +251,7 @@ def account_link_qvalues(
         q_link = np.maximum(q_in[:n], q_in[n:])
     else:  # BH over all links, and both accounts selected
         q_end = q_acc[fam]
-        q_link = np.maximum(bh_qvalues(np.concatenate([p, np.ones(max(int(m_links or n) - n, 0))]))[:n],
-                            np.maximum(q_end[:n], q_end[n:]))
+        q_link = np.maximum(bh_qvalues(p, m_links or n), np.maximum(q_end[:n], q_end[n:]))
     return q_link, accounts, q_acc
 
 
