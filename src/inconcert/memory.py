@@ -96,7 +96,12 @@ def side_limit(share: float = 0.5) -> str | None:
     '500MB'
     """
     b = current_budget()
-    return None if b is None else f"{max(int(b * share / 10**6), 50)}MB"
+    return None if b is None else _share(b, share)
+
+
+def _share(size: int, share: float) -> str:
+    """``share`` of ``size`` bytes as a DuckDB size in MB (at least 50MB)."""
+    return f"{max(int(size * share / 10**6), 50)}MB"
 
 
 def engine_limit(budget: str) -> str:
@@ -110,9 +115,7 @@ def engine_limit(budget: str) -> str:
     if text.endswith("%"):
         return f"{float(text[:-1]) * ENGINE_SHARE:g}%"
     n = parse_size(text)
-    if n is None:
-        return text
-    return f"{max(int(n * ENGINE_SHARE / 10**6), 50)}MB"
+    return text if n is None else _share(n, ENGINE_SHARE)
 
 
 @functools.cache

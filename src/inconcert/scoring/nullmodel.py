@@ -930,15 +930,13 @@ def _codes(values: list[str] | pa.Array | pa.ChunkedArray) -> tuple[list[str], n
     """
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
-    if isinstance(values, pa.Array):
-        enc = values.cast(pa.string()).dictionary_encode()
-        names = [str(x) for x in enc.dictionary.to_pylist()]
-        rank = np.argsort(np.argsort(np.array(names, dtype=object), kind="stable"), kind="stable")
-        idx = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        return sorted(names), rank[idx] if idx.size else np.zeros(0, np.int64)
-    names = sorted(set(values))
-    code = {b: i for i, b in enumerate(names)}
-    return names, np.fromiter((code[b] for b in values), np.int64, len(values))
+    elif not isinstance(values, pa.Array):
+        values = pa.array(values, pa.string())
+    enc = values.cast(pa.string()).dictionary_encode()
+    names = [str(x) for x in enc.dictionary.to_pylist()]
+    rank = np.empty(len(names), np.int64)
+    rank[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+    return sorted(names), rank[enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
 
 
 def _row_ids(*cols: np.ndarray) -> np.ndarray:
