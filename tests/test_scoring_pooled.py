@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 import pytest
 
 from inconcert.config import DetectConfig
+from inconcert.outputs.options import OutputOptions
 from inconcert.pipeline import detect
 from inconcert.scoring.pooled import pooled_enabled, pooled_logp
 
@@ -91,7 +93,8 @@ def planted(tmp_path_factory):
     d = tmp_path_factory.mktemp("pooled")
     posts, _ = _planted_posts()
     pacsv.write_csv(posts, d / "posts.csv")
-    on = detect([d / "posts.csv"], d / "on", DetectConfig(window=60))
+    # every link written (--all-evidence), so that w's weak links can be read back
+    on = detect([d / "posts.csv"], d / "on", DetectConfig(window=60), outputs=OutputOptions(all_evidence=True))
     off = detect([d / "posts.csv"], d / "off", DetectConfig(window=60, pooled=False))
     return d, on, off
 
@@ -101,6 +104,9 @@ def test_weak_member_joins_on_pooled_evidence_and_a_coincidence_does_not(planted
     links = {(r["account_a"], r["account_b"]): r for r in on.table("links").to_pylist()}
     w_links = [r for k, r in links.items() if "w" in k]
     assert len(w_links) == 5 and all(r["weight"] == 1 and not r["significant"] for r in w_links)
+    # by default links on one object are counted, not written: w's links are not in links.parquet
+    stored = pq.read_table(d / "off" / "links.parquet").to_pylist()
+    assert stored and not [r for r in stored if "w" in (r["account_a"], r["account_b"])]
     acc = {r["account_id"]: r for r in pacsv.read_csv(d / "on" / "accounts.csv").to_pylist()}
     g = acc["m0"]["group_id"]
     assert all(acc[m]["group_id"] == g and acc[m]["joined_by"] == "link" for m in ("m1", "m2", "m3", "m4"))
@@ -154,7 +160,8 @@ def test_pooled_evidence_same_on_spark(planted, tmp_path):
     d, on, _ = planted
     e = SparkEngine(master="local[2]")
     try:
-        rs = detect([d / "posts.csv"], tmp_path / "spark", DetectConfig(window=60), engine=e)
+        rs = detect([d / "posts.csv"], tmp_path / "spark", DetectConfig(window=60), engine=e,
+                    outputs=OutputOptions(all_evidence=True))
     finally:
         e.close()
     assert rs.summary["counts"] == on.summary["counts"]

@@ -212,7 +212,8 @@ def nothing_found_hint(summary: dict[str, Any], outdir: Path) -> list[str]:
         )
     lines.append(
         "Try: a longer collection (more repeated co-actions), --keep-insignificant to inspect the links "
-        "anyway, or a looser --fdr (e.g. 0.05); links.parquet has every link with its p-value."
+        "anyway, or a looser --fdr (e.g. 0.05); links.parquet has every link on two objects or more "
+        "with its p-value (--all-evidence: every link)."
     )
     return lines
 
@@ -307,7 +308,7 @@ def _settings(ctx: click.Context, config_file: Path | None) -> DetectConfig:
 @click.option("--pseudonymise", "pseudonymise", default=None, type=click.Path(path_type=Path), metavar="KEYFILE",
               help="Replace account ids, names and handles by keyed hashes (key created if missing; see docs/reliability.md).")
 @click.option("--redact-paths", is_flag=True, help="Record only the file names of the inputs, and not the command line.")
-@click.option("--all-evidence", is_flag=True, help="Write every share pair to evidence.parquet (default: the pairs behind links that pass and inside groups).")
+@click.option("--all-evidence", is_flag=True, help="Write every share pair to evidence.parquet and every link to links.parquet (default: the pairs behind links that pass and inside groups; the links on two objects or more, the only ones the null model can find significant).")
 @click.option("--config", "config_file", default=None, type=click.Path(path_type=Path),
               help="Settings from a TOML file (see docs/settings.md); flags given here override it.")
 @click.option("--replay", "replay_file", default=None, type=click.Path(path_type=Path),

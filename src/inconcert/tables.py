@@ -22,7 +22,9 @@ table                     holds                                              wri
 ``pairs``                 share pairs ``(behaviour, object, account_a/b,     pairs stage          links, scoring, groups,
                           seq_a/b, t_a/b)``                                                       outputs
 ``links``                 one row per account pair: weight, counts,          links stage;         groups, verdicts, outputs
-                          then ``p_value``, ``significant`` …                scoring stage
+                          then ``p_value``, ``significant`` … (with a        scoring stage
+                          ladder: pairs on two objects or more)
+``ic_link_family``        ``(account_id, k)``: every account's links         links stage          scoring, verdicts
 ``glinks``                links that pass ``min_weight``, the percentile     groups stage         groups, outputs
                           and significance
 ``membership``            ``(account_id, group_id[, joined_by, pooled_p])``  groups stage         verdicts, outputs
@@ -58,6 +60,7 @@ __all__ = [
     "PAIR_OK",
     "PAIRS",
     "LINKS",
+    "LINK_FAMILY",
     "PASSING_LINKS",
     "MEMBERSHIP",
     "COMPONENTS",
@@ -79,6 +82,7 @@ RAW_PAIRS = "raw_pairs"
 PAIR_OK = "ic_pair_ok"
 PAIRS = "pairs"
 LINKS = "links"
+LINK_FAMILY = "ic_link_family"
 PASSING_LINKS = "glinks"
 MEMBERSHIP = "membership"
 COMPONENTS = "ic_networks"
@@ -100,6 +104,7 @@ CONTRACT: tuple[str, ...] = (
     PAIR_OK,
     PAIRS,
     LINKS,
+    LINK_FAMILY,
     PASSING_LINKS,
     MEMBERSHIP,
     COMPONENTS,

@@ -357,6 +357,18 @@ def _group_link_sql(t: VerdictTables) -> str:
         WHERE ma.group_id = mb.group_id"""
 
 
+def group_link_counts_sql(t: VerdictTables) -> str:
+    """Per group: its in-group links, tested or not (the links table may hold the
+    tested ones only), from the share pairs they rest on."""
+    lo = "CASE WHEN p.account_a < p.account_b THEN p.account_a ELSE p.account_b END"
+    hi = "CASE WHEN p.account_a < p.account_b THEN p.account_b ELSE p.account_a END"
+    return f"""SELECT group_id, count(*) AS n FROM (
+        SELECT DISTINCT ma.group_id, {lo} AS a, {hi} AS b FROM {t.pairs} p
+        JOIN {t.membership} ma ON p.account_a = ma.account_id
+        JOIN {t.membership} mb ON p.account_b = mb.account_id
+        WHERE ma.group_id = mb.group_id) s GROUP BY group_id"""
+
+
 def amplified_sql(t: VerdictTables = VerdictTables()) -> str:
     """Per group and original author: the group's in-group co-action pairs that are
     reposts of the author's posts (``n``), all its in-group pairs (``n_pairs``), and
@@ -688,10 +700,13 @@ def classify_groups(
         g = int(r["group_id"])
         pvals[g].append(1.0 if r["p_value"] is None else float(r["p_value"]))
         nsig[g] += bool(r["significant"])
+    # the family of a group's Simes test: every in-group link, untested ones with p = 1
+    n_links = {int(r["group_id"]): int(r["n"]) for r in engine.to_arrow(group_link_counts_sql(t)).to_pylist()}
     for g, n in sorted(sizes.items()):
         ps = pvals.get(g, [])
+        m = max(n_links.get(g, 0), len(ps))
         groups[g] = GroupEvidence(
-            g, n, simes(ps) if ps else 1.0, fdr, len(ps), nsig[g], float(resolution)
+            g, n, simes(ps, m) if ps else 1.0, fdr, m, nsig[g], float(resolution)
         )
 
     tick_us = resolution * 1_000_000

@@ -122,7 +122,7 @@ def write_outputs(
     link_cols = engine.columns(LINKS)
     keys = {"passing": PASSING_LINKS, "membership": MEMBERSHIP, "accounts": ACCOUNT_KEYS}
     passing = tidy_types(engine.to_arrow(links_out_sql(d, link_cols, PASSING_LINKS, **keys)))
-    # for spreadsheets: the links that pass (links.parquet has every link)
+    # for spreadsheets: the links that pass (links.parquet has every link stored)
     _csv(rs, "links.csv", passing, raw_csv, bom)
     objects = tidy_types(engine.to_arrow(objects_out_sql(d, PAIRS, MEMBERSHIP, OBJECT_KEYS)))
     _csv(rs, "objects.csv", objects, raw_csv, bom)

@@ -49,7 +49,7 @@ from inconcert.scoring.nullmodel import NULL_TABLES
 from inconcert.sites.networks import finish_site_run, site_defaults
 from inconcert.tables import ACTIONS, TRACES
 
-__all__ = ["detect", "replay", "run_detection", "resource_errors", "remove_dead_work_dirs", "DetectResult", "Detection", "Counts", "RESULT_TABLES"]
+__all__ = ["detect", "replay", "run_detection", "stores_all_links", "resource_errors", "remove_dead_work_dirs", "DetectResult", "Detection", "Counts", "RESULT_TABLES"]
 
 #: A reporter: a function of the step's name, or a :class:`~inconcert.pipeline.progress.StepEvents`.
 Progress = Callable[[str], None] | StepEvents
@@ -65,6 +65,8 @@ class Counts:
     links_passing: int
     groups: int
     accounts_in_groups: int
+    #: links kept in links.parquet when not every link is (those on two objects or more)
+    links_stored: int | None = None
     accounts_joined_pooled: int | None = None
     groups_by_verdict: dict[str, int] | None = None
     groups_dropped_one_object: int | None = None
@@ -136,20 +138,37 @@ class DetectResult:
 
     groups = property(lambda self: self.table("groups"), doc="One row per group (``groups.csv``).")
     accounts = property(lambda self: self.table("accounts"), doc="One row per account (``accounts.csv``).")
-    links = property(lambda self: self.table("links"), doc="Every account link (``links.parquet``).")
+    links = property(lambda self: self.table("links"), doc="The account links on two objects or more, every one "
+                     "with ``all_evidence`` (``links.parquet``).")
     evidence = property(lambda self: self.table("evidence"), doc="The share pairs behind the passing links and inside groups (``evidence.parquet``).")
     objects = property(lambda self: self.table("objects"), doc="Objects groups acted on (``objects.csv``).")
     posts = property(lambda self: self.table("posts"), doc="Posts of grouped accounts (``posts.parquet``).")
     rejects = property(lambda self: self.table("rejects"), doc="Rejected input records (``rejects.csv``).")
 
 
+def stores_all_links(config: DetectConfig, all_evidence: bool = False) -> bool:
+    """Whether the ``links`` table keeps every link rather than those on two
+    objects or more (the only ones the null model tests): with ``all_evidence``,
+    and whenever the settings can select an untested link (a weight percentile
+    over all links, insignificant links of weight 1) or do not score
+    (CooRTweet-compatible mode)."""
+    return bool(
+        all_evidence
+        or config.coortweet_compatible
+        or config.weight_percentile is not None
+        or (config.keep_insignificant and config.min_weight < 2)
+    )
+
+
 def run_detection(
-    engine: Engine, config: DetectConfig, step: Progress | None = None, log: StepLog | None = None
+    engine: Engine, config: DetectConfig, step: Progress | None = None, log: StepLog | None = None,
+    all_links: bool = False,
 ) -> Detection:
     """Run the stages on an engine whose ``actions`` table is registered.
 
     Leaves the tables the outputs need (:mod:`inconcert.tables`); ``config`` is
-    only read. Each stage is recorded in ``log`` (rows in, rows out, seconds,
+    only read. The ``links`` table holds the links on two objects or more unless
+    ``all_links`` or the settings need every link (:func:`stores_all_links`). Each stage is recorded in ``log`` (rows in, rows out, seconds,
     peak memory: :mod:`inconcert.pipeline.progress`) and reported to ``step``.
     Returns a :class:`Detection`.
     """
@@ -172,6 +191,7 @@ def run_detection(
     links = timed("links", lambda: links_stage(
         engine, traces.behaviours, n_windows=n_windows,
         fast_within_s=config.fast_within_s(traces.windows) if traces.windows else None,
+        all_links=stores_all_links(config, all_links),
     ), pairs.pairs, ("pairs", "links"), lambda r: r.links)
     scored = timed("scoring", lambda: scoring_stage(engine, config, windows=traces.windows), links.links,
                    ("links", "links"), lambda r: links.links)
@@ -192,6 +212,7 @@ def run_detection(
         traces=traces.traces,
         pairs=pairs.pairs,
         links=links.links,
+        links_stored=links.stored,
         links_passing=groups.links_passing,
         groups=groups.groups,
         accounts_in_groups=groups.accounts_in_groups,
@@ -439,14 +460,15 @@ def _detect(
                 site_run = {"defaults_chosen": chosen}
             if ing.rows_used == 0:
                 events("no usable rows")
-            run = run_detection(eng, config, events, log)
+            run = run_detection(eng, config, events, log, all_links=opts.all_evidence)
             timings.update(run.timings)
             if site_run is not None:  # origin and copies, site verdicts, articles/article_copies/trackers.csv
                 with resource_errors("outputs"):
                     site_run["counts"] = finish_site_run(eng, config, rs.path, raw_csv=opts.raw_csv, bom=opts.bom)
             rejects = _redacted_rejects(ing.rejects, labels, opts)
             fast = config.fast_within_s(run.windows or (run.window_used,))
-            big = run.counts.links + run.counts.pairs  # links.parquet and evidence.parquet
+            big = (run.counts.links_stored if run.counts.links_stored is not None else run.counts.links) \
+                + run.counts.pairs  # links.parquet and evidence.parquet
             with log.step("outputs", big, "rows", "rows") as rec, resource_errors("outputs"):
                 written = write_outputs(eng, rs, ing.accounts, rejects, config.min_weight, run.behaviours,
                                         fast_within_s=fast, raw_csv=opts.raw_csv, bom=opts.bom,

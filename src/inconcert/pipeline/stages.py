@@ -41,6 +41,8 @@ from inconcert.sql.coaction import (
     event_links_sql,
     filter_pairs_sql,
     keyed_traces_sql,
+    link_families_sql,
+    link_keys_sql,
     links_sql,
     object_key_ranges_sql,
     objects_dict_sql,
@@ -50,6 +52,7 @@ from inconcert.sql.coaction import (
     post_pairs_sql,
     post_seq_sql,
     repeated_posts_sql,
+    tested_pairs_sql,
     union_traces_sql,
 )
 from inconcert.sql.selection import group_edges_sql, passing_links_sql, weight_quantile_sql
@@ -69,6 +72,7 @@ from inconcert.tables import (
     GROUP_NETWORKS,
     GROUP_VERDICTS,
     GROUPS,
+    LINK_FAMILY,
     LINKS,
     MEMBERSHIP,
     NETWORKS,
@@ -131,10 +135,14 @@ class PairsResult:
 
 @dataclass(frozen=True)
 class LinksResult:
-    """The number of account links (unordered account pairs with a co-action)."""
+    """The number of account links (unordered account pairs with a co-action)
+    and of those kept in the table (``stored``: every link, or with a ladder the
+    links on at least two objects, the only ones the null model can find
+    significant; None when it is every link)."""
 
     links: int
     table: str = LINKS
+    stored: int | None = None
 
 
 @dataclass(frozen=True)
@@ -318,11 +326,19 @@ def links_stage(
     out: str = LINKS,
     n_windows: int | None = None,
     fast_within_s: float | None = None,
+    all_links: bool = True,
 ) -> LinksResult:
     """``pairs`` → ``out``: one row per account pair with weight and counts per
     behaviour; with ``n_windows`` (post pairs of a ladder) also the distinct
     objects co-acted on within each window (``w0 …``) and, with ``fast_within_s``,
-    ``fast_pairs``: post pairs at most that many seconds apart."""
+    ``fast_pairs``: post pairs at most that many seconds apart.
+
+    With a ladder, ``ic_link_family(account_id, k)`` counts every account's
+    links (its family in the two-level FDR), and unless ``all_links`` ``out``
+    holds only the links on at least two distinct objects: a link on one object
+    is never tested, never significant, never in a group (at 10⁷ posts 95 % of
+    the links; docs/null-model.md, "Links on one object"). The others are
+    counted in ``LinksResult.links`` and ``ic_link_family``."""
     ranges = {
         str(r["behaviour"]): (int(r["lo"]), int(r["hi"]))
         for r in engine.to_arrow(object_key_ranges_sql(objects)).to_pylist()
@@ -331,7 +347,14 @@ def links_stage(
         engine.create_table(out, links_sql(engine.dialect, behaviours, ranges, pairs))
     else:
         fast = None if fast_within_s is None else int(round(fast_within_s * 1_000_000))
-        engine.create_table(out, event_links_sql(engine.dialect, behaviours, n_windows, ranges, pairs, fast))
+        engine.create_table("ic_link_keys", link_keys_sql(pairs))
+        engine.create_table(LINK_FAMILY, link_families_sql("ic_link_keys"))
+        n_all = engine.count("ic_link_keys")
+        source = pairs if all_links else tested_pairs_sql(pairs, "ic_link_keys")
+        engine.create_table(out, event_links_sql(engine.dialect, behaviours, n_windows, ranges, source, fast))
+        engine.drop("ic_link_keys")
+        if not all_links:
+            return LinksResult(n_all, out, engine.count(out))
     return LinksResult(engine.count(out), out)
 
 

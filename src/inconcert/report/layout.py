@@ -169,7 +169,7 @@ def network_picture(
         if shown < all_links:
             notes.append(
                 f"The network picture draws the {shown:,} links that pass the detection "
-                f"thresholds, of {all_links:,} account links (all are in links.parquet)."
+                f"thresholds, of the {all_links:,} account links in links.parquet."
             )
     else:
         con.execute("CREATE TEMP VIEW pic AS SELECT * FROM lk")

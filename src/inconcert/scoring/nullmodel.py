@@ -57,6 +57,7 @@ from inconcert.scoring.stats import (
     gamma_poisson_logsf,
     round_12g,
 )
+from inconcert.tables import LINK_FAMILY
 
 __all__ = [
     "NULL_TABLES",
@@ -607,11 +608,11 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
         WHERE l.w{L - 1} >= 2 ORDER BY l.account_a, l.account_b"""
     )
     engine.drop("ic_null_strata")
-    fam = engine.to_arrow(
-        """SELECT x, count(*) AS k FROM (SELECT account_a AS x FROM links UNION ALL SELECT account_b AS x FROM links)
-        GROUP BY x"""
-    )
-    links_per_account = (fam.column("x").to_numpy(zero_copy_only=False), fam.column("k").to_numpy(zero_copy_only=False))
+    # every account's links, tested or not (the links table may hold the tested ones only)
+    fam = engine.to_arrow(f"SELECT account_id, k FROM {LINK_FAMILY}")
+    links_per_account = (fam.column("account_id").to_numpy(zero_copy_only=False),
+                         fam.column("k").to_numpy(zero_copy_only=False))
+    m_links = int(links_per_account[1].sum()) // 2
     del fam
     n = tested.num_rows
     cells = [f"w{i}" for i in range(L)] + [f"s{j}_{i}" for j in range(S) for i in range(L)]
@@ -669,7 +670,7 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
         logp, best, wb, eb = _score_batches(null, parts, tested, cells, L, cvs_all)
         release_memory()  # the batches' arrays (docs/reliability.md, "Memory")
         p = np.exp(logp)
-        q, accounts, q_acc = account_link_qvalues(a_keys, b_keys, p, links_per_account, fdr, engine.count("links"))
+        q, accounts, q_acc = account_link_qvalues(a_keys, b_keys, p, links_per_account, fdr, m_links)
         found = np.sort(accounts[q_acc <= fdr])
         rounds_info.append({"excluded_from_fit": int(excluded.size), "accounts_found": int(found.size),
                             "links_significant": int((q <= fdr).sum()),

@@ -143,19 +143,25 @@ def bh_qvalues(p: np.ndarray, m: int | None = None) -> np.ndarray:
     return q
 
 
-def simes(p: np.ndarray) -> float:
+def simes(p: np.ndarray, m: int | None = None) -> float:
     """Simes (1986) combined p-value of a family: ``min_i p_(i) · m / i``.
 
     Valid for positively dependent tests (Sarkar 1998), such as the links among
     one group's members, and never larger than Bonferroni's ``m · min p``.
+    ``m`` (at least ``len(p)``): the family's size when its other members were
+    not tested (p = 1): they rank last, their terms ``m / i`` are ≥ 1, so they
+    only cap the result at 1 — exactly Simes over ``p`` padded with ones.
 
     >>> simes([0.01, 0.02, 0.5])
     0.03
+    >>> simes([0.01, 0.02], m=3) == simes([0.01, 0.02, 1.0])
+    True
     """
     p = np.sort(np.asarray(p, dtype=np.float64))
     if p.size == 0:
         return 1.0
-    return float(min(1.0, np.min(p * p.size / np.arange(1, p.size + 1))))
+    m = p.size if m is None else max(int(m), p.size)
+    return float(min(1.0, np.min(p * m / np.arange(1, p.size + 1))))
 
 
 def family_sizes(accounts: np.ndarray, links_per_account: Mapping[object, int] | tuple[np.ndarray, np.ndarray]

@@ -38,6 +38,9 @@ __all__ = [
     "pairs_by_object_window_sql",
     "post_pairs_sql",
     "event_links_sql",
+    "link_keys_sql",
+    "link_families_sql",
+    "tested_pairs_sql",
 ]
 
 
@@ -464,3 +467,45 @@ def event_links_sql(
            max(last_t) AS last_t,
            {ws}{fast_out}
     FROM po GROUP BY account_a, account_b"""
+
+
+def link_keys_sql(pairs: str = "pairs") -> str:
+    """One row per unordered account pair of ``pairs`` (post pairs,
+    :func:`post_pairs_sql`): ``account_a < account_b`` and ``tested``, whether
+    the two co-acted on at least two distinct (primary) objects — the links the
+    null model tests (``w<L-1> >= 2`` of :func:`event_links_sql`: every post
+    pair is within the ladder's widest window). A narrow aggregation: the wide
+    one of :func:`event_links_sql` then runs only over the tested links' pairs.
+
+    >>> "min(object) <> max(object)" in link_keys_sql()
+    True
+    """
+    return f"""SELECT CASE WHEN account_a < account_b THEN account_a ELSE account_b END AS account_a,
+               CASE WHEN account_a < account_b THEN account_b ELSE account_a END AS account_b,
+               min(object) <> max(object) AS tested
+        FROM {pairs} GROUP BY 1, 2"""
+
+
+def link_families_sql(keys: str = "ic_link_keys") -> str:
+    """Per account: ``k``, the number of its links (all of them, tested or not),
+    from :func:`link_keys_sql` — the account's family size in the two-level
+    false discovery rate (:func:`inconcert.scoring.stats.account_link_qvalues`).
+
+    >>> "UNION ALL" in link_families_sql()
+    True
+    """
+    return f"""SELECT x AS account_id, count(*) AS k FROM (
+        SELECT account_a AS x FROM {keys} UNION ALL SELECT account_b AS x FROM {keys}) s GROUP BY x"""
+
+
+def tested_pairs_sql(pairs: str = "pairs", keys: str = "ic_link_keys") -> str:
+    """The post pairs of the tested links (:func:`link_keys_sql`), as a subquery
+    for :func:`event_links_sql`.
+
+    >>> tested_pairs_sql().startswith("(SELECT p.* FROM pairs p JOIN")
+    True
+    """
+    lo = "CASE WHEN p.account_a < p.account_b THEN p.account_a ELSE p.account_b END"
+    hi = "CASE WHEN p.account_a < p.account_b THEN p.account_b ELSE p.account_a END"
+    return f"""(SELECT p.* FROM {pairs} p JOIN {keys} k ON k.account_a = {lo} AND k.account_b = {hi}
+        WHERE k.tested) tp"""

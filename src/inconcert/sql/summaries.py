@@ -195,20 +195,23 @@ def evidence_out_sql(
     group = "CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END"
     receipts, where = "", ""
     if passing is not None:
-        receipts = f"\n    LEFT JOIN {passing} g ON g.account_a = {lo} AND g.account_b = {hi}"
-        where = "\n    WHERE g.account_a IS NOT NULL OR ma.group_id = mb.group_id"
-    return f"""SELECT p.behaviour, {behs}o.name AS object, {posts}, xa.name AS account_a, xb.name AS account_b,
+        receipts = f"\n        LEFT JOIN {passing} g ON g.account_a = {lo} AND g.account_b = {hi}"
+        where = "\n        WHERE g.account_a IS NOT NULL OR ma.group_id = mb.group_id"
+    # the receipts are chosen first, then named: the names' joins see only the pairs written
+    return f"""WITH p AS (
+        SELECT p.*, CAST({group} AS BIGINT) AS group_id, {lo} AS lo, {hi} AS hi FROM {pairs} p
+        LEFT JOIN {membership} ma ON p.account_a = ma.account_id
+        LEFT JOIN {membership} mb ON p.account_b = mb.account_id{receipts}{where})
+    SELECT p.behaviour, {behs}o.name AS object, {posts}, xa.name AS account_a, xb.name AS account_b,
            {d.from_epoch_us('p.t_a')} AS ts_a, {d.from_epoch_us('p.t_b')} AS ts_b,
            CAST(p.t_b - p.t_a AS DOUBLE) / 1000000.0 AS dt,
-           CAST({group} AS BIGINT) AS group_id,
+           p.group_id,
            {sim} AS similarity{fast}
-    FROM {pairs} p
-    LEFT JOIN {membership} ma ON p.account_a = ma.account_id
-    LEFT JOIN {membership} mb ON p.account_b = mb.account_id{receipts}{join}{pjoin}
+    FROM p{join}{pjoin}
     JOIN {objects} o ON p.behaviour = o.behaviour AND p.object = o.object
     JOIN {accounts} xa ON p.account_a = xa.account_id
-    JOIN {accounts} xb ON p.account_b = xb.account_id{where}
-    ORDER BY {group} NULLS LAST, {lo}, {hi}, p.t_a, p.t_b, p.seq_a, p.seq_b, p.object"""
+    JOIN {accounts} xb ON p.account_b = xb.account_id
+    ORDER BY p.group_id NULLS LAST, p.lo, p.hi, p.t_a, p.t_b, p.seq_a, p.seq_b, p.object"""
 
 
 def rounded_columns(d: Dialect, columns: dict[str, bool], prefix: str = "", digits: int = 10) -> list[str]:
