@@ -73,6 +73,7 @@ from inconcert.tables import (
     MEMBERSHIP,
     NETWORKS,
     OBJECT_KEYS,
+    PAIR_BELOW,
     PAIR_OK,
     PAIRS,
     PASSING_LINKS,
@@ -298,11 +299,14 @@ def pairs_stage(
         windows_us = [int(round(w * 1_000_000)) for w in (traces.windows or (traces.window_used,))]
         scoring.prepare_null(engine, windows_us, config.max_partners, traces.table)
         engine.create_table(RAW_PAIRS, pairs_by_object_window_sql(engine.dialect, "ic_obj_window", ELIGIBLE))
-        engine.create_table(PAIR_OK, participants_sql(mp, RAW_PAIRS))
-        engine.create_table("ic_trace_pairs", filter_pairs_sql(mp, False, PAIR_OK, RAW_PAIRS, ELIGIBLE))
-        engine.drop(PAIR_OK)
+        # the participation filter looks up the accounts that fall short (fewer than those that qualify)
+        engine.create_table(PAIR_BELOW, participants_sql(mp, RAW_PAIRS, qualifying=False))
+        engine.create_table("ic_trace_pairs", filter_pairs_sql(mp, False, raw_pairs=RAW_PAIRS, below_table=PAIR_BELOW))
+        engine.drop(PAIR_BELOW)
         engine.drop(RAW_PAIRS)
-        engine.create_table(out, post_pairs_sql(engine.dialect, windows_us, traces.behaviours, "ic_trace_pairs"))
+        engine.create_table(
+            out, post_pairs_sql(engine.dialect, windows_us, traces.behaviours, "ic_trace_pairs", single="single")
+        )
         engine.create_table("ic_obj_window", scoring.primary_share_sql(len(windows_us), "ic_trace_pairs", out))
         engine.drop("ic_trace_pairs")
     for b in _behaviours(traces.behaviours):
