@@ -141,3 +141,34 @@ def test_shortcuts_run_on_every_engine(engine) -> None:
     d.create_table("ic_pair_ok", participants_sql(2))
     d.create_table("ic_trace_pairs", filter_pairs_sql(2))
     assert split == _rows(d, post_pairs_sql(d.dialect, WINDOWS, BEHAVIOURS)) and split
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_primary_share_from_multi_tables_equals_counting_every_trace_pair(seed: int) -> None:
+    from inconcert.scoring.nullmodel import primary_share_sql
+    from inconcert.sql.coaction import single_post_pairs_sql
+
+    e = DuckDBEngine()
+    eligible, windows = _tables(seed)
+    e.register_arrow("eligible", eligible)
+    e.register_arrow("ic_obj_window", pa.table({
+        **{c: windows.column(c) for c in ("behaviour", "object", "w_us")},
+        "n": pa.array([2] * windows.num_rows, pa.int64()), "s": pa.array([3] * windows.num_rows, pa.int64()),
+        "cap": pa.array([0] * windows.num_rows, pa.int64()),
+        "c0": pa.array([0.5] * windows.num_rows), "q0": pa.array([0.25] * windows.num_rows),
+    }))
+    e.create_table("raw_pairs", pairs_by_object_window_sql(e.dialect))
+    e.create_table("ic_pair_below", participants_sql(2, qualifying=False))
+    kept = f"({filter_pairs_sql(2, below_table='ic_pair_below')}) kept"
+    # the stage's way: only the multi trace pairs stored, the single ones straight into pairs
+    e.create_table("ic_trace_multi", f"SELECT * FROM {kept} WHERE NOT single")
+    e.create_table("ic_post_multi", post_pairs_sql(e.dialect, WINDOWS, BEHAVIOURS, "ic_trace_multi"))
+    e.create_table("pairs", f"{single_post_pairs_sql(WINDOWS, kept)} UNION ALL SELECT * FROM ic_post_multi")
+    # the plain way: every kept trace pair stored and grouped
+    e.create_table("ic_trace_pairs", f"SELECT * FROM {kept}")
+    e.create_table("pairs_all", post_pairs_sql(e.dialect, WINDOWS, BEHAVIOURS, "ic_trace_pairs"))
+    assert _rows(e, "SELECT * FROM pairs") == _rows(e, "SELECT * FROM pairs_all")
+    want = _rows(e, primary_share_sql(1, "ic_trace_pairs", "pairs_all"))
+    got = _rows(e, primary_share_sql(1, pairs="pairs", multi=("ic_trace_multi", "ic_post_multi")))
+    assert got == want
+    assert any(r[-1] < 0.25 for r in got)  # some objects count as primary in fewer than all their pairs

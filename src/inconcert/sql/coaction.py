@@ -37,6 +37,7 @@ __all__ = [
     "window_level_sql",
     "pairs_by_object_window_sql",
     "post_pairs_sql",
+    "single_post_pairs_sql",
     "event_links_sql",
 ]
 
@@ -431,11 +432,7 @@ def post_pairs_sql(
     where, alone = "", ""
     if single:
         where = f"\n        WHERE NOT {single}"
-        alone = f"""SELECT behaviour, object, account_a, account_b, seq_a, seq_b, t_a, t_b,
-           behaviour AS behaviours, {lvl} AS lvl
-    FROM {trace_pairs} WHERE {single}
-    UNION ALL
-    """
+        alone = f"{single_post_pairs_sql(windows_us, trace_pairs, single)}\n    UNION ALL\n    "
     return f"""WITH k AS (
         SELECT account_a, account_b, seq_a, seq_b, t_a, t_b, object,
                CAST(CASE behaviour {rank} ELSE {len(order)} END AS BIGINT) AS r
@@ -449,6 +446,18 @@ def post_pairs_sql(
            {names} AS behaviours,
            {lvl} AS lvl
     FROM g"""
+
+
+def single_post_pairs_sql(windows_us: list[int], trace_pairs: str, single: str = "single") -> str:
+    """The post pairs of :func:`post_pairs_sql` that are one trace pair (``single``
+    true): the trace pair as it is, its behaviour naming ``behaviours``.
+
+    >>> single_post_pairs_sql([10], "tp")[-20:]
+    'FROM tp WHERE single'
+    """
+    return f"""SELECT behaviour, object, account_a, account_b, seq_a, seq_b, t_a, t_b,
+           behaviour AS behaviours, {window_level_sql("t_b - t_a", windows_us)} AS lvl
+    FROM {trace_pairs} WHERE {single}"""
 
 
 def event_links_sql(
