@@ -19,6 +19,7 @@ table                     holds                                              wri
 ``eligible``              traces of accounts with ``min_participation``      pairs stage          pairs, scoring (dropped)
 ``raw_pairs``             share pairs within the window, before filtering    pairs stage          pairs, scoring (dropped)
 ``ic_pair_ok``            accounts that pass the participation filter       pairs stage          pairs stage (dropped)
+``ic_pair_below``         accounts of ``raw_pairs`` that fall short of it    pairs stage          pairs stage (dropped)
 ``pairs``                 share pairs ``(behaviour, object, account_a/b,     pairs stage          links, scoring, groups,
                           seq_a/b, t_a/b)``                                                       outputs
 ``links``                 one row per account pair: weight, counts,          links stage;         groups, verdicts, outputs
@@ -58,6 +59,7 @@ __all__ = [
     "ELIGIBLE",
     "RAW_PAIRS",
     "PAIR_OK",
+    "PAIR_BELOW",
     "PAIRS",
     "LINKS",
     "LINK_FAMILY",
@@ -80,6 +82,7 @@ TRACES = "traces"
 ELIGIBLE = "eligible"
 RAW_PAIRS = "raw_pairs"
 PAIR_OK = "ic_pair_ok"
+PAIR_BELOW = "ic_pair_below"
 PAIRS = "pairs"
 LINKS = "links"
 LINK_FAMILY = "ic_link_family"
@@ -102,6 +105,7 @@ CONTRACT: tuple[str, ...] = (
     ELIGIBLE,
     RAW_PAIRS,
     PAIR_OK,
+    PAIR_BELOW,
     PAIRS,
     LINKS,
     LINK_FAMILY,

@@ -52,6 +52,7 @@ from inconcert.sql.coaction import (
     post_pairs_sql,
     post_seq_sql,
     repeated_posts_sql,
+    single_post_pairs_sql,
     tested_pairs_sql,
     union_traces_sql,
 )
@@ -77,6 +78,7 @@ from inconcert.tables import (
     MEMBERSHIP,
     NETWORKS,
     OBJECT_KEYS,
+    PAIR_BELOW,
     PAIR_OK,
     PAIRS,
     PASSING_LINKS,
@@ -306,13 +308,21 @@ def pairs_stage(
         windows_us = [int(round(w * 1_000_000)) for w in (traces.windows or (traces.window_used,))]
         scoring.prepare_null(engine, windows_us, config.max_partners, traces.table)
         engine.create_table(RAW_PAIRS, pairs_by_object_window_sql(engine.dialect, "ic_obj_window", ELIGIBLE))
-        engine.create_table(PAIR_OK, participants_sql(mp, RAW_PAIRS))
-        engine.create_table("ic_trace_pairs", filter_pairs_sql(mp, False, PAIR_OK, RAW_PAIRS, ELIGIBLE))
-        engine.drop(PAIR_OK)
+        # the participation filter looks up the accounts that fall short (fewer than those that
+        # qualify); the trace pairs it keeps are not stored: a post pair of one trace pair (most)
+        # is that trace pair, and only the others are grouped, from a table of their own
+        engine.create_table(PAIR_BELOW, participants_sql(mp, RAW_PAIRS, qualifying=False))
+        kept = f"({filter_pairs_sql(mp, False, raw_pairs=RAW_PAIRS, below_table=PAIR_BELOW)}) kept"
+        engine.create_table("ic_trace_multi", f"SELECT * FROM {kept} WHERE NOT single")
+        engine.create_table("ic_post_multi", post_pairs_sql(engine.dialect, windows_us, traces.behaviours, "ic_trace_multi"))
+        engine.create_table(out, f"{single_post_pairs_sql(windows_us, kept)}\nUNION ALL\nSELECT * FROM ic_post_multi")
+        engine.drop(PAIR_BELOW)
         engine.drop(RAW_PAIRS)
-        engine.create_table(out, post_pairs_sql(engine.dialect, windows_us, traces.behaviours, "ic_trace_pairs"))
-        engine.create_table("ic_obj_window", scoring.primary_share_sql(len(windows_us), "ic_trace_pairs", out))
-        engine.drop("ic_trace_pairs")
+        engine.create_table(
+            "ic_obj_window", scoring.primary_share_sql(len(windows_us), pairs=out, multi=("ic_trace_multi", "ic_post_multi"))
+        )
+        engine.drop("ic_trace_multi")
+        engine.drop("ic_post_multi")
     for b in _behaviours(traces.behaviours):
         b.after_pairs(engine, config, out)
     return PairsResult(engine.count(out), out)

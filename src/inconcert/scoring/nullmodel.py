@@ -825,12 +825,18 @@ def _link_expectations(
 
 
 def primary_share_sql(n_windows: int, trace_pairs: str = "ic_trace_pairs", pairs: str = "pairs",
-                      windows: str = "ic_obj_window") -> str:
+                      windows: str = "ic_obj_window", multi: tuple[str, str] | None = None) -> str:
     """``windows`` with each object's chances ``c<i>``, ``q<i>`` scaled by ``pi``,
     the share of its co-action pairs (``trace_pairs``) whose post pair counts
     under it as the primary object (``pairs``): a URL carried by retweets
     co-acts mostly as part of the retweet, a domain as part of its URL, and the
     null must not expect those co-actions twice.
+
+    ``multi`` (the trace pairs of post pairs that are not one trace pair, and
+    those post pairs: :func:`inconcert.sql.coaction.post_pairs_sql`) stands for
+    ``trace_pairs``: an object's trace pairs are its post pairs, plus the multi
+    trace pairs, less the multi post pairs (a post pair of one trace pair is
+    that trace pair), so the trace pairs need not be kept nor counted.
 
     >>> "AS pi" in primary_share_sql(1)
     True
@@ -838,10 +844,23 @@ def primary_share_sql(n_windows: int, trace_pairs: str = "ic_trace_pairs", pairs
     cs = ", ".join(
         f"w.c{i} * coalesce(x.pi, 1.0) AS c{i}, w.q{i} * coalesce(x.pi, 1.0) AS q{i}" for i in range(n_windows)
     )
-    return f"""WITH t AS (SELECT behaviour, object, count(*) AS n FROM {trace_pairs} GROUP BY behaviour, object),
-    p AS (SELECT behaviour, object, count(*) AS n FROM {pairs} GROUP BY behaviour, object),
+    p = f"SELECT behaviour, object, count(*) AS n FROM {pairs} GROUP BY behaviour, object"
+    if multi:
+        trace_multi, post_multi = multi
+        share = f"""WITH p AS ({p}),
+    c AS (SELECT behaviour, object, CAST(sum(n) AS BIGINT) AS n FROM (
+            SELECT behaviour, object, count(*) AS n FROM {trace_multi} GROUP BY behaviour, object
+            UNION ALL SELECT behaviour, object, -count(*) AS n FROM {post_multi} GROUP BY behaviour, object) u
+          GROUP BY behaviour, object),
+    x AS (SELECT coalesce(p.behaviour, c.behaviour) AS behaviour, coalesce(p.object, c.object) AS object,
+                 CAST(coalesce(p.n, 0) AS DOUBLE) / (coalesce(p.n, 0) + coalesce(c.n, 0)) AS pi
+          FROM p FULL JOIN c ON p.behaviour = c.behaviour AND p.object = c.object)"""
+    else:
+        share = f"""WITH t AS (SELECT behaviour, object, count(*) AS n FROM {trace_pairs} GROUP BY behaviour, object),
+    p AS ({p}),
     x AS (SELECT t.behaviour, t.object, CAST(coalesce(p.n, 0) AS DOUBLE) / t.n AS pi
-          FROM t LEFT JOIN p ON t.behaviour = p.behaviour AND t.object = p.object)
+          FROM t LEFT JOIN p ON t.behaviour = p.behaviour AND t.object = p.object)"""
+    return f"""{share}
     SELECT w.behaviour, w.object, w.n, w.s, w.cap, w.w_us, {cs}
     FROM {windows} w LEFT JOIN x ON w.behaviour = x.behaviour AND w.object = x.object"""
 
