@@ -208,18 +208,25 @@ def grid_expectation(grid: ExpectationGrid, deg_a: np.ndarray, deg_b: np.ndarray
     """
     da = np.maximum(np.asarray(deg_a, dtype=np.float64), 1.0)
     db = np.maximum(np.asarray(deg_b, dtype=np.float64), 1.0)
-    out = np.empty((da.size, grid.lf.shape[0]))
+    K, N = grid.lf.shape[0], grid.ln.size
+    out = np.empty((da.size, K))
     ia, fa = _locate(grid.ln, np.log(da))
     ib, fb = _locate(grid.ln, np.log(db))
-    for k in range(grid.lf.shape[0]):
-        lf = grid.lf[k]
-        v = (
-            lf[ia, ib] * (1 - fa) * (1 - fb)
-            + lf[ia + 1, ib] * fa * (1 - fb)
-            + lf[ia, ib + 1] * (1 - fa) * fb
-            + lf[ia + 1, ib + 1] * fa * fb
-        )
-        out[:, k] = np.where(grid.positive[k], np.exp(v), 0.0)
+    ga, gb = 1 - fa, 1 - fb
+    i00 = ia * N + ib  # the four corners as flat indices: one 1-D gather each
+    i10, i01 = i00 + N, i00 + 1
+    i11 = i10 + 1
+    lfs = grid.lf.reshape(K, N * N)
+    for k in range(K):
+        if not grid.positive[k]:
+            out[:, k] = 0.0
+            continue
+        lf = lfs[k]
+        v = lf[i00] * ga * gb  # the same products, added in the same order
+        v += lf[i10] * fa * gb
+        v += lf[i01] * ga * fb
+        v += lf[i11] * fa * fb
+        out[:, k] = np.exp(v)
     return out
 
 

@@ -85,21 +85,26 @@ def account_blocks(
 
     ua, ia = np.unique(accounts, return_inverse=True)
     uo, io = np.unique(objects, return_inverse=True)
-    na = len(ua)
+    na, no = len(ua), len(uo)
     out = np.zeros(na, np.int64)
     if na == 0:
-        return ua, out
-    edges = np.unique(np.stack([ia, na + io], axis=1), axis=0)
-    g = ig.Graph(n=na + len(uo), edges=edges.tolist())
-    part = leidenalg.find_partition(g, leidenalg.ModularityVertexPartition, seed=seed)
-    lab = np.asarray(part.membership, dtype=np.int64)[:na]
-    size = np.bincount(lab)
-    big = np.flatnonzero(size >= max(min_accounts, min_share * na))
-    if big.size < 2:
         return ua, out
     # a block lies in one population (communities are connected); keep populations with ≥ 2 blocks
     pop_of_acc = np.zeros(na, np.int64)
     pop_of_acc[ia] = population
+    threshold = max(min_accounts, min_share * na)
+    if not (np.bincount(pop_of_acc) >= 2 * threshold).any():
+        return ua, out  # no population can hold two blocks: whatever the communities, none is formed
+    # the distinct edges account — object, sorted by (account, object), as one key per edge
+    key = np.unique(ia.astype(np.int64) * no + io)
+    g = ig.Graph(n=na + no)
+    g.add_edges(np.stack([key // no, na + key % no], axis=1))
+    part = leidenalg.find_partition(g, leidenalg.ModularityVertexPartition, seed=seed)
+    lab = np.asarray(part.membership, dtype=np.int64)[:na]
+    size = np.bincount(lab)
+    big = np.flatnonzero(size >= threshold)
+    if big.size < 2:
+        return ua, out
     pop_of_block = {int(b): int(pop_of_acc[np.flatnonzero(lab == b)[0]]) for b in big}
     per_pop = np.bincount(np.array(list(pop_of_block.values()), dtype=np.int64))
     big = np.array([b for b in big if per_pop[pop_of_block[int(b)]] >= 2], dtype=np.int64)
@@ -132,10 +137,11 @@ def object_blocks(
     limit = min(MAX_INCIDENCES, engine.collect_limit or MAX_INCIDENCES)
     if 0 < n_inc <= limit:
         inc = engine.to_arrow(inc_sql + " ORDER BY a.account_id, o.behaviour, o.object")
-        beh = inc.column("behaviour").to_numpy(zero_copy_only=False).astype(str)
+        bu, bi = _codes(inc.column("behaviour"))
         obj = inc.column("object").to_numpy(zero_copy_only=False)
-        bu, bi = np.unique(beh, return_inverse=True)
-        okey = np.unique(np.stack([bi.astype(np.int64), obj.astype(np.int64)], axis=1), axis=0, return_inverse=True)[1].ravel()
+        # dense ids of (behaviour, object) in their sorted order, from 1-D sorts
+        oi = np.unique(obj.astype(np.int64), return_inverse=True)[1].ravel()
+        okey = np.unique(bi * (int(oi.max()) + 1) + oi, return_inverse=True)[1].ravel()
         acc = inc.column("account_id").to_numpy(zero_copy_only=False)
         keys, blk = account_blocks(acc, okey, inc.column("cls").to_numpy(zero_copy_only=False).astype(np.int64),
                                    min_accounts, min_share, seed)
@@ -186,3 +192,19 @@ def object_blocks(
     else:
         info["blocks"] = 0
     return info
+
+
+def _codes(values: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct strings of ``values`` sorted, and each value's index among them
+    (as ``np.unique(values, return_inverse=True)``), dictionary-encoded in Arrow.
+
+    >>> names, codes = _codes(pa.chunked_array([["url", "repost"], ["url"]]))
+    >>> names.tolist(), codes.tolist()
+    (['repost', 'url'], [1, 0, 1])
+    """
+    enc = values.combine_chunks().cast(pa.string()).dictionary_encode()
+    names = [str(x) for x in enc.dictionary.to_pylist()]
+    order = sorted(range(len(names)), key=names.__getitem__)
+    rank = np.empty(len(names), np.int64)
+    rank[order] = np.arange(len(names))
+    return np.array([names[i] for i in order]), rank[enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)]

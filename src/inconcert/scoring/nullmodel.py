@@ -546,9 +546,11 @@ def window_logp(w: np.ndarray, e: np.ndarray, e_any: np.ndarray, cv: float | np.
     cvs = np.broadcast_to(np.asarray(cv, dtype=np.float64), (L,))
     at_least_one = gamma_poisson_log_any(np.asarray(e_any, dtype=np.float64), float(cvs[-1]))
     out = np.zeros_like(w)
-    for i in range(L):
-        out[:, i] = gamma_poisson_logsf(w[:, i], np.maximum(e[:, i], 1e-300), float(cvs[i])) - at_least_one
-    out = np.where(w <= 1, 0.0, out)
+    for i in range(L):  # the tails only where they count: the value is 0 where w <= 1
+        rows = np.flatnonzero(~(w[:, i] <= 1))
+        if rows.size:
+            out[rows, i] = gamma_poisson_logsf(w[rows, i], np.maximum(e[rows, i], 1e-300), float(cvs[i])) \
+                - at_least_one[rows]
     return np.minimum(out, 0.0)
 
 
@@ -789,7 +791,10 @@ def score_link_batch(
     """Score a batch of links: a pure function of the batch and the fitted null.
 
     ``counts`` and ``expected``: links × cells (the windows, then each stratum's
-    windows); ``cvs``: the uncertainty per cell (:func:`window_cv`). Returns per
+    windows); ``cvs``: the uncertainty per cell (:func:`window_cv`). The
+    expectations are rounded to 12 significant digits (:func:`round_12g`, which
+    leaves rounded values as they are) so that every score is reproducible
+    across runs and engines; only those a score reads. Returns per
     link the log p-value (Simes over the cells, :func:`simes_log`), the window of
     its smallest p-value, and the count and expectation there.
 
@@ -799,20 +804,26 @@ def score_link_batch(
     (1, 3.0, 0.1)
     """
     L = n_windows
+    counts = np.asarray(counts, dtype=np.float64)
+    expected, raw = np.array(expected, dtype=np.float64), expected
+    # only the expectations a score reads are rounded: those of counts ≥ 2 and the widest window's
+    used = ~(counts <= 1)
+    used[:, L - 1] = True
+    expected[used] = round_12g(expected[used])
     e, w = expected[:, :L], counts[:, :L]
     logp_all = window_logp(counts, expected, e[:, -1], cvs)
     logp = simes_log(logp_all)
     best = np.argmin(logp_all[:, :L] + 1e-12 * np.arange(L)[None, :], axis=1)
     rows = np.arange(len(w))
-    return logp, best, w[rows, best], e[rows, best]
+    return logp, best, w[rows, best], round_12g(np.asarray(raw, dtype=np.float64)[rows, best])
 
 
 def _link_expectations(
     null: NullModel, grids: dict[int, ExpectationGrid], parts: pa.Table | None, lo: int, n: int, L: int
 ) -> np.ndarray:
     """``E_ab(W)`` per tested link ``lo … lo + n − 1`` (rows of ``parts``: link index ``i``,
-    population, degrees ``d_a, d_b`` and mean shares per object ``m_a, m_b``), rounded so that
-    every score is reproducible across runs and engines."""
+    population, degrees ``d_a, d_b`` and mean shares per object ``m_a, m_b``), not rounded:
+    :func:`score_link_batch` rounds the ones it reads."""
     e = np.zeros((n, L))
     if parts is not None and parts.num_rows:
         ex = null.expected(_col(parts, "cls"), _col(parts, "d_a"), _col(parts, "d_b"), grids)
@@ -821,7 +832,7 @@ def _link_expectations(
         mm = _col(parts, "m_a") * _col(parts, "m_b")
         ex = np.minimum(ex[:, :L] * mm[:, None], ex[:, L:])
         np.add.at(e, parts.column("i").to_numpy().astype(np.int64) - lo, ex)
-    return round_12g(e)
+    return e
 
 
 def primary_share_sql(n_windows: int, trace_pairs: str = "ic_trace_pairs", pairs: str = "pairs",

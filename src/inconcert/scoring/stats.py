@@ -39,11 +39,19 @@ def poisson_logsf(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
     w = np.asarray(observed, dtype=np.float64)
     e = np.maximum(np.asarray(expected, dtype=np.float64), 1e-300)
     with np.errstate(divide="ignore", invalid="ignore"):
-        tail = stats.poisson.logsf(w - 1, e)
-        ratio = np.minimum(e / (w + 1.0), 0.5)
-        bound = stats.poisson.logpmf(w, e) - np.log1p(-ratio)
-        tail = np.where(np.isfinite(tail), tail, bound)
+        tail = _writable(stats.poisson.logsf(w - 1, e))
+        far = np.flatnonzero(~np.isfinite(tail))  # the bound only where the tail underflowed
+        if far.size:
+            wf, ef = np.broadcast_to(w, tail.shape).ravel()[far], np.broadcast_to(e, tail.shape).ravel()[far]
+            ratio = np.minimum(ef / (wf + 1.0), 0.5)
+            tail.ravel()[far] = stats.poisson.logpmf(wf, ef) - np.log1p(-ratio)
     return np.where(w <= 0, 0.0, np.minimum(tail, 0.0))
+
+
+def _writable(x: np.ndarray) -> np.ndarray:
+    """``x`` as a C-contiguous float array that can be written through ``ravel()``."""
+    x = np.asarray(x, dtype=np.float64)
+    return x if x.flags.writeable and x.flags.c_contiguous else x.copy()
 
 
 def gamma_poisson_logsf(observed: np.ndarray, expected: np.ndarray, cv: float) -> np.ndarray:
@@ -70,11 +78,14 @@ def gamma_poisson_logsf(observed: np.ndarray, expected: np.ndarray, cv: float) -
     r = 1.0 / (cv * cv)
     prob = r / (r + e)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        tail = stats.nbinom.logsf(w - 1, r, prob)
+        tail = _writable(stats.nbinom.logsf(w - 1, r, prob))
         # far tail: P(W ≥ w) ≤ pmf(w) / (1 − ρ), ρ = the ratio of successive terms past w (< 1)
-        rho = np.minimum((w + r) / (w + 1.0) * (1.0 - prob), 0.999)
-        bound = stats.nbinom.logpmf(w, r, prob) - np.log1p(-rho)
-        tail = np.where(np.isfinite(tail), tail, bound)
+        far = np.flatnonzero(~np.isfinite(tail))  # the bound only where the tail underflowed
+        if far.size:
+            wf = np.broadcast_to(w, tail.shape).ravel()[far]
+            pf = np.broadcast_to(prob, tail.shape).ravel()[far]
+            rho = np.minimum((wf + r) / (wf + 1.0) * (1.0 - pf), 0.999)
+            tail.ravel()[far] = stats.nbinom.logpmf(wf, r, pf) - np.log1p(-rho)
     return np.where(w <= 0, 0.0, np.minimum(tail, 0.0))
 
 
