@@ -77,16 +77,22 @@ def _brute_pairs(eligible: pa.Table, windows: pa.Table) -> set[tuple]:
     return out
 
 
+def _engine(seed: int):
+    """An engine holding the random ``eligible`` and ``ic_obj_window`` tables of ``seed``."""
+    e = DuckDBEngine()
+    eligible, windows = _tables(seed)
+    e.register_arrow("eligible", eligible)
+    e.register_arrow("ic_obj_window", windows)
+    return e, eligible, windows
+
+
 def _rows(e, sql: str) -> list[tuple]:
     return sorted(tuple(r.values()) for r in e.to_arrow(sql).to_pylist())
 
 
 @pytest.mark.parametrize("seed", range(6))
 def test_band_join_pairs_and_single_flag_match_brute_force(seed: int) -> None:
-    e = DuckDBEngine()
-    eligible, windows = _tables(seed)
-    e.register_arrow("eligible", eligible)
-    e.register_arrow("ic_obj_window", windows)
+    e, eligible, windows = _engine(seed)
     got = _rows(e, pairs_by_object_window_sql(e.dialect))
     want = _brute_pairs(eligible, windows)
     assert got == sorted(want)
@@ -95,10 +101,7 @@ def test_band_join_pairs_and_single_flag_match_brute_force(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", range(6))
 def test_single_trace_post_pairs_skip_the_grouping_and_give_the_same_rows(seed: int) -> None:
-    e = DuckDBEngine()
-    eligible, windows = _tables(seed)
-    e.register_arrow("eligible", eligible)
-    e.register_arrow("ic_obj_window", windows)
+    e, eligible, windows = _engine(seed)
     e.create_table("ic_trace_pairs", pairs_by_object_window_sql(e.dialect))
     grouped = _rows(e, post_pairs_sql(e.dialect, WINDOWS, BEHAVIOURS))
     split = _rows(e, post_pairs_sql(e.dialect, WINDOWS, BEHAVIOURS, single="single"))
