@@ -68,6 +68,7 @@ from inconcert.engines.base import Engine
 from inconcert.normalize.shorteners import HOST_PATTERN, is_shortener
 from inconcert.scoring.nullmodel import fdr_of
 from inconcert.scoring.stats import simes
+from inconcert.sql.coaction import unordered_pair_sql
 from inconcert.sql.dialect import Dialect
 from inconcert.tables import (
     ACCOUNT_KEYS,
@@ -360,8 +361,7 @@ def _group_link_sql(t: VerdictTables) -> str:
 def group_link_counts_sql(t: VerdictTables) -> str:
     """Per group: its in-group links, tested or not (the links table may hold the
     tested ones only), from the share pairs they rest on."""
-    lo = "CASE WHEN p.account_a < p.account_b THEN p.account_a ELSE p.account_b END"
-    hi = "CASE WHEN p.account_a < p.account_b THEN p.account_b ELSE p.account_a END"
+    lo, hi = unordered_pair_sql("p")
     return f"""SELECT group_id, count(*) AS n FROM (
         SELECT DISTINCT ma.group_id, {lo} AS a, {hi} AS b FROM {t.pairs} p
         JOIN {t.membership} ma ON p.account_a = ma.account_id

@@ -15,7 +15,7 @@ out of the fit), one more round also randomises **within blocks of objects**:
 
 1. the accounts *no* round found are partitioned into
    communities of the bipartite graph of who shares what (Leiden, modularity,
-   igraph's implementation, fixed seed; objects with at least two such sharers);
+   fixed seed; objects with at least two such sharers);
 2. a community of at least ``MIN_POPULATION_SHARE`` of the accounts (and
    ``MIN_POPULATION_ACCOUNTS``) is a block, when its population has at least
    two;
@@ -53,12 +53,11 @@ blocks are formed, and ``summary.json`` says so (``null.rounds[1].incidences``,
 
 from __future__ import annotations
 
-import random
-
 import numpy as np
 import pyarrow as pa
 
 from inconcert.engines.base import Engine
+from inconcert.scoring.codes import dictionary_codes
 
 __all__ = ["account_blocks", "object_blocks", "MAX_INCIDENCES"]
 
@@ -83,6 +82,7 @@ def account_blocks(
     size (ties by smallest account key), where a population has at least two;
     0 = no block. Returns the distinct account keys and their block."""
     import igraph as ig
+    import leidenalg
 
     ua, ia = np.unique(accounts, return_inverse=True)
     uo, io = np.unique(objects, return_inverse=True)
@@ -100,14 +100,7 @@ def account_blocks(
     key = np.unique(ia.astype(np.int64) * no + io)
     g = ig.Graph(n=na + no)
     g.add_edges(np.stack([key // no, na + key % no], axis=1))
-    # igraph's own Leiden (modularity, 2 iterations, its RNG seeded for this call):
-    # at 10⁶ posts 1.6 s where leidenalg's took ~20 s, with the same blocks on the
-    # stacked held-out worlds (benchmarks/RESULTS.md, "Scoring at 10⁶")
-    ig.set_random_number_generator(random.Random(seed))
-    try:
-        part = g.community_leiden(objective_function="modularity", n_iterations=2)
-    finally:
-        ig.set_random_number_generator(random)
+    part = leidenalg.find_partition(g, leidenalg.ModularityVertexPartition, seed=seed)
     lab = np.asarray(part.membership, dtype=np.int64)[:na]
     size = np.bincount(lab)
     big = np.flatnonzero(size >= threshold)
@@ -145,7 +138,7 @@ def object_blocks(
     limit = min(MAX_INCIDENCES, engine.collect_limit or MAX_INCIDENCES)
     if 0 < n_inc <= limit:
         inc = engine.to_arrow(inc_sql + " ORDER BY a.account_id, o.behaviour, o.object")
-        bu, bi = _codes(inc.column("behaviour"))
+        bu, bi = dictionary_codes(inc.column("behaviour"))
         obj = inc.column("object").to_numpy(zero_copy_only=False)
         # dense ids of (behaviour, object) in their sorted order, from 1-D sorts
         oi = np.unique(obj.astype(np.int64), return_inverse=True)[1].ravel()
@@ -200,19 +193,3 @@ def object_blocks(
     else:
         info["blocks"] = 0
     return info
-
-
-def _codes(values: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct strings of ``values`` sorted, and each value's index among them
-    (as ``np.unique(values, return_inverse=True)``), dictionary-encoded in Arrow.
-
-    >>> names, codes = _codes(pa.chunked_array([["url", "repost"], ["url"]]))
-    >>> names.tolist(), codes.tolist()
-    (['repost', 'url'], [1, 0, 1])
-    """
-    enc = values.combine_chunks().cast(pa.string()).dictionary_encode()
-    names = [str(x) for x in enc.dictionary.to_pylist()]
-    order = sorted(range(len(names)), key=names.__getitem__)
-    rank = np.empty(len(names), np.int64)
-    rank[order] = np.arange(len(names))
-    return np.array([names[i] for i in order]), rank[enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)]

@@ -50,6 +50,7 @@ from inconcert.scoring.bicm import (
     pair_expectation,
 )
 from inconcert.scoring.blocks import object_blocks
+from inconcert.scoring.codes import dictionary_codes
 from inconcert.scoring.populations import engine_populations
 from inconcert.scoring.stats import (
     account_link_qvalues,
@@ -57,6 +58,7 @@ from inconcert.scoring.stats import (
     gamma_poisson_logsf,
     round_12g,
 )
+from inconcert.sql.coaction import unordered_pair_sql
 from inconcert.tables import LINK_FAMILY
 
 __all__ = [
@@ -195,8 +197,7 @@ def stratum_counts_sql(strata: list[int], n_windows: int, pairs: str = "pairs",
         f"CAST(sum(CASE WHEN o.n <= {int(b)} AND po.lvl <= {i} THEN 1 ELSE 0 END) AS INT) AS s{j}_{i}"
         for j, b in enumerate(strata) for i in range(n_windows)
     )
-    lo = "CASE WHEN p.account_a < p.account_b THEN p.account_a ELSE p.account_b END"
-    hi = "CASE WHEN p.account_a < p.account_b THEN p.account_b ELSE p.account_a END"
+    lo, hi = unordered_pair_sql("p")
     only = f"\n        JOIN ({tested}) t ON t.account_a = {lo} AND t.account_b = {hi}" if tested else ""
     return f"""WITH po AS (
         SELECT {lo} AS account_a, {hi} AS account_b, p.behaviour, p.object, min(p.lvl) AS lvl
@@ -913,8 +914,8 @@ def object_families(
     out: dict[int, int] = {int(g): 0 for g in np.unique(group)}
     if not group.size:
         return out
-    names, bcode = _codes(behaviour)  # a handful of behaviours: coded in one pass, not by sorting strings
-    code = {b: i for i, b in enumerate(names)}
+    names, bcode = dictionary_codes(behaviour)  # a handful of behaviours: coded in one pass, not by sorting strings
+    code = {b: i for i, b in enumerate(names.tolist())}
     attr = np.isin(bcode, [code[b] for b in ATTRIBUTE_BEHAVIOURS if b in code])
     obj, seq_a, seq_b = (np.asarray(x, dtype=np.int64) for x in (obj, seq_a, seq_b))
     content, ai = np.flatnonzero(~attr), np.flatnonzero(attr)
@@ -950,24 +951,6 @@ def object_families(
                 if out[int(gid)] == 0:  # a domain is a family of its own only where nothing else is
                     out[int(gid)] = int(k)
     return out
-
-
-def _codes(values: list[str] | pa.Array | pa.ChunkedArray) -> tuple[list[str], np.ndarray]:
-    """The distinct ``values`` sorted, and each value's index among them; an
-    Arrow column is dictionary-encoded, never turned into Python strings.
-
-    >>> _codes(pa.chunked_array([["url", "object"], ["url"]]))[1].tolist()
-    [1, 0, 1]
-    """
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    elif not isinstance(values, pa.Array):
-        values = pa.array(values, pa.string())
-    enc = values.cast(pa.string()).dictionary_encode()
-    names = [str(x) for x in enc.dictionary.to_pylist()]
-    rank = np.empty(len(names), np.int64)
-    rank[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
-    return sorted(names), rank[enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
 
 
 def _row_ids(*cols: np.ndarray) -> np.ndarray:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from inconcert.sql.dialect import Dialect
 
 __all__ = [
+    "unordered_pair_sql",
     "union_traces_sql",
     "accounts_dict_sql",
     "objects_dict_sql",
@@ -43,6 +44,18 @@ __all__ = [
     "link_families_sql",
     "tested_pairs_sql",
 ]
+
+
+def unordered_pair_sql(alias: str = "") -> tuple[str, str]:
+    """The smaller and the larger account key of a pair row (``alias.account_a``,
+    ``alias.account_b``): a link's ``(account_a, account_b)`` whichever way round
+    the pair was formed.
+
+    >>> unordered_pair_sql("p")[0]
+    'CASE WHEN p.account_a < p.account_b THEN p.account_a ELSE p.account_b END'
+    """
+    a, b = (f"{alias}.account_a", f"{alias}.account_b") if alias else ("account_a", "account_b")
+    return f"CASE WHEN {a} < {b} THEN {a} ELSE {b} END", f"CASE WHEN {a} < {b} THEN {b} ELSE {a} END"
 
 
 def union_traces_sql(d: Dialect, parts: list[tuple[str, str]], post_ids: bool = True) -> str:
@@ -304,9 +317,9 @@ def links_sql(
         f"CAST(sum(CASE WHEN {is_b(b)} THEN 1 ELSE 0 END) AS INT) AS n_{b},\n               "
         for b in behaviours
     )
+    acc_lo, acc_hi = unordered_pair_sql()
     return f"""WITH po AS (
-        SELECT CASE WHEN account_a < account_b THEN account_a ELSE account_b END AS account_a,
-               CASE WHEN account_a < account_b THEN account_b ELSE account_a END AS account_b,
+        SELECT {acc_lo} AS account_a, {acc_hi} AS account_b,
                {keys},
                count(*) AS n, sum(t_b - t_a) AS sum_dt_us, min(t_a) AS first_t, max(t_b) AS last_t
         FROM {pairs}
@@ -502,9 +515,9 @@ def event_links_sql(
     fast_in = "" if fast_within_us is None else (
         f", count(CASE WHEN t_b - t_a <= {int(fast_within_us)} THEN 1 END) AS nf")
     fast_out = "" if fast_within_us is None else ",\n           CAST(sum(nf) AS INT) AS fast_pairs"
+    acc_lo, acc_hi = unordered_pair_sql()
     return f"""WITH po AS (
-        SELECT CASE WHEN account_a < account_b THEN account_a ELSE account_b END AS account_a,
-               CASE WHEN account_a < account_b THEN account_b ELSE account_a END AS account_b,
+        SELECT {acc_lo} AS account_a, {acc_hi} AS account_b,
                {keys}, min(lvl) AS lvl,
                count(*) AS n, sum(t_b - t_a) AS sum_dt_us, min(t_a) AS first_t, max(t_b) AS last_t{fast_in}
         FROM {pairs}
@@ -530,9 +543,8 @@ def link_keys_sql(pairs: str = "pairs") -> str:
     >>> "min(object) <> max(object)" in link_keys_sql()
     True
     """
-    return f"""SELECT CASE WHEN account_a < account_b THEN account_a ELSE account_b END AS account_a,
-               CASE WHEN account_a < account_b THEN account_b ELSE account_a END AS account_b,
-               min(object) <> max(object) AS tested
+    lo, hi = unordered_pair_sql()
+    return f"""SELECT {lo} AS account_a, {hi} AS account_b, min(object) <> max(object) AS tested
         FROM {pairs} GROUP BY 1, 2"""
 
 
@@ -555,7 +567,6 @@ def tested_pairs_sql(pairs: str = "pairs", keys: str = "ic_link_keys") -> str:
     >>> tested_pairs_sql().startswith("(SELECT p.* FROM pairs p JOIN")
     True
     """
-    lo = "CASE WHEN p.account_a < p.account_b THEN p.account_a ELSE p.account_b END"
-    hi = "CASE WHEN p.account_a < p.account_b THEN p.account_b ELSE p.account_a END"
+    lo, hi = unordered_pair_sql("p")
     return f"""(SELECT p.* FROM {pairs} p JOIN {keys} k ON k.account_a = {lo} AND k.account_b = {hi}
         WHERE k.tested) tp"""

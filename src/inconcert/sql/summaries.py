@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+from inconcert.sql.coaction import unordered_pair_sql
 from inconcert.sql.dialect import Dialect
 
 __all__ = [
@@ -190,8 +191,7 @@ def evidence_out_sql(
         posts = "pa.post_id AS post_a, pb.post_id AS post_b"
         pjoin = f"\n    JOIN {actions} pa ON pa.seq = p.seq_a\n    JOIN {actions} pb ON pb.seq = p.seq_b"
     behs = "p.behaviours, " if behaviours else ""  # post pairs: every behaviour they co-act under
-    lo = "CASE WHEN p.account_a < p.account_b THEN p.account_a ELSE p.account_b END"
-    hi = "CASE WHEN p.account_a < p.account_b THEN p.account_b ELSE p.account_a END"
+    lo, hi = unordered_pair_sql("p")
     group = "CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END"
     receipts, where = "", ""
     if passing is not None:
