@@ -57,3 +57,60 @@ def test_ira_election_file_has_2425_exact_duplicates(shared_data: Path, tmp_path
     # same account, minute and text (the file's other columns follow from the text)
     assert ing.rows_duplicate == 2425
     assert ing.rows_used == 128_919 - 2425
+
+
+def _six_rows(tmp_path: Path) -> Path:
+    p = tmp_path / "p.csv"
+    p.write_text(
+        HEAD
+        + "1,a,2024-01-01 10:00:00,hello world,http://x.com/1\n"
+        + "2,a,2024-01-01 10:00:00,hello world,http://x.com/1\n"
+        + "3,a,2024-01-01 10:00:00,hello world,http://x.com/1\n"
+        + "4,a,2024-01-01 10:00:01,hello world,http://x.com/1\n"
+        + "5,b,2024-01-01 10:00:00,hello world,http://x.com/1\n"
+        + "6,a,2024-01-01 10:00:00,hello world,http://x.com/2\n"
+    )
+    return p
+
+
+def test_deferred_duplicates_stay_in_the_file_and_the_filter_drops_them(tmp_path: Path):
+    from inconcert.engines.duckdb_engine import DuckDBEngine
+
+    p = _six_rows(tmp_path)
+    (tmp_path / "d").mkdir()
+    ing = ingest([p], tmp_path / "d", defer_duplicates=True)
+    assert (ing.rows_read, ing.rows_used, ing.rows_duplicate) == (6, 4, 2)
+    assert ing.duplicate_seqs == (1, 2)
+    assert ing.actions_filter == "seq NOT IN (1, 2)"
+    assert pq.read_table(ing.actions_path).num_rows == 6  # not rewritten
+    e = DuckDBEngine()
+    e.register_parquet("actions", ing.actions_path, where=ing.actions_filter)
+    assert e.to_arrow("SELECT row FROM actions").column("row").to_pylist() == [1, 4, 5, 6]
+    (tmp_path / "r").mkdir()
+    plain = ingest([p], tmp_path / "r")  # the default: the file is rewritten, nothing deferred
+    assert plain.duplicate_seqs == () and plain.actions_filter is None
+    assert pq.read_table(plain.actions_path).to_pylist() == e.to_arrow("SELECT * FROM actions").to_pylist()
+
+
+def test_many_duplicates_are_rewritten_even_when_deferred(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import inconcert.ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "FILTER_MAX_DUPLICATES", 1)
+    ing = ingest([_six_rows(tmp_path)], tmp_path, defer_duplicates=True)
+    assert ing.duplicate_seqs == () and ing.rows_duplicate == 2
+    assert pq.read_table(ing.actions_path).column("row").to_pylist() == [1, 4, 5, 6]
+
+
+@pytest.mark.parametrize("limit", [0, 64])
+def test_detect_same_with_duplicates_filtered_or_rewritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: int):
+    import inconcert.ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "FILTER_MAX_DUPLICATES", limit)
+    rows = [f"{i},a{i % 3},2024-01-01 10:{i // 3:02d}:00,post number {i // 3} here,http://x.com/{i // 3}\n" for i in range(30)]
+    rows += [rows[4].replace("4,", "100,", 1), rows[7].replace("7,", "101,", 1)]  # two exact duplicates
+    p = tmp_path / "p.csv"
+    p.write_text(HEAD + "".join(rows))
+    r = detect([p], tmp_path / f"out{limit}", DetectConfig(keep_insignificant=True))
+    assert r.summary["rows"] == {"read": 32, "used": 30, "rejected": 0, "duplicates": 2}
+    assert r.posts.num_rows == 0 or 100 not in r.posts.column("seq").to_pylist()
+    assert r.counts.traces == 60  # url + text (no duplicate counted twice)

@@ -8,6 +8,11 @@ dropped once, keeping the first, and counted per file; a post that two
 overlapping exports both contain counts once. Per-file counts add up:
 ``records = used + rejected + duplicates``.
 
+Removing duplicates rewrites the actions file, unless ``defer_duplicates`` and
+they are few (at most :data:`FILTER_MAX_DUPLICATES`): then the file keeps them
+and whoever reads it drops them (:attr:`Ingested.actions_filter`), which saves
+rewriting 10⁷ rows (~7 s) for the dozen duplicates a file of that size has.
+
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (d / "p.csv").write_text("id,author,created_at\\n1,a,2024-01-01 10:00\\n2,b,nope\\n")
@@ -31,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -46,7 +52,8 @@ from inconcert.readers.encoding import check_encoding, detect_encoding, transcod
 from inconcert.readers.spreadsheet import kind_of_spreadsheet, spreadsheet_to_csv
 from inconcert.readers.timeparse import check_time_formats
 
-__all__ = ["Ingested", "ingest", "reader_options", "current_reader_options", "ACTIONS_FILE_SCHEMA", "DUPLICATE_KEY", "drop_duplicates"]
+__all__ = ["Ingested", "ingest", "reader_options", "current_reader_options", "ACTIONS_FILE_SCHEMA", "DUPLICATE_KEY", "FILTER_MAX_DUPLICATES",
+           "drop_duplicates", "find_duplicates"]
 
 _OPTIONS: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar(
     "reader_options", default=None  # type: ignore[arg-type]
@@ -91,6 +98,10 @@ DUPLICATE_KEY = (
     "hashtags", "mentions", "image", "object",
 )
 
+#: At most this many duplicates are dropped by the file's readers (``seq NOT IN (…)``,
+#: whose cost grows with the list) rather than by rewriting the file.
+FILTER_MAX_DUPLICATES = 64
+
 
 @dataclass
 class Ingested:
@@ -102,6 +113,20 @@ class Ingested:
     inputs: list[dict[str, Any]] = field(default_factory=list)
     #: Side tables the readers produced (name → Parquet file), e.g. ``site_pages``.
     side: dict[str, Path] = field(default_factory=dict)
+    #: ``seq`` of the duplicate rows still in the actions file (``defer_duplicates``), ascending.
+    duplicate_seqs: tuple[int, ...] = ()
+
+    @property
+    def actions_filter(self) -> str | None:
+        """The condition the rows of the actions file that are used meet (SQL), None
+        when they all are: the file still holds the duplicates in :attr:`duplicate_seqs`.
+
+        >>> Ingested(Path("a"), None, None, duplicate_seqs=(3, 7)).actions_filter
+        'seq NOT IN (3, 7)'
+        """
+        if not self.duplicate_seqs:
+            return None
+        return f"seq NOT IN ({', '.join(str(int(s)) for s in self.duplicate_seqs)})"
 
     @property
     def rows_used(self) -> int:
@@ -129,6 +154,7 @@ def ingest(
     encoding: str | None = None,
     time_formats: Sequence[str] | None = None,
     sites: SiteParams | None = None,
+    defer_duplicates: bool = False,
 ) -> Ingested:
     """Read ``paths`` into ``workdir/actions.parquet``; see module docstring.
 
@@ -137,7 +163,9 @@ def ingest(
     first on the generic reader's time column; ``sites`` the site readers' settings
     (extraction mode and workers). A folder that no folder reader
     claims is read file by file: files that cannot be read are reported in
-    ``inputs`` (``error``) and ``rejects``, the others are read.
+    ``inputs`` (``error``) and ``rejects``, the others are read. ``defer_duplicates``:
+    up to :data:`FILTER_MAX_DUPLICATES` duplicates stay in the file, listed in
+    ``duplicate_seqs`` (see module docstring).
     """
     workdir = Path(workdir)
     opts = _OPTIONS.get() or {}
@@ -180,7 +208,7 @@ def ingest(
                     n = table.num_rows
                     if n == 0:
                         continue
-                    seqs = pa.array(range(seq, seq + n), pa.int64())
+                    seqs = pa.array(np.arange(seq, seq + n, dtype=np.int64))
                     pending.append(
                         pool.submit(writer.write_table, table.append_column(ACTIONS_FILE_SCHEMA.field("seq"), seqs))
                     )
@@ -224,13 +252,19 @@ def ingest(
         pool.shutdown(wait=True)
         writer.close()
         side_paths = side.close()
-    dups = drop_duplicates(out)
+    dup = find_duplicates(out)
+    deferred: tuple[int, ...] = ()
+    if defer_duplicates and dup.num_rows <= FILTER_MAX_DUPLICATES:
+        deferred = tuple(sorted(int(s) for s in dup.column("seq").to_pylist()))
+    elif dup.num_rows:
+        _rewrite_without(out, dup.column("seq").combine_chunks())
+    dups = _count_sources(dup)
     for i in inputs:
         i["duplicates"] = dups.get(i["path"], 0)
         i["used"] -= i["duplicates"]
     rej = pa.concat_tables(rejects) if rejects else REJECTS_SCHEMA.empty_table()
     acc = _merge_accounts(accounts)
-    return Ingested(out, rej, acc, inputs, side_paths)
+    return Ingested(out, rej, acc, inputs, side_paths, deferred)
 
 
 class _SideTables:
@@ -271,12 +305,23 @@ class _SideTables:
 
 def drop_duplicates(path: Path) -> dict[str, int]:
     """Drop exact duplicate rows (equal on :data:`DUPLICATE_KEY`) from the actions file
-    at ``path`` in place, keeping the first by ``seq``; returns the number dropped per source.
+    at ``path`` in place, keeping the first by ``seq``; returns the number dropped per
+    source. The file is rewritten, in input order, only when there are duplicates
+    (:func:`find_duplicates`).
+    """
+    dup = find_duplicates(path)
+    if dup.num_rows:
+        _rewrite_without(path, dup.column("seq").combine_chunks())
+    return _count_sources(dup)
+
+
+def find_duplicates(path: Path) -> pa.Table:
+    """The exact duplicate rows (equal on :data:`DUPLICATE_KEY`) of the actions file at
+    ``path`` but the first of each, by ``seq``: a table ``seq, source``.
 
     A 64-bit hash of account, time and text finds the candidate rows cheaply (hashing
     the list columns too would double the cost); only those are compared on the whole
-    key, column by column, so a hash collision never drops a row. The file is rewritten,
-    in input order, only when there are duplicates.
+    key, column by column, so a hash collision never drops a row.
     """
     key = ", ".join(DUPLICATE_KEY)
     con = duckdb.connect()
@@ -285,10 +330,10 @@ def drop_duplicates(path: Path) -> dict[str, int]:
         if side_limit() is not None:  # a share of the run's --memory-limit (DuckDB's default: 80 % of RAM)
             con.execute(f"SET memory_limit='{side_limit()}'")
         src = f"read_parquet('{_sql_path(path)}')"
+        h = "hash(account_id, ts, text)"
         dup = con.sql(
-            f"""WITH h AS (SELECT seq, hash(account_id, ts, text) AS k FROM {src}),
-            cand AS (SELECT a.* FROM {src} a JOIN h ON a.seq = h.seq
-                     SEMI JOIN (SELECT k FROM h GROUP BY k HAVING count(*) > 1) c ON h.k = c.k),
+            f"""WITH c AS (SELECT k FROM (SELECT {h} AS k FROM {src}) s GROUP BY k HAVING count(*) > 1),
+            cand AS (SELECT seq, source, {key} FROM {src} WHERE {h} IN (SELECT k FROM c)),
             firsts AS (SELECT min(seq) AS seq FROM cand GROUP BY {key})
             SELECT c.seq, c.source FROM cand c ANTI JOIN firsts f ON c.seq = f.seq"""
         ).arrow()
@@ -296,13 +341,19 @@ def drop_duplicates(path: Path) -> dict[str, int]:
             dup = dup.read_all()
     finally:
         con.close()
-    if dup.num_rows == 0:
-        return {}
+    return dup
+
+
+def _count_sources(dup: pa.Table) -> dict[str, int]:
     counts: dict[str, int] = {}
     for s in dup.column("source").to_pylist():
         counts[str(s)] = counts.get(str(s), 0) + 1
-    # rewrite in input order, streaming row group by row group (no sort)
-    drop = dup.column("seq").combine_chunks()
+    return counts
+
+
+def _rewrite_without(path: Path, drop: pa.Array) -> None:
+    """Rewrite the actions file at ``path`` without the rows whose ``seq`` is in ``drop``,
+    in input order, streaming row group by row group (no sort)."""
     tmp = path.with_name(path.name + ".dedup")
     src_file = pq.ParquetFile(path)
     with pq.ParquetWriter(tmp, src_file.schema_arrow, compression="lz4") as w:
@@ -310,7 +361,6 @@ def drop_duplicates(path: Path) -> dict[str, int]:
             t = src_file.read_row_group(i)
             w.write_table(t.filter(pc.invert(pc.is_in(t.column("seq"), value_set=drop))))
     tmp.replace(path)
-    return counts
 
 
 def _sql_path(p: Path) -> str:

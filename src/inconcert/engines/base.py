@@ -99,8 +99,9 @@ class Engine(ABC):
         """Make an Arrow table queryable as ``name``."""
 
     @abstractmethod
-    def register_parquet(self, name: str, path: str | Path) -> None:
-        """Make a Parquet file (or folder/glob) queryable as ``name``."""
+    def register_parquet(self, name: str, path: str | Path, where: str | None = None) -> None:
+        """Make a Parquet file (or folder/glob) queryable as ``name``; with ``where``
+        (an SQL condition), only its rows that meet it."""
 
     @abstractmethod
     def to_arrow(self, sql: str) -> pa.Table:

@@ -146,9 +146,10 @@ class DuckDBEngine(Engine):
             finally:
                 self.con.unregister(f"__arrow_{name}")
 
-    def register_parquet(self, name: str, path: str | Path) -> None:
+    def register_parquet(self, name: str, path: str | Path, where: str | None = None) -> None:
         p = str(path).replace("'", "''")
-        self._run(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{p}')")
+        cond = f" WHERE {where}" if where else ""
+        self._run(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{p}'){cond}")
 
     def to_arrow(self, sql: str) -> pa.Table:
         with self.failing("", sql):

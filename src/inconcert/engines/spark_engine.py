@@ -181,17 +181,21 @@ class SparkEngine(Engine):
             df = self.spark.createDataFrame(_spark_safe(table))
         self._install(name, df)
 
-    def register_parquet(self, name: str, path: str | Path) -> None:
+    def register_parquet(self, name: str, path: str | Path, where: str | None = None) -> None:
         """Read Parquet at ``path`` (file, folder or glob; local or ``s3a://``, ``hdfs://`` …).
 
         On a cluster, a path on the driver's own disk is not visible to the
-        executors, so its rows are shipped from the driver once.
+        executors, so its rows are shipped from the driver once. ``where``: only
+        the rows that meet this SQL condition.
         """
         with self.failing(f"to read Parquet {path}", also=(OSError,)):
             if not self.local and not _is_remote(path) and "://" not in str(path):
-                self._install(name, self.spark.createDataFrame(_spark_safe(pq.read_table(path))))
+                df = self.spark.createDataFrame(_spark_safe(pq.read_table(path)))
+                self._install(name, df.filter(where) if where else df)
                 return
             df = self.spark.read.parquet(str(path))
+            if where:
+                df = df.filter(where)
             df.createOrReplaceTempView(name)
         self._tables[name] = df
 

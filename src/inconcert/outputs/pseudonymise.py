@@ -108,9 +108,13 @@ class Pseudonymiser:
         """``ing`` with its actions file and account attributes pseudonymised."""
         out = work / "actions-pseudonymised.parquet"
         f = pq.ParquetFile(ing.actions_path)
+        drop = pa.array(ing.duplicate_seqs, pa.int64())  # duplicates still in the file: dropped here
         with pq.ParquetWriter(out, f.schema_arrow, compression="lz4") as w:
             for b in f.iter_batches(batch_size=250_000):
-                w.write_table(self.table(pa.Table.from_batches([b]), ["account_id", "mentions"]))
+                t = pa.Table.from_batches([b])
+                if len(drop):
+                    t = t.filter(pc.invert(pc.is_in(t.column("seq"), value_set=drop)))
+                w.write_table(self.table(t, ["account_id", "mentions"]))
         acc = ing.accounts
         if acc is not None:
             acc = self.table(acc, [f.name for f in acc.schema if pa.types.is_string(f.type)])

@@ -438,7 +438,9 @@ def _detect(
                     eng = get_engine(engine, **_engine_options(engine, engine_options)) if own_engine else engine  # type: ignore[arg-type]
                     ing = _read_remote(eng, paths, format, column_map, opts)
                 else:
-                    ing = ingest(paths, work, format=format, column_map=column_map, sites=config.sites)
+                    # a few duplicates are dropped by the engine's view of the file, not by rewriting it
+                    ing = ingest(paths, work, format=format, column_map=column_map, sites=config.sites,
+                                 defer_duplicates=True)
                 if opts.pseudonymise is not None:
                     ps = Pseudonymiser.from_key_file(opts.pseudonymise)
                     ing = ps.ingested(ing, work)
@@ -451,7 +453,7 @@ def _detect(
             if interrupt is not None:
                 on_stop(interrupt)
             if ing.actions_path is not None:
-                eng.register_parquet("actions", ing.actions_path)
+                eng.register_parquet("actions", ing.actions_path, where=ing.actions_filter)
             for name, path in ing.side.items():  # e.g. the site readers' site_pages, site_ids
                 eng.register_parquet(name, path)
             site_run: dict[str, Any] | None = None
