@@ -252,13 +252,7 @@ def ingest(
         pool.shutdown(wait=True)
         writer.close()
         side_paths = side.close()
-    dup = find_duplicates(out)
-    deferred: tuple[int, ...] = ()
-    if defer_duplicates and dup.num_rows <= FILTER_MAX_DUPLICATES:
-        deferred = tuple(sorted(int(s) for s in dup.column("seq").to_pylist()))
-    elif dup.num_rows:
-        _rewrite_without(out, dup.column("seq").combine_chunks())
-    dups = _count_sources(dup)
+    dups, deferred = _drop_or_defer(out, FILTER_MAX_DUPLICATES if defer_duplicates else 0)
     for i in inputs:
         i["duplicates"] = dups.get(i["path"], 0)
         i["used"] -= i["duplicates"]
@@ -309,10 +303,19 @@ def drop_duplicates(path: Path) -> dict[str, int]:
     source. The file is rewritten, in input order, only when there are duplicates
     (:func:`find_duplicates`).
     """
+    return _drop_or_defer(path, 0)[0]
+
+
+def _drop_or_defer(path: Path, defer_up_to: int) -> tuple[dict[str, int], tuple[int, ...]]:
+    """Duplicates dropped per source, and the ``seq`` (ascending) of those left in the
+    file: all of them when there are at most ``defer_up_to``, else none (rewritten)."""
     dup = find_duplicates(path)
-    if dup.num_rows:
+    deferred: tuple[int, ...] = ()
+    if dup.num_rows and dup.num_rows <= defer_up_to:
+        deferred = tuple(sorted(int(s) for s in dup.column("seq").to_pylist()))
+    elif dup.num_rows:
         _rewrite_without(path, dup.column("seq").combine_chunks())
-    return _count_sources(dup)
+    return _count_sources(dup), deferred
 
 
 def find_duplicates(path: Path) -> pa.Table:
@@ -359,8 +362,13 @@ def _rewrite_without(path: Path, drop: pa.Array) -> None:
     with pq.ParquetWriter(tmp, src_file.schema_arrow, compression="lz4") as w:
         for i in range(src_file.num_row_groups):
             t = src_file.read_row_group(i)
-            w.write_table(t.filter(pc.invert(pc.is_in(t.column("seq"), value_set=drop))))
+            w.write_table(without_seqs(t, drop))
     tmp.replace(path)
+
+
+def without_seqs(table: pa.Table, drop: pa.Array) -> pa.Table:
+    """``table`` without its rows whose ``seq`` is in ``drop``, in order."""
+    return table.filter(pc.invert(pc.is_in(table.column("seq"), value_set=drop)))
 
 
 def _sql_path(p: Path) -> str:

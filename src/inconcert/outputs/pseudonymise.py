@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from inconcert.errors import ConfigError
-from inconcert.ingest import Ingested
+from inconcert.ingest import Ingested, without_seqs
 from inconcert.outputs.csvfile import read_csv_rows, write_csv
 
 __all__ = ["Pseudonymiser", "load_key", "mapping_path"]
@@ -113,7 +113,7 @@ class Pseudonymiser:
             for b in f.iter_batches(batch_size=250_000):
                 t = pa.Table.from_batches([b])
                 if len(drop):
-                    t = t.filter(pc.invert(pc.is_in(t.column("seq"), value_set=drop)))
+                    t = without_seqs(t, drop)
                 w.write_table(self.table(t, ["account_id", "mentions"]))
         acc = ing.accounts
         if acc is not None:
