@@ -64,6 +64,7 @@ __all__ = [
     "LINKS",
     "LINK_FAMILY",
     "PASSING_LINKS",
+    "RECEIPTS",
     "MEMBERSHIP",
     "COMPONENTS",
     "NETWORKS",
@@ -94,6 +95,7 @@ GROUP_NETWORKS = "ic_group_networks"
 GROUPS = "groups"
 GROUP_VERDICTS = "group_verdicts"
 ACCOUNTS_OUT = "accounts_out"
+RECEIPTS = "ic_receipts"  # the share pairs evidence.parquet gets, while it is written
 
 #: Every table of the contract, in the order the stages make them.
 CONTRACT: tuple[str, ...] = (

@@ -30,6 +30,8 @@ from inconcert.sql.summaries import (
     ACCOUNTS_ORDER,
     accounts_with_attrs_sql,
     evidence_out_sql,
+    evidence_post_ids_sql,
+    evidence_receipts_sql,
     links_out_sql,
     posts_out_sql,
     rounded_select_sql,
@@ -44,6 +46,7 @@ from inconcert.tables import (
     OBJECT_KEYS,
     PAIRS,
     PASSING_LINKS,
+    RECEIPTS,
 )
 
 __all__ = ["write_outputs", "Written", "OUTPUT_FILES"]
@@ -128,22 +131,25 @@ def write_outputs(
     _csv(rs, "objects.csv", objects, raw_csv, bom)
     # the one behaviour (near_text today) whose after_pairs measured its pairs' similarity
     similar = next((b for b in (get_behaviour(n) for n in behaviours) if b.pair_similarity), None)
-    in_pairs = "post_a" in engine.columns(PAIRS)
+    # the receipts are chosen first, by integer keys, then given post ids one side
+    # at a time, then named: each query has one big join, which spills when short
+    engine.create_table(RECEIPTS, evidence_receipts_sql(PAIRS, MEMBERSHIP, None if all_evidence else PASSING_LINKS))
+    if "post_a" not in engine.columns(PAIRS):
+        for side in "ab":
+            engine.create_table(RECEIPTS + "_ids", evidence_post_ids_sql(RECEIPTS, side, ACTIONS))
+            engine.rename(RECEIPTS + "_ids", RECEIPTS)
     evidence = evidence_out_sql(
         d,
+        RECEIPTS,
         similar.pair_similarity if similar else None,
-        in_pairs,
         similar.name if similar else "",
-        PAIRS,
-        MEMBERSHIP,
-        ACTIONS,
         ACCOUNT_KEYS,
         OBJECT_KEYS,
         "behaviours" in engine.columns(PAIRS),
         fast_within_s=fast_within_s,
-        passing=None if all_evidence else PASSING_LINKS,
     )
     _parquet(engine, rs, "evidence.parquet", evidence)
+    engine.drop(RECEIPTS)
     _parquet(engine, rs, "posts.parquet", posts_out_sql(ACTIONS, PAIRS, MEMBERSHIP))
     engine.drop(PAIRS)
     # every link, last: the widest sort of the outputs gets the memory the share pairs held

@@ -22,6 +22,8 @@ __all__ = [
     "group_stats_sql",
     "account_stats_sql",
     "evidence_out_sql",
+    "evidence_post_ids_sql",
+    "evidence_receipts_sql",
     "links_out_sql",
     "rounded_columns",
     "rounded_select_sql",
@@ -145,40 +147,72 @@ def account_stats_sql(
 ACCOUNTS_ORDER = "ORDER BY group_id IS NULL, group_id, strength DESC, account_id"
 
 
-def evidence_out_sql(
-    d: Dialect,
-    similarity_table: str | None = None,
-    post_ids_in_pairs: bool = False,
-    similarity_behaviour: str = "near_text",
+def evidence_receipts_sql(
     pairs: str = "pairs",
     membership: str = "membership",
-    actions: str = "actions",
+    passing: str | None = "glinks",
+) -> str:
+    """The share pairs :func:`evidence_out_sql` writes, by integer keys only, with
+    the group both accounts share and the pair's account keys in order
+    (``lo``, ``hi``).
+
+    With ``passing`` (the links that pass), the receipts: the post pairs behind a
+    passing link, and those between two members of one group (a member joined on
+    pooled evidence has no passing link); with ``passing=None``, every share pair.
+
+    >>> "LEFT JOIN glinks g" in evidence_receipts_sql()
+    True
+    >>> "glinks" in evidence_receipts_sql(passing=None)
+    False
+    """
+    lo, hi = unordered_pair_sql("p")
+    group = "CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END"
+    receipts, where = "", ""
+    if passing is not None:
+        receipts = f"\n    LEFT JOIN {passing} g ON g.account_a = {lo} AND g.account_b = {hi}"
+        where = "\n    WHERE g.account_a IS NOT NULL OR ma.group_id = mb.group_id"
+    return f"""SELECT p.*, CAST({group} AS BIGINT) AS group_id, {lo} AS lo, {hi} AS hi FROM {pairs} p
+    LEFT JOIN {membership} ma ON p.account_a = ma.account_id
+    LEFT JOIN {membership} mb ON p.account_b = mb.account_id{receipts}{where}"""
+
+
+def evidence_post_ids_sql(receipts: str, side: str, actions: str = "actions") -> str:
+    """``receipts`` with ``post_<side>``, the post id of ``seq_<side>`` from
+    ``actions``. One side per query: each join then builds one hash table, on the
+    smaller of the receipts and the actions, which spills when memory is short
+    (two such joins in one query must both stay in memory).
+
+    >>> evidence_post_ids_sql("r", "a")
+    'SELECT r.*, x.post_id AS post_a FROM r r JOIN actions x ON x.seq = r.seq_a'
+    """
+    return f"SELECT r.*, x.post_id AS post_{side} FROM {receipts} r JOIN {actions} x ON x.seq = r.seq_{side}"
+
+
+def evidence_out_sql(
+    d: Dialect,
+    receipts: str,
+    similarity_table: str | None = None,
+    similarity_behaviour: str = "near_text",
     accounts: str = "ic_accounts",
     objects: str = "ic_objects",
     behaviours: bool = False,
     fast_within_s: float | None = None,
-    passing: str | None = "glinks",
 ) -> str:
-    """The share-pair evidence as written: timestamps, the group both accounts share,
-    and (for ``similarity_behaviour``'s pairs, from ``similarity_table``) the two
-    posts' similarity. Post ids come from ``actions`` by ``seq`` unless
-    ``post_ids_in_pairs``. With ``fast_within_s``, ``fast`` flags the pairs whose
-    Δt is at most that many seconds.
+    """The share-pair evidence as written, from ``receipts`` (the rows of
+    :func:`evidence_receipts_sql` with ``post_a``, ``post_b``): names, timestamps,
+    the group both accounts share and (for ``similarity_behaviour``'s pairs, from
+    ``similarity_table``) the two posts' similarity. With ``fast_within_s``,
+    ``fast`` flags the pairs whose Δt is at most that many seconds.
 
-    Which pairs: with ``passing`` (the links that pass), the receipts — the post
-    pairs behind a passing link, and those between two members of one group (a
-    member joined on pooled evidence has no passing link); with ``passing=None``,
-    every share pair. Order, by integer keys only: a group's pairs together
-    (groups in order, pairs outside any group last), within it each link's (by
-    account keys, which sort like the names), within a link by time (then post
-    sequence numbers), so a reader filtering one ``group_id`` skips the other
-    row groups by their statistics.
+    Order, by integer keys only: a group's pairs together (groups in order, pairs
+    outside any group last), within it each link's (by account keys, which sort
+    like the names), within a link by time (then post sequence numbers), so a
+    reader filtering one ``group_id`` skips the other row groups by their
+    statistics.
 
     >>> from inconcert.sql.dialect import DuckDBDialect
-    >>> "LEFT JOIN glinks g" in evidence_out_sql(DuckDBDialect())
+    >>> "ORDER BY p.group_id NULLS LAST" in evidence_out_sql(DuckDBDialect(), "r")
     True
-    >>> "glinks" in evidence_out_sql(DuckDBDialect(), passing=None)
-    False
     """
     sim = "s.similarity" if similarity_table else "CAST(NULL AS DOUBLE)"
     fast = "" if fast_within_s is None else f",\n           (p.t_b - p.t_a <= {int(round(fast_within_s * 1e6))}) AS fast"
@@ -188,29 +222,13 @@ def evidence_out_sql(
         if similarity_table
         else ""
     )
-    if post_ids_in_pairs:
-        posts, pjoin = "p.post_a, p.post_b", ""
-    else:
-        posts = "pa.post_id AS post_a, pb.post_id AS post_b"
-        pjoin = f"\n    JOIN {actions} pa ON pa.seq = p.seq_a\n    JOIN {actions} pb ON pb.seq = p.seq_b"
     behs = "p.behaviours, " if behaviours else ""  # post pairs: every behaviour they co-act under
-    lo, hi = unordered_pair_sql("p")
-    group = "CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END"
-    receipts, where = "", ""
-    if passing is not None:
-        receipts = f"\n        LEFT JOIN {passing} g ON g.account_a = {lo} AND g.account_b = {hi}"
-        where = "\n        WHERE g.account_a IS NOT NULL OR ma.group_id = mb.group_id"
-    # the receipts are chosen first, then named: the names' joins see only the pairs written
-    return f"""WITH p AS (
-        SELECT p.*, CAST({group} AS BIGINT) AS group_id, {lo} AS lo, {hi} AS hi FROM {pairs} p
-        LEFT JOIN {membership} ma ON p.account_a = ma.account_id
-        LEFT JOIN {membership} mb ON p.account_b = mb.account_id{receipts}{where})
-    SELECT p.behaviour, {behs}o.name AS object, {posts}, xa.name AS account_a, xb.name AS account_b,
+    return f"""SELECT p.behaviour, {behs}o.name AS object, p.post_a, p.post_b, xa.name AS account_a, xb.name AS account_b,
            {d.from_epoch_us('p.t_a')} AS ts_a, {d.from_epoch_us('p.t_b')} AS ts_b,
            CAST(p.t_b - p.t_a AS DOUBLE) / 1000000.0 AS dt,
            p.group_id,
            {sim} AS similarity{fast}
-    FROM p{join}{pjoin}
+    FROM {receipts} p{join}
     JOIN {objects} o ON p.behaviour = o.behaviour AND p.object = o.object
     JOIN {accounts} xa ON p.account_a = xa.account_id
     JOIN {accounts} xb ON p.account_b = xb.account_id
