@@ -140,3 +140,27 @@ def test_a_newly_registered_engine_runs_the_pipeline(monkeypatch, tmp_path: Path
         out[name] = pq.read_table(tmp_path / name / "links.parquet")  # every link (links.csv: those that pass)
         assert (tmp_path / name / "links.csv").read_bytes() == (tmp_path / "duckdb" / "links.csv").read_bytes()
     assert out["duckdb"].equals(out["third"]) and out["third"].num_rows == 3
+
+
+def test_duckdb_engine_removes_the_spill_folder_it_made(tmp_path):
+    """Issue 16: every engine left an empty ``inconcert-duckdb-*`` folder in the temp
+    directory (closed or not); a folder the caller gave is the caller's and stays."""
+    import gc
+    import os
+
+    from inconcert.engines.duckdb_engine import DuckDBEngine
+
+    closed = DuckDBEngine()
+    made = closed._tmp
+    assert os.path.isdir(made)
+    closed.close()
+    assert not os.path.exists(made)
+    dropped = DuckDBEngine()  # never closed: removed when collected
+    made = dropped._tmp
+    del dropped
+    gc.collect()
+    assert not os.path.exists(made)
+    given = tmp_path / "spill"
+    given.mkdir()
+    DuckDBEngine(temp_directory=str(given)).close()
+    assert given.is_dir()

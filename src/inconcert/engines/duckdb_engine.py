@@ -9,7 +9,9 @@
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -95,6 +97,11 @@ class DuckDBEngine(Engine):
         if threads:
             self._run(f"SET threads={int(threads)}")
         self._tmp = temp_directory or tempfile.mkdtemp(prefix="inconcert-duckdb-")
+        # a spill folder the engine made itself goes when the engine is closed, collected
+        # or the interpreter exits (a caller's temp_directory is the caller's)
+        self._remove_tmp = (
+            weakref.finalize(self, shutil.rmtree, self._tmp, ignore_errors=True) if temp_directory is None else None
+        )
         self._run(f"SET temp_directory='{self._tmp}'", "to set the temporary directory")
 
     def _run(self, sql: str, what: str = "") -> duckdb.DuckDBPyConnection:
@@ -233,4 +240,12 @@ class DuckDBEngine(Engine):
         return max(1, int(self._run("SELECT current_setting('threads')").fetchall()[0][0]))
 
     def close(self) -> None:
+        """Close the connection; remove the spill folder if the engine made it.
+
+        >>> import os
+        >>> e = DuckDBEngine(); tmp = e._tmp; e.close(); os.path.exists(tmp)
+        False
+        """
         self.con.close()
+        if self._remove_tmp is not None:
+            self._remove_tmp()
