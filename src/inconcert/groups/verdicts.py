@@ -70,6 +70,7 @@ from inconcert.scoring.nullmodel import fdr_of
 from inconcert.scoring.stats import simes
 from inconcert.sql.coaction import unordered_pair_sql
 from inconcert.sql.dialect import Dialect
+from inconcert.sql.summaries import group_pairs_from
 from inconcert.tables import (
     ACCOUNT_KEYS,
     ACTIONS,
@@ -167,6 +168,13 @@ class VerdictTables:
     objects: str = OBJECT_KEYS
     links: str = LINKS
     pairs: str = PAIRS
+    #: the share pairs inside groups (:func:`~inconcert.sql.summaries.group_pairs_sql`);
+    #: None: derived from ``pairs`` and ``membership``
+    group_pairs: str | None = None
+
+    def inside(self) -> str:
+        """What the share pairs inside groups are read from (``group_pairs`` or its SQL)."""
+        return group_pairs_from(self.group_pairs, self.pairs, self.membership)
 
 
 def _members(t: VerdictTables) -> str:
@@ -363,10 +371,7 @@ def group_link_counts_sql(t: VerdictTables) -> str:
     tested ones only), from the share pairs they rest on."""
     lo, hi = unordered_pair_sql("p")
     return f"""SELECT group_id, count(*) AS n FROM (
-        SELECT DISTINCT ma.group_id, {lo} AS a, {hi} AS b FROM {t.pairs} p
-        JOIN {t.membership} ma ON p.account_a = ma.account_id
-        JOIN {t.membership} mb ON p.account_b = mb.account_id
-        WHERE ma.group_id = mb.group_id) s GROUP BY group_id"""
+        SELECT DISTINCT p.group_id, {lo} AS a, {hi} AS b FROM {t.inside()} p) s GROUP BY group_id"""
 
 
 def amplified_sql(t: VerdictTables = VerdictTables()) -> str:
@@ -374,11 +379,7 @@ def amplified_sql(t: VerdictTables = VerdictTables()) -> str:
     reposts of the author's posts (``n``), all its in-group pairs (``n_pairs``), and
     whether the author is a member (``member``). Authors are known only for
     originals that are in the input."""
-    return f"""WITH gp AS (
-        SELECT ma.group_id, p.behaviour, p.object FROM {t.pairs} p
-        JOIN {t.membership} ma ON p.account_a = ma.account_id
-        JOIN {t.membership} mb ON p.account_b = mb.account_id
-        WHERE ma.group_id = mb.group_id),
+    return f"""WITH gp AS (SELECT p.group_id, p.behaviour, p.object FROM {t.inside()} p),
     tot AS (SELECT group_id, count(*) AS n_pairs FROM gp GROUP BY group_id),
     ro AS (SELECT gp.group_id, o.name, count(*) AS n FROM gp
            JOIN {t.objects} o ON o.behaviour = gp.behaviour AND o.object = gp.object
@@ -418,11 +419,9 @@ def _amplified(engine: Engine, groups: dict[int, GroupEvidence], t: VerdictTable
 def _tick_sql(resolution: float, t: VerdictTables) -> str:
     """Per group: its co-action pairs and those within one clock tick of each other."""
     tick = int(round(resolution * 1_000_000))
-    return f"""SELECT ma.group_id, count(*) AS n_pairs,
+    return f"""SELECT p.group_id, count(*) AS n_pairs,
                sum(CASE WHEN p.t_b - p.t_a <= {tick} THEN 1 ELSE 0 END) AS n_one_tick
-        FROM {t.pairs} p JOIN {t.membership} ma ON p.account_a = ma.account_id
-        JOIN {t.membership} mb ON p.account_b = mb.account_id
-        WHERE ma.group_id = mb.group_id GROUP BY ma.group_id"""
+        FROM {t.inside()} p GROUP BY p.group_id"""
 
 
 # ---------------------------------------------------------------- the verdict
