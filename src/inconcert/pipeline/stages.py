@@ -58,6 +58,7 @@ from inconcert.sql.coaction import (
 )
 from inconcert.sql.selection import group_edges_sql, passing_links_sql, weight_quantile_sql
 from inconcert.sql.summaries import (
+    GROUP_PAIR_COLUMNS,
     account_networks_sql,
     account_stats_sql,
     group_pairs_sql,
@@ -419,7 +420,7 @@ def groups_stage(
     )
     engine.register_arrow(MEMBERSHIP, membership)
     # the share pairs inside groups, once: every per-group statistic below reads them
-    engine.create_table(GROUP_PAIRS, group_pairs_sql(pairs, MEMBERSHIP))
+    engine.create_table(GROUP_PAIRS, group_pairs_sql(pairs, MEMBERSHIP, columns=GROUP_PAIR_COLUMNS))
     one_object = (
         scoring.drop_one_object_groups(engine, pairs, PASSING_LINKS, MEMBERSHIP, GROUP_PAIRS)
         if scoring_result.scored else 0
@@ -466,7 +467,7 @@ def _update_group_pairs(engine: Engine, pairs: str) -> None:
         "ic_group_pairs_next",
         f"""SELECT gp.* FROM {GROUP_PAIRS} gp WHERE gp.group_id IN (SELECT group_id FROM {MEMBERSHIP})
         UNION ALL
-        {group_pairs_sql(pairs, MEMBERSHIP, touching="ic_joined")}""",
+        {group_pairs_sql(pairs, MEMBERSHIP, touching="ic_joined", columns=GROUP_PAIR_COLUMNS)}""",
     )
     engine.rename("ic_group_pairs_next", GROUP_PAIRS)
     engine.drop("ic_joined")

@@ -21,6 +21,7 @@ from inconcert.sql.dialect import Dialect
 __all__ = [
     "group_pairs_sql",
     "group_pairs_from",
+    "GROUP_PAIR_COLUMNS",
     "account_networks_sql",
     "group_stats_sql",
     "account_stats_sql",
@@ -43,10 +44,18 @@ def _same_group(table: str, membership: str = "membership", a: str = "account_a"
         WHERE ma.group_id = mb.group_id"""
 
 
-def group_pairs_sql(pairs: str = "pairs", membership: str = "membership", touching: str | None = None) -> str:
+#: The columns of ``pairs`` the per-group statistics and verdicts read.
+GROUP_PAIR_COLUMNS = ("behaviour", "object", "account_a", "account_b", "seq_a", "seq_b", "t_a", "t_b")
+
+
+def group_pairs_sql(
+    pairs: str = "pairs", membership: str = "membership", touching: str | None = None,
+    columns: tuple[str, ...] | None = None,
+) -> str:
     """The share pairs inside groups: every row of ``pairs`` whose two accounts are
-    in one group of ``membership``, with that ``group_id``; with ``touching`` (a
-    table of ``account_id``), only those with an account in it.
+    in one group of ``membership`` (its ``columns``, all when None), with that
+    ``group_id``; with ``touching`` (a table of ``account_id``), only those with
+    an account in it.
 
     Groups are a small part of the accounts, so these are a small part of the
     pairs (at 10⁶ posts about a tenth): made once as a table (``ic_group_pairs``)
@@ -61,7 +70,8 @@ def group_pairs_sql(pairs: str = "pairs", membership: str = "membership", touchi
     if touching:  # the few pairs of those accounts first, then their groups
         source = (f"(SELECT * FROM {pairs} WHERE account_a IN (SELECT account_id FROM {touching})"
                   f" OR account_b IN (SELECT account_id FROM {touching}))")
-    return f"""SELECT p.*, ma.group_id FROM {source} p
+    cols = "p.*" if columns is None else ", ".join(f"p.{c}" for c in columns)
+    return f"""SELECT {cols}, ma.group_id FROM {source} p
         JOIN {membership} ma ON p.account_a = ma.account_id
         JOIN {membership} mb ON p.account_b = mb.account_id
         WHERE ma.group_id = mb.group_id"""
