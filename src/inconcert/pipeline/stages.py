@@ -439,11 +439,9 @@ def groups_stage(
     engine.create_table(
         out, group_stats_sql(d, 5, PASSING_LINKS, pairs, MEMBERSHIP, OBJECT_KEYS, GROUP_NETWORKS, GROUP_PAIRS)
     )
-    engine.create_table(
-        ACCOUNTS_OUT, account_stats_sql(d, PASSING_LINKS, pairs, MEMBERSHIP, ACTIONS, ACCOUNT_KEYS, GROUP_NETWORKS)
-    )
-    if pooled is not None:
-        scoring.add_pooled_columns(engine, ACCOUNTS_OUT)
+    engine.create_table(ACCOUNTS_OUT, account_stats_sql(
+        d, PASSING_LINKS, pairs, MEMBERSHIP, ACTIONS, ACCOUNT_KEYS, GROUP_NETWORKS, pooled=pooled is not None
+    ))
     return GroupsResult(
         links_passing=engine.count(PASSING_LINKS),
         groups=engine.count(out),

@@ -358,7 +358,9 @@ def drop_pooled_tables(engine: Engine) -> None:
 def add_pooled_columns(engine: Engine, table: str = "accounts_out") -> None:
     """Add ``joined_by`` (``link`` / ``pooled``, NULL outside groups) and
     ``pooled_p`` from ``membership`` (account keys) to the accounts table
-    ``table`` (account names), through the dictionary ``ic_accounts``.
+    ``table`` (account names), through the dictionary ``ic_accounts``. (The
+    groups stage selects them as it makes the table:
+    :func:`inconcert.sql.summaries.account_stats_sql` with ``pooled=True``.)
 
     >>> from inconcert.engines.duckdb_engine import DuckDBEngine
     >>> e = DuckDBEngine()

@@ -163,11 +163,20 @@ def account_stats_sql(
     actions: str = "actions",
     accounts: str = "ic_accounts",
     networks: str = "account_networks",
+    pooled: bool = False,
 ) -> str:
     """One row per account that acted: network, group, degree and strength in the
     thresholded graph, actions, coordinated actions (posts in share pairs) and their share. A post (``seq``)
     has one account, so the coordinated actions are counted by grouping on ``seq``
-    first (one cheap integer key) rather than ``count(DISTINCT seq)`` per account."""
+    first (one cheap integer key) rather than ``count(DISTINCT seq)`` per account.
+    With ``pooled``, also ``membership``'s ``joined_by`` and ``pooled_p``
+    (:func:`inconcert.scoring.pooled.attach_pooled`).
+
+    >>> from inconcert.sql.dialect import DuckDBDialect
+    >>> "m.pooled_p" in account_stats_sql(DuckDBDialect(), pooled=True)
+    True
+    """
+    extra = ", m.joined_by, m.pooled_p" if pooled else ""
     return f"""WITH deg AS (
         SELECT acc, count(*) AS degree, sum(weight) AS strength FROM (
             SELECT account_a AS acc, weight FROM {passing}
@@ -183,7 +192,7 @@ def account_stats_sql(
            coalesce(deg.degree, 0) AS degree, coalesce(deg.strength, 0) AS strength,
            act.n_actions, coalesce(co.n_coordinated, 0) AS n_coordinated,
            CAST(coalesce(co.n_coordinated, 0) AS DOUBLE) / act.n_actions AS coordinated_share,
-           act.platform
+           act.platform{extra}
     FROM act LEFT JOIN {membership} m ON act.account_id = m.account_id
     LEFT JOIN {networks} n ON act.account_id = n.account_id
     LEFT JOIN deg ON act.account_id = deg.acc
