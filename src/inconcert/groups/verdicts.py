@@ -58,7 +58,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyarrow as pa
 
@@ -91,6 +91,7 @@ __all__ = [
     "first_shares_sql",
     "cadence_sql",
     "templates_sql",
+    "url_hosts_sql",
     "hosts_sql",
     "coverage_sql",
     "LEAD_SHARE",
@@ -171,6 +172,8 @@ class VerdictTables:
     #: the share pairs inside groups (:func:`~inconcert.sql.summaries.group_pairs_sql`);
     #: None: derived from ``pairs`` and ``membership``
     group_pairs: str | None = None
+    #: ``(object, host)`` of the ``url`` objects (:func:`url_hosts_sql`); None: derived from ``objects``
+    url_hosts: str | None = None
 
     def inside(self) -> str:
         """What the share pairs inside groups are read from (``group_pairs`` or its SQL)."""
@@ -300,11 +303,19 @@ def templates_sql(d: Dialect, t: VerdictTables = VerdictTables()) -> str:
     JOIN cl ON tot.group_id = cl.group_id AND tot.account_id = cl.account_id"""
 
 
+def url_hosts_sql(d: Dialect, t: VerdictTables = VerdictTables()) -> str:
+    """``(object, host)``: the host of every ``url`` object (lower case, ``www.``
+    removed), extracted once for the source-domain queries that follow."""
+    return f"SELECT object, {_host_sql(d, 'name')} AS host FROM {t.objects} WHERE behaviour = 'url'"
+
+
+def _url_hosts(d: Dialect, t: VerdictTables) -> str:
+    return t.url_hosts if t.url_hosts is not None else f"({url_hosts_sql(d, t)})"
+
+
 def hosts_sql(d: Dialect, t: VerdictTables = VerdictTables()) -> str:
     """Distinct hosts of the ``url`` objects (lower case, ``www.`` removed)."""
-    return f"""SELECT DISTINCT host FROM (
-        SELECT {_host_sql(d, "name")} AS host FROM {t.objects} WHERE behaviour = 'url') s
-        WHERE host <> ''"""
+    return f"SELECT DISTINCT host FROM {_url_hosts(d, t)} s WHERE host <> ''"
 
 
 def _host_sql(d: Dialect, name: str) -> str:
@@ -324,9 +335,7 @@ def coverage_sql(d: Dialect, hosts: str = "ic_sources", t: VerdictTables = Verdi
     network (an account is in at most one network), so the cost follows the shares,
     not groups × the domain's shares."""
     return f"""WITH mem AS ({_members(t)}),
-    oh AS (SELECT o.object, src.host FROM {t.objects} o
-           JOIN {hosts} src ON src.host = {_host_sql(d, "o.name")}
-           WHERE o.behaviour = 'url'),
+    oh AS (SELECT uh.object, src.host FROM {_url_hosts(d, t)} uh JOIN {hosts} src ON src.host = uh.host),
     u AS (SELECT tr.object, tr.account_id, oh.host
           FROM {t.traces} tr JOIN oh ON tr.object = oh.object
           WHERE tr.behaviour = 'url'),
@@ -353,8 +362,8 @@ def short_links_sql(d: Dialect, hosts: str = "ic_short_hosts", t: VerdictTables 
     """Per group: its members' link shares whose host is in ``hosts`` (shorteners)."""
     return f"""SELECT m.group_id, count(*) AS n FROM {t.traces} tr
         JOIN {t.membership} m ON tr.account_id = m.account_id
-        JOIN {t.objects} o ON tr.behaviour = o.behaviour AND tr.object = o.object
-        JOIN {hosts} s ON s.host = {_host_sql(d, "o.name")}
+        JOIN {_url_hosts(d, t)} uh ON tr.object = uh.object
+        JOIN {hosts} s ON s.host = uh.host
         WHERE tr.behaviour = 'url' GROUP BY m.group_id"""
 
 
@@ -764,6 +773,8 @@ def classify_groups(
 def _domains(engine: Engine, groups: dict[int, GroupEvidence], t: VerdictTables) -> None:
     """Source domains (shorteners left out), their coverage, and the short-link share."""
     d = engine.dialect
+    engine.create_table("ic_url_hosts", url_hosts_sql(d, t))  # each URL's host, once
+    t = replace(t, url_hosts="ic_url_hosts")
     hosts = [str(h) for h in engine.to_arrow(hosts_sql(d, t)).column("host").to_pylist() if h]
     sources = sorted(h for h in hosts if _HOSTNAME.match(h) and not is_shortener(h))
     engine.register_arrow("ic_sources", pa.table({"host": pa.array(sources, pa.string())}))
@@ -798,10 +809,10 @@ def _domains(engine: Engine, groups: dict[int, GroupEvidence], t: VerdictTables)
             ge.n_domains = len(ds)
     engine.drop("ic_sources")
     short = sorted(h for h in hosts if is_shortener(h))
-    if not short:
-        return
-    engine.register_arrow("ic_short_hosts", pa.table({"host": pa.array(short, pa.string())}))
-    for r in engine.to_arrow(short_links_sql(d, "ic_short_hosts", t)).to_pylist():
-        ge = groups[int(r["group_id"])]
-        ge.shortened = int(r["n"]) / ge.link_shares if ge.link_shares else 0.0
-    engine.drop("ic_short_hosts")
+    if short:
+        engine.register_arrow("ic_short_hosts", pa.table({"host": pa.array(short, pa.string())}))
+        for r in engine.to_arrow(short_links_sql(d, "ic_short_hosts", t)).to_pylist():
+            ge = groups[int(r["group_id"])]
+            ge.shortened = int(r["n"]) / ge.link_shares if ge.link_shares else 0.0
+        engine.drop("ic_short_hosts")
+    engine.drop("ic_url_hosts")
