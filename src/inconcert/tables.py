@@ -29,6 +29,8 @@ table                     holds                                              wri
 ``glinks``                links that pass ``min_weight``, the percentile     groups stage         groups, outputs
                           and significance
 ``membership``            ``(account_id, group_id[, joined_by, pooled_p])``  groups stage         verdicts, outputs
+``ic_group_pairs``        the rows of ``pairs`` inside one group, with its   groups stage         groups, verdicts
+                          ``group_id`` (pooled members' too)
 ``ic_networks``           ``(account_id, network_id)``: connected            groups stage         groups stage
                           components of ``glinks``
 ``account_networks``      ``(account_id, network_id)``: the account's        groups stage         verdicts
@@ -66,6 +68,7 @@ __all__ = [
     "PASSING_LINKS",
     "RECEIPTS",
     "MEMBERSHIP",
+    "GROUP_PAIRS",
     "COMPONENTS",
     "NETWORKS",
     "GROUP_NETWORKS",
@@ -89,6 +92,7 @@ LINKS = "links"
 LINK_FAMILY = "ic_link_family"
 PASSING_LINKS = "glinks"
 MEMBERSHIP = "membership"
+GROUP_PAIRS = "ic_group_pairs"
 COMPONENTS = "ic_networks"
 NETWORKS = "account_networks"
 GROUP_NETWORKS = "ic_group_networks"
@@ -113,6 +117,7 @@ CONTRACT: tuple[str, ...] = (
     LINK_FAMILY,
     PASSING_LINKS,
     MEMBERSHIP,
+    GROUP_PAIRS,
     COMPONENTS,
     NETWORKS,
     GROUP_NETWORKS,

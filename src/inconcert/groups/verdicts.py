@@ -58,7 +58,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyarrow as pa
 
@@ -70,6 +70,7 @@ from inconcert.scoring.nullmodel import fdr_of
 from inconcert.scoring.stats import simes
 from inconcert.sql.coaction import unordered_pair_sql
 from inconcert.sql.dialect import Dialect
+from inconcert.sql.summaries import group_pairs_from
 from inconcert.tables import (
     ACCOUNT_KEYS,
     ACTIONS,
@@ -90,6 +91,7 @@ __all__ = [
     "first_shares_sql",
     "cadence_sql",
     "templates_sql",
+    "url_hosts_sql",
     "hosts_sql",
     "coverage_sql",
     "LEAD_SHARE",
@@ -167,6 +169,15 @@ class VerdictTables:
     objects: str = OBJECT_KEYS
     links: str = LINKS
     pairs: str = PAIRS
+    #: the share pairs inside groups (:func:`~inconcert.sql.summaries.group_pairs_sql`);
+    #: None: derived from ``pairs`` and ``membership``
+    group_pairs: str | None = None
+    #: ``(object, host)`` of the ``url`` objects (:func:`url_hosts_sql`); None: derived from ``objects``
+    url_hosts: str | None = None
+
+    def inside(self) -> str:
+        """What the share pairs inside groups are read from (``group_pairs`` or its SQL)."""
+        return group_pairs_from(self.group_pairs, self.pairs, self.membership)
 
 
 def _members(t: VerdictTables) -> str:
@@ -292,11 +303,19 @@ def templates_sql(d: Dialect, t: VerdictTables = VerdictTables()) -> str:
     JOIN cl ON tot.group_id = cl.group_id AND tot.account_id = cl.account_id"""
 
 
+def url_hosts_sql(d: Dialect, t: VerdictTables = VerdictTables()) -> str:
+    """``(object, host)``: the host of every ``url`` object (lower case, ``www.``
+    removed), extracted once for the source-domain queries that follow."""
+    return f"SELECT object, {_host_sql(d, 'name')} AS host FROM {t.objects} WHERE behaviour = 'url'"
+
+
+def _url_hosts(d: Dialect, t: VerdictTables) -> str:
+    return t.url_hosts if t.url_hosts is not None else f"({url_hosts_sql(d, t)})"
+
+
 def hosts_sql(d: Dialect, t: VerdictTables = VerdictTables()) -> str:
     """Distinct hosts of the ``url`` objects (lower case, ``www.`` removed)."""
-    return f"""SELECT DISTINCT host FROM (
-        SELECT {_host_sql(d, "name")} AS host FROM {t.objects} WHERE behaviour = 'url') s
-        WHERE host <> ''"""
+    return f"SELECT DISTINCT host FROM {_url_hosts(d, t)} s WHERE host <> ''"
 
 
 def _host_sql(d: Dialect, name: str) -> str:
@@ -316,9 +335,7 @@ def coverage_sql(d: Dialect, hosts: str = "ic_sources", t: VerdictTables = Verdi
     network (an account is in at most one network), so the cost follows the shares,
     not groups × the domain's shares."""
     return f"""WITH mem AS ({_members(t)}),
-    oh AS (SELECT o.object, src.host FROM {t.objects} o
-           JOIN {hosts} src ON src.host = {_host_sql(d, "o.name")}
-           WHERE o.behaviour = 'url'),
+    oh AS (SELECT uh.object, src.host FROM {_url_hosts(d, t)} uh JOIN {hosts} src ON src.host = uh.host),
     u AS (SELECT tr.object, tr.account_id, oh.host
           FROM {t.traces} tr JOIN oh ON tr.object = oh.object
           WHERE tr.behaviour = 'url'),
@@ -345,8 +362,8 @@ def short_links_sql(d: Dialect, hosts: str = "ic_short_hosts", t: VerdictTables 
     """Per group: its members' link shares whose host is in ``hosts`` (shorteners)."""
     return f"""SELECT m.group_id, count(*) AS n FROM {t.traces} tr
         JOIN {t.membership} m ON tr.account_id = m.account_id
-        JOIN {t.objects} o ON tr.behaviour = o.behaviour AND tr.object = o.object
-        JOIN {hosts} s ON s.host = {_host_sql(d, "o.name")}
+        JOIN {_url_hosts(d, t)} uh ON tr.object = uh.object
+        JOIN {hosts} s ON s.host = uh.host
         WHERE tr.behaviour = 'url' GROUP BY m.group_id"""
 
 
@@ -363,10 +380,7 @@ def group_link_counts_sql(t: VerdictTables) -> str:
     tested ones only), from the share pairs they rest on."""
     lo, hi = unordered_pair_sql("p")
     return f"""SELECT group_id, count(*) AS n FROM (
-        SELECT DISTINCT ma.group_id, {lo} AS a, {hi} AS b FROM {t.pairs} p
-        JOIN {t.membership} ma ON p.account_a = ma.account_id
-        JOIN {t.membership} mb ON p.account_b = mb.account_id
-        WHERE ma.group_id = mb.group_id) s GROUP BY group_id"""
+        SELECT DISTINCT p.group_id, {lo} AS a, {hi} AS b FROM {t.inside()} p) s GROUP BY group_id"""
 
 
 def amplified_sql(t: VerdictTables = VerdictTables()) -> str:
@@ -374,11 +388,7 @@ def amplified_sql(t: VerdictTables = VerdictTables()) -> str:
     reposts of the author's posts (``n``), all its in-group pairs (``n_pairs``), and
     whether the author is a member (``member``). Authors are known only for
     originals that are in the input."""
-    return f"""WITH gp AS (
-        SELECT ma.group_id, p.behaviour, p.object FROM {t.pairs} p
-        JOIN {t.membership} ma ON p.account_a = ma.account_id
-        JOIN {t.membership} mb ON p.account_b = mb.account_id
-        WHERE ma.group_id = mb.group_id),
+    return f"""WITH gp AS (SELECT p.group_id, p.behaviour, p.object FROM {t.inside()} p),
     tot AS (SELECT group_id, count(*) AS n_pairs FROM gp GROUP BY group_id),
     ro AS (SELECT gp.group_id, o.name, count(*) AS n FROM gp
            JOIN {t.objects} o ON o.behaviour = gp.behaviour AND o.object = gp.object
@@ -418,11 +428,9 @@ def _amplified(engine: Engine, groups: dict[int, GroupEvidence], t: VerdictTable
 def _tick_sql(resolution: float, t: VerdictTables) -> str:
     """Per group: its co-action pairs and those within one clock tick of each other."""
     tick = int(round(resolution * 1_000_000))
-    return f"""SELECT ma.group_id, count(*) AS n_pairs,
+    return f"""SELECT p.group_id, count(*) AS n_pairs,
                sum(CASE WHEN p.t_b - p.t_a <= {tick} THEN 1 ELSE 0 END) AS n_one_tick
-        FROM {t.pairs} p JOIN {t.membership} ma ON p.account_a = ma.account_id
-        JOIN {t.membership} mb ON p.account_b = mb.account_id
-        WHERE ma.group_id = mb.group_id GROUP BY ma.group_id"""
+        FROM {t.inside()} p GROUP BY p.group_id"""
 
 
 # ---------------------------------------------------------------- the verdict
@@ -765,6 +773,8 @@ def classify_groups(
 def _domains(engine: Engine, groups: dict[int, GroupEvidence], t: VerdictTables) -> None:
     """Source domains (shorteners left out), their coverage, and the short-link share."""
     d = engine.dialect
+    engine.create_table("ic_url_hosts", url_hosts_sql(d, t))  # each URL's host, once
+    t = replace(t, url_hosts="ic_url_hosts")
     hosts = [str(h) for h in engine.to_arrow(hosts_sql(d, t)).column("host").to_pylist() if h]
     sources = sorted(h for h in hosts if _HOSTNAME.match(h) and not is_shortener(h))
     engine.register_arrow("ic_sources", pa.table({"host": pa.array(sources, pa.string())}))
@@ -799,10 +809,10 @@ def _domains(engine: Engine, groups: dict[int, GroupEvidence], t: VerdictTables)
             ge.n_domains = len(ds)
     engine.drop("ic_sources")
     short = sorted(h for h in hosts if is_shortener(h))
-    if not short:
-        return
-    engine.register_arrow("ic_short_hosts", pa.table({"host": pa.array(short, pa.string())}))
-    for r in engine.to_arrow(short_links_sql(d, "ic_short_hosts", t)).to_pylist():
-        ge = groups[int(r["group_id"])]
-        ge.shortened = int(r["n"]) / ge.link_shares if ge.link_shares else 0.0
-    engine.drop("ic_short_hosts")
+    if short:
+        engine.register_arrow("ic_short_hosts", pa.table({"host": pa.array(short, pa.string())}))
+        for r in engine.to_arrow(short_links_sql(d, "ic_short_hosts", t)).to_pylist():
+            ge = groups[int(r["group_id"])]
+            ge.shortened = int(r["n"]) / ge.link_shares if ge.link_shares else 0.0
+        engine.drop("ic_short_hosts")
+    engine.drop("ic_url_hosts")

@@ -34,7 +34,7 @@ from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.errors import ConfigError
 from inconcert.groups import find_components, find_groups, find_networks
-from inconcert.groups.verdicts import classify_groups
+from inconcert.groups.verdicts import VerdictTables, classify_groups
 from inconcert.sql.coaction import (
     accounts_dict_sql,
     eligible_sql,
@@ -58,8 +58,10 @@ from inconcert.sql.coaction import (
 )
 from inconcert.sql.selection import group_edges_sql, passing_links_sql, weight_quantile_sql
 from inconcert.sql.summaries import (
+    GROUP_PAIR_COLUMNS,
     account_networks_sql,
     account_stats_sql,
+    group_pairs_sql,
     group_stats_sql,
     groups_with_verdicts_sql,
     verdict_counts_sql,
@@ -71,6 +73,7 @@ from inconcert.tables import (
     COMPONENTS,
     ELIGIBLE,
     GROUP_NETWORKS,
+    GROUP_PAIRS,
     GROUP_VERDICTS,
     GROUPS,
     LINK_FAMILY,
@@ -394,7 +397,10 @@ def groups_stage(
     """``links`` → ``glinks`` (links that pass) → ``membership`` (communities,
     then accounts attached on pooled evidence) and ``account_networks``
     (connected components of ``glinks``) → ``out`` (group statistics) and
-    ``accounts_out`` (one row per account)."""
+    ``accounts_out`` (one row per account). ``ic_group_pairs``, the share pairs
+    inside the groups, is made once the communities are known and kept up to
+    date as groups are dropped and accounts join; the statistics here and the
+    verdicts read it instead of joining all of ``pairs`` with the groups."""
     d = engine.dialect
     q_weight: float | None = None
     if config.weight_percentile is not None:
@@ -413,9 +419,16 @@ def groups_stage(
         min_size=config.min_group_size,
     )
     engine.register_arrow(MEMBERSHIP, membership)
-    one_object = scoring.drop_one_object_groups(engine, pairs, PASSING_LINKS, MEMBERSHIP) if scoring_result.scored else 0
+    # the share pairs inside groups, once: every per-group statistic below reads them
+    engine.create_table(GROUP_PAIRS, group_pairs_sql(pairs, MEMBERSHIP, columns=GROUP_PAIR_COLUMNS))
+    one_object = (
+        scoring.drop_one_object_groups(engine, pairs, PASSING_LINKS, MEMBERSHIP, GROUP_PAIRS)
+        if scoring_result.scored else 0
+    )
     windows = (scoring_result.null or {}).get("windows")
     pooled = scoring.attach_pooled(engine, config, windows) if scoring_result.scored else None
+    if one_object or (pooled is not None and pooled["attached"]):
+        _update_group_pairs(engine, pairs)
     # components of the passing links (pooled members: their group's), which the
     # verdicts measure "unrelated accounts" against; networks: groups tied by most
     # of their members, which the outputs show
@@ -424,13 +437,11 @@ def groups_stage(
     members = engine.to_arrow(f"SELECT account_id, group_id FROM {MEMBERSHIP}")
     engine.register_arrow(GROUP_NETWORKS, find_networks(edges, members, config.min_group_size))
     engine.create_table(
-        out, group_stats_sql(d, 5, PASSING_LINKS, pairs, MEMBERSHIP, OBJECT_KEYS, GROUP_NETWORKS)
+        out, group_stats_sql(d, 5, PASSING_LINKS, pairs, MEMBERSHIP, OBJECT_KEYS, GROUP_NETWORKS, GROUP_PAIRS)
     )
-    engine.create_table(
-        ACCOUNTS_OUT, account_stats_sql(d, PASSING_LINKS, pairs, MEMBERSHIP, ACTIONS, ACCOUNT_KEYS, GROUP_NETWORKS)
-    )
-    if pooled is not None:
-        scoring.add_pooled_columns(engine, ACCOUNTS_OUT)
+    engine.create_table(ACCOUNTS_OUT, account_stats_sql(
+        d, PASSING_LINKS, pairs, MEMBERSHIP, ACTIONS, ACCOUNT_KEYS, GROUP_NETWORKS, pooled=pooled is not None
+    ))
     return GroupsResult(
         links_passing=engine.count(PASSING_LINKS),
         groups=engine.count(out),
@@ -444,6 +455,22 @@ def groups_stage(
     )
 
 
+def _update_group_pairs(engine: Engine, pairs: str) -> None:
+    """``ic_group_pairs`` for ``membership`` as it changed since the table was made
+    (groups dropped, accounts joined on pooled evidence): the rows of the groups
+    that remain, and the pairs of the accounts that joined (never in the table,
+    as they were outside the groups or in a dropped one) with their new group."""
+    engine.create_table("ic_joined", f"SELECT account_id FROM {MEMBERSHIP} WHERE joined_by = 'pooled'")
+    engine.create_table(
+        "ic_group_pairs_next",
+        f"""SELECT gp.* FROM {GROUP_PAIRS} gp WHERE gp.group_id IN (SELECT group_id FROM {MEMBERSHIP})
+        UNION ALL
+        {group_pairs_sql(pairs, MEMBERSHIP, touching="ic_joined", columns=GROUP_PAIR_COLUMNS)}""",
+    )
+    engine.rename("ic_group_pairs_next", GROUP_PAIRS)
+    engine.drop("ic_joined")
+
+
 def verdicts_stage(
     engine: Engine,
     config: DetectConfig,
@@ -453,10 +480,11 @@ def verdicts_stage(
 ) -> VerdictsResult:
     """Classify the groups (:func:`inconcert.groups.verdicts.classify_groups`, which
     needs scored links; ``resolution``: the clock tick in seconds, measured when not
-    given) and add ``p_value``, ``verdict``, ``reasons`` to ``groups``."""
+    given) and add ``p_value``, ``verdict``, ``reasons`` to ``groups``. Reads the
+    groups stage's tables, ``ic_group_pairs`` among them."""
     if not scoring_result.scored:
         return VerdictsResult(None)
-    classify_groups(engine, config, resolution)
+    classify_groups(engine, config, resolution, VerdictTables(group_pairs=GROUP_PAIRS))
     engine.create_table(groups, groups_with_verdicts_sql(groups, GROUP_VERDICTS))
     v = engine.to_arrow(verdict_counts_sql(groups))
     counts = dict(zip([str(x) for x in v.column("verdict").to_pylist()], v.column("n").to_pylist(), strict=True))

@@ -59,6 +59,7 @@ from inconcert.scoring.stats import (
     round_12g,
 )
 from inconcert.sql.coaction import unordered_pair_sql
+from inconcert.sql.summaries import group_pairs_from
 from inconcert.tables import LINK_FAMILY
 
 __all__ = [
@@ -992,19 +993,22 @@ def group_slices(group: np.ndarray, rows: int) -> list[tuple[int, int]]:
 
 
 def drop_one_object_groups(
-    engine: Engine, pairs: str = "pairs", passing: str = "glinks", membership: str = "membership"
+    engine: Engine, pairs: str = "pairs", passing: str = "glinks", membership: str = "membership",
+    group_pairs: str | None = None,
 ) -> int:
     """Remove from ``membership`` every group whose member links (``passing``)
     together rest on a single object family (:func:`object_families`: one post
     pair counts under its primary object; objects derived from one post, such
-    as a URL and its domain, are one family); returns how many groups were dropped."""
+    as a URL and its domain, are one family); returns how many groups were dropped.
+
+    The member links' post pairs are read from ``group_pairs``, the share pairs
+    inside the groups of ``membership`` (:func:`inconcert.sql.summaries.group_pairs_sql`),
+    or derived from ``pairs`` when it is None; its rows of dropped groups stay."""
+    lo, hi = unordered_pair_sql("p")
     ev = engine.to_arrow(
-        f"""SELECT ma.group_id, p.behaviour, p.object, p.seq_a, p.seq_b
-        FROM {pairs} p JOIN {passing} g ON g.account_a = least(p.account_a, p.account_b)
-                                 AND g.account_b = greatest(p.account_a, p.account_b)
-        JOIN {membership} ma ON p.account_a = ma.account_id
-        JOIN {membership} mb ON p.account_b = mb.account_id AND ma.group_id = mb.group_id
-        ORDER BY ma.group_id, p.seq_a, p.seq_b, p.behaviour, p.object"""
+        f"""SELECT p.group_id, p.behaviour, p.object, p.seq_a, p.seq_b
+        FROM {group_pairs_from(group_pairs, pairs, membership)} p JOIN {passing} g ON g.account_a = {lo} AND g.account_b = {hi}
+        ORDER BY p.group_id, p.seq_a, p.seq_b, p.behaviour, p.object"""
     )
     fam: dict[int, int] = {}
     # groups are independent: whole groups at a time, so memory follows the budget, not the evidence

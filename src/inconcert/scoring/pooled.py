@@ -53,6 +53,9 @@ __all__ = [
     "POOLED_ROUNDS",
     "pooled_enabled",
     "pooled_observed_sql",
+    "pooled_objects_sql",
+    "pooled_objects_next_sql",
+    "pooled_windows_sql",
     "pooled_logp",
     "pooled_candidates",
     "attach_pooled",
@@ -70,28 +73,85 @@ def pooled_enabled(config: DetectConfig) -> bool:
     return bool(config.pooled) and not config.coortweet_compatible
 
 
+def _pooled_pairs_sql(membership: str, pairs: str, joined: str | None = None) -> str:
+    """``(account_id, group_id, object, lvl)``, one row per share pair of an account
+    outside all groups of ``membership`` with a member (of ``joined`` only, when given)."""
+    near = membership if joined is None else joined
+    if joined is not None:  # the few pairs of those members first
+        pairs = (f"(SELECT * FROM {pairs} WHERE account_a IN (SELECT account_id FROM {joined})"
+                 f" OR account_b IN (SELECT account_id FROM {joined}))")
+    return f"""SELECT p.account_b AS account_id, ga.group_id, p.object, p.lvl
+        FROM {pairs} p JOIN {near} ga ON p.account_a = ga.account_id
+        LEFT JOIN {membership} gb ON p.account_b = gb.account_id
+        WHERE gb.account_id IS NULL
+        UNION ALL
+        SELECT p.account_a AS account_id, gb.group_id, p.object, p.lvl
+        FROM {pairs} p JOIN {near} gb ON p.account_b = gb.account_id
+        LEFT JOIN {membership} ga ON p.account_a = ga.account_id
+        WHERE ga.account_id IS NULL"""
+
+
+def _windows_sql(n_windows: int, objects: str) -> str:
+    ws = ", ".join(f"CAST(sum(CASE WHEN lvl <= {i} THEN 1 ELSE 0 END) AS INT) AS w{i}" for i in range(n_windows))
+    return f"SELECT account_id, group_id, {ws} FROM {objects} GROUP BY account_id, group_id"
+
+
 def pooled_observed_sql(n_windows: int, membership: str = "ic_pool_members", pairs: str = "pairs") -> str:
     """``(account_id, group_id, w0 … w<L-1>)``: for every account outside all groups
     and every group one of whose members it co-acted with, the distinct
     (primary) objects co-acted on with any member within each window of the
     ladder (post pairs' ``lvl``, :func:`inconcert.sql.coaction.post_pairs_sql`).
+    The same from a table of :func:`pooled_objects_sql`: :func:`pooled_windows_sql`.
 
     >>> "min(lvl) AS lvl" in pooled_observed_sql(2)
     True
     """
-    ws = ", ".join(f"CAST(sum(CASE WHEN lvl <= {i} THEN 1 ELSE 0 END) AS INT) AS w{i}" for i in range(n_windows))
     return f"""WITH x AS (
-        SELECT p.account_b AS account_id, ga.group_id, p.object, p.lvl
-        FROM {pairs} p JOIN {membership} ga ON p.account_a = ga.account_id
-        LEFT JOIN {membership} gb ON p.account_b = gb.account_id
-        WHERE gb.account_id IS NULL
-        UNION ALL
-        SELECT p.account_a AS account_id, gb.group_id, p.object, p.lvl
-        FROM {pairs} p JOIN {membership} gb ON p.account_b = gb.account_id
-        LEFT JOIN {membership} ga ON p.account_a = ga.account_id
-        WHERE ga.account_id IS NULL),
+        {_pooled_pairs_sql(membership, pairs)}),
     xo AS (SELECT account_id, group_id, object, min(lvl) AS lvl FROM x GROUP BY account_id, group_id, object)
-    SELECT account_id, group_id, {ws} FROM xo GROUP BY account_id, group_id"""
+    {_windows_sql(n_windows, "xo")}"""
+
+
+def pooled_objects_sql(membership: str = "ic_pool_members", pairs: str = "pairs") -> str:
+    """``(account_id, group_id, object, lvl)``: the objects behind :func:`pooled_observed_sql`,
+    each at the narrowest window level it was co-acted on within.
+
+    >>> "GROUP BY account_id, group_id, object" in pooled_objects_sql()
+    True
+    """
+    return f"""SELECT account_id, group_id, object, min(lvl) AS lvl FROM (
+        {_pooled_pairs_sql(membership, pairs)}) x
+    GROUP BY account_id, group_id, object"""
+
+
+def pooled_objects_next_sql(
+    objects: str = "ic_pool_obs", joined: str = "ic_pool_joined", membership: str = "ic_pool_members",
+    pairs: str = "pairs",
+) -> str:
+    """``objects`` (:func:`pooled_objects_sql` of the last round's members) for the
+    members of ``membership``, the last round's and those of ``joined``
+    (``account_id, group_id``) that joined since: less the rows of the accounts
+    that joined, plus the co-actions with them, read from their few pairs rather
+    than from all pairs again.
+
+    >>> "NOT IN (SELECT account_id FROM ic_pool_joined)" in pooled_objects_next_sql()
+    True
+    """
+    return f"""SELECT account_id, group_id, object, min(lvl) AS lvl FROM (
+        SELECT account_id, group_id, object, lvl FROM {objects}
+        WHERE account_id NOT IN (SELECT account_id FROM {joined})
+        UNION ALL
+        {_pooled_pairs_sql(membership, pairs, joined)}) x
+    GROUP BY account_id, group_id, object"""
+
+
+def pooled_windows_sql(n_windows: int, objects: str = "ic_pool_obs") -> str:
+    """:func:`pooled_observed_sql` from ``objects``, a table of :func:`pooled_objects_sql`.
+
+    >>> pooled_windows_sql(1, "o")
+    'SELECT account_id, group_id, CAST(sum(CASE WHEN lvl <= 0 THEN 1 ELSE 0 END) AS INT) AS w0 FROM o GROUP BY account_id, group_id'
+    """
+    return _windows_sql(n_windows, objects)
 
 
 def pooled_logp(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
@@ -110,18 +170,29 @@ def _membership(engine: Engine) -> pa.Table:
     return pa.table({"account_id": m.column("account_id"), "group_id": m.column("group_id").cast(pa.int64())})
 
 
-def pooled_candidates(engine: Engine, members: pa.Table, null: NullModel, cv: float | np.ndarray = 0.0) -> pa.Table:
+def pooled_candidates(
+    engine: Engine, members: pa.Table, null: NullModel, cv: float | np.ndarray = 0.0,
+    expected: dict[tuple[int, bytes, bytes], np.ndarray] | None = None, observed: str | None = None,
+) -> pa.Table:
     """Every candidate ``(account_id, group_id)`` for the groups in ``members``
     (``account_id, group_id``) with ``w`` (distinct objects at the candidate's
     window), ``expected`` there, ``window_s`` and the pooled ``p_value``
     (Simes over the windows), ordered by account and group. Candidates with at
     most one object co-acted on have p = 1 and are left out.
+
+    ``expected``: a dict kept over the rounds of :func:`attach_pooled`, of the
+    expectations already computed for a group's candidates of one population
+    (keyed by the population and the candidates' and members' degrees): a
+    group nobody joined or left since the last round, whose candidates are the
+    same, gets the same values without computing them again. ``observed``: a
+    table of :func:`pooled_objects_sql` for ``members`` (:func:`attach_pooled`
+    keeps one over the rounds); None: the co-actions are found here, from ``pairs``.
     """
     L = len(null.windows)
-    engine.register_arrow("ic_pool_members", members.select(["account_id", "group_id"]))
-    cand = engine.to_arrow(
-        f"SELECT * FROM ({pooled_observed_sql(L)}) c WHERE w{L - 1} >= 2 ORDER BY account_id, group_id"
-    )
+    if observed is None:
+        engine.register_arrow("ic_pool_members", members.select(["account_id", "group_id"]))
+    source = pooled_observed_sql(L) if observed is None else pooled_windows_sql(L, observed)
+    cand = engine.to_arrow(f"SELECT * FROM ({source}) c WHERE w{L - 1} >= 2 ORDER BY account_id, group_id")
     n = cand.num_rows
     w = np.stack([cand.column(f"w{i}").to_numpy(zero_copy_only=False).astype(np.float64) for i in range(L)], axis=1) if n else np.zeros((0, L))
     e = np.zeros((n, L))
@@ -147,7 +218,14 @@ def pooled_candidates(engine: Engine, members: pa.Table, null: NullModel, cv: fl
         for g in np.unique(cand_grp):
             for pop in np.unique(cp[cand_grp == g]):
                 sel = np.flatnonzero((cand_grp == g) & (cp == pop))
-                e[sel] = null.group_expected(int(pop), da[sel].astype(float), dm[(mem_grp == g) & (mp == pop)].astype(float))
+                dc, dg = da[sel].astype(float), dm[(mem_grp == g) & (mp == pop)].astype(float)
+                key = (int(pop), dc.tobytes(), dg.tobytes())
+                got = None if expected is None else expected.get(key)
+                if got is None:
+                    got = null.group_expected(int(pop), dc, dg)
+                    if expected is not None:
+                        expected[key] = got
+                e[sel] = got
     logp_w = window_logp(w, e, e[:, -1] if n else np.zeros(0), cv)
     logp = simes_log(logp_w) if n else np.zeros(0)
     best = np.argmin(logp_w + 1e-12 * np.arange(L)[None, :], axis=1) if n else np.zeros(0, np.int64)
@@ -178,6 +256,11 @@ def attach_pooled(engine: Engine, config: DetectConfig, windows: list[float] | N
     smallest p-value. Rounds stop when nothing joins, after
     ``config.pooled_rounds`` (default :data:`POOLED_ROUNDS`) rounds.
 
+    The co-actions of outside accounts with the groups (``ic_pool_obs``,
+    :func:`pooled_objects_sql`) are found in all of ``pairs`` once; each later
+    round only updates them with the pairs of the accounts that just joined
+    (:func:`pooled_objects_next_sql`).
+
     With ``pooled=False`` members are only labelled ``link``. Needs
     ``membership``, ``pairs`` (post pairs with ``lvl``) and the null model's
     tables (:data:`~inconcert.scoring.nullmodel.NULL_TABLES`).
@@ -197,12 +280,23 @@ def attach_pooled(engine: Engine, config: DetectConfig, windows: list[float] | N
         robust = _has_rows(engine, "ic_null_excluded") and _has_rows(engine, "ic_null_objects_kept")
         null = fit_null(engine, [float(w) for w in (windows or config.ladder())],
                         "ic_null_excluded" if robust else None, "ic_null_objects_kept" if robust else None)
-        for _ in range(rounds):
+        expected: dict[tuple[int, bytes, bytes], np.ndarray] = {}  # over the rounds: groups that did not change
+        new = 0  # where the accounts that joined in the last round start
+        for r in range(rounds):
             members = pa.table(
                 {"account_id": pa.array(accounts, key_type), "group_id": pa.array(groups, pa.int64())}
             )
+            # the co-actions with the groups: from all pairs once, then updated with those who joined
+            engine.register_arrow("ic_pool_members", members)
+            if r == 0:
+                engine.create_table("ic_pool_obs", pooled_objects_sql())
+            else:
+                engine.register_arrow("ic_pool_joined", members.slice(new))
+                engine.create_table("ic_pool_obs_next", pooled_objects_next_sql())
+                engine.rename("ic_pool_obs_next", "ic_pool_obs")
+            new = len(accounts)
             cvs = window_cv(null.windows, float(config.expected_cv), float(config.expected_cv_from))
-            cand = pooled_candidates(engine, members, null, cvs)
+            cand = pooled_candidates(engine, members, null, cvs, expected, "ic_pool_obs")
             p = cand.column("p_value").to_numpy(zero_copy_only=False)
             ok = np.flatnonzero(bh_qvalues(p) <= level)
             best: dict[Any, tuple[float, int]] = {}
@@ -230,7 +324,7 @@ def attach_pooled(engine: Engine, config: DetectConfig, windows: list[float] | N
         }
     )
     engine.register_arrow("membership", out.sort_by([("group_id", "ascending"), ("account_id", "ascending")]))
-    engine.drop("ic_pool_members")
+    drop_pooled_tables(engine)
     info["seconds"] = time.perf_counter() - t0
     return info
 
@@ -257,14 +351,16 @@ def drop_pooled_tables(engine: Engine) -> None:
     >>> from inconcert.engines.duckdb_engine import DuckDBEngine
     >>> drop_pooled_tables(DuckDBEngine())
     """
-    for t in ("ic_pool_members", "ic_pool_cand"):
+    for t in ("ic_pool_members", "ic_pool_cand", "ic_pool_obs", "ic_pool_joined"):
         engine.drop(t)
 
 
 def add_pooled_columns(engine: Engine, table: str = "accounts_out") -> None:
     """Add ``joined_by`` (``link`` / ``pooled``, NULL outside groups) and
     ``pooled_p`` from ``membership`` (account keys) to the accounts table
-    ``table`` (account names), through the dictionary ``ic_accounts``.
+    ``table`` (account names), through the dictionary ``ic_accounts``. (The
+    groups stage selects them as it makes the table:
+    :func:`inconcert.sql.summaries.account_stats_sql` with ``pooled=True``.)
 
     >>> from inconcert.engines.duckdb_engine import DuckDBEngine
     >>> e = DuckDBEngine()

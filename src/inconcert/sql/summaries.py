@@ -2,7 +2,8 @@
 output views of links and evidence. Pure functions returning SQL strings.
 
 Expects tables ``actions``, ``pairs``, ``links``, ``glinks`` (links that pass the
-thresholds), ``membership(account_id, group_id)``, ``account_networks(account_id,
+thresholds), ``membership(account_id, group_id)``, optionally ``ic_group_pairs``
+(the share pairs inside groups, :func:`group_pairs_sql`), ``account_networks(account_id,
 network_id)`` (:func:`account_networks_sql`) and the key dictionaries
 ``ic_accounts(account_id, name)`` and ``ic_objects(behaviour, object, name)``:
 inside, accounts and objects are integer keys; what the user reads has names.
@@ -18,6 +19,9 @@ from inconcert.sql.coaction import unordered_pair_sql
 from inconcert.sql.dialect import Dialect
 
 __all__ = [
+    "group_pairs_sql",
+    "group_pairs_from",
+    "GROUP_PAIR_COLUMNS",
     "account_networks_sql",
     "group_stats_sql",
     "account_stats_sql",
@@ -42,6 +46,50 @@ def _same_group(table: str, membership: str = "membership", a: str = "account_a"
         WHERE ma.group_id = mb.group_id"""
 
 
+#: The columns of ``pairs`` the per-group statistics and verdicts read.
+GROUP_PAIR_COLUMNS = ("behaviour", "object", "account_a", "account_b", "seq_a", "seq_b", "t_a", "t_b")
+
+
+def group_pairs_sql(
+    pairs: str = "pairs", membership: str = "membership", touching: str | None = None,
+    columns: tuple[str, ...] | None = None,
+) -> str:
+    """The share pairs inside groups: every row of ``pairs`` whose two accounts are
+    in one group of ``membership`` (its ``columns``, all when None), with that
+    ``group_id``; with ``touching`` (a table of ``account_id``), only those with
+    an account in it.
+
+    Groups are a small part of the accounts, so these are a small part of the
+    pairs (at 10⁶ posts about a tenth): made once as a table (``ic_group_pairs``)
+    when the groups are known, they spare every per-group statistic a join of
+    all pairs with the groups. The builders that read them take ``group_pairs``:
+    such a table, or None to derive them here (:func:`group_pairs_from`).
+
+    >>> "ma.group_id = mb.group_id" in group_pairs_sql()
+    True
+    """
+    source = pairs
+    if touching:  # the few pairs of those accounts first, then their groups
+        source = (f"(SELECT * FROM {pairs} WHERE account_a IN (SELECT account_id FROM {touching})"
+                  f" OR account_b IN (SELECT account_id FROM {touching}))")
+    cols = "p.*" if columns is None else ", ".join(f"p.{c}" for c in columns)
+    return f"""SELECT {cols}, ma.group_id FROM {source} p
+        JOIN {membership} ma ON p.account_a = ma.account_id
+        JOIN {membership} mb ON p.account_b = mb.account_id
+        WHERE ma.group_id = mb.group_id"""
+
+
+def group_pairs_from(group_pairs: str | None, pairs: str = "pairs", membership: str = "membership") -> str:
+    """What to read the share pairs inside groups from: the table ``group_pairs``
+    (of :func:`group_pairs_sql`) or, when None, that SQL on ``pairs`` and
+    ``membership`` as a sub-query (to be given an alias).
+
+    >>> group_pairs_from("ic_group_pairs")
+    'ic_group_pairs'
+    """
+    return group_pairs if group_pairs is not None else f"({group_pairs_sql(pairs, membership)})"
+
+
 def account_networks_sql(components: str = "ic_networks", membership: str = "membership") -> str:
     """Each account's network: its connected component in ``components``
     (account_id, network_id), or, for a member that joined a group on pooled
@@ -63,12 +111,14 @@ def group_stats_sql(
     membership: str = "membership",
     objects: str = "ic_objects",
     networks: str = "account_networks",
+    group_pairs: str | None = None,
 ) -> str:
     """One row per group of ``membership``: its network (of ``networks``), size, links
-    (of ``passing``), density, weight, behaviours, objects, time span (of ``pairs``),
+    (of ``passing``), density, weight, behaviours, objects, time span (of ``pairs``
+    inside the group: ``group_pairs``, :func:`group_pairs_sql`, derived when None),
     and the ``top`` objects most members acted on."""
     return f"""WITH gl AS ({_same_group(passing, membership)}),
-    ge AS ({_same_group(pairs, membership)}),
+    ge AS (SELECT * FROM {group_pairs_from(group_pairs, pairs, membership)} gp),
     sz AS (SELECT m.group_id, min(n.network_id) AS network_id, count(*) AS size
            FROM {membership} m LEFT JOIN {networks} n ON m.account_id = n.account_id
            GROUP BY m.group_id),
@@ -115,11 +165,20 @@ def account_stats_sql(
     actions: str = "actions",
     accounts: str = "ic_accounts",
     networks: str = "account_networks",
+    pooled: bool = False,
 ) -> str:
     """One row per account that acted: network, group, degree and strength in the
     thresholded graph, actions, coordinated actions (posts in share pairs) and their share. A post (``seq``)
     has one account, so the coordinated actions are counted by grouping on ``seq``
-    first (one cheap integer key) rather than ``count(DISTINCT seq)`` per account."""
+    first (one cheap integer key) rather than ``count(DISTINCT seq)`` per account.
+    With ``pooled``, also ``membership``'s ``joined_by`` and ``pooled_p``
+    (:func:`inconcert.scoring.pooled.attach_pooled`).
+
+    >>> from inconcert.sql.dialect import DuckDBDialect
+    >>> "m.pooled_p" in account_stats_sql(DuckDBDialect(), pooled=True)
+    True
+    """
+    extra = ", m.joined_by, m.pooled_p" if pooled else ""
     return f"""WITH deg AS (
         SELECT acc, count(*) AS degree, sum(weight) AS strength FROM (
             SELECT account_a AS acc, weight FROM {passing}
@@ -135,7 +194,7 @@ def account_stats_sql(
            coalesce(deg.degree, 0) AS degree, coalesce(deg.strength, 0) AS strength,
            act.n_actions, coalesce(co.n_coordinated, 0) AS n_coordinated,
            CAST(coalesce(co.n_coordinated, 0) AS DOUBLE) / act.n_actions AS coordinated_share,
-           act.platform
+           act.platform{extra}
     FROM act LEFT JOIN {membership} m ON act.account_id = m.account_id
     LEFT JOIN {networks} n ON act.account_id = n.account_id
     LEFT JOIN deg ON act.account_id = deg.acc
