@@ -63,7 +63,8 @@ class TextBehaviour(Behaviour):
         text_map(engine)
 
     def traces_sql(self, d: Dialect, config: DetectConfig) -> str:
-        n = int(config.min_text_tokens)
+        # at least n space-separated tokens: at least n - 1 spaces (no list of tokens is made)
+        spaces = "%" + " %" * max(int(config.min_text_tokens) - 1, 0)
         return f"""SELECT a.account_id, m.norm AS object, {d.epoch_us('a.ts')} AS t, a.post_id, a.seq
             FROM actions a JOIN ic_text_map m ON a.text = m.text
-            WHERE a.repost_of IS NULL AND m.norm IS NOT NULL AND {d.list_len("split(m.norm, ' ')")} >= {n}"""
+            WHERE a.repost_of IS NULL AND m.norm IS NOT NULL AND m.norm LIKE '{spaces}'"""
