@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inconcert.normalize.text import normalize_text
+from inconcert.normalize.text import normalize_text, normalize_text_array
 from inconcert.normalize.url import canonical_url
 
 
@@ -79,3 +81,31 @@ def test_vectorised_canonical_url_equals_scalar(parts, junk):
 
     urls = ["".join(p) for p in parts] + junk + [None]
     assert canonical_url_array(pa.array(urls, pa.string())).to_pylist() == [canonical_url(u) for u in urls]
+
+
+def _every_rule_on_every_string(arr: pa.Array) -> pa.Array:
+    """The text normalisation with no shortcut: every rule on every string, in order."""
+    from inconcert.normalize import text as t
+
+    x = pc.utf8_lower(pc.utf8_normalize(arr, form="NFKC"))
+    x = pc.replace_substring_regex(x, pattern=t._LINKS, replacement=" ")
+    for pattern, repl in t._ARABIC:
+        x = pc.replace_substring_regex(x, pattern=pattern, replacement=repl)
+    for d, a in t._DIGITS.items():
+        x = pc.replace_substring(x, d, a)
+    x = pc.replace_substring(x, "\u0451", "\u0435")
+    for pattern, repl in [t._INVISIBLE, *t._RULES]:
+        x = pc.replace_substring_regex(x, pattern=pattern, replacement=repl)
+    return pc.utf8_trim_whitespace(x)
+
+
+_texty = st.lists(
+    st.sampled_from(list("aZ é#@:/.w \t\n!,ёЁيكة١۲\u0640\u200c\ufe0f🔥👍🏽ｈ美，") + ["http://", "www.", "@bob", "://x"]),
+    max_size=30,
+).map("".join)
+
+
+@given(st.lists(st.one_of(st.none(), _texty), max_size=12))
+def test_normalize_text_array_equals_every_rule_on_every_string(texts: list[str | None]):
+    arr = pa.array(texts, pa.string())
+    assert normalize_text_array(arr).to_pylist() == _every_rule_on_every_string(arr).to_pylist()

@@ -19,8 +19,10 @@ class HashtagsBehaviour(Behaviour):
     columns = ("hashtags",)
 
     def traces_sql(self, d: Dialect, config: DetectConfig) -> str:
+        # posts with fewer than two tags (most) are set aside before their tags are cleaned
         tags = d.lower_trim_list("hashtags")
         joined = d.list_join_sorted_distinct(tags, " #")
         return f"""SELECT account_id, '#' || {joined} AS object, {d.epoch_us('ts')} AS t, post_id, seq
             FROM actions
-            WHERE hashtags IS NOT NULL AND {d.list_len(d.list_distinct(tags))} >= 2"""
+            WHERE hashtags IS NOT NULL AND {d.list_len("hashtags")} >= 2
+              AND {d.list_len(d.list_distinct(tags))} >= 2"""

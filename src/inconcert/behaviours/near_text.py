@@ -118,6 +118,7 @@ class NearTextBehaviour(Behaviour):
     name = "near_text"
     description = "near-duplicate text (MinHash/LSH, exact Jaccard of shingles ≥ threshold)"
     columns = ("text",)
+    scratch = ("ic_text_map",)
     keeps = ("ic_text_norm",)  # exact similarity of the evidence pairs
     pair_similarity = PAIR_SIMILARITY
     opt_in = True

@@ -128,6 +128,7 @@ class SemanticTextBehaviour(Behaviour):
     name = "semantic_text"
     description = "same message across paraphrase and language (multilingual sentence embeddings)"
     columns = ("text",)
+    scratch = ("ic_text_map",)
     opt_in = True
 
     def prepare(self, engine: Engine, config: DetectConfig) -> dict[str, Any]:

@@ -81,6 +81,10 @@ _SIMPLE_QUERY = (
 )
 
 
+#: scheme, host, port, path and query of a link (up to its fragment)
+_PARTS = r"^(?P<scheme>[A-Za-z]+)://(?P<host>[^/:?#]*)(?P<port>:[0-9]+)?(?P<path>[^?#]*)(?:\?(?P<query>[^#]*))?"
+
+
 def _clean_queries(q: pa.Array) -> pa.Array:
     """Plain ``k=v&…`` queries without tracking parameters, pairs sorted by (key,
     value) as :func:`canonical_url` sorts them; ``""`` when none is left."""
@@ -118,11 +122,9 @@ def canonical_url_array(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     plain = pc.fill_null(pc.match_substring_regex(s, _SIMPLE), False)
     with_query = pc.fill_null(pc.match_substring_regex(s, _SIMPLE_QUERY), False)
     simple = pc.or_(plain, with_query)
-    # fast path
-    x = pc.replace_substring_regex(s, pattern="#.*$", replacement="")
-    query = pc.if_else(with_query, pc.replace_substring_regex(x, pattern=r"^[^?]*\?", replacement=""), "")
-    x = pc.replace_substring_regex(x, pattern=r"\?.*$", replacement="")
-    parts = pc.extract_regex(x, r"^(?P<scheme>[A-Za-z]+)://(?P<host>[^/:]*)(?P<port>:[0-9]+)?(?P<path>.*)$")
+    # fast path: the parts of a simple link in one pass (the fragment is dropped)
+    parts = pc.extract_regex(s, _PARTS)
+    query = pc.struct_field(parts, "query")
     scheme = pc.utf8_lower(pc.struct_field(parts, "scheme"))
     host = pc.utf8_lower(pc.struct_field(parts, "host"))
     host = pc.replace_substring_regex(host, pattern=r"\.+$", replacement="")
