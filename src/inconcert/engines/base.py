@@ -89,6 +89,12 @@ class Engine(ABC):
         self.create_table(new, f"SELECT * FROM {old}")
         self.drop(old)
 
+    def rewrite_table(self, name: str, sql: str) -> None:
+        """Replace table ``name`` by the rows of ``sql``, which may read ``name``
+        itself: made as ``<name>_next``, then renamed over it."""
+        self.create_table(f"{name}_next", sql)
+        self.rename(f"{name}_next", name)
+
     def query_progress(self) -> float | None:
         """How far the running query is (0–1), safe to ask from another thread;
         None when nothing runs or the engine cannot tell (the default)."""

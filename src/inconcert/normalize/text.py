@@ -91,14 +91,16 @@ def _without_links(x: pa.Array) -> pa.Array:
     return pc.replace_substring_regex(x, pattern=_LINKS, replacement=" ")
 
 
+def _arabic_rules(x: pa.Array) -> pa.Array:
+    """Arabic and Persian letter variants, harakat and digits (strings in Arabic script)."""
+    for pattern, repl in _ARABIC:
+        x = pc.replace_substring_regex(x, pattern=pattern, replacement=repl)
+    return _ascii_digits(x)
+
+
 def _non_ascii_rules(x: pa.Array) -> pa.Array:
     """The rules that only change characters outside ASCII."""
-    arabic = pc.fill_null(pc.match_substring_regex(x, _ARABIC_SCRIPT), False)
-    if pc.any(arabic).as_py():
-        sub = pc.filter(x, arabic)
-        for pattern, repl in _ARABIC:
-            sub = pc.replace_substring_regex(sub, pattern=pattern, replacement=repl)
-        x = pc.replace_with_mask(x, arabic, _ascii_digits(sub))
+    x = _where(x, pc.match_substring_regex(x, _ARABIC_SCRIPT), _arabic_rules)
     x = pc.replace_substring(x, "\u0451", "\u0435")  # Cyrillic yo -> ie
     pattern, repl = _INVISIBLE
     return pc.replace_substring_regex(x, pattern=pattern, replacement=repl)

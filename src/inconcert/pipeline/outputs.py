@@ -136,8 +136,7 @@ def write_outputs(
     engine.create_table(RECEIPTS, evidence_receipts_sql(PAIRS, MEMBERSHIP, None if all_evidence else PASSING_LINKS))
     if "post_a" not in engine.columns(PAIRS):
         for side in "ab":
-            engine.create_table(RECEIPTS + "_ids", evidence_post_ids_sql(RECEIPTS, side, ACTIONS))
-            engine.rename(RECEIPTS + "_ids", RECEIPTS)
+            engine.rewrite_table(RECEIPTS, evidence_post_ids_sql(RECEIPTS, side, ACTIONS))
     evidence = evidence_out_sql(
         d,
         RECEIPTS,

@@ -22,7 +22,7 @@ from inconcert.scoring.nullmodel import (
     primary_share_sql,
     score_links,
 )
-from inconcert.scoring.pooled import add_pooled_columns, attach_pooled, pooled_enabled
+from inconcert.scoring.pooled import attach_pooled, pooled_enabled
 from inconcert.scoring.stats import bh_qvalues, conditional_poisson_logsf, simes
 
 __all__ = [
@@ -32,7 +32,6 @@ __all__ = [
     "drop_one_object_groups",
     "fdr_of",
     "attach_pooled",
-    "add_pooled_columns",
     "pooled_enabled",
     "bh_qvalues",
     "conditional_poisson_logsf",

@@ -48,6 +48,7 @@ from inconcert.scoring.nullmodel import (
     window_logp,
 )
 from inconcert.scoring.stats import bh_qvalues, conditional_poisson_logsf
+from inconcert.sql.coaction import pairs_touching_sql
 
 __all__ = [
     "POOLED_ROUNDS",
@@ -59,7 +60,6 @@ __all__ = [
     "pooled_logp",
     "pooled_candidates",
     "attach_pooled",
-    "add_pooled_columns",
     "drop_pooled_tables",
 ]
 
@@ -78,8 +78,7 @@ def _pooled_pairs_sql(membership: str, pairs: str, joined: str | None = None) ->
     outside all groups of ``membership`` with a member (of ``joined`` only, when given)."""
     near = membership if joined is None else joined
     if joined is not None:  # the few pairs of those members first
-        pairs = (f"(SELECT * FROM {pairs} WHERE account_a IN (SELECT account_id FROM {joined})"
-                 f" OR account_b IN (SELECT account_id FROM {joined}))")
+        pairs = pairs_touching_sql(pairs, joined)
     return f"""SELECT p.account_b AS account_id, ga.group_id, p.object, p.lvl
         FROM {pairs} p JOIN {near} ga ON p.account_a = ga.account_id
         LEFT JOIN {membership} gb ON p.account_b = gb.account_id
@@ -292,8 +291,7 @@ def attach_pooled(engine: Engine, config: DetectConfig, windows: list[float] | N
                 engine.create_table("ic_pool_obs", pooled_objects_sql())
             else:
                 engine.register_arrow("ic_pool_joined", members.slice(new))
-                engine.create_table("ic_pool_obs_next", pooled_objects_next_sql())
-                engine.rename("ic_pool_obs_next", "ic_pool_obs")
+                engine.rewrite_table("ic_pool_obs", pooled_objects_next_sql())
             new = len(accounts)
             cvs = window_cv(null.windows, float(config.expected_cv), float(config.expected_cv_from))
             cand = pooled_candidates(engine, members, null, cvs, expected, "ic_pool_obs")
@@ -353,30 +351,3 @@ def drop_pooled_tables(engine: Engine) -> None:
     """
     for t in ("ic_pool_members", "ic_pool_cand", "ic_pool_obs", "ic_pool_joined"):
         engine.drop(t)
-
-
-def add_pooled_columns(engine: Engine, table: str = "accounts_out") -> None:
-    """Add ``joined_by`` (``link`` / ``pooled``, NULL outside groups) and
-    ``pooled_p`` from ``membership`` (account keys) to the accounts table
-    ``table`` (account names), through the dictionary ``ic_accounts``. (The
-    groups stage selects them as it makes the table:
-    :func:`inconcert.sql.summaries.account_stats_sql` with ``pooled=True``.)
-
-    >>> from inconcert.engines.duckdb_engine import DuckDBEngine
-    >>> e = DuckDBEngine()
-    >>> e.register_arrow("accounts_out", pa.table({"account_id": ["a", "b"]}))
-    >>> e.register_arrow("ic_accounts", pa.table({"account_id": [1, 2], "name": ["a", "b"]}))
-    >>> e.register_arrow("membership", pa.table({"account_id": [1], "group_id": [1],
-    ...     "joined_by": ["pooled"], "pooled_p": [1e-5]}))
-    >>> add_pooled_columns(e)
-    >>> e.to_arrow("SELECT * FROM accounts_out ORDER BY account_id").to_pylist()[1]
-    {'account_id': 'b', 'joined_by': None, 'pooled_p': None}
-    """
-    engine.create_table(
-        "ic_pool_accounts",
-        f"""SELECT a.*, m.joined_by, m.pooled_p
-        FROM {table} a LEFT JOIN ic_accounts x ON a.account_id = x.name
-        LEFT JOIN membership m ON x.account_id = m.account_id""",
-    )
-    engine.create_table(table, "SELECT * FROM ic_pool_accounts")
-    engine.drop("ic_pool_accounts")

@@ -22,6 +22,7 @@ from inconcert.sql.dialect import Dialect
 
 __all__ = [
     "unordered_pair_sql",
+    "pairs_touching_sql",
     "union_traces_sql",
     "accounts_dict_sql",
     "objects_dict_sql",
@@ -56,6 +57,17 @@ def unordered_pair_sql(alias: str = "") -> tuple[str, str]:
     """
     a, b = (f"{alias}.account_a", f"{alias}.account_b") if alias else ("account_a", "account_b")
     return f"CASE WHEN {a} < {b} THEN {a} ELSE {b} END", f"CASE WHEN {a} < {b} THEN {b} ELSE {a} END"
+
+
+def pairs_touching_sql(pairs: str, accounts: str) -> str:
+    """A sub-query of the rows of ``pairs`` with an account in ``accounts`` (a table
+    of ``account_id``): the few pairs of a few accounts, found before any join.
+
+    >>> pairs_touching_sql("pairs", "j")
+    '(SELECT * FROM pairs WHERE account_a IN (SELECT account_id FROM j) OR account_b IN (SELECT account_id FROM j))'
+    """
+    return (f"(SELECT * FROM {pairs} WHERE account_a IN (SELECT account_id FROM {accounts})"
+            f" OR account_b IN (SELECT account_id FROM {accounts}))")
 
 
 def union_traces_sql(d: Dialect, parts: list[tuple[str, str]], post_ids: bool = True) -> str:

@@ -15,7 +15,7 @@ True
 
 from __future__ import annotations
 
-from inconcert.sql.coaction import unordered_pair_sql
+from inconcert.sql.coaction import pairs_touching_sql, unordered_pair_sql
 from inconcert.sql.dialect import Dialect
 
 __all__ = [
@@ -39,13 +39,6 @@ __all__ = [
 ]
 
 
-def _same_group(table: str, membership: str = "membership", a: str = "account_a", b: str = "account_b") -> str:
-    return f"""SELECT x.*, ma.group_id FROM {table} x
-        JOIN {membership} ma ON x.{a} = ma.account_id
-        JOIN {membership} mb ON x.{b} = mb.account_id
-        WHERE ma.group_id = mb.group_id"""
-
-
 #: The columns of ``pairs`` the per-group statistics and verdicts read.
 GROUP_PAIR_COLUMNS = ("behaviour", "object", "account_a", "account_b", "seq_a", "seq_b", "t_a", "t_b")
 
@@ -54,8 +47,8 @@ def group_pairs_sql(
     pairs: str = "pairs", membership: str = "membership", touching: str | None = None,
     columns: tuple[str, ...] | None = None,
 ) -> str:
-    """The share pairs inside groups: every row of ``pairs`` whose two accounts are
-    in one group of ``membership`` (its ``columns``, all when None), with that
+    """The share pairs inside groups: every row of ``pairs`` (or of any table of
+    account pairs, such as the links) whose two accounts are in one group of ``membership`` (its ``columns``, all when None), with that
     ``group_id``; with ``touching`` (a table of ``account_id``), only those with
     an account in it.
 
@@ -68,10 +61,7 @@ def group_pairs_sql(
     >>> "ma.group_id = mb.group_id" in group_pairs_sql()
     True
     """
-    source = pairs
-    if touching:  # the few pairs of those accounts first, then their groups
-        source = (f"(SELECT * FROM {pairs} WHERE account_a IN (SELECT account_id FROM {touching})"
-                  f" OR account_b IN (SELECT account_id FROM {touching}))")
+    source = pairs_touching_sql(pairs, touching) if touching else pairs  # those accounts' few pairs first
     cols = "p.*" if columns is None else ", ".join(f"p.{c}" for c in columns)
     return f"""SELECT {cols}, ma.group_id FROM {source} p
         JOIN {membership} ma ON p.account_a = ma.account_id
@@ -117,7 +107,7 @@ def group_stats_sql(
     (of ``passing``), density, weight, behaviours, objects, time span (of ``pairs``
     inside the group: ``group_pairs``, :func:`group_pairs_sql`, derived when None),
     and the ``top`` objects most members acted on."""
-    return f"""WITH gl AS ({_same_group(passing, membership)}),
+    return f"""WITH gl AS ({group_pairs_sql(passing, membership)}),
     ge AS (SELECT * FROM {group_pairs_from(group_pairs, pairs, membership)} gp),
     sz AS (SELECT m.group_id, min(n.network_id) AS network_id, count(*) AS size
            FROM {membership} m LEFT JOIN {networks} n ON m.account_id = n.account_id
