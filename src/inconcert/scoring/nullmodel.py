@@ -92,7 +92,7 @@ _SCORE_COLUMNS = ("expected", "p_value", "surprise", "q_value", "significant", "
 
 #: Tables of the null kept until the groups are found (pooled evidence reads them).
 NULL_TABLES = ("ic_null_degree", "ic_null_objects", "ic_obj_window", "ic_null_rest", "ic_null_excluded",
-               "ic_null_objects_kept")
+               "ic_null_objects_kept", "ic_null_objects_blocks", "ic_null_degree_blocks")
 
 
 def fdr_of(config: DetectConfig) -> float:
@@ -667,8 +667,11 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
                             degrees="ic_null_degree_kept")
             if n:
                 parts = _link_degrees(engine, "ic_null_degree_kept")
-            engine.drop("ic_null_degree_kept")
-            engine.drop("ic_null_objects_blocks")
+            if blocks_round:  # the blocks round's classes and degrees stay for pooled evidence (NULL_TABLES)
+                engine.rename("ic_null_degree_kept", "ic_null_degree_blocks")
+            else:
+                engine.drop("ic_null_degree_kept")
+                engine.drop("ic_null_objects_blocks")
         else:
             null = fit_null(engine, windows, strata=strata)
         logp, best, wb, eb = _score_batches(null, parts, tested, cells, L, cvs_all)

@@ -169,9 +169,21 @@ def _membership(engine: Engine) -> pa.Table:
     return pa.table({"account_id": m.column("account_id"), "group_id": m.column("group_id").cast(pa.int64())})
 
 
+def _class_rows(
+    t: pa.Table, dmap: dict[Any, list[tuple[int, float]]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(row, group, class, degree)`` of ``t(account_id, group_id)``: one entry per row
+    and class its account has a degree in (``dmap``; none: class 0, degree 1)."""
+    grp = np.asarray(t.column("group_id").to_pylist())
+    info = [(i, c, d) for i, a in enumerate(t.column("account_id").to_pylist()) for c, d in dmap.get(a, [(0, 1.0)])]
+    r = np.array([x[0] for x in info], np.int64)
+    return r, grp[r], np.array([x[1] for x in info], np.int64), np.array([x[2] for x in info], np.float64)
+
+
 def pooled_candidates(
     engine: Engine, members: pa.Table, null: NullModel, cv: float | np.ndarray = 0.0,
     expected: dict[tuple[int, bytes, bytes], np.ndarray] | None = None, observed: str | None = None,
+    degrees: str = "ic_null_degree",
 ) -> pa.Table:
     """Every candidate ``(account_id, group_id)`` for the groups in ``members``
     (``account_id, group_id``) with ``w`` (distinct objects at the candidate's
@@ -186,6 +198,10 @@ def pooled_candidates(
     same, gets the same values without computing them again. ``observed``: a
     table of :func:`pooled_objects_sql` for ``members`` (:func:`attach_pooled`
     keeps one over the rounds); None: the co-actions are found here, from ``pairs``.
+    ``degrees`` (``account_id, cls, d``): the accounts' degrees per class of the
+    null; an account with degrees in several classes (its population and the
+    blocks of objects, docs/null-model.md "Communities") has its expectation
+    summed over them, as a link's is.
     """
     L = len(null.windows)
     if observed is None:
@@ -200,31 +216,27 @@ def pooled_candidates(
         ids = cand.column("account_id").combine_chunks()
         engine.register_arrow("ic_pool_need", pa.table({"account_id": pa.concat_arrays(
             [ids, members.column("account_id").combine_chunks().cast(ids.type)])}))
-        deg = engine.to_arrow("""SELECT account_id, cls, d FROM ic_null_degree
-            WHERE cls >= 1 AND account_id IN (SELECT account_id FROM ic_pool_need)""")
+        deg = engine.to_arrow(f"""SELECT account_id, cls, d FROM {degrees}
+            WHERE cls >= 1 AND account_id IN (SELECT account_id FROM ic_pool_need) ORDER BY account_id, cls""")
         engine.drop("ic_pool_need")
-        dmap = {
-            a: (int(c), float(d))
-            for a, c, d in zip(deg.column("account_id").to_pylist(), deg.column("cls").to_pylist(),
-                               deg.column("d").to_pylist(), strict=True)
-        }
-        cand_info = [dmap.get(a, (0, 1.0)) for a in cand.column("account_id").to_pylist()]
-        mem_info = [dmap.get(a, (0, 1.0)) for a in members.column("account_id").to_pylist()]
-        cand_grp = np.asarray(cand.column("group_id").to_pylist())
-        mem_grp = np.asarray(members.column("group_id").to_pylist())
-        cp, da = (np.array([x[i] for x in cand_info]) for i in (0, 1))
-        mp, dm = (np.array([x[i] for x in mem_info]) for i in (0, 1))
-        for g in np.unique(cand_grp):
-            for pop in np.unique(cp[cand_grp == g]):
-                sel = np.flatnonzero((cand_grp == g) & (cp == pop))
-                dc, dg = da[sel].astype(float), dm[(mem_grp == g) & (mp == pop)].astype(float)
+        dmap: dict[Any, list[tuple[int, float]]] = {}  # account → its (class, degree), by class
+        for a, c, d in zip(deg.column("account_id").to_pylist(), deg.column("cls").to_pylist(),
+                           deg.column("d").to_pylist(), strict=True):
+            dmap.setdefault(a, []).append((int(c), float(d)))
+
+        cr, cg, cp, da = _class_rows(cand, dmap)
+        _, mg, mp, dm = _class_rows(members, dmap)
+        for g in np.unique(cg):
+            for pop in np.unique(cp[cg == g]):
+                sel = np.flatnonzero((cg == g) & (cp == pop))
+                dc, dg = da[sel].astype(float), dm[(mg == g) & (mp == pop)].astype(float)
                 key = (int(pop), dc.tobytes(), dg.tobytes())
                 got = None if expected is None else expected.get(key)
                 if got is None:
                     got = null.group_expected(int(pop), dc, dg)
                     if expected is not None:
                         expected[key] = got
-                e[sel] = got
+                np.add.at(e, cr[sel], got)  # summed over the classes (one per account without blocks)
     logp_w = window_logp(w, e, e[:, -1] if n else np.zeros(0), cv)
     logp = simes_log(logp_w) if n else np.zeros(0)
     best = np.argmin(logp_w + 1e-12 * np.arange(L)[None, :], axis=1) if n else np.zeros(0, np.int64)
@@ -277,8 +289,15 @@ def attach_pooled(engine: Engine, config: DetectConfig, windows: list[float] | N
     info: dict[str, Any] = {"attached": 0, "rounds": []}
     if accounts and rounds and _have_tables(engine):
         robust = _has_rows(engine, "ic_null_excluded") and _has_rows(engine, "ic_null_objects_kept")
-        null = fit_null(engine, [float(w) for w in (windows or config.ladder())],
-                        "ic_null_excluded" if robust else None, "ic_null_objects_kept" if robust else None)
+        ladder = [float(w) for w in (windows or config.ladder())]
+        degrees = "ic_null_degree"
+        if robust and _has_rows(engine, "ic_null_objects_blocks"):
+            # the scoring's last round had blocks of objects: the same null here, block classes included
+            degrees = "ic_null_degree_blocks"
+            null = fit_null(engine, ladder, "ic_null_excluded", "ic_null_objects_blocks", degrees=degrees)
+        else:
+            null = fit_null(engine, ladder, "ic_null_excluded" if robust else None,
+                            "ic_null_objects_kept" if robust else None)
         expected: dict[tuple[int, bytes, bytes], np.ndarray] = {}  # over the rounds: groups that did not change
         new = 0  # where the accounts that joined in the last round start
         for r in range(rounds):
@@ -294,7 +313,7 @@ def attach_pooled(engine: Engine, config: DetectConfig, windows: list[float] | N
                 engine.rewrite_table("ic_pool_obs", pooled_objects_next_sql())
             new = len(accounts)
             cvs = window_cv(null.windows, float(config.expected_cv), float(config.expected_cv_from))
-            cand = pooled_candidates(engine, members, null, cvs, expected, "ic_pool_obs")
+            cand = pooled_candidates(engine, members, null, cvs, expected, "ic_pool_obs", degrees)
             p = cand.column("p_value").to_numpy(zero_copy_only=False)
             ok = np.flatnonzero(bh_qvalues(p) <= level)
             best: dict[Any, tuple[float, int]] = {}
