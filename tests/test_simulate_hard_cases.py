@@ -262,3 +262,18 @@ def test_cli_selects_worlds_and_truncates(tmp_path):
     assert set((_secs(posts) % 60).tolist()) == {0.0}
     r = CliRunner().invoke(main, args + ["--scenarios", "big_campaing"])
     assert r.exit_code != 0 and "big_campaign" in r.output
+
+
+def test_mixed_world_holds_every_kind_in_one_population():
+    """Issue 12's held-out file in kind: 12 operations of 6–120 accounts (one of
+    120) of six tactics, fast and slow, and four feed trios, in one population."""
+    posts, labels = build_world("mixed", n_posts=20000, seed=3)
+    lab = labels.to_pylist()
+    ops = {r["group"]: r["tactic"] for r in lab if r["label"] == "operation"}
+    assert len(ops) == 12
+    assert set(ops.values()) == {"link_push", "retweet_ring", "copypaste", "hashtags", "slow_links", "slow_copypaste"}
+    sizes = Counter(r["group"] for r in lab if r["label"] == "operation")
+    assert max(sizes.values()) == 120 and min(sizes.values()) >= 6
+    assert sum(r["label"] == "automation" for r in lab) == 12
+    organic = {r["account_id"] for r in lab if r["label"] == "organic"}
+    assert len({a for a in posts.column("account_id").to_pylist() if a in organic}) > 300

@@ -37,6 +37,9 @@ minute_clock   fast operations of four tactics plus feed trios, every
                timestamp truncated to the minute
 memes          stronger organic memes and trends (more, bigger) around one
                fast copy-paste and one hashtag operation
+mixed          every kind in one population: 12 operations of 6–120 accounts
+               (one of 120; fast and slow links, co-retweets, near-copies,
+               hashtags, slow near-copies), four feed trios with uptake
 ============== ==============================================================
 
 Labels: ``account_id, label, group, tactic`` with ``label`` one of
@@ -526,6 +529,44 @@ def _memes(w: _World, n_posts: int) -> None:
     w.camouflage(np.concatenate(members), made / sum(len(m) for m in members))
 
 
+_MIXED_TACTICS = ("link_push", "retweet_ring", "copypaste", "hashtags", "slow_links", "slow_copypaste")
+
+
+def _mixed(w: _World, n_posts: int) -> None:
+    """Every kind at once in one organic population: 12 operations of 6–120
+    accounts (one of 120), fast and slow, of six tactics; four feed trios with
+    organic uptake; operations about a quarter of the posts."""
+    rng = w.rng
+    budget = 0.25 * n_posts / 12
+    made, members = 0, []
+    for k in range(1, 13):
+        tac = _MIXED_TACTICS[(k - 1) % len(_MIXED_TACTICS)]
+        size = 120 if k == 4 else int(round(_loguniform(rng, 6, 120)))
+        n_ev = int(np.clip(budget / (size * 0.55), 15, 60))
+        m = w.members(k, size, tac)
+        width = rng.uniform(60, 300)
+        fast = lambda t0, n, width=width: _burst(rng, t0, n, width)  # noqa: E731
+        if tac == "link_push":
+            made += _link_campaign(w, m, n_ev, k, (0.3, 0.8), fast)
+        elif tac == "retweet_ring":
+            made += _retweet_ring(w, m[2:], m[:2], n_ev, width, k)
+        elif tac == "copypaste":
+            made += _copypaste(w, m, n_ev, (0.3, 0.8), fast, (1, 2), k)
+        elif tac == "hashtags":
+            made += _hashtag_campaign(w, m, n_ev, k, (60, 300))
+        elif tac == "slow_links":
+            made += _link_campaign(w, m, n_ev, k, (0.4, 0.9), lambda t0, n: _chain(rng, t0, n, 600, 3 * 3600),
+                                   margin=5 * 86400)
+        else:
+            made += _copypaste(w, m, n_ev, (0.4, 0.9), lambda t0, n: _chain(rng, t0, n, 120, 3600), (1, 2), k,
+                               margin=2 * 86400)
+        members.append(m)
+    fed, articles = _feeds(w, int(0.1 * n_posts), 100, (4, 4))
+    w.organic(max(n_posts - 2 * made - fed - int(0.08 * n_posts), n_posts // 3))
+    _uptake(w, articles, int(0.08 * n_posts))
+    w.camouflage(np.concatenate(members), made / sum(len(m) for m in members))
+
+
 _BUILDERS: dict[str, Callable[[_World, int], None]] = {
     "big_campaign": _big_campaign,
     "focused": _focused,
@@ -536,6 +577,7 @@ _BUILDERS: dict[str, Callable[[_World, int], None]] = {
     "duplicates": _duplicates,
     "minute_clock": _minute_clock,
     "memes": _memes,
+    "mixed": _mixed,
 }
 #: The held-out worlds, by name.
 WORLDS = tuple(_BUILDERS)
@@ -549,6 +591,7 @@ _PREFIX = {
     "duplicates": "du",
     "minute_clock": "mc",
     "memes": "mm",
+    "mixed": "mx",
 }
 
 
