@@ -39,7 +39,8 @@ memes          stronger organic memes and trends (more, bigger) around one
                fast copy-paste and one hashtag operation
 mixed          every kind in one population: 12 operations of 6–120 accounts
                (one of 120; fast and slow links, co-retweets, near-copies,
-               hashtags, slow near-copies), four feed trios with uptake
+               hashtags, slow near-copies), four feed trios with uptake;
+               retweets carry URLs, hashtags and a domain; 1–3 % duplicate rows
 ============== ==============================================================
 
 Labels: ``account_id, label, group, tactic`` with ``label`` one of
@@ -535,8 +536,11 @@ _MIXED_TACTICS = ("link_push", "retweet_ring", "copypaste", "hashtags", "slow_li
 def _mixed(w: _World, n_posts: int) -> None:
     """Every kind at once in one organic population: 12 operations of 6–120
     accounts (one of 120), fast and slow, of six tactics; four feed trios with
-    organic uptake; operations about a quarter of the posts."""
+    organic uptake; operations about a quarter of the posts. Retweets carry the
+    original's URL, hashtags and domain (a ``domain`` column), and 1–3 % of the
+    rows are duplicated, as in :func:`_duplicate_rows`."""
     rng = w.rng
+    w.full_retweets = True
     budget = 0.25 * n_posts / 12
     made, members = 0, []
     for k in range(1, 13):
@@ -684,6 +688,8 @@ def build_world(
     posts = w.log.table(w.span, with_domain=w.full_retweets, with_event=truth)
     if name == "duplicates":
         posts = _duplicate_rows(rng, posts, rng.uniform(0.02, 0.06))
+    if name == "mixed":
+        posts = _duplicate_rows(rng, posts, rng.uniform(0.01, 0.03))
     if name == "minute_clock":
         posts = truncate_to(posts, "minute")
     return posts, world_labels(w, group_base)
