@@ -387,6 +387,23 @@ def _big_campaign(w: _World, n_posts: int) -> None:
     w.camouflage(np.concatenate([m, m2]), 0.5 * made / (len(m) + len(m2)))
 
 
+def _fast_tactic(
+    w: _World, tac: str, m: np.ndarray, n_ev: int, k: int, width: float, tag_width: tuple[float, float]
+) -> int:
+    """One fast operation of members ``m``: ``n_ev`` events of a random 30–80 % of
+    them within ``width`` seconds (hashtag sets: each event's width drawn from
+    ``tag_width``); copies change 1–2 words; retweet rings have two leaders."""
+    rng = w.rng
+    fast = lambda t0, n: _burst(rng, t0, n, width)  # noqa: E731
+    if tac in ("links", "link_push"):
+        return _link_campaign(w, m, n_ev, k, (0.3, 0.8), fast)
+    if tac in ("retweets", "retweet_ring"):
+        return _retweet_ring(w, m[2:], m[:2], n_ev, width, k)
+    if tac == "copypaste":
+        return _copypaste(w, m, n_ev, (0.3, 0.8), fast, (1, 2), k)
+    return _hashtag_campaign(w, m, n_ev, k, tag_width)
+
+
 def _focused(w: _World, n_posts: int) -> None:
     rng = w.rng
     topic = f"#{w.prefix}event2024"
@@ -403,16 +420,7 @@ def _focused(w: _World, n_posts: int) -> None:
         n_ev = int(np.clip(budget / (size * 0.55), 20, 400))
         m = w.members(k, size, tac)
         members.append(m)
-        width = rng.uniform(30, 240)
-        fast = lambda t0, n, width=width: _burst(rng, t0, n, width)  # noqa: E731
-        if tac == "links":
-            made += _link_campaign(w, m, n_ev, k, (0.3, 0.8), fast)
-        elif tac == "retweets":
-            made += _retweet_ring(w, m[2:], m[:2], n_ev, width, k)
-        elif tac == "copypaste":
-            made += _copypaste(w, m, n_ev, (0.3, 0.8), fast, (1, 2), k)
-        else:
-            made += _hashtag_campaign(w, m, n_ev, k, (30, 240))
+        made += _fast_tactic(w, tac, m, n_ev, k, rng.uniform(30, 240), (30, 240))
     # organic accounts of the topic: a few posts each
     w.organic(
         max(int(n_posts - made), n_posts // 5),
@@ -549,15 +557,8 @@ def _mixed(w: _World, n_posts: int) -> None:
         n_ev = int(np.clip(budget / (size * 0.55), 15, 60))
         m = w.members(k, size, tac)
         width = rng.uniform(60, 300)
-        fast = lambda t0, n, width=width: _burst(rng, t0, n, width)  # noqa: E731
-        if tac == "link_push":
-            made += _link_campaign(w, m, n_ev, k, (0.3, 0.8), fast)
-        elif tac == "retweet_ring":
-            made += _retweet_ring(w, m[2:], m[:2], n_ev, width, k)
-        elif tac == "copypaste":
-            made += _copypaste(w, m, n_ev, (0.3, 0.8), fast, (1, 2), k)
-        elif tac == "hashtags":
-            made += _hashtag_campaign(w, m, n_ev, k, (60, 300))
+        if tac not in ("slow_links", "slow_copypaste"):
+            made += _fast_tactic(w, tac, m, n_ev, k, width, (60, 300))
         elif tac == "slow_links":
             made += _link_campaign(w, m, n_ev, k, (0.4, 0.9), lambda t0, n: _chain(rng, t0, n, 600, 3 * 3600),
                                    margin=5 * 86400)
