@@ -420,7 +420,7 @@ def detect(
 @click.option("--seed", default=42, show_default=True, type=int)
 @click.option("--scenarios", default="none", show_default=True,
               help="Worlds to simulate: all (viral, automation, slow_burn, camouflage), held_out (big_campaign, "
-                   "focused, slow_copypaste, slow_links, feeds, retweets_full, duplicates, minute_clock, memes), attacks (camouflage_heavy, tiny_ops, edited_copies, short_copies, daily, fans, organic_bursts), "
+                   "focused, slow_copypaste, slow_links, feeds, retweets_full, duplicates, minute_clock, memes, mixed), attacks (camouflage_heavy, tiny_ops, edited_copies, short_copies, daily, fans, organic_bursts), "
                    "none, or a comma list of names.")
 @click.option("--truncate-to", "truncate", type=click.Choice(["minute", "hour"]), default=None,
               help="Floor every timestamp to the minute or hour, as coarse-clock exports do.")

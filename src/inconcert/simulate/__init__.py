@@ -10,7 +10,7 @@ Modules, one per kind of world (nothing imports back up the list):
 - :mod:`~inconcert.simulate.organic` and :mod:`~inconcert.simulate.hard_cases`
   — held-out worlds built from the failures of issue 12 (``big_campaign``,
   ``focused``, ``slow_copypaste``, ``slow_links``, ``feeds``,
-  ``retweets_full``, ``duplicates``, ``minute_clock``, ``memes``;
+  ``retweets_full``, ``duplicates``, ``minute_clock``, ``memes``, ``mixed``;
   :func:`build_world`);
 - :mod:`~inconcert.simulate.copypasta` — near-duplicate text operations and
   organic memes for the ``near_text`` behaviour (:func:`simulate_copypasta`);

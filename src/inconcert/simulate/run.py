@@ -7,7 +7,7 @@ Two families of names:
   to the base simulator of :mod:`inconcert.simulate.base`;
 - the held-out worlds of :mod:`inconcert.simulate.hard_cases` (``big_campaign``,
   ``focused``, ``slow_copypaste``, ``slow_links``, ``feeds``, ``retweets_full``,
-  ``duplicates``, ``minute_clock``, ``memes``; ``held_out`` means all of them),
+  ``duplicates``, ``minute_clock``, ``memes``, ``mixed``; ``held_out`` means all of them),
   each with its own organic population.
 
 When several worlds are chosen, ``n_posts`` is split evenly between them (the
