@@ -40,6 +40,10 @@ class PersonaConfig:
     max_features: keep at most this many n-grams, the most widespread first
         (feature selection by document frequency: frequent features are style).
     char_weight, habit_weight: weights of the two style views in the score.
+    habit_weighting: how the habits count in Burrows' Delta: ``learned`` = each habit
+        weighted by how well it keeps within an account (its two time halves) and
+        differs between accounts, learned from the input itself (no labels; see
+        :func:`~inconcert.personas.habits.habit_weights`); ``equal`` = every habit alike.
     hubness_k: neighbours used for the hubness correction (CSLS) of the char view.
     top_k: candidates kept per account in ``same_hand.csv``.
     neighbours: ``exact`` compares all pairs; ``hnsw`` uses approximate nearest
@@ -81,6 +85,7 @@ class PersonaConfig:
     max_features: int = 100_000
     char_weight: float = 2.0
     habit_weight: float = 1.0
+    habit_weighting: Literal["learned", "equal"] = "learned"
     hubness_k: int = 3
     top_k: int = 10
     neighbours: Literal["auto", "exact", "hnsw"] = "auto"
@@ -102,8 +107,21 @@ class PersonaConfig:
 
     def __post_init__(self) -> None:
         p = []
-        for name in ("min_text_tokens", "min_texts", "ngram_min", "min_df", "top_k", "hubness_k",
-                     "exact_limit", "svd_dims", "fit_sample", "svd_sample", "background_pairs", "chunk_words", "min_chunk_words"):
+        for name in (
+            "min_text_tokens",
+            "min_texts",
+            "ngram_min",
+            "min_df",
+            "top_k",
+            "hubness_k",
+            "exact_limit",
+            "svd_dims",
+            "fit_sample",
+            "svd_sample",
+            "background_pairs",
+            "chunk_words",
+            "min_chunk_words",
+        ):
             if int(getattr(self, name)) < 1:
                 p.append(f"{name} must be ≥ 1")
         if self.min_words < 0:
@@ -112,12 +130,18 @@ class PersonaConfig:
             p.append("ngram_max must be ≥ ngram_min")
         if self.max_features < 10:
             p.append("max_features must be ≥ 10")
-        if self.char_weight < 0 or self.habit_weight < 0 or self.char_weight + self.habit_weight <= 0:
+        if (
+            self.char_weight < 0
+            or self.habit_weight < 0
+            or self.char_weight + self.habit_weight <= 0
+        ):
             p.append("char_weight and habit_weight must be ≥ 0 and not both 0")
         if self.unit not in ("auto", "account", "byline"):
             p.append("unit must be 'auto', 'account' or 'byline'")
         if self.neighbours not in ("auto", "exact", "hnsw"):
             p.append("neighbours must be 'auto', 'exact' or 'hnsw'")
+        if self.habit_weighting not in ("learned", "equal"):
+            p.append("habit_weighting must be 'learned' or 'equal'")
         if self.hands_reference not in ("input", "interleaved"):
             p.append("hands_reference must be 'input' or 'interleaved'")
         if self.segment_profiles not in ("texts", "chunk_mean"):

@@ -60,7 +60,8 @@ def _ranked(space: StyleSpace) -> tuple[list[np.ndarray], list[np.ndarray]]:
     cands: list[np.ndarray] = []
     scores: list[np.ndarray] = []
     if space.mode == "exact":
-        delta = cdist(space.habit_z, space.habit_z, "cityblock") / space.habit_z.shape[1]
+        hw = space.habit_weights if space.habit_weights is not None else np.ones(space.habit_z.shape[1])
+        delta = cdist(space.habit_z * hw, space.habit_z * hw, "cityblock") / space.habit_z.shape[1]
         assert space.cos is not None and space.standardiser is not None
         c = 2.0 * space.cos - space.radius[:, None] - space.radius[None, :]
         std = space.standardiser

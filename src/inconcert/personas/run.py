@@ -30,7 +30,7 @@ import scipy.sparse as sp
 from inconcert.errors import ConfigError
 from inconcert.personas.bylines import bylines_as_accounts
 from inconcert.personas.config import PersonaConfig
-from inconcert.personas.habits import HABIT_NAMES, habit_rows
+from inconcert.personas.habits import HABIT_NAMES, habit_halves, habit_rows, habit_weights
 from inconcert.personas.hands import chunk_bounds, chunk_size, split_points
 from inconcert.personas.neighbours import reduce_profiles
 from inconcert.personas.profiles import Texts, collect_texts, count_rows, fit_style_model, sum_rows
@@ -191,6 +191,7 @@ def _profile_batch(job: tuple[Any, ...], shared: _Shared | None = None) -> tuple
     per_text = habit_rows(style, words)
     text_off = np.concatenate([[0], np.cumsum(n_texts)]).astype(np.int64)
     habits = np.add.reduceat(per_text, text_off[:-1], axis=0) / n_texts[:, None]
+    halves = habit_halves(per_text, n_texts)
     sc = np.flatnonzero(scored)
     red, acc = np.zeros((0, components.shape[0]), np.float32), None
     if len(sc):
@@ -240,7 +241,7 @@ def _profile_batch(job: tuple[Any, ...], shared: _Shared | None = None) -> tuple
                                        ch_vecs[c0_: c0_ + len(rows_)], bounds[li]))
             s0 += ns
             c0_ += len(rows_)
-    return batch, habits, sc, red, acc, tests_in
+    return batch, habits, halves, sc, red, acc, tests_in
 
 
 def personas_from_actions(
@@ -298,11 +299,13 @@ def personas_from_actions(
     x_parts: list[tuple[np.ndarray, sp.csr_matrix]] = []
     z = np.zeros((len(idx), components.shape[0]), dtype=np.float32)
     habits_all = np.zeros((n_acc, len(HABIT_NAMES)))
+    halves_all = np.zeros((n_acc, 2, len(HABIT_NAMES)))
     hands_in: list[HandsInput] = []
     shared = _Shared(model, components, centre, cfg, mode == "exact")
     jobs = (_job(tx, b, bounds, scored, hands_ok) for b in _batches(tx.offsets, work, _BATCH_TEXTS))
-    for batch, habits, sc, red, acc, tests_in in _run_batches(jobs, shared, cfg):
+    for batch, habits, halves, sc, red, acc, tests_in in _run_batches(jobs, shared, cfg):
         habits_all[batch] = habits
+        halves_all[batch] = halves
         if len(sc):
             ids = np.array([pos_scored[int(a)] for a in batch[sc]])
             z[ids] = red
@@ -312,13 +315,15 @@ def personas_from_actions(
     lap("profiles")
 
     space = None
+    # the habits' weights in Burrows' Delta, learned from the scored accounts' own time halves
+    hw = habit_weights(habits_all[idx], halves_all[idx]) if cfg.habit_weighting == "learned" else None
     if len(idx) >= 2:
         if mode == "exact":
             order = np.argsort(np.concatenate([ids for ids, _ in x_parts]))
             x = sp.vstack([m for _, m in x_parts], format="csr")[order]
-            space = build_space(x, model.mean, z, habits_all[idx], tx.n_words[idx], cfg)
+            space = build_space(x, model.mean, z, habits_all[idx], tx.n_words[idx], cfg, hw)
         else:
-            space = build_space(None, None, z, habits_all[idx], tx.n_words[idx], cfg)
+            space = build_space(None, None, z, habits_all[idx], tx.n_words[idx], cfg, hw)
     lap("neighbours")
     tests = score_hands(hands_in, pos_scored, z, space, cfg) if space is not None else {}
     lap("hands")
@@ -354,6 +359,7 @@ def personas_from_actions(
         "same_hand_rows": len(same_hand),
         "several_hands": sum(1 for h in hands if (h["hands_estimate"] or 0) > 1),
         "habits": HABIT_NAMES,
+        "habit_weights": None if hw is None else {h: round(float(w), 4) for h, w in zip(HABIT_NAMES, hw, strict=True)},
         "rests_on": RESTS_ON.format(n_habits=len(HABIT_NAMES)),
         "timings_s": timings,
         "cpu_s": cpu,  # CPU seconds of this process and its finished workers, per step

@@ -77,7 +77,7 @@ def score_hands(
         r_acc = np.sort(np.partition(g, -kk, axis=1)[:, -kk:], axis=1).mean(axis=1)
     bi, bj = background_pairs(len(z), cfg.background_pairs, cfg.seed)
     bg = StyleViews(char=csls(np.einsum("ij,ij->i", z[bi], z[bj]), r_acc[bi], r_acc[bj]),
-                    habit=-burrows_delta(space.habit_z[bi], space.habit_z[bj]))
+                    habit=-burrows_delta(space.habit_z[bi], space.habit_z[bj], space.habit_weights))
     std = Standardiser.fit(bg)
     inputs = sorted(inputs, key=lambda h: h.account)
     ref = cfg.hands_reference == "interleaved"
@@ -89,7 +89,7 @@ def score_hands(
     before, after = seg[0::2], seg[1::2]
     hz = (seg_h - space.habit_mean) / space.habit_sd
     views = StyleViews(char=csls(np.einsum("ij,ij->i", before, after), r[0::2], r[1::2]),
-                       habit=-burrows_delta(hz[0::2], hz[1::2]))
+                       habit=-burrows_delta(hz[0::2], hz[1::2], space.habit_weights))
     s = std.score(views, cfg.char_weight, cfg.habit_weight)
     starts = np.concatenate([[0], np.cumsum(n_pairs)[:-1]])
     d = np.empty(len(inputs))

@@ -43,6 +43,7 @@ class StyleSpace:
     index: Any = None  # hnsw: the index over z
     habit_mean: np.ndarray | None = None
     habit_sd: np.ndarray | None = None
+    habit_weights: np.ndarray | None = None  # of Burrows' Delta (mean 1); None = equal
 
     def char_cosine(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         if self.cos is not None:
@@ -54,12 +55,16 @@ class StyleSpace:
 
     def views(self, i: np.ndarray, j: np.ndarray) -> StyleViews:
         c = csls(self.char_cosine(i, j), self.radius[i], self.radius[j])
-        return StyleViews(char=c, habit=-burrows_delta(self.habit_z[i], self.habit_z[j]))
+        return StyleViews(
+            char=c, habit=-burrows_delta(self.habit_z[i], self.habit_z[j], self.habit_weights)
+        )
 
     def score(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Same-hand score of pairs (higher = more likely one hand; 0 ≈ a typical pair)."""
         assert self.standardiser is not None
-        return self.standardiser.score(self.views(i, j), self.config.char_weight, self.config.habit_weight)
+        return self.standardiser.score(
+            self.views(i, j), self.config.char_weight, self.config.habit_weight
+        )
 
     def p_values(self, scores: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         assert self.background is not None
@@ -73,11 +78,12 @@ def build_space(
     habits: np.ndarray,
     n_words: np.ndarray,
     config: PersonaConfig,
+    habit_weights: np.ndarray | None = None,
 ) -> StyleSpace:
     """Neighbours, radii, standardiser and background for the scored accounts.
 
     ``x``/``mean`` (exact: used when given) or ``z`` (hnsw) are the char profiles; ``habits`` the raw
-    habit matrix of the same accounts."""
+    habit matrix of the same accounts; ``habit_weights`` those of Burrows' Delta (None = equal)."""
     n = len(n_words)
     mu, sd = habits.mean(axis=0), habits.std(axis=0)
     habit_z = (habits - mu) / np.where(sd > 0, sd, 1.0)
@@ -98,8 +104,11 @@ def build_space(
         mode = "hnsw"
     h = min(config.hubness_k, sims.shape[1])
     radius = sims[:, :h].mean(axis=1) if n > 1 else np.zeros(n)
-    space = StyleSpace(mode, n_words, habit_z, radius, nbr, config, x=x, mean=mean, z=z, cos=cos, index=index)
+    space = StyleSpace(
+        mode, n_words, habit_z, radius, nbr, config, x=x, mean=mean, z=z, cos=cos, index=index
+    )
     space.habit_mean, space.habit_sd = mu, np.where(sd > 0, sd, 1.0)
+    space.habit_weights = habit_weights
     bi, bj = background_pairs(n, config.background_pairs, config.seed)
     views = space.views(bi, bj)
     space.standardiser = Standardiser.fit(views)
