@@ -39,7 +39,9 @@ class PersonaConfig:
     min_df: an n-gram must occur in this many accounts to be a feature.
     max_features: keep at most this many n-grams, the most widespread first
         (feature selection by document frequency: frequent features are style).
-    char_weight, habit_weight: weights of the two style views in the score.
+    char_weight, habit_weight, word_weight: weights of the three style views in the score.
+    function_words: the word view's words: the input's this many most frequent tokens
+        (function words and punctuation; :mod:`inconcert.personas.words`); 0 = no word view.
     habit_weighting: how the habits count in Burrows' Delta: ``learned`` = each habit
         weighted by how well it keeps within an account (its two time halves) and
         differs between accounts, learned from the input itself (no labels; see
@@ -86,6 +88,8 @@ class PersonaConfig:
     char_weight: float = 2.0
     habit_weight: float = 1.0
     habit_weighting: Literal["learned", "equal"] = "learned"
+    word_weight: float = 1.0
+    function_words: int = 100
     hubness_k: int = 3
     top_k: int = 10
     neighbours: Literal["auto", "exact", "hnsw"] = "auto"
@@ -140,6 +144,10 @@ class PersonaConfig:
             p.append("unit must be 'auto', 'account' or 'byline'")
         if self.neighbours not in ("auto", "exact", "hnsw"):
             p.append("neighbours must be 'auto', 'exact' or 'hnsw'")
+        if self.word_weight < 0:
+            p.append("word_weight must be ≥ 0")
+        if self.function_words < 0:
+            p.append("function_words must be ≥ 0 (0 = no word view)")
         if self.habit_weighting not in ("learned", "equal"):
             p.append("habit_weighting must be 'learned' or 'equal'")
         if self.hands_reference not in ("input", "interleaved"):
