@@ -45,7 +45,7 @@ RESTS_ON = (
     "{n_habits} writing habits{words}); a lead, not proof: language, genre and topic also shape style"
 )
 _BATCH_TEXTS = 100_000
-_VOCAB_TEXTS = 200_000  # texts of the fit sample that choose the word view's words
+_VOCAB_TEXTS = 50_000  # texts of the fit sample that choose the word view's words
 
 
 @dataclass
