@@ -56,3 +56,27 @@ def test_run_reports_the_words_and_zero_turns_the_view_off():
     a, b = ["hand1_a", "w2"], ["hand1_b", "w3"]
     assert np.allclose(same.pair_scores(a, b), off.pair_scores(a, b))
     assert not np.allclose(on.pair_scores(a, b), off.pair_scores(a, b))
+
+
+def test_hands_weights_are_checked_and_used():
+    import pytest
+
+    from inconcert.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="hands_weights"):
+        PersonaConfig(hands_weights=(0.0, 0.0, 0.0))
+    actions = persona_actions(seed=5)
+    runs = {
+        w: personas_from_actions(
+            actions, PersonaConfig(evidence_pairs=0, workers=1, hands_weights=w)
+        )
+        for w in ((0.5, 1.0, 1.0), (2.0, 1.0, 0.0))
+    }
+    for res in runs.values():  # the planted byline of two writers either way
+        hands = {h["account_id"]: h for h in res.hands}
+        assert hands["byline_two_hands"]["hands_estimate"] == 2
+    d = [
+        {h["account_id"]: h["dispersion"] for h in r.hands}["byline_two_hands"]
+        for r in runs.values()
+    ]
+    assert d[0] != d[1]

@@ -59,6 +59,10 @@ class PersonaConfig:
     chunk_words: words per chunk in the several-hands test.
     min_chunk_words: a short account's chunks are shortened down to this many words so
         that it still has ``2 × min_chunks`` chunks (``chunk_words`` = no shortening).
+    hands_weights: weights of the char, habit and word views in the hands test's
+        before/after score (the same-hand score of two segments of one account); the
+        char view counts less than in ``score`` because it follows one hand's topics
+        over time more than the habits and frequent words do (see docs/personas.md).
     hands_reference: what the before/after score of the hands test is compared with:
         ``input`` = the input's other tested accounts only; ``interleaved`` = also the
         account's own even against odd chunks (same times, same text amount): the
@@ -102,6 +106,7 @@ class PersonaConfig:
     min_chunk_words: int = 50
     segment_profiles: Literal["texts", "chunk_mean"] = "texts"
     hands_reference: Literal["input", "interleaved"] = "input"
+    hands_weights: tuple[float, float, float] = (0.5, 1.0, 1.0)
     min_chunks: int = 4
     max_hands: int = 4
     alpha: float = 0.01
@@ -150,6 +155,12 @@ class PersonaConfig:
             p.append("function_words must be ≥ 0 (0 = no word view)")
         if self.habit_weighting not in ("learned", "equal"):
             p.append("habit_weighting must be 'learned' or 'equal'")
+        if (
+            len(self.hands_weights) != 3
+            or min(self.hands_weights) < 0
+            or sum(self.hands_weights) <= 0
+        ):
+            p.append("hands_weights must be three weights ≥ 0 (char, habits, words), not all 0")
         if self.hands_reference not in ("input", "interleaved"):
             p.append("hands_reference must be 'input' or 'interleaved'")
         if self.segment_profiles not in ("texts", "chunk_mean"):

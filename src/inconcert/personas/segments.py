@@ -100,7 +100,7 @@ def score_hands(
     hz = (seg_h - space.habit_mean) / space.habit_sd
     views = StyleViews(char=csls(np.einsum("ij,ij->i", before, after), r[0::2], r[1::2]),
                        habit=-burrows_delta(hz[0::2], hz[1::2], space.habit_weights), words=seg_wv)
-    s = std.score(views, cfg.char_weight, cfg.habit_weight, cfg.word_weight)
+    s = std.score(views, *cfg.hands_weights)  # the char view drifts most with topic over time
     starts = np.concatenate([[0], np.cumsum(n_pairs)[:-1]])
     d = np.empty(len(inputs))
     split = np.empty(len(inputs), dtype=np.int64)
