@@ -314,8 +314,8 @@ def personas_from_actions(
     z = np.zeros((len(idx), components.shape[0]), dtype=np.float32)
     habits_all = np.zeros((n_acc, len(HABIT_NAMES)))
     halves_all = np.zeros((n_acc, 2, len(HABIT_NAMES)))
-    words_all = np.zeros((n_acc, len(vocab)))
-    word_halves_all = np.zeros((n_acc, 2, len(vocab)))
+    words_all = np.zeros((n_acc, len(vocab)), np.float32)  # 10⁵ accounts × 100 words: 40 MB
+    word_halves_all = np.zeros((n_acc, 2, len(vocab)), np.float32)
     hands_in: list[HandsInput] = []
     shared = _Shared(model, components, centre, cfg, mode == "exact", vocab)
     jobs = (_job(tx, b, bounds, scored, hands_ok) for b in _batches(tx.offsets, work, _BATCH_TEXTS))
