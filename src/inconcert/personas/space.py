@@ -70,6 +70,9 @@ def build_words(
     else:
         _, sims, ws.index = knn(ws.vecs, k, seed=config.seed, threads=config.workers or 1)
         ws.radius = sims[:, :k].mean(axis=1)
+        # the hands test's segments query it for their radius (10⁵ accounts: 10⁶ queries): ef 32
+        # halves the time of 64, the radius of 3 neighbours within 10⁻⁴ on average
+        ws.index.set_ef(32)
     return ws
 
 
