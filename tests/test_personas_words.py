@@ -45,7 +45,7 @@ def test_run_reports_the_words_and_zero_turns_the_view_off():
         and "frequent words" in on.same_hand[0]["rests_on"]
     )
     assert all(r["word_csls"] is not None for r in on.same_hand)
-    assert off.summary["function_words"] == [] and "frequent words" not in off.summary["rests_on"]
+    assert off.summary["function_words"] == {} and "frequent words" not in off.summary["rests_on"]
     assert all(r["word_csls"] is None for r in off.same_hand)
     for res in (on, off):  # the planted pair either way
         top = res.same_hand[0]

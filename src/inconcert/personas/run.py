@@ -243,7 +243,7 @@ def _profile_batch(job: tuple[Any, ...], shared: _Shared | None = None) -> tuple
             seg_vecs = reduce(model.transform(seg @ ch_sel))
             ch_vecs = reduce(model.transform(ch_sel))
         seg_h = (seg @ ch_habits[all_chunks]) / np.maximum(seg @ ch_texts[all_chunks], 1.0)[:, None]
-        seg_w = word_rates(seg @ ch_words[all_chunks])
+        seg_w = word_rates(seg @ ch_words[all_chunks]).astype(np.float32)  # 10⁵ accounts: 10⁶ segments
         s0 = c0_ = 0
         for li, splits, rows_ in zip(tested, splits_of, chunk_rows, strict=True):
             ns = 2 * len(splits) + 2 * (cfg.hands_reference == "interleaved")
@@ -380,7 +380,7 @@ def personas_from_actions(
         "same_hand_rows": len(same_hand),
         "several_hands": sum(1 for h in hands if (h["hands_estimate"] or 0) > 1),
         "habits": HABIT_NAMES,
-        "function_words": {w: round(float(x), 4) for w, x in zip(vocab, ww, strict=True)} if ww is not None else [],
+        "function_words": {w: round(float(x), 4) for w, x in zip(vocab, ww, strict=True)} if ww is not None else {},
         "habit_weights": None if hw is None else {h: round(float(w), 4) for h, w in zip(HABIT_NAMES, hw, strict=True)},
         "rests_on": RESTS_ON.format(n_habits=len(HABIT_NAMES), words=f" and the rates of the input's {len(vocab)} most frequent words" if vocab else ""),
         "timings_s": timings,

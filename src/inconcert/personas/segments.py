@@ -93,7 +93,12 @@ def score_hands(
     r = _radius(seg, z, space.index, excl, k)
     seg_wv = None
     if ws is not None:
-        wv = ws.vectors(np.vstack([h.segment_words for h in inputs]))
+        wv = np.empty((len(seg), ws.vecs.shape[1]), np.float32)
+        p0 = 0
+        for lo in range(0, len(inputs), 8192):  # in blocks: 10⁶ segments × 100 words at once are 0.8 GB
+            part = ws.vectors(np.vstack([h.segment_words for h in inputs[lo: lo + 8192]]))
+            wv[p0: p0 + len(part)] = part
+            p0 += len(part)
         rw = _radius(wv, ws.vecs, ws.index, excl, k)
         seg_wv = csls(np.einsum("ij,ij->i", wv[0::2], wv[1::2]), rw[0::2], rw[1::2])
     before, after = seg[0::2], seg[1::2]

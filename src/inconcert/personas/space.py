@@ -37,8 +37,10 @@ class WordSpace:
 
     def vectors(self, rates: np.ndarray) -> np.ndarray:
         """Unit rows of any word rates (segments of the hands test) in this space."""
-        v = (rates - self.mean) / self.sd * self.scale
-        return (v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)).astype(np.float32)
+        v = np.asarray(rates, np.float32) - self.mean.astype(np.float32)
+        v *= (self.scale / self.sd).astype(np.float32)
+        v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+        return v
 
     def cosine(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         if self.cos is not None:
