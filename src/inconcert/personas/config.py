@@ -39,7 +39,13 @@ class PersonaConfig:
     min_df: an n-gram must occur in this many accounts to be a feature.
     max_features: keep at most this many n-grams, the most widespread first
         (feature selection by document frequency: frequent features are style).
-    char_weight, habit_weight: weights of the two style views in the score.
+    char_weight, habit_weight, word_weight: weights of the three style views in the score.
+    function_words: the word view's words: the input's this many most frequent tokens
+        (function words and punctuation; :mod:`inconcert.personas.words`); 0 = no word view.
+    habit_weighting: how the habits count in Burrows' Delta: ``learned`` = each habit
+        weighted by how well it keeps within an account (its two time halves) and
+        differs between accounts, learned from the input itself (no labels; see
+        :func:`~inconcert.personas.habits.habit_weights`); ``equal`` = every habit alike.
     hubness_k: neighbours used for the hubness correction (CSLS) of the char view.
     top_k: candidates kept per account in ``same_hand.csv``.
     neighbours: ``exact`` compares all pairs; ``hnsw`` uses approximate nearest
@@ -53,6 +59,10 @@ class PersonaConfig:
     chunk_words: words per chunk in the several-hands test.
     min_chunk_words: a short account's chunks are shortened down to this many words so
         that it still has ``2 × min_chunks`` chunks (``chunk_words`` = no shortening).
+    hands_weights: weights of the char, habit and word views in the hands test's
+        before/after score (the same-hand score of two segments of one account); the
+        char view counts less than in ``score`` because it follows one hand's topics
+        over time more than the habits and frequent words do (see docs/personas.md).
     hands_reference: what the before/after score of the hands test is compared with:
         ``input`` = the input's other tested accounts only; ``interleaved`` = also the
         account's own even against odd chunks (same times, same text amount): the
@@ -81,6 +91,9 @@ class PersonaConfig:
     max_features: int = 100_000
     char_weight: float = 2.0
     habit_weight: float = 1.0
+    habit_weighting: Literal["learned", "equal"] = "learned"
+    word_weight: float = 1.0
+    function_words: int = 100
     hubness_k: int = 3
     top_k: int = 10
     neighbours: Literal["auto", "exact", "hnsw"] = "auto"
@@ -93,6 +106,7 @@ class PersonaConfig:
     min_chunk_words: int = 50
     segment_profiles: Literal["texts", "chunk_mean"] = "texts"
     hands_reference: Literal["input", "interleaved"] = "input"
+    hands_weights: tuple[float, float, float] = (0.5, 1.0, 1.0)
     min_chunks: int = 4
     max_hands: int = 4
     alpha: float = 0.01
@@ -102,8 +116,21 @@ class PersonaConfig:
 
     def __post_init__(self) -> None:
         p = []
-        for name in ("min_text_tokens", "min_texts", "ngram_min", "min_df", "top_k", "hubness_k",
-                     "exact_limit", "svd_dims", "fit_sample", "svd_sample", "background_pairs", "chunk_words", "min_chunk_words"):
+        for name in (
+            "min_text_tokens",
+            "min_texts",
+            "ngram_min",
+            "min_df",
+            "top_k",
+            "hubness_k",
+            "exact_limit",
+            "svd_dims",
+            "fit_sample",
+            "svd_sample",
+            "background_pairs",
+            "chunk_words",
+            "min_chunk_words",
+        ):
             if int(getattr(self, name)) < 1:
                 p.append(f"{name} must be ≥ 1")
         if self.min_words < 0:
@@ -112,12 +139,28 @@ class PersonaConfig:
             p.append("ngram_max must be ≥ ngram_min")
         if self.max_features < 10:
             p.append("max_features must be ≥ 10")
-        if self.char_weight < 0 or self.habit_weight < 0 or self.char_weight + self.habit_weight <= 0:
+        if (
+            self.char_weight < 0
+            or self.habit_weight < 0
+            or self.char_weight + self.habit_weight <= 0
+        ):
             p.append("char_weight and habit_weight must be ≥ 0 and not both 0")
         if self.unit not in ("auto", "account", "byline"):
             p.append("unit must be 'auto', 'account' or 'byline'")
         if self.neighbours not in ("auto", "exact", "hnsw"):
             p.append("neighbours must be 'auto', 'exact' or 'hnsw'")
+        if self.word_weight < 0:
+            p.append("word_weight must be ≥ 0")
+        if self.function_words < 0:
+            p.append("function_words must be ≥ 0 (0 = no word view)")
+        if self.habit_weighting not in ("learned", "equal"):
+            p.append("habit_weighting must be 'learned' or 'equal'")
+        if (
+            len(self.hands_weights) != 3
+            or min(self.hands_weights) < 0
+            or sum(self.hands_weights) <= 0
+        ):
+            p.append("hands_weights must be three weights ≥ 0 (char, habits, words), not all 0")
         if self.hands_reference not in ("input", "interleaved"):
             p.append("hands_reference must be 'input' or 'interleaved'")
         if self.segment_profiles not in ("texts", "chunk_mean"):

@@ -31,14 +31,14 @@ __all__ = ["pair_rows", "hands_rows", "evidence_records", "fmt_ngram", "SAME_HAN
 
 SAME_HAND_COLUMNS = [
     "account_a", "account_b", "score", "p_value", "rank_in_a", "rank_in_b", "mutual",
-    "char_similarity", "char_csls", "habit_delta", "n_texts_a", "n_words_a", "n_texts_b", "n_words_b",
+    "char_similarity", "char_csls", "habit_delta", "word_csls", "n_texts_a", "n_words_a", "n_texts_b", "n_words_b",
     "top_habits", "top_ngrams", "rhythm_similarity", "rhythm_p", "rests_on", "group_a", "group_b",
 ]
 HANDS_COLUMNS = [
     "account_id", "n_texts", "n_words", "n_chunks", "hands_estimate", "dispersion", "dispersion_z",
     "split_after", "p_value", "silhouette", "note",
 ]
-_RESTS = "style (char n-grams + {h} habits) of {wa} and {wb} words; a lead, not proof"
+_RESTS = "style (char n-grams + {h} habits{fw}) of {wa} and {wb} words; a lead, not proof"
 
 
 def fmt_ngram(ngram: str, ca: int, cb: int) -> str:
@@ -60,13 +60,21 @@ def _ranked(space: StyleSpace) -> tuple[list[np.ndarray], list[np.ndarray]]:
     cands: list[np.ndarray] = []
     scores: list[np.ndarray] = []
     if space.mode == "exact":
-        delta = cdist(space.habit_z, space.habit_z, "cityblock") / space.habit_z.shape[1]
+        hw = space.habit_weights if space.habit_weights is not None else np.ones(space.habit_z.shape[1])
+        delta = cdist(space.habit_z * hw, space.habit_z * hw, "cityblock") / space.habit_z.shape[1]
         assert space.cos is not None and space.standardiser is not None
         c = 2.0 * space.cos - space.radius[:, None] - space.radius[None, :]
         std = space.standardiser
         cfg = space.config
         s = (cfg.char_weight * (c - std.char[0]) / std.char[1]
-             + cfg.habit_weight * (-delta - std.habit[0]) / std.habit[1]) / (cfg.char_weight + cfg.habit_weight)
+             + cfg.habit_weight * (-delta - std.habit[0]) / std.habit[1])
+        total = cfg.char_weight + cfg.habit_weight
+        ws = space.words
+        if ws is not None and ws.cos is not None and cfg.word_weight > 0:
+            w = 2.0 * ws.cos - ws.radius[:, None] - ws.radius[None, :]
+            s += cfg.word_weight * (w - std.words[0]) / std.words[1]
+            total += cfg.word_weight
+        s /= total
         np.fill_diagonal(s, -np.inf)
         for i in range(n):
             o = np.argsort(-s[i], kind="stable")[: n - 1]
@@ -108,6 +116,7 @@ def pair_rows(
     bg_bc = np.sort(np.sqrt(rhythm[bi] * rhythm[bj]).sum(axis=1))
     rp = (1.0 + len(bg_bc) - np.searchsorted(bg_bc, bc, side="left")) / (1.0 + len(bg_bc))
     hmean = habits.mean(axis=0)
+    fw = f" + {len(space.words.mean)} frequent words" if space.words is not None else ""
     rows = []
     for k, (i, j) in enumerate(pairs):
         a, b = idx[i], idx[j]
@@ -122,6 +131,7 @@ def pair_rows(
             "char_similarity": round(float(cos[k]), 4),
             "char_csls": round(float(views.char[k]), 4),
             "habit_delta": round(float(-views.habit[k]), 4),
+            "word_csls": None if views.words is None else round(float(views.words[k]), 4),
             "n_texts_a": int(tx.n_texts[a]),
             "n_words_a": int(tx.n_words[a]),
             "n_texts_b": int(tx.n_texts[b]),
@@ -130,7 +140,7 @@ def pair_rows(
             "top_ngrams": "",
             "rhythm_similarity": round(float(bc[k]), 4),
             "rhythm_p": float(f"{rp[k]:.4g}"),
-            "rests_on": _RESTS.format(h=len(HABIT_NAMES), wa=int(tx.n_words[a]), wb=int(tx.n_words[b])),
+            "rests_on": _RESTS.format(h=len(HABIT_NAMES), fw=fw, wa=int(tx.n_words[a]), wb=int(tx.n_words[b])),
         })
     rows.sort(key=lambda r: (-r["score"], r["account_a"], r["account_b"]))
     return rows

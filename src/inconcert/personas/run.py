@@ -30,20 +30,22 @@ import scipy.sparse as sp
 from inconcert.errors import ConfigError
 from inconcert.personas.bylines import bylines_as_accounts
 from inconcert.personas.config import PersonaConfig
-from inconcert.personas.habits import HABIT_NAMES, habit_rows
+from inconcert.personas.habits import HABIT_NAMES, habit_halves, habit_rows, habit_weights
 from inconcert.personas.hands import chunk_bounds, chunk_size, split_points
 from inconcert.personas.neighbours import reduce_profiles
 from inconcert.personas.profiles import Texts, collect_texts, count_rows, fit_style_model, sum_rows
 from inconcert.personas.segments import HandsInput, score_hands
 from inconcert.personas.space import StyleSpace, build_space
+from inconcert.personas.words import top_words, word_counts, word_rates
 
 __all__ = ["PersonaResult", "find_personas", "personas_from_actions", "RESTS_ON"]
 
 RESTS_ON = (
     "writing style only (character n-grams of the texts with links, mentions and hashtags masked, "
-    "and {n_habits} writing habits); a lead, not proof: language, genre and topic also shape style"
+    "{n_habits} writing habits{words}); a lead, not proof: language, genre and topic also shape style"
 )
 _BATCH_TEXTS = 100_000
+_VOCAB_TEXTS = 50_000  # texts of the fit sample that choose the word view's words
 
 
 @dataclass
@@ -120,6 +122,7 @@ class _Shared:
     centre: np.ndarray
     config: PersonaConfig
     keep_profiles: bool
+    vocab: list[str] = field(default_factory=list)  # the word view's words
     _components_t: np.ndarray | None = None
 
     def components_t(self) -> np.ndarray:
@@ -160,7 +163,8 @@ def _run_batches(jobs: Iterator[tuple[Any, ...]], shared: _Shared, cfg: PersonaC
         for job in chain([first], [second] if second is not None else [], jobs):
             yield _profile_batch(job, shared)
         return
-    inner = _Shared(shared.model, shared.components, shared.centre, replace(cfg, workers=1), shared.keep_profiles)
+    inner = _Shared(shared.model, shared.components, shared.centre, replace(cfg, workers=1), shared.keep_profiles,
+                    shared.vocab)
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(inner,)) as pool:
         pending: deque[Future[tuple[Any, ...]]] = deque(pool.submit(_profile_batch, j) for j in (first, second))
         for job in jobs:
@@ -191,6 +195,10 @@ def _profile_batch(job: tuple[Any, ...], shared: _Shared | None = None) -> tuple
     per_text = habit_rows(style, words)
     text_off = np.concatenate([[0], np.cumsum(n_texts)]).astype(np.int64)
     habits = np.add.reduceat(per_text, text_off[:-1], axis=0) / n_texts[:, None]
+    halves = habit_halves(per_text, n_texts)
+    per_word = word_counts(style, sh.vocab)  # counts of the vocab words, then all tokens
+    words_ = word_rates(np.add.reduceat(per_word, text_off[:-1], axis=0))
+    word_halves = word_rates(habit_halves(per_word, n_texts))
     sc = np.flatnonzero(scored)
     red, acc = np.zeros((0, components.shape[0]), np.float32), None
     if len(sc):
@@ -201,7 +209,9 @@ def _profile_batch(job: tuple[Any, ...], shared: _Shared | None = None) -> tuple
     tested = np.flatnonzero(hands_ok)
     tests_in: list[HandsInput] = []
     if len(tested):
-        ch_habits = _indicator(grp, np.arange(len(grp)), (n_chunks, len(grp))) @ per_text
+        ch_ind = _indicator(grp, np.arange(len(grp)), (n_chunks, len(grp)))
+        ch_habits = ch_ind @ per_text
+        ch_words = ch_ind @ per_word
         ch_texts = np.bincount(grp, minlength=n_chunks).astype(np.float64)
         seg_r, seg_c, splits_of, chunk_rows = [], [], [], []
         n_seg = p0 = 0
@@ -233,14 +243,15 @@ def _profile_batch(job: tuple[Any, ...], shared: _Shared | None = None) -> tuple
             seg_vecs = reduce(model.transform(seg @ ch_sel))
             ch_vecs = reduce(model.transform(ch_sel))
         seg_h = (seg @ ch_habits[all_chunks]) / np.maximum(seg @ ch_texts[all_chunks], 1.0)[:, None]
+        seg_w = word_rates(seg @ ch_words[all_chunks]).astype(np.float32)  # 10⁵ accounts: 10⁶ segments
         s0 = c0_ = 0
         for li, splits, rows_ in zip(tested, splits_of, chunk_rows, strict=True):
             ns = 2 * len(splits) + 2 * (cfg.hands_reference == "interleaved")
             tests_in.append(HandsInput(int(batch[li]), splits, seg_vecs[s0: s0 + ns], seg_h[s0: s0 + ns],
-                                       ch_vecs[c0_: c0_ + len(rows_)], bounds[li]))
+                                       ch_vecs[c0_: c0_ + len(rows_)], bounds[li], seg_w[s0: s0 + ns]))
             s0 += ns
             c0_ += len(rows_)
-    return batch, habits, sc, red, acc, tests_in
+    return batch, habits, halves, words_, word_halves, sc, red, acc, tests_in
 
 
 def personas_from_actions(
@@ -289,6 +300,10 @@ def personas_from_actions(
     components = reduce_profiles(model.transform(fit_all[svd_rows]), cfg.svd_dims, cfg.seed)
     centre = components @ model.mean.astype(np.float32)
     del fit_all
+    vocab: list[str] = []
+    if cfg.function_words and cfg.word_weight > 0:  # the word view's words, from the fit sample's texts
+        sel = np.concatenate([np.arange(tx.offsets[i], tx.offsets[i + 1]) for i in fit_idx])[:_VOCAB_TEXTS]
+        vocab = top_words(tx.style.take(pa.array(sel, pa.int64())), cfg.function_words)
     lap("fit")
 
     # pass 2, every account to profile or test: one count row per chunk; accounts and the
@@ -298,11 +313,17 @@ def personas_from_actions(
     x_parts: list[tuple[np.ndarray, sp.csr_matrix]] = []
     z = np.zeros((len(idx), components.shape[0]), dtype=np.float32)
     habits_all = np.zeros((n_acc, len(HABIT_NAMES)))
+    halves_all = np.zeros((n_acc, 2, len(HABIT_NAMES)))
+    words_all = np.zeros((n_acc, len(vocab)), np.float32)  # 10⁵ accounts × 100 words: 40 MB
+    word_halves_all = np.zeros((n_acc, 2, len(vocab)), np.float32)
     hands_in: list[HandsInput] = []
-    shared = _Shared(model, components, centre, cfg, mode == "exact")
+    shared = _Shared(model, components, centre, cfg, mode == "exact", vocab)
     jobs = (_job(tx, b, bounds, scored, hands_ok) for b in _batches(tx.offsets, work, _BATCH_TEXTS))
-    for batch, habits, sc, red, acc, tests_in in _run_batches(jobs, shared, cfg):
+    for batch, habits, halves, words_, word_halves, sc, red, acc, tests_in in _run_batches(jobs, shared, cfg):
         habits_all[batch] = habits
+        halves_all[batch] = halves
+        words_all[batch] = words_
+        word_halves_all[batch] = word_halves
         if len(sc):
             ids = np.array([pos_scored[int(a)] for a in batch[sc]])
             z[ids] = red
@@ -312,13 +333,18 @@ def personas_from_actions(
     lap("profiles")
 
     space = None
+    # the habits' weights in Burrows' Delta, learned from the scored accounts' own time halves
+    hw = habit_weights(habits_all[idx], halves_all[idx]) if cfg.habit_weighting == "learned" else None
+    # the word view's weights, learned the same way
+    ww = habit_weights(words_all[idx], word_halves_all[idx]) if vocab else None
+    wr = words_all[idx] if vocab else None
     if len(idx) >= 2:
         if mode == "exact":
             order = np.argsort(np.concatenate([ids for ids, _ in x_parts]))
             x = sp.vstack([m for _, m in x_parts], format="csr")[order]
-            space = build_space(x, model.mean, z, habits_all[idx], tx.n_words[idx], cfg)
+            space = build_space(x, model.mean, z, habits_all[idx], tx.n_words[idx], cfg, hw, wr, ww)
         else:
-            space = build_space(None, None, z, habits_all[idx], tx.n_words[idx], cfg)
+            space = build_space(None, None, z, habits_all[idx], tx.n_words[idx], cfg, hw, wr, ww)
     lap("neighbours")
     tests = score_hands(hands_in, pos_scored, z, space, cfg) if space is not None else {}
     lap("hands")
@@ -354,7 +380,9 @@ def personas_from_actions(
         "same_hand_rows": len(same_hand),
         "several_hands": sum(1 for h in hands if (h["hands_estimate"] or 0) > 1),
         "habits": HABIT_NAMES,
-        "rests_on": RESTS_ON.format(n_habits=len(HABIT_NAMES)),
+        "function_words": {w: round(float(x), 4) for w, x in zip(vocab, ww, strict=True)} if ww is not None else {},
+        "habit_weights": None if hw is None else {h: round(float(w), 4) for h, w in zip(HABIT_NAMES, hw, strict=True)},
+        "rests_on": RESTS_ON.format(n_habits=len(HABIT_NAMES), words=f" and the rates of the input's {len(vocab)} most frequent words" if vocab else ""),
         "timings_s": timings,
         "cpu_s": cpu,  # CPU seconds of this process and its finished workers, per step
         "config": cfg.to_dict(),

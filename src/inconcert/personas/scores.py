@@ -1,6 +1,6 @@
 """Same-hand scores for pairs of accounts.
 
-Two style views, each turned into a similarity and standardised against the
+Three style views, each turned into a similarity and standardised against the
 input's background of random pairs, then averaged with weights:
 
 * **char**: centered cosine of the character n-gram profiles, hubness-corrected
@@ -9,9 +9,13 @@ input's background of random pairs, then averaged with weights:
   everyone (a bland register) stop crowding every list; a pair counts when
   each is unusually close to the other *for them* — a soft form of the
   mutual-rank rule.
-* **habits**: minus Burrows' Delta over z-scored habit vectors.
+* **habits**: minus Burrows' Delta over z-scored habit vectors, each habit
+  weighted by how well an account keeps it (learned from the input itself).
+* **words**: the cosine of the weighted z-scored rates of the input's most
+  frequent words (Cosine Delta, :mod:`inconcert.personas.words`), hubness-corrected
+  like the char view.
 
-``score`` is the weighted mean of the two standardised views (higher = more
+``score`` is the weighted mean of the standardised views (higher = more
 likely one hand; 0 = a typical pair of this input). The posting rhythm is a
 separate, named signal and never enters ``score``.
 
@@ -36,10 +40,11 @@ __all__ = ["StyleViews", "Standardiser", "csls"]
 
 @dataclass
 class StyleViews:
-    """The two style similarities of some pairs."""
+    """The style similarities of some pairs (``words`` None when the word view is off)."""
 
     char: np.ndarray
     habit: np.ndarray
+    words: np.ndarray | None = None
 
 
 @dataclass
@@ -48,18 +53,25 @@ class Standardiser:
 
     char: tuple[float, float]
     habit: tuple[float, float]
+    words: tuple[float, float] = (0.0, 1.0)
 
     @classmethod
     def fit(cls, v: StyleViews) -> Standardiser:
         def ms(x: np.ndarray) -> tuple[float, float]:
             return (float(np.mean(x)), float(np.std(x)) or 1.0) if len(x) else (0.0, 1.0)
 
-        return cls(ms(v.char), ms(v.habit))
+        return cls(ms(v.char), ms(v.habit), ms(v.words) if v.words is not None else (0.0, 1.0))
 
-    def score(self, v: StyleViews, char_weight: float, habit_weight: float) -> np.ndarray:
+    def score(
+        self, v: StyleViews, char_weight: float, habit_weight: float, word_weight: float = 0.0
+    ) -> np.ndarray:
         zc = (v.char - self.char[0]) / self.char[1]
         zh = (v.habit - self.habit[0]) / self.habit[1]
-        return (char_weight * zc + habit_weight * zh) / (char_weight + habit_weight)
+        if v.words is None or word_weight <= 0:
+            return (char_weight * zc + habit_weight * zh) / (char_weight + habit_weight)
+        zw = (v.words - self.words[0]) / self.words[1]
+        total = char_weight + habit_weight + word_weight
+        return (char_weight * zc + habit_weight * zh + word_weight * zw) / total
 
 
 def csls(sim: np.ndarray, r_a: np.ndarray, r_b: np.ndarray) -> np.ndarray:

@@ -14,6 +14,7 @@ in memory and compared with every account (exactly, or through the HNSW index).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -37,14 +38,16 @@ class HandsInput:
     segment_habits: np.ndarray  # raw habit means of the same segments
     chunks: np.ndarray  # reduced profile of every chunk
     bounds: np.ndarray
+    segment_words: np.ndarray | None = None  # word rates of the same segments (word view)
 
 
-def _radius(vecs: np.ndarray, z: np.ndarray, space: StyleSpace, exclude: np.ndarray, k: int,
+def _radius(vecs: np.ndarray, z: np.ndarray, index: Any, exclude: np.ndarray, k: int,
             block: int = 4096) -> np.ndarray:
-    """Mean similarity of each vector to its ``k`` nearest scored accounts other than
-    ``exclude`` (one per vector, −1 = none), in one batched query."""
-    if space.index is not None:
-        labels, dist = space.index.knn_query(vecs.astype(np.float32), k=min(k + 1, len(z)))
+    """Mean similarity of each vector to its ``k`` nearest scored accounts (rows of ``z``,
+    indexed by ``index`` when not None) other than ``exclude`` (one per vector, −1 = none),
+    in one batched query."""
+    if index is not None:
+        labels, dist = index.knn_query(vecs.astype(np.float32), k=min(k + 1, len(z)))
         sims = np.where(labels == exclude[:, None], -np.inf, 1.0 - dist)
         return np.sort(sims, axis=1)[:, ::-1][:, :k].mean(axis=1)
     out = np.empty(len(vecs))
@@ -76,8 +79,10 @@ def score_hands(
         kk = min(k, len(z) - 1)
         r_acc = np.sort(np.partition(g, -kk, axis=1)[:, -kk:], axis=1).mean(axis=1)
     bi, bj = background_pairs(len(z), cfg.background_pairs, cfg.seed)
-    bg = StyleViews(char=csls(np.einsum("ij,ij->i", z[bi], z[bj]), r_acc[bi], r_acc[bj]),
-                    habit=-burrows_delta(space.habit_z[bi], space.habit_z[bj]))
+    ws = space.words
+    bg_w = None if ws is None else csls(ws.cosine(bi, bj), ws.radius[bi], ws.radius[bj])
+    bg = StyleViews(char=csls(np.einsum("ij,ij->i", z[bi], z[bj]), r_acc[bi], r_acc[bj]), words=bg_w,
+                    habit=-burrows_delta(space.habit_z[bi], space.habit_z[bj], space.habit_weights))
     std = Standardiser.fit(bg)
     inputs = sorted(inputs, key=lambda h: h.account)
     ref = cfg.hands_reference == "interleaved"
@@ -85,12 +90,22 @@ def score_hands(
     seg = np.vstack([h.segments for h in inputs])
     seg_h = np.vstack([h.segment_habits for h in inputs])
     excl = np.repeat(np.array([scored_pos.get(h.account, -1) for h in inputs], dtype=np.int64), 2 * n_pairs)
-    r = _radius(seg, z, space, excl, k)
+    r = _radius(seg, z, space.index, excl, k)
+    seg_wv = None
+    if ws is not None:
+        wv = np.empty((len(seg), ws.vecs.shape[1]), np.float32)
+        p0 = 0
+        for lo in range(0, len(inputs), 8192):  # in blocks: 10⁶ segments × 100 words at once are 0.8 GB
+            part = ws.vectors(np.vstack([h.segment_words for h in inputs[lo: lo + 8192]]))
+            wv[p0: p0 + len(part)] = part
+            p0 += len(part)
+        rw = _radius(wv, ws.vecs, ws.index, excl, k)
+        seg_wv = csls(np.einsum("ij,ij->i", wv[0::2], wv[1::2]), rw[0::2], rw[1::2])
     before, after = seg[0::2], seg[1::2]
     hz = (seg_h - space.habit_mean) / space.habit_sd
     views = StyleViews(char=csls(np.einsum("ij,ij->i", before, after), r[0::2], r[1::2]),
-                       habit=-burrows_delta(hz[0::2], hz[1::2]))
-    s = std.score(views, cfg.char_weight, cfg.habit_weight)
+                       habit=-burrows_delta(hz[0::2], hz[1::2], space.habit_weights), words=seg_wv)
+    s = std.score(views, *cfg.hands_weights)  # the char view drifts most with topic over time
     starts = np.concatenate([[0], np.cumsum(n_pairs)[:-1]])
     d = np.empty(len(inputs))
     split = np.empty(len(inputs), dtype=np.int64)
