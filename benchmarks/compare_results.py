@@ -47,7 +47,9 @@ def compare_file(a: Path, b: Path, key: tuple[str, ...] | None) -> dict:
     """Rows and columns of two versions of one output file compared (see module docstring)."""
     out: dict = {"file": a.name}
     if not a.exists() or not b.exists():
-        out["result"] = "missing in " + ("both" if not (a.exists() or b.exists()) else ("a" if not a.exists() else "b"))
+        out["result"] = "missing in " + (
+            "both" if not (a.exists() or b.exists()) else ("a" if not a.exists() else "b")
+        )
         return out
     if filecmp.cmp(a, b, shallow=False):
         out["result"] = "identical"
@@ -58,11 +60,16 @@ def compare_file(a: Path, b: Path, key: tuple[str, ...] | None) -> dict:
     cols = [r[0] for r in con.execute("DESCRIBE x").fetchall() if r[0] != "__rn"]
     cols_b = [r[0] for r in con.execute("DESCRIBE y").fetchall() if r[0] != "__rn"]
     types = {r[0]: r[1] for r in con.execute("DESCRIBE x").fetchall()}
-    out["rows"] = [con.execute("SELECT count(*) FROM x").fetchone()[0], con.execute("SELECT count(*) FROM y").fetchone()[0]]
+    out["rows"] = [
+        con.execute("SELECT count(*) FROM x").fetchone()[0],
+        con.execute("SELECT count(*) FROM y").fetchone()[0],
+    ]
     if cols != cols_b:
         out["result"] = f"columns differ: {cols} vs {cols_b}"
         return out
-    on = " AND ".join(f"x.{k} IS NOT DISTINCT FROM y.{k}" for k in key) if key else "x.__rn = y.__rn"
+    on = (
+        " AND ".join(f"x.{k} IS NOT DISTINCT FROM y.{k}" for k in key) if key else "x.__rn = y.__rn"
+    )
     unmatched = con.execute(
         f"SELECT count(*) FROM x FULL JOIN y ON {on} WHERE x.__rn IS NULL OR y.__rn IS NULL"
     ).fetchone()[0]
@@ -73,8 +80,11 @@ def compare_file(a: Path, b: Path, key: tuple[str, ...] | None) -> dict:
         numeric = types[c] in ("DOUBLE", "FLOAT") or a.suffix == ".csv"
         if numeric:
             xd, yd = f"TRY_CAST({xc} AS DOUBLE)", f"TRY_CAST({yc} AS DOUBLE)"
-            cond = (f"NOT ({xc} IS NOT DISTINCT FROM {yc}) AND NOT (abs({xd} - {yd}) "
-                    f"<= {TOL} * greatest(abs({xd}), abs({yd})))")
+            # coalesce: a value that is no number (a CSV's text) must be equal, not NULL-skipped
+            cond = (
+                f"NOT ({xc} IS NOT DISTINCT FROM {yc}) AND NOT coalesce(abs({xd} - {yd}) "
+                f"<= {TOL} * greatest(abs({xd}), abs({yd})), false)"
+            )
             rel = con.execute(
                 f"SELECT max(abs({xd} - {yd}) / nullif(greatest(abs({xd}), abs({yd})), 0)) FROM x JOIN y ON {on}"
             ).fetchone()[0]
@@ -87,9 +97,13 @@ def compare_file(a: Path, b: Path, key: tuple[str, ...] | None) -> dict:
     out["unmatched_rows"] = unmatched
     out["columns_differing"] = diffs
     out["max_relative_float_difference"] = max_rel
-    out["result"] = "same rows" + (", same order" if key is None else "") + (
-        f", floats within {TOL:g}" if not diffs and not unmatched else ""
-    ) if not diffs and not unmatched else "DIFFERENT"
+    out["result"] = (
+        "same rows"
+        + (", same order" if key is None else "")
+        + (f", floats within {TOL:g}" if not diffs and not unmatched else "")
+        if not diffs and not unmatched
+        else "DIFFERENT"
+    )
     return out
 
 

@@ -132,6 +132,33 @@ def test_behaviour_traces_are_identical(spark, duck):
     assert len(out["spark"]["repost"]) == 2
 
 
+def test_regexes_mean_the_same_on_both_engines(spark, duck):
+    """RE2's POSIX bracket classes (``[[:punct:]]``) as Java's ``\\p{Punct}`` (Java reads
+    ``[[:punct:]]`` as the letters of ``:punct:``), and the templates' masked texts alike."""
+    from inconcert.groups.verdicts import _THREE, _VARIABLE
+
+    texts = [
+        "New, post! See: https://x.org/a #tag @you 42 times.",
+        "punct: p-u-n-c-t",
+        "a\tb\nc  d",
+    ]
+    got = {}
+    for e in (duck, spark):
+        e.register_arrow("tx", pa.table({"i": list(range(len(texts))), "text": texts}))
+        d = e.dialect
+        masked = d.regexp_replace_all("lower(text)", _VARIABLE, " ")
+        opening = d.regexp_extract(masked, r"^\s*" + _THREE, 1)
+        got[e.name] = e.to_arrow(
+            f"""SELECT i, {masked} AS m, {opening} AS opening,
+                   {d.regexp_replace_all("text", "[[:space:]]+", "_")} AS sp,
+                   {d.regexp_replace_all("text", "[^[:alpha:][:digit:]]", "")} AS an
+            FROM tx ORDER BY i"""
+        ).to_pylist()
+    assert got["duckdb"] == got["spark"]
+    assert got["spark"][0]["m"].split() == ["new", "post", "see", "times"]
+    assert got["spark"][1]["an"] == "punctpunct"
+
+
 def test_files_match_duckdb(spark, duck, tmp_path):
     q = "SELECT post_id, account_id, ts, urls, seq FROM actions ORDER BY seq DESC"
     for e in (duck, spark):

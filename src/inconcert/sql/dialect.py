@@ -129,6 +129,31 @@ def _quote(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
+#: POSIX bracket classes (RE2, DuckDB's regex) as Java's: Java reads ``[[:punct:]]`` as the
+#: class of the characters ``:punct`` (it drops p, u, n, c, t and colons, keeps commas). ASCII-only.
+_POSIX_CLASSES = {
+    "[:punct:]": r"\p{Punct}",
+    "[:alpha:]": r"\p{Alpha}",
+    "[:digit:]": r"\p{Digit}",
+    "[:alnum:]": r"\p{Alnum}",
+    "[:space:]": r"\s",  # both [ \t\n\v\f\r] (a bare \s is that in Java, without \v in RE2)
+    "[:upper:]": r"\p{Upper}",
+    "[:lower:]": r"\p{Lower}",
+}
+
+
+def _java_regex(pattern: str) -> str:
+    r"""An RE2 pattern as a Spark SQL string literal for Java's regex: POSIX bracket
+    classes spelled ``\p{…}``, backslashes doubled (Spark string literals read escapes).
+
+    >>> print(_java_regex(r"[0-9]+|[[:punct:]]+|\s"))
+    '[0-9]+|[\\p{Punct}]+|\\s'
+    """
+    for posix, java in _POSIX_CLASSES.items():
+        pattern = pattern.replace(posix, java)
+    return _quote(pattern.replace(chr(92), chr(92) * 2))
+
+
 class DuckDBDialect(Dialect):
     """DuckDB's spellings.
 
@@ -221,8 +246,7 @@ class SparkDialect(Dialect):
 
     def lower_trim_list(self, list_expr: str) -> str:
         return (
-            f"filter(transform({list_expr}, x -> lower(trim(x))), "
-            f"x -> x IS NOT NULL AND x <> '')"
+            f"filter(transform({list_expr}, x -> lower(trim(x))), x -> x IS NOT NULL AND x <> '')"
         )
 
     def int_div(self, a: str, b: str) -> str:
@@ -232,8 +256,7 @@ class SparkDialect(Dialect):
         return f"CAST({x} AS STRING)"
 
     def regexp_extract(self, x: str, pattern: str, group: int = 1) -> str:
-        # Spark string literals read backslash escapes: double them to keep the pattern.
-        return f"regexp_extract({x}, {_quote(pattern.replace(chr(92), chr(92) * 2))}, {int(group)})"
+        return f"regexp_extract({x}, {_java_regex(pattern)}, {int(group)})"
 
     def string_agg_distinct(self, x: str, sep: str) -> str:
         return f"array_join(array_sort(collect_set({x})), '{sep}')"
@@ -251,8 +274,7 @@ class SparkDialect(Dialect):
         return f"xxhash64({x})"
 
     def regexp_replace_all(self, x: str, pattern: str, replacement: str) -> str:
-        # Spark string literals read backslash escapes: double them to keep the pattern.
-        return f"regexp_replace({x}, {_quote(pattern.replace(chr(92), chr(92) * 2))}, {_quote(replacement)})"
+        return f"regexp_replace({x}, {_java_regex(pattern)}, {_quote(replacement)})"
 
     def quantile(self, expr: str, q: float) -> str:
         return f"percentile({expr}, {q})"
