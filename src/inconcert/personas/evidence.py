@@ -25,6 +25,7 @@ from inconcert.personas.habits import HABIT_NAMES
 from inconcert.personas.hands import ChunkTest
 from inconcert.personas.ngrams import ngram_bucket
 from inconcert.personas.profiles import N_BITS, StyleModel, Texts, count_rows, sum_rows
+from inconcert.personas.scores import StyleViews, csls
 from inconcert.personas.space import StyleSpace
 
 __all__ = ["pair_rows", "hands_rows", "evidence_records", "fmt_ngram", "SAME_HAND_COLUMNS", "HANDS_COLUMNS"]
@@ -63,18 +64,15 @@ def _ranked(space: StyleSpace) -> tuple[list[np.ndarray], list[np.ndarray]]:
         hw = space.habit_weights if space.habit_weights is not None else np.ones(space.habit_z.shape[1])
         delta = cdist(space.habit_z * hw, space.habit_z * hw, "cityblock") / space.habit_z.shape[1]
         assert space.cos is not None and space.standardiser is not None
-        c = 2.0 * space.cos - space.radius[:, None] - space.radius[None, :]
-        std = space.standardiser
-        cfg = space.config
-        s = (cfg.char_weight * (c - std.char[0]) / std.char[1]
-             + cfg.habit_weight * (-delta - std.habit[0]) / std.habit[1])
-        total = cfg.char_weight + cfg.habit_weight
         ws = space.words
-        if ws is not None and ws.cos is not None and cfg.word_weight > 0:
-            w = 2.0 * ws.cos - ws.radius[:, None] - ws.radius[None, :]
-            s += cfg.word_weight * (w - std.words[0]) / std.words[1]
-            total += cfg.word_weight
-        s /= total
+        # all pairs at once, as StyleSpace.score scores some pairs
+        views = StyleViews(
+            char=csls(space.cos, space.radius[:, None], space.radius[None, :]),
+            habit=-delta,
+            words=None if ws is None or ws.cos is None else csls(ws.cos, ws.radius[:, None], ws.radius[None, :]),
+        )
+        cfg = space.config
+        s = space.standardiser.score(views, cfg.char_weight, cfg.habit_weight, cfg.word_weight)
         np.fill_diagonal(s, -np.inf)
         for i in range(n):
             o = np.argsort(-s[i], kind="stable")[: n - 1]
