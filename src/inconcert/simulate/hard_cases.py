@@ -450,20 +450,31 @@ def slow_operations(
     w.camouflage(np.concatenate(members), made / sum(len(m) for m in members))
 
 
+def _slow_copies(w: _World, m: np.ndarray, n_scripts: int, k: int) -> int:
+    """Scripts copied with 1–2 words changed by a random 40–90 % of ``m``, each copy
+    2–60 min after the last."""
+    rng = w.rng
+    return _copypaste(w, m, n_scripts, (0.4, 0.9), lambda t0, n: _chain(rng, t0, n, 120, 3600), (1, 2), k,
+                      margin=2 * 86400)
+
+
+def _slow_link_push(w: _World, m: np.ndarray, n_links: int, k: int) -> int:
+    """Links each shared by a random 40–90 % of ``m``, each share 10 min–3 h after the last."""
+    rng = w.rng
+    return _link_campaign(w, m, n_links, k, (0.4, 0.9), lambda t0, n: _chain(rng, t0, n, 600, 3 * 3600),
+                          margin=5 * 86400)
+
+
 def _slow_copypaste(w: _World, n_posts: int) -> None:
     rng = w.rng
-    slow_operations(w, n_posts, (10, 60), "slow_copypaste", lambda m, k: _copypaste(
-        w, m, int(rng.integers(10, 41)), (0.4, 0.9), lambda t0, n: _chain(rng, t0, n, 120, 3600),
-        (1, 2), k, margin=2 * 86400,
-    ))
+    slow_operations(w, n_posts, (10, 60), "slow_copypaste",
+                    lambda m, k: _slow_copies(w, m, int(rng.integers(10, 41)), k))
 
 
 def _slow_links(w: _World, n_posts: int) -> None:
     rng = w.rng
-    slow_operations(w, n_posts, (6, 50), "slow_links", lambda m, k: _link_campaign(
-        w, m, int(rng.integers(30, 121)), k, (0.4, 0.9), lambda t0, n: _chain(rng, t0, n, 600, 3 * 3600),
-        margin=5 * 86400,
-    ))
+    slow_operations(w, n_posts, (6, 50), "slow_links",
+                    lambda m, k: _slow_link_push(w, m, int(rng.integers(30, 121)), k))
 
 
 def _feeds_world(w: _World, n_posts: int) -> None:
@@ -560,11 +571,9 @@ def _mixed(w: _World, n_posts: int) -> None:
         if tac not in ("slow_links", "slow_copypaste"):
             made += _fast_tactic(w, tac, m, n_ev, k, width, (60, 300))
         elif tac == "slow_links":
-            made += _link_campaign(w, m, n_ev, k, (0.4, 0.9), lambda t0, n: _chain(rng, t0, n, 600, 3 * 3600),
-                                   margin=5 * 86400)
+            made += _slow_link_push(w, m, n_ev, k)
         else:
-            made += _copypaste(w, m, n_ev, (0.4, 0.9), lambda t0, n: _chain(rng, t0, n, 120, 3600), (1, 2), k,
-                               margin=2 * 86400)
+            made += _slow_copies(w, m, n_ev, k)
         members.append(m)
     fed, articles = _feeds(w, int(0.1 * n_posts), 100, (4, 4))
     w.organic(max(n_posts - 2 * made - fed - int(0.08 * n_posts), n_posts // 3))
