@@ -175,3 +175,35 @@ def test_primary_share_from_multi_tables_equals_counting_every_trace_pair(seed: 
     got = _rows(e, primary_share_sql(1, pairs="pairs", multi=("ic_trace_multi", "ic_post_multi")))
     assert got == want
     assert any(r[-1] < 0.25 for r in got)  # some objects count as primary in fewer than all their pairs
+
+
+def test_pairs_made_in_place_equal_the_copy_on_every_engine(engine) -> None:
+    """The stage's way: the trace pairs that are not post pairs as they stand are
+    deleted, the grouped ones appended (no second copy of the pairs); the rows
+    are those of selecting the single kept pairs and the grouped ones into a new
+    table. ``behaviours`` stands apart, for the post pairs of several behaviours."""
+    from inconcert.sql.coaction import (
+        PAIR_COLUMNS,
+        pair_behaviours_sql,
+        single_post_pairs_sql,
+        unpaired_trace_pairs_sql,
+    )
+
+    eligible, windows = _tables(5, posts=300)
+    engine.register_arrow("eligible", eligible)
+    engine.register_arrow("ic_obj_window", windows)
+    engine.create_table("raw_pairs", pairs_by_object_window_sql(engine.dialect, windows_us=WINDOWS))
+    engine.create_table("ic_pair_below", participants_sql(3, qualifying=False))
+    kept = f"({filter_pairs_sql(3, below_table='ic_pair_below')}) kept"
+    engine.create_table("ic_trace_multi", f"SELECT * FROM {kept} WHERE NOT single")
+    engine.create_table("ic_post_multi", post_pairs_sql(engine.dialect, WINDOWS, BEHAVIOURS, "ic_trace_multi"))
+    cols = ", ".join(PAIR_COLUMNS)
+    want = _rows(engine, f"{single_post_pairs_sql(WINDOWS, kept, behaviours=False)} UNION ALL "
+                         f"SELECT {cols} FROM ic_post_multi")
+    n_raw = engine.count("raw_pairs")
+    engine.delete_rows("raw_pairs", unpaired_trace_pairs_sql("ic_pair_below", "raw_pairs"))
+    engine.insert_rows("raw_pairs", PAIR_COLUMNS, f"SELECT {cols} FROM ic_post_multi")
+    assert _rows(engine, f"SELECT {cols} FROM raw_pairs") == want
+    assert 0 < len(want) < n_raw  # the filter dropped pairs, and the multi ones were grouped
+    several = _rows(engine, pair_behaviours_sql())
+    assert several and all("," in r[2] for r in several)

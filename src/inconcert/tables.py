@@ -21,7 +21,10 @@ table                     holds                                              wri
 ``ic_pair_ok``            accounts that pass the participation filter       pairs stage          pairs stage (dropped)
 ``ic_pair_below``         accounts of ``raw_pairs`` that fall short of it    pairs stage          pairs stage (dropped)
 ``pairs``                 share pairs ``(behaviour, object, account_a/b,     pairs stage          links, scoring, groups,
-                          seq_a/b, t_a/b)``                                                       outputs
+                          seq_a/b, t_a/b)``; with a ladder post pairs, and                        outputs
+                          ``lvl``
+``ic_pair_behaviours``    ``(seq_a, seq_b, behaviours)`` of the post pairs   pairs stage          outputs
+                          that co-act under more than one behaviour
 ``links``                 one row per account pair: weight, counts,          links stage;         groups, verdicts, outputs
                           then ``p_value``, ``significant`` … (with a        scoring stage
                           ladder: pairs on two objects or more)
@@ -29,8 +32,8 @@ table                     holds                                              wri
 ``glinks``                links that pass ``min_weight``, the percentile     groups stage         groups, outputs
                           and significance
 ``membership``            ``(account_id, group_id[, joined_by, pooled_p])``  groups stage         verdicts, outputs
-``ic_group_pairs``        the rows of ``pairs`` inside one group, with its   groups stage         groups, verdicts
-                          ``group_id`` (pooled members' too)
+``ic_group_pairs``        the rows of ``pairs`` inside one group, with its   groups stage         groups, verdicts,
+                          ``group_id`` (pooled members' too)                                      outputs
 ``ic_networks``           ``(account_id, network_id)``: connected            groups stage         groups stage
                           components of ``glinks``
 ``account_networks``      ``(account_id, network_id)``: the account's        groups stage         verdicts
@@ -40,6 +43,7 @@ table                     holds                                              wri
 ``groups``                one row per group with statistics (and verdict)    groups; verdicts     outputs
 ``group_verdicts``        ``(group_id, p_value, verdict, reasons)``          verdicts stage       verdicts stage
 ``accounts_out``          one row per account with group, degree, shares     groups stage         outputs
+``ic_paired_posts``       ``(seq, acc)``: every post in a share pair, once   groups stage         groups, outputs
 ========================  =================================================  ===================  ===========================
 
 Behaviours add their own scratch tables in ``prepare`` (``ic_text_norm``,
@@ -63,6 +67,7 @@ __all__ = [
     "PAIR_OK",
     "PAIR_BELOW",
     "PAIRS",
+    "PAIR_BEHAVIOURS",
     "LINKS",
     "LINK_FAMILY",
     "PASSING_LINKS",
@@ -75,6 +80,7 @@ __all__ = [
     "GROUPS",
     "GROUP_VERDICTS",
     "ACCOUNTS_OUT",
+    "PAIRED_POSTS",
     "CONTRACT",
 ]
 
@@ -88,6 +94,7 @@ RAW_PAIRS = "raw_pairs"
 PAIR_OK = "ic_pair_ok"
 PAIR_BELOW = "ic_pair_below"
 PAIRS = "pairs"
+PAIR_BEHAVIOURS = "ic_pair_behaviours"
 LINKS = "links"
 LINK_FAMILY = "ic_link_family"
 PASSING_LINKS = "glinks"
@@ -99,6 +106,7 @@ GROUP_NETWORKS = "ic_group_networks"
 GROUPS = "groups"
 GROUP_VERDICTS = "group_verdicts"
 ACCOUNTS_OUT = "accounts_out"
+PAIRED_POSTS = "ic_paired_posts"
 RECEIPTS = "ic_receipts"  # the share pairs evidence.parquet gets, while it is written
 
 #: Every table of the contract, in the order the stages make them.
@@ -113,6 +121,7 @@ CONTRACT: tuple[str, ...] = (
     PAIR_OK,
     PAIR_BELOW,
     PAIRS,
+    PAIR_BEHAVIOURS,
     LINKS,
     LINK_FAMILY,
     PASSING_LINKS,
@@ -124,4 +133,5 @@ CONTRACT: tuple[str, ...] = (
     GROUPS,
     GROUP_VERDICTS,
     ACCOUNTS_OUT,
+    PAIRED_POSTS,
 )

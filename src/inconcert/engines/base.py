@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pyarrow as pa
@@ -94,6 +94,20 @@ class Engine(ABC):
         itself: made as ``<name>_next``, then renamed over it."""
         self.create_table(f"{name}_next", sql)
         self.rename(f"{name}_next", name)
+
+    def delete_rows(self, name: str, where: str) -> None:
+        """Remove the rows of table ``name`` that meet the SQL condition ``where``;
+        by default a rewrite of the others (:meth:`rewrite_table`)."""
+        self.rewrite_table(name, f"SELECT * FROM {name} WHERE NOT ({where})")
+
+    def insert_rows(self, name: str, columns: Sequence[str], sql: str) -> None:
+        """Append the rows of ``sql`` (its columns ``columns``, by position) to table
+        ``name``; its other columns are NULL there. By default a rewrite of the
+        table with the new rows (:meth:`rewrite_table`)."""
+        have = self.columns(name)
+        given = dict(zip(columns, (f"s.{c}" for c in columns), strict=True))
+        sel = ", ".join(given.get(c, f"NULL AS {c}") for c in have)
+        self.rewrite_table(name, f"SELECT * FROM {name} UNION ALL SELECT {sel} FROM ({sql}) s")
 
     def query_progress(self) -> float | None:
         """How far the running query is (0–1), safe to ask from another thread;

@@ -12,7 +12,7 @@ import re
 import shutil
 import tempfile
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -143,6 +143,28 @@ class DuckDBEngine(Engine):
         """
         self.drop(new)
         self._run(f"ALTER TABLE {old} RENAME TO {new}")
+
+    def delete_rows(self, name: str, where: str) -> None:
+        """As :meth:`Engine.delete_rows`, in place: no copy of the rows kept.
+
+        >>> e = DuckDBEngine()
+        >>> e.create_table("a", "SELECT range AS x FROM range(5)")
+        >>> e.delete_rows("a", "x >= 3")
+        >>> e.count("a")
+        3
+        """
+        self._run(f"DELETE FROM {name} WHERE {where}")
+
+    def insert_rows(self, name: str, columns: Sequence[str], sql: str) -> None:
+        """As :meth:`Engine.insert_rows`, in place.
+
+        >>> e = DuckDBEngine()
+        >>> e.create_table("a", "SELECT 1 AS x, 2 AS y")
+        >>> e.insert_rows("a", ["x"], "SELECT 5")
+        >>> e.to_arrow("SELECT * FROM a ORDER BY x").to_pylist()
+        [{'x': 1, 'y': 2}, {'x': 5, 'y': None}]
+        """
+        self._run(f"INSERT INTO {name} ({', '.join(columns)}) {sql}")
 
     def register_arrow(self, name: str, table: pa.Table) -> None:
         sql = f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM __arrow_{name}"

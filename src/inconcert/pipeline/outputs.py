@@ -40,10 +40,13 @@ from inconcert.tables import (
     ACCOUNT_KEYS,
     ACCOUNTS_OUT,
     ACTIONS,
+    GROUP_PAIRS,
     GROUPS,
     LINKS,
     MEMBERSHIP,
     OBJECT_KEYS,
+    PAIR_BEHAVIOURS,
+    PAIRED_POSTS,
     PAIRS,
     PASSING_LINKS,
     RECEIPTS,
@@ -127,13 +130,19 @@ def write_outputs(
     passing = tidy_types(engine.to_arrow(links_out_sql(d, link_cols, PASSING_LINKS, **keys)))
     # for spreadsheets: the links that pass (links.parquet has every link stored)
     _csv(rs, "links.csv", passing, raw_csv, bom)
-    objects = tidy_types(engine.to_arrow(objects_out_sql(d, PAIRS, MEMBERSHIP, OBJECT_KEYS)))
+    objects = tidy_types(engine.to_arrow(objects_out_sql(d, PAIRS, MEMBERSHIP, OBJECT_KEYS, GROUP_PAIRS)))
     _csv(rs, "objects.csv", objects, raw_csv, bom)
     # the one behaviour (near_text today) whose after_pairs measured its pairs' similarity
     similar = next((b for b in (get_behaviour(n) for n in behaviours) if b.pair_similarity), None)
     # the receipts are chosen first, by integer keys, then given post ids one side
     # at a time, then named: each query has one big join, which spills when short
-    engine.create_table(RECEIPTS, evidence_receipts_sql(PAIRS, MEMBERSHIP, None if all_evidence else PASSING_LINKS))
+    cols = engine.columns(PAIRS)
+    post_pairs = "lvl" in cols  # a ladder's post pairs (not CooRTweet's, with post ids)
+    engine.create_table(RECEIPTS, evidence_receipts_sql(
+        PAIRS, MEMBERSHIP, None if all_evidence else PASSING_LINKS, GROUP_PAIRS if post_pairs else None,
+        PAIR_BEHAVIOURS if post_pairs and "behaviours" not in cols else None,
+    ))
+    engine.drop(GROUP_PAIRS)
     if "post_a" not in engine.columns(PAIRS):
         for side in "ab":
             engine.rewrite_table(RECEIPTS, evidence_post_ids_sql(RECEIPTS, side, ACTIONS))
@@ -144,13 +153,15 @@ def write_outputs(
         similar.name if similar else "",
         ACCOUNT_KEYS,
         OBJECT_KEYS,
-        "behaviours" in engine.columns(PAIRS),
+        post_pairs,  # with every behaviour of each
         fast_within_s=fast_within_s,
     )
     _parquet(engine, rs, "evidence.parquet", evidence)
     engine.drop(RECEIPTS)
-    _parquet(engine, rs, "posts.parquet", posts_out_sql(ACTIONS, PAIRS, MEMBERSHIP))
+    _parquet(engine, rs, "posts.parquet", posts_out_sql(ACTIONS, PAIRS, MEMBERSHIP, PAIRED_POSTS))
+    engine.drop(PAIRED_POSTS)
     engine.drop(PAIRS)
+    engine.drop(PAIR_BEHAVIOURS)
     # every link, last: the widest sort of the outputs gets the memory the share pairs held
     _parquet(engine, rs, "links.parquet", links_out_sql(d, link_cols, LINKS, **keys))
     engine.drop(PASSING_LINKS)

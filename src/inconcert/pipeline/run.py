@@ -47,7 +47,7 @@ from inconcert.pipeline.stages import (
 )
 from inconcert.scoring.nullmodel import NULL_TABLES
 from inconcert.sites.networks import finish_site_run, site_defaults
-from inconcert.tables import ACTIONS, GROUP_PAIRS, TRACES
+from inconcert.tables import ACTIONS, TRACES
 
 __all__ = ["detect", "replay", "run_detection", "stores_all_links", "resource_errors", "remove_dead_work_dirs", "DetectResult", "Detection", "Counts", "RESULT_TABLES"]
 
@@ -206,7 +206,7 @@ def run_detection(
         "verdicts", lambda: verdicts_stage(engine, config, scored, resolution=traces.clock["resolution_s"]),
         groups.groups, ("groups", "groups"), lambda r: groups.groups,
     )
-    for t in (TRACES, GROUP_PAIRS, *NULL_TABLES):  # spent: the outputs need the memory
+    for t in (TRACES, *NULL_TABLES):  # spent: the outputs need the memory (ic_group_pairs: objects.csv)
         engine.drop(t)
     counts = Counts(
         traces=traces.traces,

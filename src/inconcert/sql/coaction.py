@@ -40,6 +40,10 @@ __all__ = [
     "pairs_by_object_window_sql",
     "post_pairs_sql",
     "single_post_pairs_sql",
+    "PAIR_COLUMNS",
+    "level_sql",
+    "pair_behaviours_sql",
+    "unpaired_trace_pairs_sql",
     "event_links_sql",
     "link_keys_sql",
     "link_families_sql",
@@ -379,7 +383,9 @@ def window_level_sql(dt: str, windows_us: list[int]) -> str:
     return f"CASE {cases} ELSE {last} END" if cases else "0"
 
 
-def pairs_by_object_window_sql(d: Dialect, windows_table: str = "ic_obj_window", eligible: str = "eligible") -> str:
+def pairs_by_object_window_sql(
+    d: Dialect, windows_table: str = "ic_obj_window", eligible: str = "eligible", windows_us: list[int] | None = None,
+) -> str:
     """Share pairs by different accounts within each object's own widest window
     (``windows_table(behaviour, object, w_us)``): the bucketed band join of
     :func:`pairs_sql` with a bucket width per object. Computed once, at the widest
@@ -396,11 +402,16 @@ def pairs_by_object_window_sql(d: Dialect, windows_table: str = "ic_obj_window",
     from one ``GROUP BY seq`` joined back (at 10⁶ posts 1.57 → 1.21 CPU s
     against a window over ``PARTITION BY seq``); ``seq`` is never NULL.
 
+    With ``windows_us`` (the ladder) each pair also gets ``lvl``
+    (:func:`level_sql`), so that its single trace pairs are post pairs as they
+    stand (:func:`unpaired_trace_pairs_sql`).
+
     >>> from inconcert.sql.dialect import DuckDBDialect
     >>> "b.t - a.t <= a.w_us" in pairs_by_object_window_sql(DuckDBDialect())
     True
     """
     bucket = d.int_div("e.t", "w.w_us")
+    lvl = f", {level_sql(windows_us, 'b.t - a.t')}" if windows_us else ""
     return f"""WITH j AS (
         SELECT e.behaviour, e.object, e.account_id, e.seq, e.t, w.w_us, {bucket} AS bucket
         FROM {eligible} e JOIN {windows_table} w ON e.behaviour = w.behaviour AND e.object = w.object),
@@ -413,7 +424,7 @@ def pairs_by_object_window_sql(d: Dialect, windows_table: str = "ic_obj_window",
         UNION ALL
         SELECT behaviour, object, account_id, seq, t, w_post, n_post, bucket - 1 AS bucket FROM e)
     SELECT a.behaviour, a.object, a.account_id AS account_a, b.account_id AS account_b,
-           a.seq AS seq_a, b.seq AS seq_b, a.t AS t_a, b.t AS t_b, (a.n_post = 1 AND b.n_post = 1) AS single
+           a.seq AS seq_a, b.seq AS seq_b, a.t AS t_a, b.t AS t_b, (a.n_post = 1 AND b.n_post = 1) AS single{lvl}
     FROM e a JOIN r b
       ON a.behaviour = b.behaviour AND a.object = b.object AND a.bucket = b.bucket
     WHERE b.t - a.t <= a.w_us AND b.t - a.t <= a.w_post AND b.t - a.t <= b.w_post AND b.t >= a.t
@@ -456,7 +467,6 @@ def post_pairs_sql(
     names = "concat_ws(',', " + ", ".join(  # every behaviour of the post pair, in primary order
         f"CASE WHEN h{i} = 1 THEN '{b}' END" for i, b in enumerate(order)
     ) + ")"  # concat_ws skips NULLs on every engine (Spark's two-argument ltrim differs)
-    lvl = window_level_sql("t_b - t_a", windows_us)
     where, alone = "", ""
     if single:
         where = f"\n        WHERE NOT {single}"
@@ -472,20 +482,68 @@ def post_pairs_sql(
     {alone}SELECT CASE {d.int_div('key', str(big))} {back} END AS behaviour, key % {big} AS object,
            account_a, account_b, seq_a, seq_b, t_a, t_b,
            {names} AS behaviours,
-           {lvl} AS lvl
+           {level_sql(windows_us)}
     FROM g"""
 
 
-def single_post_pairs_sql(windows_us: list[int], trace_pairs: str, single: str = "single") -> str:
+def single_post_pairs_sql(
+    windows_us: list[int], trace_pairs: str, single: str = "single", behaviours: bool = True
+) -> str:
     """The post pairs of :func:`post_pairs_sql` that are one trace pair (``single``
-    true): the trace pair as it is, its behaviour naming ``behaviours``.
+    true): the trace pair as it is, its behaviour naming ``behaviours`` (without
+    ``behaviours``: the columns of :data:`PAIR_COLUMNS`, as the pipeline stores them).
 
     >>> single_post_pairs_sql([10], "tp")[-20:]
     'FROM tp WHERE single'
     """
+    behs = "behaviour AS behaviours, " if behaviours else ""
     return f"""SELECT behaviour, object, account_a, account_b, seq_a, seq_b, t_a, t_b,
-           behaviour AS behaviours, {window_level_sql("t_b - t_a", windows_us)} AS lvl
+           {behs}{level_sql(windows_us)}
     FROM {trace_pairs} WHERE {single}"""
+
+
+#: The columns of the stored post pairs (``pairs``). Their ``behaviours`` (every
+#: behaviour a post pair co-acts under) is not stored with them: for all but a few
+#: post pairs it is their one behaviour, and a string column more is 16 bytes a
+#: row, 0.6 GB at 10⁷ posts, which spill. The few others stand in a table of their
+#: own (:func:`pair_behaviours_sql`), joined back where the evidence is written.
+PAIR_COLUMNS = ("behaviour", "object", "account_a", "account_b", "seq_a", "seq_b", "t_a", "t_b", "lvl")
+
+
+def level_sql(windows_us: list[int], dt: str = "t_b - t_a") -> str:
+    """The ``lvl`` column of post pairs: :func:`window_level_sql` as a one-byte integer.
+
+    >>> level_sql([10, 60])
+    'CAST(CASE WHEN t_b - t_a <= 10 THEN 0 ELSE 1 END AS TINYINT) AS lvl'
+    """
+    return f"CAST({window_level_sql(dt, windows_us)} AS TINYINT) AS lvl"
+
+
+def unpaired_trace_pairs_sql(below_table: str, pairs: str = "raw_pairs") -> str:
+    """The condition on ``pairs`` (trace pairs with ``single``, :func:`pairs_by_object_window_sql`)
+    of the rows that are not post pairs as they stand: trace pairs of a post pair
+    of several (``NOT single``: grouped in a table of their own, :func:`post_pairs_sql`)
+    and the pairs the participation filter drops (both accounts in ``below_table``,
+    :func:`filter_pairs_sql`). Deleting them leaves the single post pairs in place.
+
+    >>> unpaired_trace_pairs_sql("b", "p").startswith("NOT single OR (EXISTS")
+    True
+    """
+    def below(side: str) -> str:
+        return (f"EXISTS (SELECT 1 FROM {below_table} x WHERE x.behaviour = {pairs}.behaviour "
+                f"AND x.account_id = {pairs}.account_{side})")
+    return f"NOT single OR ({below('a')} AND {below('b')})"
+
+
+def pair_behaviours_sql(multi: str = "ic_post_multi") -> str:
+    """``(seq_a, seq_b, behaviours)`` of the post pairs of ``multi`` (grouped post
+    pairs, :func:`post_pairs_sql`) that co-act under more than their primary
+    behaviour: the only ones whose ``behaviours`` is not their ``behaviour``.
+
+    >>> "behaviours <> behaviour" in pair_behaviours_sql()
+    True
+    """
+    return f"SELECT seq_a, seq_b, behaviours FROM {multi} WHERE behaviours <> behaviour"
 
 
 def event_links_sql(

@@ -23,15 +23,24 @@ def objects_out_sql(
     pairs: str = "pairs",
     membership: str = "membership",
     objects: str = "ic_objects",
+    group_pairs: str | None = None,
 ) -> str:
     """The ``objects.csv`` rows (see module docstring) from ``pairs``, ``membership``
-    and the object names of ``objects``; ties ordered by behaviour and object name."""
-    return f"""WITH gp AS (
-        SELECT p.behaviour, p.object, ma.group_id, p.account_a, p.account_b, p.seq_a, p.seq_b, p.t_a, p.t_b
+    and the object names of ``objects``; ties ordered by behaviour and object name.
+    ``group_pairs``: the pairs inside groups as a table already
+    (:func:`inconcert.sql.summaries.group_pairs_sql`), read instead of joining
+    every pair with the groups again (at 10⁷ posts 39 M pairs)."""
+    gp = (
+        f"SELECT behaviour, object, group_id, account_a, account_b, seq_a, seq_b, t_a, t_b FROM {group_pairs}"
+        if group_pairs else
+        f"""SELECT p.behaviour, p.object, ma.group_id, p.account_a, p.account_b, p.seq_a, p.seq_b, p.t_a, p.t_b
         FROM {pairs} p
         JOIN {membership} ma ON p.account_a = ma.account_id
         JOIN {membership} mb ON p.account_b = mb.account_id
-        WHERE ma.group_id = mb.group_id),
+        WHERE ma.group_id = mb.group_id"""
+    )
+    return f"""WITH gp AS (
+        {gp}),
     acts AS (SELECT behaviour, object, group_id, account_a AS acc, seq_a AS seq, t_a AS t FROM gp
              UNION ALL SELECT behaviour, object, group_id, account_b, seq_b, t_b FROM gp),
     agg AS (SELECT behaviour, object, count(DISTINCT group_id) AS n_groups, count(DISTINCT acc) AS accounts,

@@ -36,6 +36,7 @@ __all__ = [
     "verdict_counts_sql",
     "accounts_with_attrs_sql",
     "posts_out_sql",
+    "paired_posts_sql",
 ]
 
 
@@ -156,19 +157,22 @@ def account_stats_sql(
     accounts: str = "ic_accounts",
     networks: str = "account_networks",
     pooled: bool = False,
+    paired_posts: str | None = None,
 ) -> str:
     """One row per account that acted: network, group, degree and strength in the
     thresholded graph, actions, coordinated actions (posts in share pairs) and their share. A post (``seq``)
     has one account, so the coordinated actions are counted by grouping on ``seq``
     first (one cheap integer key) rather than ``count(DISTINCT seq)`` per account.
     With ``pooled``, also ``membership``'s ``joined_by`` and ``pooled_p``
-    (:func:`inconcert.scoring.pooled.attach_pooled`).
+    (:func:`inconcert.scoring.pooled.attach_pooled`). ``paired_posts``: the posts
+    in share pairs as a table already (:func:`paired_posts_sql`).
 
     >>> from inconcert.sql.dialect import DuckDBDialect
     >>> "m.pooled_p" in account_stats_sql(DuckDBDialect(), pooled=True)
     True
     """
     extra = ", m.joined_by, m.pooled_p" if pooled else ""
+    posts = paired_posts or f"({paired_posts_sql(pairs)}) u"
     return f"""WITH deg AS (
         SELECT acc, count(*) AS degree, sum(weight) AS strength FROM (
             SELECT account_a AS acc, weight FROM {passing}
@@ -176,10 +180,7 @@ def account_stats_sql(
     act AS (SELECT x.account_id, x.name, count(*) AS n_actions, min(a.platform) AS platform
             FROM {actions} a JOIN {accounts} x ON a.account_id = x.name
             GROUP BY x.account_id, x.name),
-    co AS (SELECT acc, count(*) AS n_coordinated FROM (
-            SELECT seq, any_value(acc) AS acc FROM (
-                SELECT account_a AS acc, seq_a AS seq FROM {pairs}
-                UNION ALL SELECT account_b, seq_b FROM {pairs}) s GROUP BY seq) u GROUP BY acc)
+    co AS (SELECT acc, count(*) AS n_coordinated FROM {posts} GROUP BY acc)
     SELECT act.name AS account_id, n.network_id, m.group_id,
            coalesce(deg.degree, 0) AS degree, coalesce(deg.strength, 0) AS strength,
            act.n_actions, coalesce(co.n_coordinated, 0) AS n_coordinated,
@@ -192,6 +193,20 @@ def account_stats_sql(
     """
 
 
+def paired_posts_sql(pairs: str = "pairs") -> str:
+    """``(seq, acc)``: every post in a share pair of ``pairs``, once, with its account
+    (a post has one account). The accounts' coordinated actions
+    (:func:`account_stats_sql`) and ``posts.parquet`` (:func:`posts_out_sql`) are
+    read from it, so all the pairs are gone through once for both.
+
+    >>> "GROUP BY seq" in paired_posts_sql()
+    True
+    """
+    return f"""SELECT seq, any_value(acc) AS acc FROM (
+                SELECT account_a AS acc, seq_a AS seq FROM {pairs}
+                UNION ALL SELECT account_b, seq_b FROM {pairs}) s GROUP BY seq"""
+
+
 #: Order of the written accounts: grouped accounts first, by group, strongest first.
 ACCOUNTS_ORDER = "ORDER BY group_id IS NULL, group_id, strength DESC, account_id"
 
@@ -200,6 +215,8 @@ def evidence_receipts_sql(
     pairs: str = "pairs",
     membership: str = "membership",
     passing: str | None = "glinks",
+    group_pairs: str | None = None,
+    behaviours_table: str | None = None,
 ) -> str:
     """The share pairs :func:`evidence_out_sql` writes, by integer keys only, with
     the group both accounts share and the pair's account keys in order
@@ -208,6 +225,12 @@ def evidence_receipts_sql(
     With ``passing`` (the links that pass), the receipts: the post pairs behind a
     passing link, and those between two members of one group (a member joined on
     pooled evidence has no passing link); with ``passing=None``, every share pair.
+    With ``group_pairs`` (the pairs inside groups as a table, :func:`group_pairs_sql`,
+    and ``passing``) those are taken from there and only the pairs behind passing
+    links are looked up in ``pairs``: the columns of :data:`GROUP_PAIR_COLUMNS`,
+    the same rows. With ``behaviours_table`` (``seq_a, seq_b, behaviours`` of the
+    few post pairs of several behaviours, :func:`inconcert.sql.coaction.pair_behaviours_sql`)
+    each receipt gets ``behaviours``: from there, else its one ``behaviour``.
 
     >>> "LEFT JOIN glinks g" in evidence_receipts_sql()
     True
@@ -215,14 +238,28 @@ def evidence_receipts_sql(
     False
     """
     lo, hi = unordered_pair_sql("p")
+    behs, bjoin = "", ""
+    if behaviours_table:
+        behs = ", coalesce(pb.behaviours, p.behaviour) AS behaviours"
+        bjoin = f"\n    LEFT JOIN {behaviours_table} pb ON pb.seq_a = p.seq_a AND pb.seq_b = p.seq_b"
+    if group_pairs and passing is not None:
+        cols = ", ".join(f"p.{c}" for c in GROUP_PAIR_COLUMNS)
+        return f"""SELECT {cols}, CAST(p.group_id AS BIGINT) AS group_id, {lo} AS lo, {hi} AS hi{behs}
+    FROM {group_pairs} p{bjoin}
+    UNION ALL
+    SELECT {cols}, CAST(NULL AS BIGINT) AS group_id, {lo} AS lo, {hi} AS hi{behs} FROM {pairs} p
+    JOIN {passing} g ON g.account_a = {lo} AND g.account_b = {hi}
+    LEFT JOIN {membership} ma ON p.account_a = ma.account_id
+    LEFT JOIN {membership} mb ON p.account_b = mb.account_id{bjoin}
+    WHERE ma.group_id IS NULL OR mb.group_id IS NULL OR ma.group_id <> mb.group_id"""
     group = "CASE WHEN ma.group_id = mb.group_id THEN ma.group_id END"
     receipts, where = "", ""
     if passing is not None:
         receipts = f"\n    LEFT JOIN {passing} g ON g.account_a = {lo} AND g.account_b = {hi}"
         where = "\n    WHERE g.account_a IS NOT NULL OR ma.group_id = mb.group_id"
-    return f"""SELECT p.*, CAST({group} AS BIGINT) AS group_id, {lo} AS lo, {hi} AS hi FROM {pairs} p
+    return f"""SELECT p.*, CAST({group} AS BIGINT) AS group_id, {lo} AS lo, {hi} AS hi{behs} FROM {pairs} p
     LEFT JOIN {membership} ma ON p.account_a = ma.account_id
-    LEFT JOIN {membership} mb ON p.account_b = mb.account_id{receipts}{where}"""
+    LEFT JOIN {membership} mb ON p.account_b = mb.account_id{receipts}{bjoin}{where}"""
 
 
 def evidence_post_ids_sql(receipts: str, side: str, actions: str = "actions") -> str:
@@ -252,6 +289,8 @@ def evidence_out_sql(
     the group both accounts share and (for ``similarity_behaviour``'s pairs, from
     ``similarity_table``) the two posts' similarity. With ``fast_within_s``,
     ``fast`` flags the pairs whose Δt is at most that many seconds.
+    ``behaviours``: post pairs, each with every behaviour it co-acts under (the
+    receipts' ``behaviours`` column).
 
     Order, by integer keys only: a group's pairs together (groups in order, pairs
     outside any group last), within it each link's (by account keys, which sort
@@ -376,11 +415,23 @@ def accounts_with_attrs_sql(columns: list[str], accounts: str = "accounts_out", 
     return f"SELECT a.*, {cols} FROM {accounts} a LEFT JOIN {attrs} x ON a.account_id = x.account_id"
 
 
-def posts_out_sql(actions: str = "actions", pairs: str = "pairs", membership: str = "membership") -> str:
-    """The posts of grouped accounts that are in share pairs (``posts.parquet``), in input order."""
+def posts_out_sql(
+    actions: str = "actions", pairs: str = "pairs", membership: str = "membership", paired_posts: str | None = None,
+) -> str:
+    """The posts of grouped accounts that are in share pairs (``posts.parquet``), in input order;
+    with ``paired_posts`` (:func:`paired_posts_sql`) found there instead of in ``pairs``.
+
+    >>> "pp.acc = m.account_id" in posts_out_sql(paired_posts="pp")
+    True
+    """
+    seqs = (
+        f"SELECT pp.seq FROM {paired_posts} pp JOIN {membership} m ON pp.acc = m.account_id"
+        if paired_posts else
+        f"""SELECT seq_a FROM {pairs} p JOIN {membership} m ON p.account_a = m.account_id
+                UNION SELECT seq_b FROM {pairs} p JOIN {membership} m ON p.account_b = m.account_id"""
+    )
     return f"""SELECT a.post_id, a.account_id, a.ts, a.text, a.urls, a.repost_of, a.reply_to,
                    a.hashtags, a.platform, a.seq
             FROM {actions} a WHERE a.seq IN (
-                SELECT seq_a FROM {pairs} p JOIN {membership} m ON p.account_a = m.account_id
-                UNION SELECT seq_b FROM {pairs} p JOIN {membership} m ON p.account_b = m.account_id)
+                {seqs})
             ORDER BY a.seq"""
