@@ -207,3 +207,28 @@ def test_pairs_made_in_place_equal_the_copy_on_every_engine(engine) -> None:
     assert 0 < len(want) < n_raw  # the filter dropped pairs, and the multi ones were grouped
     several = _rows(engine, pair_behaviours_sql())
     assert several and all("," in r[2] for r in several)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_links_count_the_strata_as_the_null_model_does(seed: int) -> None:
+    """The links step's stratum counts (one pass over the pairs) are those of
+    :func:`stratum_counts_sql` (a pass of its own), link by link."""
+    from inconcert.scoring.nullmodel import stratum_counts_sql
+    from inconcert.sql.coaction import event_links_sql
+
+    e, eligible, windows = _engine(seed)
+    e.create_table("raw_pairs", pairs_by_object_window_sql(e.dialect, windows_us=WINDOWS))
+    e.create_table("pairs", "SELECT * FROM raw_pairs WHERE single")
+    rng = np.random.default_rng(seed)
+    objs = windows.to_pylist()
+    e.register_arrow("ic_null_objects", pa.table({
+        "behaviour": [o["behaviour"] for o in objs], "object": pa.array([o["object"] for o in objs], pa.int64()),
+        "n": pa.array(rng.integers(2, 40, len(objs)), pa.int64()),
+    }))
+    strata = [5, 20]
+    ranges = {b: (i * 100, i * 100 + 99) for i, b in enumerate(BEHAVIOURS)}
+    cells = [f"s{j}_{i}" for j in range(len(strata)) for i in range(len(WINDOWS))]
+    got = _rows(e, f"SELECT account_a, account_b, {', '.join(cells)} FROM ("
+                   f"{event_links_sql(e.dialect, BEHAVIOURS, len(WINDOWS), ranges, 'pairs', None, strata)}) l")
+    want = _rows(e, stratum_counts_sql(strata, len(WINDOWS)))
+    assert got == want and any(any(v for v in r[2:]) for r in got)

@@ -45,7 +45,7 @@ from inconcert.pipeline.stages import (
     traces_stage,
     verdicts_stage,
 )
-from inconcert.scoring.nullmodel import NULL_TABLES
+from inconcert.scoring.nullmodel import NULL_TABLES, sharer_strata
 from inconcert.sites.networks import finish_site_run, site_defaults
 from inconcert.tables import ACTIONS, TRACES
 
@@ -192,6 +192,7 @@ def run_detection(
         engine, traces.behaviours, n_windows=n_windows,
         fast_within_s=config.fast_within_s(traces.windows) if traces.windows else None,
         all_links=stores_all_links(config, all_links),
+        strata=None if n_windows is None else sharer_strata(engine),
     ), pairs.pairs, ("pairs", "links"), lambda r: r.links)
     scored = timed("scoring", lambda: scoring_stage(engine, config, windows=traces.windows), links.links,
                    ("links", "links"), lambda r: links.links)

@@ -348,6 +348,7 @@ def links_stage(
     n_windows: int | None = None,
     fast_within_s: float | None = None,
     all_links: bool = True,
+    strata: list[int] | None = None,
 ) -> LinksResult:
     """``pairs`` → ``out``: one row per account pair with weight and counts per
     behaviour; with ``n_windows`` (post pairs of a ladder) also the distinct
@@ -359,7 +360,10 @@ def links_stage(
     holds only the links on at least two distinct objects: a link on one object
     is never tested, never significant, never in a group (at 10⁷ posts 95 % of
     the links; docs/null-model.md, "Links on one object"). The others are
-    counted in ``LinksResult.links`` and ``ic_link_family``."""
+    counted in ``LinksResult.links`` and ``ic_link_family``. ``strata`` (with a
+    ladder; :func:`inconcert.scoring.nullmodel.sharer_strata`): the links also get
+    the null model's stratum counts ``s<j>_<i>``, from ``ic_null_objects``, in
+    the same pass (the scoring reads and drops them)."""
     ranges = {
         str(r["behaviour"]): (int(r["lo"]), int(r["hi"]))
         for r in engine.to_arrow(object_key_ranges_sql(objects)).to_pylist()
@@ -372,7 +376,7 @@ def links_stage(
         engine.create_table(LINK_FAMILY, link_families_sql("ic_link_keys"))
         n_all = engine.count("ic_link_keys")
         source = pairs if all_links else tested_pairs_sql(pairs, "ic_link_keys")
-        engine.create_table(out, event_links_sql(engine.dialect, behaviours, n_windows, ranges, source, fast))
+        engine.create_table(out, event_links_sql(engine.dialect, behaviours, n_windows, ranges, source, fast, strata))
         engine.drop("ic_link_keys")
         if not all_links:
             return LinksResult(n_all, out, engine.count(out))

@@ -32,6 +32,7 @@ True
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -86,6 +87,7 @@ __all__ = [
     "fdr_of",
     "SHARER_STRATA",
     "stratum_counts_sql",
+    "sharer_strata",
 ]
 
 _SCORE_COLUMNS = ("expected", "p_value", "surprise", "q_value", "significant", "window_s")
@@ -179,6 +181,8 @@ def object_windows_sql(windows_us: list[int], max_partners: float, table: str = 
     FROM x"""
 
 
+_STRATUM_CELL = re.compile(r"s\d+_\d+")  # the links' stratum counts (scoring only: not written)
+
 #: Strata of objects by their number of sharers (at most 10, 100, 1,000; and
 #: all): a link is tested on the objects of each stratum as on all objects.
 SHARER_STRATA = (10, 100, 1000)
@@ -206,6 +210,14 @@ def stratum_counts_sql(strata: list[int], n_windows: int, pairs: str = "pairs",
     SELECT po.account_a, po.account_b, {cols}
     FROM po JOIN {objects} o ON po.behaviour = o.behaviour AND po.object = o.object
     GROUP BY po.account_a, po.account_b"""
+
+
+def sharer_strata(engine: Engine, objects: str = "ic_null_objects") -> list[int]:
+    """The strata of :data:`SHARER_STRATA` the objects of ``objects`` fill: those
+    below its most shared object's sharers (a stratum holding every object would
+    repeat the plain counts)."""
+    top = int(engine.scalar(f"SELECT max(n) FROM {objects}") or 0)  # type: ignore[call-overload]
+    return [b for b in SHARER_STRATA if b < top]
 
 
 #: A connected population of at least this share of the accounts (and
@@ -599,16 +611,20 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
     L = len(windows)
     fdr = fdr_of(config)
     wcols = ", ".join(f"l.w{i}" for i in range(L))
-    top = int(engine.scalar("SELECT max(n) FROM ic_null_objects") or 0)
-    strata = [b for b in SHARER_STRATA if b < top]
+    strata = sharer_strata(engine)
     S = len(strata)
-    scols = "".join(f", coalesce(s.s{j}_{i}, 0) AS s{j}_{i}" for j in range(S) for i in range(L))
-    if S:
+    scells = [f"s{j}_{i}" for j in range(S) for i in range(L)]
+    # the links step counts the strata where it knew them (links_stage(strata=…)); else here
+    counted = S and set(scells) <= set(engine.columns("links"))
+    src = "l" if counted else "s"
+    scols = "".join(f", coalesce({src}.{c}, 0) AS {c}" for c in scells)
+    if S and not counted:
         tested_sql = f"SELECT account_a, account_b FROM links WHERE w{L - 1} >= 2"  # the links scored below
         engine.create_table("ic_null_strata", stratum_counts_sql(strata, L, tested=tested_sql))
+    join = "LEFT JOIN ic_null_strata s ON l.account_a = s.account_a AND l.account_b = s.account_b"
     tested = engine.to_arrow(
         f"""SELECT l.account_a, l.account_b, {wcols}{scols} FROM links l
-        {"LEFT JOIN ic_null_strata s ON l.account_a = s.account_a AND l.account_b = s.account_b" if S else ""}
+        {join if S and not counted else ""}
         WHERE l.w{L - 1} >= 2 ORDER BY l.account_a, l.account_b"""
     )
     engine.drop("ic_null_strata")
@@ -713,7 +729,7 @@ def score_links(engine: Engine, config: DetectConfig, windows: list[float] | Non
     engine.register_arrow("ic_null_scores", scores)
     items = []
     for c in engine.columns("links"):
-        if c in _SCORE_COLUMNS or (c[0] == "w" and c[1:].isdigit()):
+        if c in _SCORE_COLUMNS or (c[0] == "w" and c[1:].isdigit()) or _STRATUM_CELL.fullmatch(c):
             continue
         if c == "weight":
             items.append(f"CAST(coalesce(s.weight, l.w{L - 1}) AS INT) AS weight")

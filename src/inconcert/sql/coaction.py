@@ -553,6 +553,8 @@ def event_links_sql(
     key_ranges: dict[str, tuple[int, int]] | None = None,
     pairs: str = "pairs",
     fast_within_us: int | None = None,
+    strata: list[int] | None = None,
+    objects: str = "ic_null_objects",
 ) -> str:
     """Aggregate post pairs (:func:`post_pairs_sql`) to one row per unordered account pair.
 
@@ -562,6 +564,12 @@ def event_links_sql(
     count at the widest window (the scoring sets it to the count at the link's
     window), ``pairs`` = post pairs, ``n_<behaviour>`` = distinct objects whose
     post pairs' primary behaviour it is, ``mean_dt``, ``first_t``, ``last_t``.
+    With ``strata`` (sharer counts) and ``objects`` (``object, n``: each object's
+    sharers, :func:`inconcert.scoring.nullmodel.prepare_null`), also ``s<j>_<i>``,
+    the distinct objects of at most ``strata[j]`` sharers co-acted on within window
+    ``i`` (:func:`inconcert.scoring.nullmodel.stratum_counts_sql`, counted here in
+    the same pass over the pairs). Needs ``key_ranges`` (object keys unique across
+    behaviours).
     """
     if key_ranges:
         def is_b(b: str) -> str:
@@ -586,6 +594,14 @@ def event_links_sql(
         f", count(CASE WHEN t_b - t_a <= {int(fast_within_us)} THEN 1 END) AS nf")
     fast_out = "" if fast_within_us is None else ",\n           CAST(sum(nf) AS INT) AS fast_pairs"
     acc_lo, acc_hi = unordered_pair_sql()
+    sources, strat = "po", ""
+    if strata and key_ranges:
+        # an object's sharers, for the strata: joined per (pair, object), after the first level
+        sources = f"(SELECT po.*, o.n AS n_o FROM po LEFT JOIN {objects} o ON o.object = po.object) po"
+        strat = "".join(
+            f",\n           CAST(count(CASE WHEN n_o <= {int(b)} AND lvl <= {i} THEN 1 END) AS INT) AS s{j}_{i}"
+            for j, b in enumerate(strata) for i in range(n_windows)
+        )
     return f"""WITH po AS (
         SELECT {acc_lo} AS account_a, {acc_hi} AS account_b,
                {keys}, min(lvl) AS lvl,
@@ -598,8 +614,8 @@ def event_links_sql(
            {per}CAST(sum(sum_dt_us) AS DOUBLE) / sum(n) / 1000000.0 AS mean_dt,
            min(first_t) AS first_t,
            max(last_t) AS last_t,
-           {ws}{fast_out}
-    FROM po GROUP BY account_a, account_b"""
+           {ws}{fast_out}{strat}
+    FROM {sources} GROUP BY account_a, account_b"""
 
 
 def link_keys_sql(pairs: str = "pairs") -> str:
