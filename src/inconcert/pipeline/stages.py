@@ -475,11 +475,11 @@ def _update_group_pairs(engine: Engine, pairs: str) -> None:
     that remain, and the pairs of the accounts that joined (never in the table,
     as they were outside the groups or in a dropped one) with their new group."""
     engine.create_table("ic_joined", f"SELECT account_id FROM {MEMBERSHIP} WHERE joined_by = 'pooled'")
-    engine.rewrite_table(
-        GROUP_PAIRS,
-        f"""SELECT gp.* FROM {GROUP_PAIRS} gp WHERE gp.group_id IN (SELECT group_id FROM {MEMBERSHIP})
-        UNION ALL
-        {group_pairs_sql(pairs, MEMBERSHIP, touching="ic_joined", columns=GROUP_PAIR_COLUMNS)}""",
+    # in place (no copy of the rows that stay): the dropped groups' rows go, the joined accounts' come
+    engine.delete_rows(GROUP_PAIRS, f"group_id NOT IN (SELECT group_id FROM {MEMBERSHIP})")
+    engine.insert_rows(
+        GROUP_PAIRS, (*GROUP_PAIR_COLUMNS, "group_id"),
+        group_pairs_sql(pairs, MEMBERSHIP, touching="ic_joined", columns=GROUP_PAIR_COLUMNS),
     )
     engine.drop("ic_joined")
 
