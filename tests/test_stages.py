@@ -122,6 +122,22 @@ def test_run_detection_leaves_the_contract_tables():
         assert t in CONTRACT and e.count(t) >= 1
 
 
+def test_outputs_read_the_kept_tables_as_they_would_the_pairs():
+    """objects.csv and posts.parquet from the tables the stages keep (the pairs inside
+    groups, the posts in pairs) are those made from all the pairs again."""
+    from inconcert.sql.objects import objects_out_sql
+    from inconcert.sql.summaries import posts_out_sql
+    from inconcert.tables import GROUP_PAIRS, PAIRED_POSTS
+
+    e = _engine()
+    run_detection(e, DetectConfig(behaviours=["repost"], min_weight=2, keep_insignificant=True))
+    d = e.dialect
+    objs = e.to_arrow(objects_out_sql(d, group_pairs=GROUP_PAIRS)).to_pylist()
+    assert objs and objs == e.to_arrow(objects_out_sql(d)).to_pylist()
+    posts = e.to_arrow(posts_out_sql(paired_posts=PAIRED_POSTS)).to_pylist()
+    assert posts and posts == e.to_arrow(posts_out_sql()).to_pylist()
+
+
 @pytest.mark.parametrize("d, fn", [(DuckDBDialect(), "quantile_cont"), (SparkDialect(), "percentile")])
 def test_quantile_is_a_dialect_method(d, fn):
     assert weight_quantile_sql(d, 0.9, "lk") == f"SELECT {fn}(weight, 0.9) AS q FROM lk"

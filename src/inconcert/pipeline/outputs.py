@@ -143,7 +143,7 @@ def write_outputs(
         PAIR_BEHAVIOURS if post_pairs and "behaviours" not in cols else None,
     ))
     engine.drop(GROUP_PAIRS)
-    if "post_a" not in engine.columns(PAIRS):
+    if "post_a" not in cols:
         for side in "ab":
             engine.rewrite_table(RECEIPTS, evidence_post_ids_sql(RECEIPTS, side, ACTIONS))
     evidence = evidence_out_sql(

@@ -44,6 +44,7 @@ __all__ = [
     "level_sql",
     "pair_behaviours_sql",
     "unpaired_trace_pairs_sql",
+    "both_below_sql",
     "event_links_sql",
     "link_keys_sql",
     "link_families_sql",
@@ -263,8 +264,7 @@ def filter_pairs_sql(
            OR EXISTS (SELECT 1 FROM ok_post o WHERE o.behaviour = p.behaviour AND o.post_id = p.post_b)"""
     if below_table:
         return f"""SELECT p.* FROM {raw_pairs} p
-        WHERE NOT EXISTS (SELECT 1 FROM {below_table} x WHERE x.behaviour = p.behaviour AND x.account_id = p.account_a)
-           OR NOT EXISTS (SELECT 1 FROM {below_table} x WHERE x.behaviour = p.behaviour AND x.account_id = p.account_b)"""
+        WHERE NOT ({both_below_sql(below_table, "p")})"""
     return f"""SELECT p.* FROM {raw_pairs} p
         WHERE EXISTS (SELECT 1 FROM {ok_table} ok WHERE ok.behaviour = p.behaviour AND ok.account_id = p.account_a)
            OR EXISTS (SELECT 1 FROM {ok_table} ok WHERE ok.behaviour = p.behaviour AND ok.account_id = p.account_b)"""
@@ -519,6 +519,20 @@ def level_sql(windows_us: list[int], dt: str = "t_b - t_a") -> str:
     return f"CAST({window_level_sql(dt, windows_us)} AS TINYINT) AS lvl"
 
 
+def both_below_sql(below_table: str, pairs: str) -> str:
+    """The condition on a row of ``pairs`` (an alias or table name) that both its accounts
+    fall short of the participation filter (are in ``below_table``,
+    ``participants_sql(…, qualifying=False)``): the pairs the filter drops.
+
+    >>> both_below_sql("b", "p").count("EXISTS")
+    2
+    """
+    def below(side: str) -> str:
+        return (f"EXISTS (SELECT 1 FROM {below_table} x WHERE x.behaviour = {pairs}.behaviour "
+                f"AND x.account_id = {pairs}.account_{side})")
+    return f"{below('a')} AND {below('b')}"
+
+
 def unpaired_trace_pairs_sql(below_table: str, pairs: str = "raw_pairs") -> str:
     """The condition on ``pairs`` (trace pairs with ``single``, :func:`pairs_by_object_window_sql`)
     of the rows that are not post pairs as they stand: trace pairs of a post pair
@@ -529,10 +543,7 @@ def unpaired_trace_pairs_sql(below_table: str, pairs: str = "raw_pairs") -> str:
     >>> unpaired_trace_pairs_sql("b", "p").startswith("NOT single OR (EXISTS")
     True
     """
-    def below(side: str) -> str:
-        return (f"EXISTS (SELECT 1 FROM {below_table} x WHERE x.behaviour = {pairs}.behaviour "
-                f"AND x.account_id = {pairs}.account_{side})")
-    return f"NOT single OR ({below('a')} AND {below('b')})"
+    return f"NOT single OR ({both_below_sql(below_table, pairs)})"
 
 
 def pair_behaviours_sql(multi: str = "ic_post_multi") -> str:

@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 from inconcert.sql.dialect import Dialect
+from inconcert.sql.summaries import GROUP_PAIR_COLUMNS, group_pairs_sql
 
 __all__ = ["objects_out_sql"]
 
@@ -31,13 +32,8 @@ def objects_out_sql(
     (:func:`inconcert.sql.summaries.group_pairs_sql`), read instead of joining
     every pair with the groups again (at 10⁷ posts 39 M pairs)."""
     gp = (
-        f"SELECT behaviour, object, group_id, account_a, account_b, seq_a, seq_b, t_a, t_b FROM {group_pairs}"
-        if group_pairs else
-        f"""SELECT p.behaviour, p.object, ma.group_id, p.account_a, p.account_b, p.seq_a, p.seq_b, p.t_a, p.t_b
-        FROM {pairs} p
-        JOIN {membership} ma ON p.account_a = ma.account_id
-        JOIN {membership} mb ON p.account_b = mb.account_id
-        WHERE ma.group_id = mb.group_id"""
+        f"SELECT {', '.join(GROUP_PAIR_COLUMNS)}, group_id FROM {group_pairs}"
+        if group_pairs else group_pairs_sql(pairs, membership, columns=GROUP_PAIR_COLUMNS)
     )
     return f"""WITH gp AS (
         {gp}),

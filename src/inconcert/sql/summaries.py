@@ -424,14 +424,9 @@ def posts_out_sql(
     >>> "pp.acc = m.account_id" in posts_out_sql(paired_posts="pp")
     True
     """
-    seqs = (
-        f"SELECT pp.seq FROM {paired_posts} pp JOIN {membership} m ON pp.acc = m.account_id"
-        if paired_posts else
-        f"""SELECT seq_a FROM {pairs} p JOIN {membership} m ON p.account_a = m.account_id
-                UNION SELECT seq_b FROM {pairs} p JOIN {membership} m ON p.account_b = m.account_id"""
-    )
+    posts = paired_posts or f"({paired_posts_sql(pairs)})"
     return f"""SELECT a.post_id, a.account_id, a.ts, a.text, a.urls, a.repost_of, a.reply_to,
                    a.hashtags, a.platform, a.seq
             FROM {actions} a WHERE a.seq IN (
-                {seqs})
+                SELECT pp.seq FROM {posts} pp JOIN {membership} m ON pp.acc = m.account_id)
             ORDER BY a.seq"""
