@@ -141,6 +141,7 @@ def test_regexes_mean_the_same_on_both_engines(spark, duck):
         "New, post! See: https://x.org/a #tag @you 42 times.",
         "punct: p-u-n-c-t",
         "a\tb\nc  d",
+        "v\x0btab\x0b rt @x: y",  # RE2's \s has no vertical tab, Java's has
     ]
     got = {}
     for e in (duck, spark):
@@ -148,15 +149,19 @@ def test_regexes_mean_the_same_on_both_engines(spark, duck):
         d = e.dialect
         masked = d.regexp_replace_all("lower(text)", _VARIABLE, " ")
         opening = d.regexp_extract(masked, r"^\s*" + _THREE, 1)
+        ws, nws = d.regexp_replace_all("text", r"\s+", "_"), d.regexp_replace_all("text", r"[^\s:]+|\S", "x")
         got[e.name] = e.to_arrow(
             f"""SELECT i, {masked} AS m, {opening} AS opening,
                    {d.regexp_replace_all("text", "[[:space:]]+", "_")} AS sp,
-                   {d.regexp_replace_all("text", "[^[:alpha:][:digit:]]", "")} AS an
+                   {d.regexp_replace_all("text", "[^[:alpha:][:digit:]]", "")} AS an,
+                   {ws} AS ws, {nws} AS nws
             FROM tx ORDER BY i"""
         ).to_pylist()
     assert got["duckdb"] == got["spark"]
     assert got["spark"][0]["m"].split() == ["new", "post", "see", "times"]
     assert got["spark"][1]["an"] == "punctpunct"
+    assert got["spark"][3]["ws"] == "v\x0btab\x0b_rt_@x:_y"
+    assert got["spark"][3]["sp"] == "v_tab_rt_@x:_y"
 
 
 def test_files_match_duckdb(spark, duck, tmp_path):

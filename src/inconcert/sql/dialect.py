@@ -136,19 +136,71 @@ _POSIX_CLASSES = {
     "[:alpha:]": r"\p{Alpha}",
     "[:digit:]": r"\p{Digit}",
     "[:alnum:]": r"\p{Alnum}",
-    "[:space:]": r"\s",  # both [ \t\n\v\f\r] (a bare \s is that in Java, without \v in RE2)
+    "[:space:]": r"\s",  # both [ \t\n\v\f\r] (a bare RE2 \s, without \v, is spelled out: _re2_spaces)
     "[:upper:]": r"\p{Upper}",
     "[:lower:]": r"\p{Lower}",
 }
 
 
+#: RE2's ``\s``: Java's ``\s`` adds the vertical tab (``\x0B``)
+_RE2_SPACE = "\\t\\n\\f\\r "
+
+
+def _re2_spaces(pattern: str) -> str:
+    r"""RE2's ``\s`` / ``\S`` spelled out for Java, whose ``\s`` also matches ``\v``:
+    ``[\t\n\f\r ]`` outside a bracket class, its characters inside one (``\S``
+    there: Java's nested class ``[^…]``, a union). Escaped backslashes stay.
+
+    >>> print(_re2_spaces(r"^rt\s+@[^\s:]+ \S \\s"))
+    ^rt[\t\n\f\r ]+@[^\t\n\f\r :]+ [^\t\n\f\r ] \\s
+    """
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            e = pattern[i + 1]
+            if e == "s":
+                out.append(_RE2_SPACE if in_class else f"[{_RE2_SPACE}]")
+            elif e == "S":
+                out.append(f"[^{_RE2_SPACE}]")
+            else:
+                out.append(c + e)
+            i += 2
+            continue
+        if c == "[" and not in_class:
+            in_class = True
+            out.append(c)
+            i += 1
+            if pattern.startswith("^", i):
+                out.append("^")
+                i += 1
+            if pattern.startswith("]", i):  # a first ']' is a member
+                out.append("]")
+                i += 1
+            continue
+        if c == "[" and pattern.startswith("[:", i):  # a POSIX class inside a class
+            j = pattern.find(":]", i + 2)
+            if j > 0:
+                out.append(pattern[i:j + 2])
+                i = j + 2
+                continue
+        if c == "]" and in_class:
+            in_class = False
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 def _java_regex(pattern: str) -> str:
-    r"""An RE2 pattern as a Spark SQL string literal for Java's regex: POSIX bracket
-    classes spelled ``\p{…}``, backslashes doubled (Spark string literals read escapes).
+    r"""An RE2 pattern as a Spark SQL string literal for Java's regex: ``\s`` as RE2
+    means it (:func:`_re2_spaces`), POSIX bracket classes spelled ``\p{…}``,
+    backslashes doubled (Spark string literals read escapes).
 
     >>> print(_java_regex(r"[0-9]+|[[:punct:]]+|\s"))
-    '[0-9]+|[\\p{Punct}]+|\\s'
+    '[0-9]+|[\\p{Punct}]+|[\\t\\n\\f\\r ]'
     """
+    pattern = _re2_spaces(pattern)
     for posix, java in _POSIX_CLASSES.items():
         pattern = pattern.replace(posix, java)
     return _quote(pattern.replace(chr(92), chr(92) * 2))
