@@ -173,3 +173,43 @@ def test_pooled_evidence_same_on_spark(planted, tmp_path):
         assert (a["pooled_p"] is None) == (b["pooled_p"] is None)
         if a["pooled_p"] is not None:
             assert a["pooled_p"] == pytest.approx(b["pooled_p"], rel=1e-9)
+
+
+def _class_rows_by_dict(t, deg):
+    """The per-row dictionary walk ``_class_rows`` replaced (the reference)."""
+    dmap = {}
+    for a, c, d in zip(deg.column("account_id").to_pylist(), deg.column("cls").to_pylist(),
+                       deg.column("d").to_pylist(), strict=True):
+        dmap.setdefault(a, []).append((int(c), float(d)))
+    grp = np.asarray(t.column("group_id").to_pylist())
+    info = [(i, c, d) for i, a in enumerate(t.column("account_id").to_pylist()) for c, d in dmap.get(a, [(0, 1.0)])]
+    r = np.array([x[0] for x in info], np.int64)
+    return r, grp[r], np.array([x[1] for x in info], np.int64), np.array([x[2] for x in info], np.float64)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("key", ["int", "str"])
+def test_class_rows_vectorised_equal_the_dictionary_walk(seed, key):
+    """Accounts with one, several or no classes (class 0, degree 1), repeated rows,
+    integer or string keys, an empty degree table: the same entries in the same order."""
+    from inconcert.scoring.pooled import _blocks, _class_rows
+
+    rng = np.random.default_rng(seed)
+    accounts = np.sort(rng.choice(60, size=int(rng.integers(0, 40)), replace=False))
+    rows = [(a, c, float(rng.integers(1, 50))) for a in accounts
+            for c in np.sort(rng.choice(4, size=int(rng.integers(1, 4)), replace=False)) + 1]
+    conv = (lambda v: f"a{v:03d}") if key == "str" else int
+    deg = pa.table({"account_id": [conv(a) for a, _, _ in rows], "cls": [int(c) for _, c, _ in rows],
+                    "d": [d for _, _, d in rows]},
+                   schema=pa.schema([("account_id", pa.string() if key == "str" else pa.int64()),
+                                     ("cls", pa.int64()), ("d", pa.float64())]))
+    n = int(rng.integers(0, 80))
+    t = pa.table({"account_id": pa.array([conv(int(a)) for a in rng.integers(0, 70, n)],
+                                         pa.string() if key == "str" else pa.int32()),
+                  "group_id": pa.array(rng.integers(0, 5, n), pa.int64())})
+    got, want = _class_rows(t, deg), _class_rows_by_dict(t, deg)
+    for g, w in zip(got, want, strict=True):
+        assert g.tolist() == w.tolist()
+    r, grp, cls, _ = got
+    for (gg, c), sel in _blocks(grp, cls).items():
+        assert sel.tolist() == np.flatnonzero((grp == gg) & (cls == c)).tolist()

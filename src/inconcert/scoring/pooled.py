@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from inconcert.config import POOLED_ROUNDS, DetectConfig
 from inconcert.engines.base import Engine
@@ -170,14 +171,49 @@ def _membership(engine: Engine) -> pa.Table:
 
 
 def _class_rows(
-    t: pa.Table, dmap: dict[Any, list[tuple[int, float]]]
+    t: pa.Table, deg: pa.Table
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``(row, group, class, degree)`` of ``t(account_id, group_id)``: one entry per row
-    and class its account has a degree in (``dmap``; none: class 0, degree 1)."""
-    grp = np.asarray(t.column("group_id").to_pylist())
-    info = [(i, c, d) for i, a in enumerate(t.column("account_id").to_pylist()) for c, d in dmap.get(a, [(0, 1.0)])]
-    r = np.array([x[0] for x in info], np.int64)
-    return r, grp[r], np.array([x[1] for x in info], np.int64), np.array([x[2] for x in info], np.float64)
+    and class its account has a degree in (``deg(account_id, cls, d)``, an account's
+    rows in class order; none: class 0, degree 1), in row order, then class order.
+
+    >>> import pyarrow as pa
+    >>> deg = pa.table({"account_id": [7, 7, 9], "cls": [1, 2, 1], "d": [3.0, 4.0, 5.0]})
+    >>> t = pa.table({"account_id": [9, 8, 7], "group_id": [1, 1, 2]})
+    >>> [x.tolist() for x in _class_rows(t, deg)]
+    [[0, 1, 2, 2], [1, 1, 2, 2], [1, 0, 1, 2], [5.0, 1.0, 3.0, 4.0]]
+    """
+    grp = np.asarray(t.column("group_id").to_numpy(zero_copy_only=False))
+    acc = t.column("account_id").combine_chunks()
+    dacc = deg.column("account_id").combine_chunks().cast(acc.type)
+    # each account's first degree row and its number of classes (deg: an account's rows together)
+    firsts = np.flatnonzero(np.r_[True, ~pc.equal(dacc[1:], dacc[:-1]).to_numpy(zero_copy_only=False)]) \
+        if len(dacc) else np.zeros(0, np.int64)
+    ends = np.r_[firsts[1:], len(dacc)]
+    pos = pc.index_in(acc, dacc.take(pa.array(firsts, pa.int64()))).to_numpy(zero_copy_only=False)
+    has = ~np.isnan(pos) if pos.dtype.kind == "f" else np.ones(len(pos), bool)
+    at = np.where(has, np.nan_to_num(pos), 0).astype(np.int64)
+    n_cls = np.where(has, (ends - firsts)[at] if len(firsts) else 0, 1)
+    r = np.repeat(np.arange(len(grp), dtype=np.int64), n_cls)
+    # the k-th class of row i is degree row firsts[at[i]] + k
+    k = np.arange(len(r), dtype=np.int64) - np.repeat(np.cumsum(n_cls) - n_cls, n_cls)
+    src = (firsts[at[r]] if len(firsts) else np.zeros(len(r), np.int64)) + k
+    hr = has[r]
+    cls = np.zeros(len(r), np.int64)
+    d = np.ones(len(r), np.float64)
+    if hr.any():
+        cls[hr] = deg.column("cls").to_numpy(zero_copy_only=False).astype(np.int64)[src[hr]]
+        d[hr] = deg.column("d").to_numpy(zero_copy_only=False).astype(np.float64)[src[hr]]
+    return r, grp[r], cls, d
+
+
+def _blocks(g: np.ndarray, c: np.ndarray) -> dict[tuple[int, int], np.ndarray]:
+    """Indices of each ``(g, c)`` value pair, ascending, by pair in sorted order."""
+    order = np.lexsort((c, g))  # stable: indices ascending within a pair
+    gs, cs = g[order], c[order]
+    cut = np.flatnonzero(np.r_[True, (gs[1:] != gs[:-1]) | (cs[1:] != cs[:-1])]) if len(order) else np.zeros(0, int)
+    ends = np.r_[cut[1:], len(order)]
+    return {(int(gs[a]), int(cs[a])): order[a:b] for a, b in zip(cut, ends, strict=True)}
 
 
 def pooled_candidates(
@@ -219,24 +255,19 @@ def pooled_candidates(
         deg = engine.to_arrow(f"""SELECT account_id, cls, d FROM {degrees}
             WHERE cls >= 1 AND account_id IN (SELECT account_id FROM ic_pool_need) ORDER BY account_id, cls""")
         engine.drop("ic_pool_need")
-        dmap: dict[Any, list[tuple[int, float]]] = {}  # account → its (class, degree), by class
-        for a, c, d in zip(deg.column("account_id").to_pylist(), deg.column("cls").to_pylist(),
-                           deg.column("d").to_pylist(), strict=True):
-            dmap.setdefault(a, []).append((int(c), float(d)))
-
-        cr, cg, cp, da = _class_rows(cand, dmap)
-        _, mg, mp, dm = _class_rows(members, dmap)
-        for g in np.unique(cg):
-            for pop in np.unique(cp[cg == g]):
-                sel = np.flatnonzero((cg == g) & (cp == pop))
-                dc, dg = da[sel].astype(float), dm[(mg == g) & (mp == pop)].astype(float)
-                key = (int(pop), dc.tobytes(), dg.tobytes())
-                got = None if expected is None else expected.get(key)
-                if got is None:
-                    got = null.group_expected(int(pop), dc, dg)
-                    if expected is not None:
-                        expected[key] = got
-                np.add.at(e, cr[sel], got)  # summed over the classes (one per account without blocks)
+        cr, cg, cp, da = _class_rows(cand, deg)
+        _, mg, mp, dm = _class_rows(members, deg)
+        member_rows = _blocks(mg, mp)
+        none = np.zeros(0, np.int64)
+        for (g, pop), sel in _blocks(cg, cp).items():  # by group, then population
+            dc, dg = da[sel].astype(float), dm[member_rows.get((g, pop), none)].astype(float)
+            key = (int(pop), dc.tobytes(), dg.tobytes())
+            got = None if expected is None else expected.get(key)
+            if got is None:
+                got = null.group_expected(int(pop), dc, dg)
+                if expected is not None:
+                    expected[key] = got
+            np.add.at(e, cr[sel], got)  # summed over the classes (one per account without blocks)
     logp_w = window_logp(w, e, e[:, -1] if n else np.zeros(0), cv)
     logp = simes_log(logp_w) if n else np.zeros(0)
     best = np.argmin(logp_w + 1e-12 * np.arange(L)[None, :], axis=1) if n else np.zeros(0, np.int64)
