@@ -21,6 +21,10 @@ def test_simulate_detect_evaluate(tmp_path: Path):
     assert runner.invoke(main, ["simulate", "-o", str(tmp_path / "d"), "--posts", "5000"]).exit_code == 0
     r = runner.invoke(main, ["detect", str(tmp_path / "d" / "posts.csv"), "-o", str(tmp_path / "o"), "--window", "60"])
     assert r.exit_code == 0, r.output
+    # not a terminal: the top-groups table is 120 wide, every verdict whole
+    rows = [ln for ln in r.output.splitlines() if ln.startswith("│") and "operation" in ln]
+    assert rows and all(len(ln) <= 120 for ln in r.output.splitlines() if ln[:1] in "┏│└")
+    assert "operati…" not in r.output and "span (h)" in r.output
     r = runner.invoke(main, ["evaluate", str(tmp_path / "o"), "--labels", str(tmp_path / "d" / "labels.csv")])
     assert r.exit_code == 0, r.output
     assert json.loads(r.output)["f1"] > 0.5
@@ -67,3 +71,21 @@ def test_window_auto_is_estimated_and_reported(tmp_path: Path):
     assert "window_estimated_s" not in s
     r = runner.invoke(main, ["detect", str(tmp_path / "d" / "posts.csv"), "-o", str(tmp_path / "o"), "--window", "soon"])
     assert r.exit_code == 2
+
+
+def test_top_groups_table_keeps_verdicts_whole_when_narrow():
+    import io
+
+    from rich.console import Console
+
+    from inconcert.cli import out_table
+
+    g = {"group_id": "7", "size": "12", "p_value": "1e-20", "verdict": "automation", "behaviours": "image,object,url",
+         "objects": "303", "span_s": "7200", "top_objects": "url:https://example.com/a/very/long/path/of/an/article (8)"}
+    for width, spans in ((70, False), (120, True)):
+        buf = io.StringIO()
+        out_table(Console(file=buf, width=width), [g])
+        text = buf.getvalue()
+        assert "automation" in text and "1.0e-20" in text
+        assert ("span (h)" in text) is spans  # narrow: objects and span are left out, not cropped
+        assert max(len(ln) for ln in text.splitlines()) <= width

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import os
 import shlex
 import sys
 import tempfile
@@ -148,31 +149,49 @@ def _print_summary(summary: dict[str, Any], outdir: Path) -> None:
     )
     groups_csv = outdir / "groups.csv"
     if counts["groups"] and groups_csv.exists():
-        from inconcert.format import format_p
         from inconcert.outputs.csvfile import read_csv_rows
         from inconcert.report.data.ranking import rank_csv_groups
 
         groups = rank_csv_groups(list(read_csv_rows(groups_csv)))  # the report's order
-        t = Table(title="Top groups (most significant first, as in the report)", show_lines=False)
-        for col in ("group", "size", "p", "verdict", "behaviours", "objects", "span (h)", "top object"):
-            t.add_column(col)
-        for g in groups[:10]:
-            top = (g.get("top_objects") or "").split(" | ")[0]
-            t.add_row(
-                g["group_id"],
-                g["size"],
-                format_p(g.get("p_value")) or "-",
-                g.get("verdict") or "-",
-                g.get("behaviours", ""),
-                g.get("objects", ""),
-                f"{float(g.get('span_s') or 0) / 3600:.1f}",
-                top[:60],
-            )
-        out.print(t)
+        # a file or pipe gets 80 columns from rich unless COLUMNS says otherwise: too narrow to
+        # read the objects, so the table takes 120 there (a terminal keeps its own width)
+        wide = out.is_terminal or "COLUMNS" in os.environ
+        target = out if wide else Console(file=out.file, width=max(out.width, 120))
+        out_table(target, groups[:10])
     elif not counts["groups"]:
         for line in nothing_found_hint(summary, outdir):
             out.print(line)
     out.print(f"outputs in [bold]{outdir}[/bold] (groups.csv, accounts.csv, evidence.parquet, graph.gexf …)")
+
+
+def out_table(target: Console, groups: list[dict[str, str]]) -> None:
+    """Print the top groups: the short columns (group, size, p, verdict) never wrap or
+    shorten (a verdict cut to "operati…" says nothing); the others fold into the width
+    left, and below 100 columns the objects and span columns are left out (they are in
+    groups.csv and the report)."""
+    from inconcert.format import format_p
+
+    cols = ["group", "size", "p", "verdict", "behaviours", "objects", "span (h)", "top object"]
+    if target.width < 100:
+        cols = [c for c in cols if c not in ("objects", "span (h)")]
+    t = Table(title="Top groups (most significant first, as in the report)", show_lines=False)
+    for col in cols:
+        short = col in ("group", "size", "p", "verdict")
+        t.add_column(col, no_wrap=short, overflow="ellipsis" if short else "fold")
+    for g in groups:
+        top = (g.get("top_objects") or "").split(" | ")[0]
+        cell = {
+            "group": g["group_id"],
+            "size": g["size"],
+            "p": format_p(g.get("p_value")) or "-",
+            "verdict": g.get("verdict") or "-",
+            "behaviours": g.get("behaviours", ""),
+            "objects": g.get("objects", ""),
+            "span (h)": f"{float(g.get('span_s') or 0) / 3600:.1f}",
+            "top object": top[:60],
+        }
+        t.add_row(*(cell[c] for c in cols))
+    target.print(t)
 
 
 def nothing_found_hint(summary: dict[str, Any], outdir: Path) -> list[str]:
