@@ -135,13 +135,15 @@ def test_behaviour_traces_are_identical(spark, duck):
 def test_regexes_mean_the_same_on_both_engines(spark, duck):
     """RE2's POSIX bracket classes (``[[:punct:]]``) as Java's ``\\p{Punct}`` (Java reads
     ``[[:punct:]]`` as the letters of ``:punct:``), and the templates' masked texts alike."""
-    from inconcert.groups.verdicts import _THREE, _VARIABLE
+    from inconcert.groups.verdicts import _CLOSING, _THREE, _VARIABLE
 
     texts = [
         "New, post! See: https://x.org/a #tag @you 42 times.",
         "punct: p-u-n-c-t",
         "a\tb\nc  d",
         "v\x0btab\x0b rt @x: y",  # RE2's \s has no vertical tab, Java's has
+        "one two\nthree  four\t five \n",  # the closing words across lines, runs of spaces
+        "two words",
     ]
     got = {}
     for e in (duck, spark):
@@ -149,9 +151,11 @@ def test_regexes_mean_the_same_on_both_engines(spark, duck):
         d = e.dialect
         masked = d.regexp_replace_all("lower(text)", _VARIABLE, " ")
         opening = d.regexp_extract(masked, r"^\s*" + _THREE, 1)
+        closing = d.regexp_extract(masked, _CLOSING, 1)
+        unanchored = d.regexp_extract(masked, _THREE + r"\s*$", 1)
         ws, nws = d.regexp_replace_all("text", r"\s+", "_"), d.regexp_replace_all("text", r"[^\s:]+|\S", "x")
         got[e.name] = e.to_arrow(
-            f"""SELECT i, {masked} AS m, {opening} AS opening,
+            f"""SELECT i, {masked} AS m, {opening} AS opening, {closing} AS closing, {unanchored} AS unanchored,
                    {d.regexp_replace_all("text", "[[:space:]]+", "_")} AS sp,
                    {d.regexp_replace_all("text", "[^[:alpha:][:digit:]]", "")} AS an,
                    {ws} AS ws, {nws} AS nws
@@ -162,6 +166,8 @@ def test_regexes_mean_the_same_on_both_engines(spark, duck):
     assert got["spark"][1]["an"] == "punctpunct"
     assert got["spark"][3]["ws"] == "v\x0btab\x0b_rt_@x:_y"
     assert got["spark"][3]["sp"] == "v_tab_rt_@x:_y"
+    assert all(r["closing"] == r["unanchored"] for r in got["spark"])
+    assert got["spark"][4]["closing"] == "three  four\t five" and got["spark"][5]["closing"] == ""
 
 
 def test_files_match_duckdb(spark, duck, tmp_path):

@@ -271,6 +271,12 @@ def cadence_sql(d: Dialect, t: VerdictTables = VerdictTables()) -> str:
 #: What varies between a template's instances: links, mentions, hashtags, numbers, punctuation.
 _VARIABLE = r"https?://[^\s]+|www\.[^\s]+|@[^\s]+|#[^\s]+|[0-9]+|[[:punct:]]+"
 _THREE = r"([^\s]+\s+[^\s]+\s+[^\s]+)"
+#: The closing three words, anchored at the start: ``_THREE \s*$`` alone is searched from
+#: every position, and a backtracking engine (Java's, on Spark) retries each word's length
+#: at each one (~20× the time in a backtracking engine on the simulator's texts); the
+#: greedy prefix ``(?:.*\s)?`` ends right before the third word from the end, so the
+#: captured text is the same.
+_CLOSING = r"(?s)^(?:.*\s)?" + _THREE + r"\s*$"
 #: A host name a source can have (cut-off links in texts leave hosts such as ``open.s``).
 _HOSTNAME = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]+)$")
 
@@ -283,7 +289,7 @@ def templates_sql(d: Dialect, t: VerdictTables = VerdictTables()) -> str:
         d.regexp_replace_all("lower(a.text)", r"^rt\s+@[^\s:]+:?", " "), _VARIABLE, " "
     )
     opening = d.regexp_extract("s.masked", r"^\s*" + _THREE, 1)
-    closing = d.regexp_extract("s.masked", _THREE + r"\s*$", 1)
+    closing = d.regexp_extract("s.masked", _CLOSING, 1)
     return f"""WITH s AS (
         SELECT m.group_id, m.account_id, {masked} AS masked
         FROM {t.actions} a JOIN {t.accounts} x ON a.account_id = x.name
