@@ -190,20 +190,19 @@ def _class_rows(
     firsts = np.flatnonzero(np.r_[True, ~pc.equal(dacc[1:], dacc[:-1]).to_numpy(zero_copy_only=False)]) \
         if len(dacc) else np.zeros(0, np.int64)
     ends = np.r_[firsts[1:], len(dacc)]
-    pos = pc.index_in(acc, dacc.take(pa.array(firsts, pa.int64()))).to_numpy(zero_copy_only=False)
-    has = ~np.isnan(pos) if pos.dtype.kind == "f" else np.ones(len(pos), bool)
-    at = np.where(has, np.nan_to_num(pos), 0).astype(np.int64)
-    n_cls = np.where(has, (ends - firsts)[at] if len(firsts) else 0, 1)
+    pos = pc.fill_null(pc.index_in(acc, dacc.take(pa.array(firsts, pa.int64()))), -1).to_numpy(zero_copy_only=False)
+    has = pos >= 0  # accounts without a degree: one entry, class 0, degree 1
+    n_cls = np.ones(len(grp), np.int64)
+    n_cls[has] = (ends - firsts)[pos[has]]
     r = np.repeat(np.arange(len(grp), dtype=np.int64), n_cls)
-    # the k-th class of row i is degree row firsts[at[i]] + k
+    # the k-th class of row i is degree row firsts[pos[i]] + k
     k = np.arange(len(r), dtype=np.int64) - np.repeat(np.cumsum(n_cls) - n_cls, n_cls)
-    src = (firsts[at[r]] if len(firsts) else np.zeros(len(r), np.int64)) + k
     hr = has[r]
+    src = firsts[pos[r[hr]]] + k[hr]
     cls = np.zeros(len(r), np.int64)
     d = np.ones(len(r), np.float64)
-    if hr.any():
-        cls[hr] = deg.column("cls").to_numpy(zero_copy_only=False).astype(np.int64)[src[hr]]
-        d[hr] = deg.column("d").to_numpy(zero_copy_only=False).astype(np.float64)[src[hr]]
+    cls[hr] = deg.column("cls").to_numpy(zero_copy_only=False).astype(np.int64)[src]
+    d[hr] = deg.column("d").to_numpy(zero_copy_only=False).astype(np.float64)[src]
     return r, grp[r], cls, d
 
 
