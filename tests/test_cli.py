@@ -78,13 +78,13 @@ def test_top_groups_table_keeps_verdicts_whole_when_narrow():
 
     from rich.console import Console
 
-    from inconcert.cli import out_table
+    from inconcert.cli import print_top_groups
 
     g = {"group_id": "7", "size": "12", "p_value": "1e-20", "verdict": "automation", "behaviours": "image,object,url",
          "objects": "303", "span_s": "7200", "top_objects": "url:https://example.com/a/very/long/path/of/an/article (8)"}
     for width, spans in ((70, False), (120, True)):
         buf = io.StringIO()
-        out_table(Console(file=buf, width=width), [g])
+        print_top_groups(Console(file=buf, width=width), [g])
         text = buf.getvalue()
         assert "automation" in text and "1.0e-20" in text
         assert ("span (h)" in text) is spans  # narrow: objects and span are left out, not cropped

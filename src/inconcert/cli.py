@@ -157,14 +157,14 @@ def _print_summary(summary: dict[str, Any], outdir: Path) -> None:
         # read the objects, so the table takes 120 there (a terminal keeps its own width)
         wide = out.is_terminal or "COLUMNS" in os.environ
         target = out if wide else Console(file=out.file, width=max(out.width, 120))
-        out_table(target, groups[:10])
+        print_top_groups(target, groups[:10])
     elif not counts["groups"]:
         for line in nothing_found_hint(summary, outdir):
             out.print(line)
     out.print(f"outputs in [bold]{outdir}[/bold] (groups.csv, accounts.csv, evidence.parquet, graph.gexf …)")
 
 
-def out_table(target: Console, groups: list[dict[str, str]]) -> None:
+def print_top_groups(target: Console, groups: list[dict[str, str]]) -> None:
     """Print the top groups: the short columns (group, size, p, verdict) never wrap or
     shorten (a verdict cut to "operati…" says nothing); the others fold into the width
     left, and below 100 columns the objects and span columns are left out (they are in
