@@ -90,6 +90,38 @@ def test_warc_reads_only_html_responses(tmp_path):
     assert set(ing.inputs[0]["reject_reasons"]) == {"HTTP status 404 (not a page)", "not HTML (image/png)"}
 
 
+def test_warc_with_binary_and_non_utf8_records_is_read_as_is(tmp_path):
+    """A real crawl holds images and pages in other charsets: the WARC is never
+    transcoded as one text (that broke its framing: ``Invalid WARC header``)."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    png = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + bytes(range(256))
+    ru = _page("novosti-primer.ru", "r").replace(BODY, "Власти заявили в понедельник, что плотину осушат.")
+    fr = _page("gazette-exemple.fr", "f").replace(BODY, "Le barrage sera vidé, a déclaré l'autorité fluviale.")
+    path = tmp_path / "crawl.warc.gz"
+    with open(path, "wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        for url, ctype, body in [
+            ("https://www.alpha-news.com/news/a", "text/html; charset=utf-8", _page("alpha-news.com", "a").encode()),
+            ("https://www.alpha-news.com/logo.png", "image/png", png),
+            ("https://novosti-primer.ru/news/r", "text/html; charset=windows-1251", ru.encode("cp1251")),
+            ("https://gazette-exemple.fr/news/f", "text/html", fr.encode("cp1252")),  # charset undeclared
+        ]:
+            http = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+            w.write_record(w.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http))
+    ing = ingest([path], _w(tmp_path))
+    assert (ing.rows_used, ing.rows_rejected) == (3, 1)
+    assert set(ing.inputs[0]["reject_reasons"]) == {"not HTML (image/png)"}
+    texts = " ".join(pq.read_table(ing.actions_path).column("text").to_pylist())
+    assert "плотину осушат" in texts and "Le barrage sera vidé" in texts
+    single = tmp_path / "page.html"  # one saved page in its own charset, read the same way
+    single.write_bytes(ru.encode("cp1251"))
+    (tmp_path / "w2").mkdir()
+    ing = ingest([single], tmp_path / "w2")
+    assert "плотину осушат" in pq.read_table(ing.actions_path).column("text").to_pylist()[0]
+
+
 def test_articles_table(tmp_path):
     p = tmp_path / "articles.jsonl"
     rows = [

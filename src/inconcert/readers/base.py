@@ -233,12 +233,16 @@ class Reader:
     ``read`` yields pyarrow tables conforming to the actions schema and calls
     ``ctx.reject`` for every record it cannot use; it sets
     ``ctx.records_read`` to the number of records it saw, so that
-    ``records_read == rows yielded + rejected``.
+    ``records_read == rows yielded + rejected``. A reader of binary containers
+    sets ``decodes_itself``.
     """
 
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     platform: ClassVar[str] = ""
+    #: the reader decodes its records' bytes itself (WARC, HTML: each record or page
+    #: names its own charset), so the file is never transcoded to UTF-8 before it
+    decodes_itself: ClassVar[bool] = False
 
     def sniff(self, path: Path, head: bytes) -> float:
         raise NotImplementedError

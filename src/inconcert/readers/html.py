@@ -100,6 +100,7 @@ class HtmlReader(Reader):
     name = "html"
     description = "saved web pages: an HTML file or a folder of them (any depth); the actor is the site"
     platform = "web"
+    decodes_itself = True
 
     def sniff(self, path: Path, head: bytes) -> float:
         low = head[:1024].lstrip().lower()

@@ -118,6 +118,7 @@ class WarcReader(Reader):
     name = "warc"
     description = "web archive (WARC / WARC.gz): HTML response records are pages; the actor is the site"
     platform = "web"
+    decodes_itself = True
 
     def sniff(self, path: Path, head: bytes) -> float:
         n = path.name.lower()

@@ -501,6 +501,8 @@ class CopySearch:
             own = self._shared_beyond_template(a[partial], b[partial], sites, eligible)
             ok[partial] = (own >= p.min_shared) & (own >= p.partial_containment * small[partial] - 1e-9)
         va, vb = a[ok], b[ok]
+        keep, compilations = _without_compilations(va, vb, j[ok] >= p.jaccard - 1e-12, self.sizes, n)
+        va, vb = va[keep], vb[keep]
         cluster = np.full(n, -1, dtype=np.int64)
         jac, con = np.zeros(n), np.zeros(n)
         if n and len(va):
@@ -512,7 +514,8 @@ class CopySearch:
             self._against_origin(cluster, jac, con)
         stats = {"texts": int(n), "too_short": int(n - len(eligible)), "candidate_pairs": int(n_cand),
                  "cross_site_candidates": int(n_cross), "verified_candidates": int(len(a)),
-                 "verified_pairs": int(len(va)), "in_clusters": int((cluster >= 0).sum()),
+                 "verified_pairs": int(len(va)), "compilations": int(compilations),
+                 "in_clusters": int((cluster >= 0).sum()),
                  "clusters": int(len(np.unique(cluster[cluster >= 0])))}
         return CopyClusters(cluster, cluster.copy(), np.round(jac, 6), np.round(con, 6), stats, self)
 
@@ -530,6 +533,69 @@ class CopySearch:
         self._fps.finish()
         self._sig.finish()
         self._finalizer()
+
+
+def _without_compilations(a: np.ndarray, b: np.ndarray, alike: np.ndarray, sizes: np.ndarray, n: int
+                          ) -> tuple[np.ndarray, int]:
+    """Which copy pairs ``(a[i], b[i])`` to keep, and how many texts are compilations.
+
+    A pair that is a copy by containment only (``alike`` false: Jaccard below
+    the bar) has a *container*, the larger text. A text that contains several
+    others is either the origin of truncated copies of one article, which are
+    copies of each other too, or a **compilation** — an archive page, a live
+    blog, a "page 2" showing many articles in full — which contains different
+    articles. Its containment pairs would chain every article it shows into one
+    cluster, so they are dropped when what it contains lies in two or more
+    clusters of the other pairs. Containers are decided from the smallest up
+    (a long truncation joins its article's cluster before the origin that
+    contains it is looked at). Assumption: copies of *disjoint* parts of one
+    article, with nothing else linking them, look like a compilation and lose
+    their containers' pairs (docs/sites.md).
+
+    >>> keep, k = _without_compilations(np.array([0, 0, 3, 4]), np.array([1, 2, 1, 2]),
+    ...                                 np.array([False, False, True, True]), np.array([900, 300, 300, 300, 300]), 5)
+    >>> keep.tolist(), k
+    ([False, False, True, True], 1)
+    """
+    keep = np.ones(len(a), dtype=bool)
+    if not len(a):
+        return keep, 0
+    container = np.where(sizes[a] >= sizes[b], a, b)
+    partner = np.where(container == a, b, a)
+    only = ~alike
+    ca, cp = container[only], partner[only]
+    order = np.lexsort((cp, ca))
+    ca, cp, idx = ca[order], cp[order], np.flatnonzero(only)[order]
+    starts = np.flatnonzero(np.r_[True, ca[1:] != ca[:-1]])
+    ends = np.r_[starts[1:], len(ca)]
+    multi = [(int(s), int(e)) for s, e in zip(starts, ends, strict=True) if len(np.unique(cp[s:e])) >= 2]
+    if not multi:
+        return keep, 0
+    held = np.zeros(len(a), dtype=bool)
+    for s, e in multi:
+        held[idx[s:e]] = True
+    base = ~held
+    g = coo_matrix((np.ones(int(base.sum()), dtype=np.int8), (a[base], b[base])), shape=(n, n))
+    _, comp = connected_components(g, directed=False)
+    parent = list(range(int(comp.max()) + 1))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    compilations = 0
+    for s, e in sorted(multi, key=lambda r: (int(sizes[ca[r[0]]]), int(ca[r[0]]))):
+        roots = {root(int(comp[x])) for x in cp[s:e]}
+        if len(roots) == 1:
+            r = roots.pop()
+            parent[root(int(comp[ca[s]]))] = r
+            keep[idx[s:e]] = True
+        else:
+            keep[idx[s:e]] = False
+            compilations += 1
+    return keep, compilations
 
 
 def find_copies(

@@ -112,7 +112,8 @@ _PUBLISHED_METAS = (
 
 def decode_html(data: bytes | str, charset: str | None = None) -> str:
     """Bytes of a page as text: the declared ``charset``, else UTF-8, else the
-    ``<meta charset>``, else Windows-1252 (undecodable bytes replaced).
+    ``<meta charset>``, else the guess of :func:`inconcert.readers.encoding.detect_encoding`
+    (a non-Latin script by charset-normalizer, else Windows-1252; undecodable bytes replaced).
 
     >>> decode_html("café".encode("cp1252"))
     'café'
@@ -131,7 +132,10 @@ def decode_html(data: bytes | str, charset: str | None = None) -> str:
             return data.decode(m.group(1).decode("ascii"), errors="replace")
         except LookupError:
             pass
-    return data.decode("cp1252", errors="replace")
+    from inconcert.readers.encoding import detect_encoding  # the tables' guess: other scripts, else cp1252
+
+    guess = detect_encoding(data[:65536])  # UTF-8 already failed on the whole page
+    return data.decode("cp1252" if guess == "utf-8" else guess, errors="replace")
 
 
 def parse_time(value: str | None) -> dt.datetime | None:
