@@ -132,7 +132,8 @@ def decode_html(data: bytes | str, charset: str | None = None) -> str:
             return data.decode(m.group(1).decode("ascii"), errors="replace")
         except LookupError:
             pass
-    from inconcert.readers.encoding import detect_encoding  # the tables' guess: other scripts, else cp1252
+    # the tables' guess (a non-Latin script, else cp1252); imported here: readers import this module
+    from inconcert.readers.encoding import detect_encoding
 
     guess = detect_encoding(data[:65536])  # UTF-8 already failed on the whole page
     return data.decode("cp1252" if guess == "utf-8" else guess, errors="replace")
