@@ -123,3 +123,35 @@ def test_passage_index_in_passes_and_batches_gives_the_same_candidates(monkeypat
     assert len(one) >= 16 and one.tolist() == many.tolist()
     parts = find_copies(texts, list(range(len(texts))), sites=np.array(sites))
     assert parts.cluster.tolist() == whole.cluster.tolist() and parts.stats == whole.stats
+
+
+def test_a_compilation_does_not_chain_the_articles_it_shows():
+    """An archive page or live blog showing three articles in full contains each of
+    them: its containment pairs must not merge the three articles' clusters (one
+    "page 2" once chained a whole network's articles into one)."""
+    arts = [_text(250) for _ in range(3)]
+    texts, sites = [], []
+    for i, a in enumerate(arts):  # each article on its origin and two copying sites, one copy truncated
+        texts += [a, _text(30) + " " + a, " ".join(a.split()[:150])]
+        sites += [10 * i, 10 * i + 1, 10 * i + 2]
+    texts.append("page two " + " ".join(arts))  # the compilation, on a site of its own
+    sites.append(99)
+    r = find_copies(texts, list(range(len(texts))), sites=np.array(sites))
+    assert r.cluster.tolist() == [0, 0, 0, 3, 3, 3, 6, 6, 6, -1]
+    assert r.stats["compilations"] == 1
+    # one origin and its truncations of several lengths, contained in each other: still one cluster
+    a = arts[0].split()
+    r = find_copies([arts[0], " ".join(a[:100]), " ".join(a[:150]), " ".join(a[:200])], [0, 1, 2, 3],
+                    sites=np.arange(4))
+    assert r.cluster.tolist() == [0, 0, 0, 0] and r.stats["compilations"] == 0
+
+
+def test_a_date_without_time_cannot_beat_a_time_of_the_same_day_anywhere():
+    """A page dated only "14 October" (00:00 UTC) against one published 14 October
+    23:30 UTC: a site at UTC−5 may have published the first at 04:59 UTC on the 15th."""
+    body = _text(200)
+    day = 1_700_000_000 * 10**6 // 86_400_000_000 * 86_400_000_000
+    t = np.array([day, day + (23 * 3600 + 1800) * 10**6])
+    r = find_copies([body, body], t.tolist(), sites=np.arange(2))
+    r = set_origins(r, t, ["dated.example", "timed.example"], [set(), set()], np.array([True, False]))
+    assert r.cluster.tolist() == [1, 1]

@@ -89,6 +89,25 @@ def test_networks_found_with_copies_and_ids(run):
                if a["group_id"] and next(g for g in groups if g["group_id"] == a["group_id"])["verdict"] != "operation")
 
 
+def test_site_verdicts_counted_reasoned_and_timed_as_written(run):
+    """The counts printed and in summary.json are those of groups.csv (the site verdicts
+    replace the general ones); a site group's reasons weigh no feed traits ("automation:
+    …" under an operation verdict read as a contradiction); ids and bylines, which have
+    no time, give no group a first time of 1970."""
+    from collections import Counter
+
+    sim, r, out = run
+    groups = _rows(out / "groups.csv")
+    assert r.summary["counts"]["groups_by_verdict"] == dict(Counter(g["verdict"] for g in groups))
+    for g in groups:
+        assert "automation" not in g["reasons"] and "templated" not in g["reasons"], g["reasons"]
+        assert g["verdict"] == "weak" or "coordinated beyond chance" in g["reasons"], g["reasons"]
+        assert not g["first_ts"] or g["first_ts"] >= "2000", g
+        assert float(g["span_s"]) < 366 * 86400, g
+    tracked = [o for o in _rows(out / "objects.csv") if o["behaviour"] in ("tracker", "byline")]
+    assert tracked and all(o["first_ts"] == "" for o in tracked)
+
+
 def test_report_has_the_site_section(run, tmp_path):
     from inconcert.report import build_report
 

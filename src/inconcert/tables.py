@@ -82,7 +82,13 @@ __all__ = [
     "ACCOUNTS_OUT",
     "PAIRED_POSTS",
     "CONTRACT",
+    "NO_TIME",
 ]
+
+#: ``t`` of the traces that have no time (``tracker``, ``byline``: an embedded id or a
+#: byline is not an action in time, so every pair of them is within any window). It is
+#: never anyone's first or last time: summaries read ``NULLIF(t, NO_TIME)``.
+NO_TIME = 0
 
 ACTIONS = "actions"
 TRACES_RAW = "ic_traces_raw"

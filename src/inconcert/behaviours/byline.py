@@ -16,6 +16,7 @@ from inconcert.behaviours.tracker import ensure_site_tables
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.sql.dialect import Dialect
+from inconcert.tables import NO_TIME
 
 __all__ = ["BylineBehaviour", "GENERIC_BYLINES"]
 
@@ -35,7 +36,7 @@ class BylineBehaviour(Behaviour):
 
     def traces_sql(self, d: Dialect, config: DetectConfig) -> str:
         generic = ", ".join(f"'{g}'" for g in GENERIC_BYLINES)
-        return f"""SELECT p.account_id, 'byline:' || b AS object, CAST(0 AS BIGINT) AS t,
+        return f"""SELECT p.account_id, 'byline:' || b AS object, CAST({NO_TIME} AS BIGINT) AS t,
                           min(a.post_id) AS post_id, min(a.seq) AS seq
             FROM (SELECT account_id, post_id, lower(trim(byline)) AS b
                   FROM site_pages WHERE byline IS NOT NULL) p

@@ -20,6 +20,7 @@ from inconcert.behaviours.base import Behaviour
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.sql.dialect import Dialect
+from inconcert.tables import NO_TIME
 
 __all__ = ["TrackerBehaviour", "ensure_site_tables"]
 
@@ -103,7 +104,7 @@ class TrackerBehaviour(Behaviour):
         engine.drop("ic_tid")
 
     def traces_sql(self, d: Dialect, config: DetectConfig) -> str:
-        return """SELECT i.account_id, i.kind || ':' || i.id AS object, CAST(0 AS BIGINT) AS t,
+        return f"""SELECT i.account_id, i.kind || ':' || i.id AS object, CAST({NO_TIME} AS BIGINT) AS t,
                          min(a.post_id) AS post_id, min(a.seq) AS seq
             FROM site_ids i
             JOIN actions a ON a.post_id = i.post_id AND a.account_id = i.account_id

@@ -15,7 +15,7 @@ import platform as _platform
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ from inconcert.pipeline.stages import (
 )
 from inconcert.scoring.nullmodel import NULL_TABLES, sharer_strata
 from inconcert.sites.networks import finish_site_run, site_defaults
+from inconcert.sql.summaries import verdict_counts_sql
 from inconcert.tables import ACTIONS, TRACES
 
 __all__ = ["detect", "replay", "run_detection", "stores_all_links", "resource_errors", "remove_dead_work_dirs", "DetectResult", "Detection", "Counts", "RESULT_TABLES"]
@@ -468,6 +469,10 @@ def _detect(
             if site_run is not None:  # origin and copies, site verdicts, articles/article_copies/trackers.csv
                 with resource_errors("outputs"):
                     site_run["counts"] = finish_site_run(eng, config, rs.path, raw_csv=opts.raw_csv, bom=opts.bom)
+                    if run.counts.groups_by_verdict is not None:  # the site verdicts replaced the general ones
+                        v = eng.to_arrow(verdict_counts_sql("groups")).to_pylist()
+                        run = replace(run, counts=replace(run.counts, groups_by_verdict={
+                            str(r["verdict"]): int(r["n"]) for r in v}))
             rejects = _redacted_rejects(ing.rejects, labels, opts)
             fast = config.fast_within_s(run.windows or (run.window_used,))
             big = (run.counts.links_stored if run.counts.links_stored is not None else run.counts.links) \

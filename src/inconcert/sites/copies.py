@@ -36,7 +36,8 @@ plausible pairs are verified on the whole sets. Copies form clusters
 the earlier input row) among the pages that credit no other site of the
 cluster (a page that names or links the site it copied is not the origin,
 whatever its clock says), with a page whose time is known only to the day
-placed at the end of that day (``imprecise``): it cannot be shown to be first.
+placed at the end of that day in every time zone (``imprecise``; 36 h after
+00:00 UTC of the date): it cannot be shown to be first.
 
 **Bounded memory** (:class:`CopySearch`): texts come in chunks; of each text
 only its sorted distinct shingle *fingerprints* (40 bits of the shingle's
@@ -637,6 +638,11 @@ def _origins(comp: np.ndarray, inc: np.ndarray, key: np.ndarray, sites: Sequence
     return first
 
 
+#: A date without time (stored as 00:00 UTC of that date) is over in every time zone only
+#: 36 h later (UTC−12 ends it at 12:00 UTC the next day): a page dated so is placed there.
+DAY_OVER_EVERYWHERE_US = 36 * 3600 * 1_000_000
+
+
 def set_origins(r: CopyClusters, times: np.ndarray, sites: Sequence[str],
                 credits: Sequence[set[str]] | dict[int, set[str]],
                 imprecise: np.ndarray | None = None) -> CopyClusters:
@@ -647,7 +653,7 @@ def set_origins(r: CopyClusters, times: np.ndarray, sites: Sequence[str],
     comp = np.where(r.cluster >= 0, r.cluster, np.arange(n))
     inc = r.cluster >= 0
     key = np.asarray(times, np.int64) + (
-        np.asarray(imprecise, bool) * (86_400_000_000 - 1) if imprecise is not None else 0)
+        np.asarray(imprecise, bool) * (DAY_OVER_EVERYWHERE_US - 1) if imprecise is not None else 0)
     first = _origins(comp, inc, key, sites, credits) if n else np.zeros(0, np.int64)
     cluster = np.full(n, -1, dtype=np.int64)
     cluster[inc] = first[comp[inc]]

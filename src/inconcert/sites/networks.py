@@ -48,7 +48,7 @@ from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.outputs.csvfile import write_csv
 
-__all__ = ["SITE_BEHAVIOURS", "SITE_WINDOW", "site_defaults", "finish_site_run", "decide_site"]
+__all__ = ["SITE_BEHAVIOURS", "SITE_WINDOW", "site_defaults", "finish_site_run", "decide_site", "general_evidence"]
 
 SITE_BEHAVIOURS = ("article", "tracker", "byline", "url")
 #: Default window of a site run: three days.
@@ -68,6 +68,18 @@ def site_defaults(config: DetectConfig) -> tuple[DetectConfig, dict[str, Any]]:
         kw["min_participation"] = 1
     changes.update(kw)
     return dataclasses.replace(config, **kw), changes
+
+
+def general_evidence(reasons: str | None) -> str:
+    """Of a general verdict's ``reasons``, what a site group keeps: the strength of its
+    evidence (the first clause). The rest weighs feed traits — being first to share
+    links, templated openings — which every publisher has of its own articles, so it
+    says nothing about sites (and read "automation: …" under an operation verdict).
+
+    >>> general_evidence("coordinated beyond chance: 9 of 9 member links significant; automation: 100 % …")
+    'coordinated beyond chance: 9 of 9 member links significant'
+    """
+    return (reasons or "").split(" | ")[-1].split("; ")[0].strip()
 
 
 def decide_site(
@@ -216,16 +228,21 @@ def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], 
            ORDER BY g.group_id"""
     ).to_pylist()
     gcols = engine.columns("groups")
-    old = {}
+    old: dict[Any, Any] = {}
+    general: dict[Any, str] = {}
     if "verdict" in gcols:
-        old = {r["group_id"]: r["verdict"] for r in engine.to_arrow("SELECT group_id, verdict FROM groups").to_pylist()}
+        rs = ", reasons" if "reasons" in gcols else ""
+        for r in engine.to_arrow(f"SELECT group_id, verdict{rs} FROM groups").to_pylist():
+            old[r["group_id"]] = r["verdict"]
+            general[r["group_id"]] = general_evidence(r.get("reasons"))
     rows = []
     for f in feats:
         unc = f["uncredited"] / f["copies"] if f["copies"] else 0.0
         v, why = decide_site(old.get(f["group_id"]) or "operation", int(f["shared_ids"]), int(f["shared_bylines"]),
                              unc, float(f["copy_site_share"]), float(config.sites.copy_site_share),
                              copies=int(f["shared_articles"]))
-        rows.append({"group_id": f["group_id"], "site_verdict": v, "site_reasons": why,
+        g = general.get(f["group_id"], "")
+        rows.append({"group_id": f["group_id"], "site_verdict": v, "site_reasons": f"{why} | {g}" if g else why,
                      "shared_ids": int(f["shared_ids"]), "shared_bylines": int(f["shared_bylines"]),
                      "uncredited_share": round(unc, 6), "copy_site_share": round(float(f["copy_site_share"]), 6)})
     import pyarrow as pa
@@ -241,9 +258,7 @@ def finish_site_run(engine: Engine, config: DetectConfig, path: Callable[[str], 
     keep = ", ".join(site_net if c == "network_id" else f"g.{c}" for c in gcols if c not in ("verdict", "reasons"))
     engine.create_table(
         "ic_groups_sites",
-        f"""SELECT {keep}, v.site_verdict AS verdict,
-                   CASE WHEN {'g.reasons' if 'reasons' in gcols else "''"} IS NULL OR {'g.reasons' if 'reasons' in gcols else "''"} = ''
-                        THEN v.site_reasons ELSE v.site_reasons || ' | ' || {'g.reasons' if 'reasons' in gcols else "''"} END AS reasons,
+        f"""SELECT {keep}, v.site_verdict AS verdict, v.site_reasons AS reasons,
                    v.shared_ids, v.shared_bylines, v.uncredited_share, v.copy_site_share
             FROM groups g LEFT JOIN ic_site_verdicts v ON v.group_id = g.group_id ORDER BY g.group_id""",
     )

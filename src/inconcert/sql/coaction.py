@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 from inconcert.sql.dialect import Dialect
+from inconcert.tables import NO_TIME
 
 __all__ = [
     "unordered_pair_sql",
@@ -337,7 +338,8 @@ def links_sql(
     return f"""WITH po AS (
         SELECT {acc_lo} AS account_a, {acc_hi} AS account_b,
                {keys},
-               count(*) AS n, sum(t_b - t_a) AS sum_dt_us, min(t_a) AS first_t, max(t_b) AS last_t
+               count(*) AS n, sum(t_b - t_a) AS sum_dt_us, min(NULLIF(t_a, {NO_TIME})) AS first_t,
+               max(NULLIF(t_b, {NO_TIME})) AS last_t
         FROM {pairs}
         GROUP BY 1, 2, {keys}),
     l AS (
@@ -443,7 +445,8 @@ def post_pairs_sql(
     post pair collapse here to one row with its *primary* behaviour and object
     (first in :data:`PRIMARY_ORDER`), ``behaviours`` (all of them, comma
     separated, in that order) and ``lvl``, the index of the narrowest window of
-    the ladder ``windows_us`` that holds its Δt.
+    the ladder ``windows_us`` that holds its Δt; its times are the posts' (a
+    trace without time, :data:`~inconcert.tables.NO_TIME`, gives none).
 
     ``single``: a boolean column of ``trace_pairs``, true when the trace pair is
     its post pair's only one (:func:`pairs_by_object_window_sql`). Those rows
@@ -477,7 +480,8 @@ def post_pairs_sql(
         FROM {trace_pairs}{where}),
     g AS (
         SELECT min(account_a) AS account_a, min(account_b) AS account_b, seq_a, seq_b,
-               min(t_a) AS t_a, min(t_b) AS t_b, min(r * {big} + object) AS key, {flags}
+               coalesce(min(NULLIF(t_a, {NO_TIME})), {NO_TIME}) AS t_a,
+               coalesce(min(NULLIF(t_b, {NO_TIME})), {NO_TIME}) AS t_b, min(r * {big} + object) AS key, {flags}
         FROM k GROUP BY seq_a, seq_b)
     {alone}SELECT CASE {d.int_div('key', str(big))} {back} END AS behaviour, key % {big} AS object,
            account_a, account_b, seq_a, seq_b, t_a, t_b,
@@ -616,7 +620,8 @@ def event_links_sql(
     return f"""WITH po AS (
         SELECT {acc_lo} AS account_a, {acc_hi} AS account_b,
                {keys}, min(lvl) AS lvl,
-               count(*) AS n, sum(t_b - t_a) AS sum_dt_us, min(t_a) AS first_t, max(t_b) AS last_t{fast_in}
+               count(*) AS n, sum(t_b - t_a) AS sum_dt_us, min(NULLIF(t_a, {NO_TIME})) AS first_t,
+               max(NULLIF(t_b, {NO_TIME})) AS last_t{fast_in}
         FROM {pairs}
         GROUP BY 1, 2, {keys})
     SELECT account_a, account_b,

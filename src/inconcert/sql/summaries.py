@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from inconcert.sql.coaction import pairs_touching_sql, unordered_pair_sql
 from inconcert.sql.dialect import Dialect
+from inconcert.tables import NO_TIME
 
 __all__ = [
     "group_pairs_sql",
@@ -115,7 +116,7 @@ def group_stats_sql(
            GROUP BY m.group_id),
     ls AS (SELECT group_id, count(*) AS links, sum(weight) AS weight FROM gl GROUP BY group_id),
     es AS (SELECT group_id, count(DISTINCT behaviour || '|' || {d.to_string('object')}) AS objects,
-                  min(t_a) AS first_t, max(t_b) AS last_t, count(*) AS pairs
+                  min(NULLIF(t_a, {NO_TIME})) AS first_t, max(NULLIF(t_b, {NO_TIME})) AS last_t, count(*) AS pairs
            FROM ge GROUP BY group_id),
     bh AS (SELECT group_id, {d.string_agg_distinct('behaviour', ',')} AS behaviours
            FROM ge GROUP BY group_id),
