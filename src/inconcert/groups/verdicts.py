@@ -33,9 +33,16 @@ of significant links the group lies in):
   few members detection missed its readers), and those domains make
   ≥ ``COVERED_SHARE`` (50 %) of the group's link shares.
 
+**Repost feeds** (a news account's retweet bots, channels forwarding every post
+of a source channel): a member is one when it reposted ≥ ``COVER_SHARE`` of the
+reposted posts (≥ ``COVER_ITEMS``) of an account that at least as many unrelated
+accounts repost as the group has members, those reposts are ≥ ``COVERED_SHARE``
+of its reposts, and ≥ ``LEAD_SHARE`` (≥ ``MIN_SHARES``) of them came before any
+unrelated repost of the post; a group is a repost feed when half its members are.
+
 ``automation`` = significant and (first shares taken up ≥ 50 %, or first shares
-≥ 50 % with at least one feed trait), each share resting on ≥ ``MIN_SHARES`` (5)
-link shares. No rule asks for a number of seconds or
+≥ 50 % with at least one feed trait, or a repost feed), each share resting on
+≥ ``MIN_SHARES`` (5) link shares. No rule asks for a number of seconds or
 for one domain. Link shorteners (:mod:`inconcert.normalize.shorteners`) are
 never a source domain. Every reason states the measured value and the threshold
 it was held against; on a clock coarser than a second the reasons say how much
@@ -59,6 +66,7 @@ import re
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pyarrow as pa
 
@@ -94,6 +102,8 @@ __all__ = [
     "url_hosts_sql",
     "hosts_sql",
     "coverage_sql",
+    "author_coverage_sql",
+    "repost_authors_sql",
     "LEAD_SHARE",
     "MIN_SHARES",
     "UPTAKE_ACCOUNTS",
@@ -134,17 +144,21 @@ def decide(
     taken_up_share: float,
     traits: list[str],
     link_shares: int | None = None,
+    repost_feed: bool = False,
 ) -> str:
     """The verdict from a group's combined p-value and its feed features (see module
     docstring); given ``link_shares``, a share of fewer than ``MIN_SHARES`` of them
-    decides nothing.
+    decides nothing. ``repost_feed``: its reposts came first and it covers an account
+    (:attr:`GroupEvidence.repost_feed`).
 
     >>> decide(1e-9, 0.01, first_share=1.0, taken_up_share=1.0, traits=[], link_shares=4)
     'operation'
+    >>> decide(1e-9, 0.01, first_share=0.0, taken_up_share=0.0, traits=[], link_shares=0, repost_feed=True)
+    'automation'
     """
     if not p_value <= fdr:
         return "weak"
-    if _enough(taken_up_share, link_shares) or (_enough(first_share, link_shares) and traits):
+    if repost_feed or _enough(taken_up_share, link_shares) or (_enough(first_share, link_shares) and traits):
         return "automation"
     return "operation"
 
@@ -186,7 +200,8 @@ def _members(t: VerdictTables) -> str:
 
 
 def first_shares_sql(
-    resolution: float, uptake: int = UPTAKE_ACCOUNTS, t: VerdictTables = VerdictTables()
+    resolution: float, uptake: int = UPTAKE_ACCOUNTS, t: VerdictTables = VerdictTables(),
+    behaviour: str = "url", by: str | None = None,
 ) -> str:
     """Per group member: link shares, those before any unrelated account's share of the
     link or within one clock tick of it (``n_first``; ``n_inside_only`` of them are of
@@ -198,10 +213,12 @@ def first_shares_sql(
     outside a network is the earlier of the first share by an account in no network
     and the first share of the first other network (of the two earliest networks,
     the one that is not this one); the accounts outside are the link's sharers less
-    the network's own (an account is in one network)."""
+    the network's own (an account is in one network). ``behaviour = 'repost'``: the
+    same for reposts of one post. ``by``: a relation ``(object, host)``; the counts are
+    then per member and ``host`` (NULL for objects it does not name)."""
     tick = int(round(resolution * 1_000_000))
-    return f"""WITH mem AS ({_members(t)}),
-    lt AS (SELECT object, account_id, t FROM {t.traces} WHERE behaviour = 'url'),
+    head = f"""WITH mem AS ({_members(t)}),
+    lt AS (SELECT object, account_id, t FROM {t.traces} WHERE behaviour = '{behaviour}'),
     gobj AS (SELECT DISTINCT mem.network_id, lt.object FROM lt JOIN mem ON lt.account_id = mem.account_id),
     lo AS (SELECT lt.object, lt.account_id, lt.t, an.network_id
            FROM lt JOIN (SELECT DISTINCT object FROM gobj) go ON lt.object = go.object
@@ -222,14 +239,16 @@ def first_shares_sql(
         FROM gobj g JOIN sharers s ON g.object = s.object
         LEFT JOIN free f ON g.object = f.object
         LEFT JOIN first2 x ON g.object = x.object
-        LEFT JOIN nets nn ON g.object = nn.object AND g.network_id = nn.network_id)
-    SELECT mem.group_id, mem.account_id, count(*) AS n_shares,
+        LEFT JOIN nets nn ON g.object = nn.object AND g.network_id = nn.network_id)"""
+    host, join = (", h.host", f"\n    LEFT JOIN ({by}) h ON h.object = lt.object") if by else ("", "")
+    return f"""{head}
+    SELECT mem.group_id, mem.account_id{host}, count(*) AS n_shares,
            sum(CASE WHEN o.t_out IS NULL OR lt.t - o.t_out < {tick} THEN 1 ELSE 0 END) AS n_first,
            sum(CASE WHEN o.t_out IS NULL THEN 1 ELSE 0 END) AS n_inside_only,
            sum(CASE WHEN o.n_out >= {int(uptake)} AND lt.t - o.t_out < {tick} THEN 1 ELSE 0 END) AS n_taken_up
     FROM lt JOIN mem ON lt.account_id = mem.account_id
-    LEFT JOIN outside o ON o.network_id = mem.network_id AND o.object = lt.object
-    GROUP BY mem.group_id, mem.account_id"""
+    LEFT JOIN outside o ON o.network_id = mem.network_id AND o.object = lt.object{join}
+    GROUP BY mem.group_id, mem.account_id{host}"""
 
 
 def cadence_sql(d: Dialect, t: VerdictTables = VerdictTables()) -> str:
@@ -345,6 +364,44 @@ def coverage_sql(d: Dialect, hosts: str = "ic_sources", t: VerdictTables = Verdi
     u AS (SELECT tr.object, tr.account_id, oh.host
           FROM {t.traces} tr JOIN oh ON tr.object = oh.object
           WHERE tr.behaviour = 'url'),
+    items AS (SELECT host, count(DISTINCT object) AS n_items FROM u GROUP BY host),
+    sharers AS (SELECT DISTINCT host, account_id FROM u),
+    n_all AS (SELECT host, count(*) AS n FROM sharers GROUP BY host),
+    n_in AS (SELECT s.host, an.network_id, count(*) AS n
+             FROM sharers s JOIN {t.networks} an ON s.account_id = an.account_id
+             GROUP BY s.host, an.network_id),
+    um AS (SELECT mem.group_id, mem.network_id, mem.account_id, u.host, u.object
+           FROM u JOIN mem ON u.account_id = mem.account_id),
+    gh AS (SELECT group_id, network_id, host, count(*) AS n_shares FROM um GROUP BY group_id, network_id, host),
+    per AS (SELECT group_id, host, account_id, count(DISTINCT object) AS n_covered
+            FROM um GROUP BY group_id, host, account_id)
+    SELECT per.group_id, per.host, per.account_id, gh.n_shares, items.n_items, per.n_covered,
+           n_all.n - coalesce(n_in.n, 0) AS n_out
+    FROM per JOIN gh ON per.group_id = gh.group_id AND per.host = gh.host
+    JOIN items ON per.host = items.host
+    JOIN n_all ON per.host = n_all.host
+    LEFT JOIN n_in ON n_in.host = per.host AND n_in.network_id = gh.network_id"""
+
+
+def repost_authors_sql(t: VerdictTables = VerdictTables()) -> str:
+    """``(object, author, host)`` of the ``repost`` objects whose original is in the input
+    (``host`` = ``author``: the name :func:`first_shares_sql`'s ``by`` reads)."""
+    return f"""SELECT o.object, ps.author, ps.author AS host FROM {t.objects} o
+        JOIN (SELECT post_id, min(account_id) AS author FROM {t.actions} GROUP BY post_id) ps
+          ON ps.post_id = o.name
+        WHERE o.behaviour = 'repost'"""
+
+
+def author_coverage_sql(t: VerdictTables = VerdictTables()) -> str:
+    """Per group, original author and member reposting the author: the group's reposts
+    of the author's posts (``n_shares``), the author's posts that anyone reposted in the
+    data (``n_items``), how many of them the member reposted (``n_covered``), and the
+    accounts outside the group's component that repost the author (``n_out``). Authors
+    are known for originals that are in the input. The repost twin of :func:`coverage_sql`."""
+    return f"""WITH mem AS ({_members(t)}),
+    oa AS ({repost_authors_sql(t)}),
+    u AS (SELECT tr.object, tr.account_id, oa.author AS host
+          FROM {t.traces} tr JOIN oa ON tr.object = oa.object WHERE tr.behaviour = 'repost'),
     items AS (SELECT host, count(DISTINCT object) AS n_items FROM u GROUP BY host),
     sharers AS (SELECT DISTINCT host, account_id FROM u),
     n_all AS (SELECT host, count(*) AS n FROM sharers GROUP BY host),
@@ -487,6 +544,10 @@ class GroupEvidence:
     pairs_one_tick: int = 0
     window_ticks: float = 1.0  # the widest co-action of the run, in clock ticks
     amplified: tuple[list[str], int, int] | None = None  # (authors outside, their repost pairs, all pairs)
+    repost_shares: int = 0  # the members' reposts
+    repost_first: int = 0  # of them, before any repost of the post by an account outside the component
+    covered_author: tuple[str, int, int] | None = None  # best covered: (author, member's reposts, author's posts)
+    repost_feeds: int = 0  # members that are repost feeds (``_repost_feeds``)
 
     @property
     def first_share(self) -> float:
@@ -495,6 +556,15 @@ class GroupEvidence:
     @property
     def taken_up_share(self) -> float:
         return self.taken_up / self.link_shares if self.link_shares else 0.0
+
+    @property
+    def repost_first_share(self) -> float:
+        return self.repost_first / self.repost_shares if self.repost_shares else 0.0
+
+    @property
+    def repost_feed(self) -> bool:
+        """At least half the members are repost feeds (module docstring)."""
+        return self.size > 0 and self.repost_feeds >= 0.5 * self.size
 
     @property
     def cadence_cv(self) -> float | None:
@@ -519,7 +589,8 @@ class GroupEvidence:
     @property
     def verdict(self) -> str:
         return decide(
-            self.p_value, self.fdr, self.first_share, self.taken_up_share, self.traits(), self.link_shares
+            self.p_value, self.fdr, self.first_share, self.taken_up_share, self.traits(), self.link_shares,
+            self.repost_feed,
         )
 
     def reasons(self) -> list[str]:
@@ -572,6 +643,14 @@ class GroupEvidence:
         )
         traits = self.traits()
         out: list[str]
+        link_feed = _enough(self.taken_up_share, self.link_shares) or (
+            _enough(self.first_share, self.link_shares) and bool(traits))
+        if v == "automation" and not link_feed:  # automation as a repost feed
+            return [f"automation: {self._repost_text()}"] + (
+                [first, taken] if self.link_shares else []) + self._trait_texts()
+        if not self.link_shares and self.repost_shares >= MIN_SHARES:
+            out = [f"not automation: {self._repost_text()}" if v == "operation" else self._repost_text()]
+            return out + self._trait_texts()[:2]
         if not self.link_shares:
             why = "its members share no links, so nothing shows them posting items first as feeds do"
             out = [f"not automation: {why}" if v == "operation" else why]
@@ -593,7 +672,28 @@ class GroupEvidence:
                 f"not automation: only {taken} ({need})",
                 f"{first}, but it shows no feed trait (steady cadence, templated texts, covering a source)",
             ]
+        if self.repost_shares >= MIN_SHARES:
+            out.append(self._repost_text())
         return out + self._trait_texts()
+
+    def _repost_text(self) -> str:
+        """The repost-feed test in words."""
+        rule = (
+            f"a member is a repost feed when it reposted ≥ {_pct(COVER_SHARE)} of the reposted posts "
+            f"(≥ {COVER_ITEMS}) of an account that at least as many accounts outside its component repost "
+            f"as the group has members, those reposts are ≥ {_pct(COVERED_SHARE)} of its reposts and "
+            f"≥ {_pct(LEAD_SHARE)} of them came first; a feed group needs half its members so"
+        )
+        first = (
+            f"{_pct(self.repost_first_share)} of its {self.repost_shares} reposts came first (before any "
+            f"account outside its component reposted the post, or in the same clock tick)"
+        )
+        best = ""
+        if self.covered_author is not None:
+            who, k, n = self.covered_author
+            best = f"; best covered: {k} of the {n} reposted posts of {who}"
+        word = "a repost feed" if self.repost_feed else "not a repost feed"
+        return f"{word}: {self.repost_feeds} of {self.size} members are repost feeds ({first}{best}; {rule})"
 
     def _trait_texts(self) -> list[str]:
         cv = self.cadence_cv
@@ -636,6 +736,9 @@ class GroupEvidence:
         authors, n, total = self.amplified
         who = ", ".join(authors)
         k = len(authors)
+        if self.repost_feed:  # its members repost all of them, first: feeds, not followers
+            return [f"amplifies {'one account' if k == 1 else f'{k} accounts'}: {_pct(n / total)} of its "
+                    f"co-actions are reposts of posts by {who} (not in the group)"]
         return [
             f"amplifies {'one account' if k == 1 else f'{k} accounts'}: {_pct(n / total)} of its co-actions "
             f"are reposts of posts by {who} (not in the group) — devoted followers who repost "
@@ -750,6 +853,8 @@ def classify_groups(
         _domains(engine, groups, t)
     if "post_id" in engine.columns(t.actions):
         _amplified(engine, groups, t)
+        if engine.scalar(f"SELECT count(*) FROM {t.traces} WHERE behaviour = 'repost'"):
+            _repost_feeds(engine, groups, resolution, t)
     if "joined_by" in engine.columns(t.membership):
         for r in engine.to_arrow(
             f"SELECT group_id, pooled_p FROM {t.membership} WHERE joined_by = 'pooled'"
@@ -774,6 +879,38 @@ def classify_groups(
             }
         ),
     )
+
+
+def _repost_feeds(engine: Engine, groups: dict[int, GroupEvidence], resolution: float, t: VerdictTables) -> None:
+    """The members' first reposts, and which members are repost feeds (module docstring)."""
+    engine.create_table("ic_repost_authors", repost_authors_sql(t))
+    per: dict[tuple[int, Any], dict[Any, tuple[int, int]]] = defaultdict(dict)  # (group, member): author -> (n, first)
+    for r in engine.to_arrow(first_shares_sql(resolution, UPTAKE_ACCOUNTS, t, behaviour="repost",
+                                              by="SELECT object, host FROM ic_repost_authors")).to_pylist():
+        g, n, first = int(r["group_id"]), int(r["n_shares"]), int(r["n_first"] or 0)
+        groups[g].repost_shares += n
+        groups[g].repost_first += first
+        per[(g, r["account_id"])][r["host"]] = (n, first)
+    covers: dict[tuple[int, Any], list[str]] = defaultdict(list)
+    for r in sorted(engine.to_arrow(author_coverage_sql(t)).to_pylist(),
+                    key=lambda r: (r["group_id"], str(r["host"]), str(r["account_id"]))):
+        g, who = int(r["group_id"]), str(r["host"])
+        ge = groups[g]
+        n_items, n_cov = int(r["n_items"]), int(r["n_covered"])
+        others = int(r["n_out"]) >= max(UPTAKE_ACCOUNTS, ge.size)  # an account others repost
+        if n_items >= COVER_ITEMS and n_cov >= COVER_SHARE * n_items and others:
+            covers[(g, r["account_id"])].append(who)
+            if ge.covered_author is None or (n_cov / n_items, n_items) > (
+                    ge.covered_author[1] / ge.covered_author[2], ge.covered_author[2]):
+                ge.covered_author = (who, n_cov, n_items)
+    for (g, acc), whos in sorted(covers.items(), key=lambda x: (x[0][0], str(x[0][1]))):
+        mine = per.get((g, acc), {})
+        total = sum(n for n, _ in mine.values())
+        n_cov = sum(mine.get(w, (0, 0))[0] for w in whos)
+        first = sum(mine.get(w, (0, 0))[1] for w in whos)
+        if total and n_cov >= COVERED_SHARE * total and _enough(first / n_cov if n_cov else 0.0, n_cov):
+            groups[g].repost_feeds += 1
+    engine.drop("ic_repost_authors")
 
 
 def _domains(engine: Engine, groups: dict[int, GroupEvidence], t: VerdictTables) -> None:
