@@ -102,8 +102,9 @@ __all__ = [
     "url_hosts_sql",
     "hosts_sql",
     "coverage_sql",
-    "author_coverage_sql",
-    "repost_authors_sql",
+    "repost_candidates_sql",
+    "author_reposts_sql",
+    "author_reach_sql",
     "LEAD_SHARE",
     "MIN_SHARES",
     "UPTAKE_ACCOUNTS",
@@ -383,42 +384,51 @@ def coverage_sql(d: Dialect, hosts: str = "ic_sources", t: VerdictTables = Verdi
     LEFT JOIN n_in ON n_in.host = per.host AND n_in.network_id = gh.network_id"""
 
 
-def repost_authors_sql(t: VerdictTables = VerdictTables()) -> str:
-    """``(object, author, host)`` of the ``repost`` objects whose original is in the input
-    (``host`` = ``author``: the name :func:`first_shares_sql`'s ``by`` reads)."""
+def repost_candidates_sql(t: VerdictTables = VerdictTables(), min_items: int = COVER_ITEMS) -> str:
+    """``(group_id, account_id, author, n, n_reposts)``: the members that reposted at least
+    ``min_items`` posts of one author (the only members that can be repost feeds), ``n``
+    of that author's posts, ``n_reposts`` all their reposts. Authors are known for
+    originals that are in the input; only the objects members reposted are looked up."""
+    return f"""WITH mr AS (SELECT tr.object, m.account_id, m.group_id FROM {t.traces} tr
+                   JOIN {t.membership} m ON tr.account_id = m.account_id WHERE tr.behaviour = 'repost'),
+    tot AS (SELECT group_id, account_id, count(*) AS n_reposts FROM mr GROUP BY group_id, account_id),
+    nm AS (SELECT o.object, o.name FROM {t.objects} o
+           WHERE o.behaviour = 'repost' AND o.object IN (SELECT object FROM mr)),
+    ps AS (SELECT post_id, min(account_id) AS author FROM {t.actions}
+           WHERE post_id IN (SELECT name FROM nm) GROUP BY post_id),
+    oa AS (SELECT nm.object, ps.author FROM nm JOIN ps ON ps.post_id = nm.name),
+    c AS (SELECT mr.group_id, mr.account_id, oa.author, count(DISTINCT mr.object) AS n
+          FROM mr JOIN oa ON mr.object = oa.object GROUP BY mr.group_id, mr.account_id, oa.author
+          HAVING count(DISTINCT mr.object) >= {int(min_items)})
+    SELECT c.group_id, c.account_id, c.author, c.n, tot.n_reposts
+    FROM c JOIN tot ON tot.group_id = c.group_id AND tot.account_id = c.account_id"""
+
+
+def author_reposts_sql(authors: str, t: VerdictTables = VerdictTables()) -> str:
+    """``(object, author, host)``: every ``repost`` object whose original is by one of
+    ``authors(author)`` (``host`` = ``author``, the name :func:`first_shares_sql`'s ``by`` reads)."""
     return f"""SELECT o.object, ps.author, ps.author AS host FROM {t.objects} o
-        JOIN (SELECT post_id, min(account_id) AS author FROM {t.actions} GROUP BY post_id) ps
-          ON ps.post_id = o.name
+        JOIN (SELECT post_id, min(account_id) AS author FROM {t.actions}
+              WHERE account_id IN (SELECT author FROM {authors}) GROUP BY post_id) ps ON ps.post_id = o.name
         WHERE o.behaviour = 'repost'"""
 
 
-def author_coverage_sql(t: VerdictTables = VerdictTables()) -> str:
-    """Per group, original author and member reposting the author: the group's reposts
-    of the author's posts (``n_shares``), the author's posts that anyone reposted in the
-    data (``n_items``), how many of them the member reposted (``n_covered``), and the
-    accounts outside the group's component that repost the author (``n_out``). Authors
-    are known for originals that are in the input. The repost twin of :func:`coverage_sql`."""
-    return f"""WITH mem AS ({_members(t)}),
-    oa AS ({repost_authors_sql(t)}),
-    u AS (SELECT tr.object, tr.account_id, oa.author AS host
-          FROM {t.traces} tr JOIN oa ON tr.object = oa.object WHERE tr.behaviour = 'repost'),
-    items AS (SELECT host, count(DISTINCT object) AS n_items FROM u GROUP BY host),
-    sharers AS (SELECT DISTINCT host, account_id FROM u),
-    n_all AS (SELECT host, count(*) AS n FROM sharers GROUP BY host),
-    n_in AS (SELECT s.host, an.network_id, count(*) AS n
-             FROM sharers s JOIN {t.networks} an ON s.account_id = an.account_id
-             GROUP BY s.host, an.network_id),
-    um AS (SELECT mem.group_id, mem.network_id, mem.account_id, u.host, u.object
-           FROM u JOIN mem ON u.account_id = mem.account_id),
-    gh AS (SELECT group_id, network_id, host, count(*) AS n_shares FROM um GROUP BY group_id, network_id, host),
-    per AS (SELECT group_id, host, account_id, count(DISTINCT object) AS n_covered
-            FROM um GROUP BY group_id, host, account_id)
-    SELECT per.group_id, per.host, per.account_id, gh.n_shares, items.n_items, per.n_covered,
-           n_all.n - coalesce(n_in.n, 0) AS n_out
-    FROM per JOIN gh ON per.group_id = gh.group_id AND per.host = gh.host
-    JOIN items ON per.host = items.host
-    JOIN n_all ON per.host = n_all.host
-    LEFT JOIN n_in ON n_in.host = per.host AND n_in.network_id = gh.network_id"""
+def author_reach_sql(reposts: str, t: VerdictTables = VerdictTables()) -> str:
+    """``(author, network_id, n_items, n_all, n_in)``: for each author of ``reposts``
+    (:func:`author_reposts_sql`), its posts that anyone reposted, its reposters, and those
+    of them in each network (``network_id`` NULL: the totals' row)."""
+    return f"""WITH u AS (SELECT tr.object, tr.account_id, r.author FROM {t.traces} tr
+                  JOIN {reposts} r ON tr.object = r.object WHERE tr.behaviour = 'repost'),
+    s AS (SELECT DISTINCT author, account_id FROM u),
+    items AS (SELECT author, count(DISTINCT object) AS n_items FROM u GROUP BY author),
+    alls AS (SELECT author, count(*) AS n_all FROM s GROUP BY author)
+    SELECT i.author, CAST(NULL AS BIGINT) AS network_id, CAST(i.n_items AS BIGINT) AS n_items,
+           CAST(a.n_all AS BIGINT) AS n_all, CAST(0 AS BIGINT) AS n_in
+    FROM items i JOIN alls a ON a.author = i.author
+    UNION ALL
+    SELECT s.author, CAST(an.network_id AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT), CAST(count(*) AS BIGINT)
+    FROM s JOIN {t.networks} an ON s.account_id = an.account_id
+    GROUP BY s.author, an.network_id"""
 
 
 def short_links_sql(d: Dialect, hosts: str = "ic_short_hosts", t: VerdictTables = VerdictTables()) -> str:
@@ -545,8 +555,7 @@ class GroupEvidence:
     window_ticks: float = 1.0  # the widest co-action of the run, in clock ticks
     amplified: tuple[list[str], int, int] | None = None  # (authors outside, their repost pairs, all pairs)
     repost_shares: int = 0  # the members' reposts
-    repost_first: int = 0  # of them, before any repost of the post by an account outside the component
-    covered_author: tuple[str, int, int] | None = None  # best covered: (author, member's reposts, author's posts)
+    covered_author: tuple[str, int, int, float] | None = None  # best: (author, reposted, its posts, first share)
     repost_feeds: int = 0  # members that are repost feeds (``_repost_feeds``)
 
     @property
@@ -556,10 +565,6 @@ class GroupEvidence:
     @property
     def taken_up_share(self) -> float:
         return self.taken_up / self.link_shares if self.link_shares else 0.0
-
-    @property
-    def repost_first_share(self) -> float:
-        return self.repost_first / self.repost_shares if self.repost_shares else 0.0
 
     @property
     def repost_feed(self) -> bool:
@@ -684,16 +689,14 @@ class GroupEvidence:
             f"as the group has members, those reposts are ≥ {_pct(COVERED_SHARE)} of its reposts and "
             f"≥ {_pct(LEAD_SHARE)} of them came first; a feed group needs half its members so"
         )
-        first = (
-            f"{_pct(self.repost_first_share)} of its {self.repost_shares} reposts came first (before any "
-            f"account outside its component reposted the post, or in the same clock tick)"
-        )
         best = ""
         if self.covered_author is not None:
-            who, k, n = self.covered_author
-            best = f"; best covered: {k} of the {n} reposted posts of {who}"
+            who, k, n, first = self.covered_author
+            best = (f"best covered: {k} of the {n} reposted posts of {who}, {_pct(first)} of them first (before "
+                    f"any account outside its component reposted the post, or in the same clock tick); ")
         word = "a repost feed" if self.repost_feed else "not a repost feed"
-        return f"{word}: {self.repost_feeds} of {self.size} members are repost feeds ({first}{best}; {rule})"
+        return (f"{word}: {self.repost_feeds} of {self.size} members are repost feeds ({self.repost_shares} "
+                f"reposts by its members; {best}{rule})")
 
     def _trait_texts(self) -> list[str]:
         cv = self.cadence_cv
@@ -882,35 +885,62 @@ def classify_groups(
 
 
 def _repost_feeds(engine: Engine, groups: dict[int, GroupEvidence], resolution: float, t: VerdictTables) -> None:
-    """The members' first reposts, and which members are repost feeds (module docstring)."""
-    engine.create_table("ic_repost_authors", repost_authors_sql(t))
-    per: dict[tuple[int, Any], dict[Any, tuple[int, int]]] = defaultdict(dict)  # (group, member): author -> (n, first)
-    for r in engine.to_arrow(first_shares_sql(resolution, UPTAKE_ACCOUNTS, t, behaviour="repost",
-                                              by="SELECT object, host FROM ic_repost_authors")).to_pylist():
-        g, n, first = int(r["group_id"]), int(r["n_shares"]), int(r["n_first"] or 0)
-        groups[g].repost_shares += n
-        groups[g].repost_first += first
-        per[(g, r["account_id"])][r["host"]] = (n, first)
-    covers: dict[tuple[int, Any], list[str]] = defaultdict(list)
-    for r in sorted(engine.to_arrow(author_coverage_sql(t)).to_pylist(),
-                    key=lambda r: (r["group_id"], str(r["host"]), str(r["account_id"]))):
-        g, who = int(r["group_id"]), str(r["host"])
+    """Which members are repost feeds (module docstring). Only members that reposted at
+    least ``COVER_ITEMS`` posts of one author can be, so only those, and those authors,
+    are measured: at 10⁷ posts the grouped accounts' reposts, not every repost."""
+    cand = engine.to_arrow(repost_candidates_sql(t)).to_pylist()
+    for r in engine.to_arrow(f"""SELECT m.group_id, count(*) AS n FROM {t.traces} tr
+            JOIN {t.membership} m ON tr.account_id = m.account_id
+            WHERE tr.behaviour = 'repost' GROUP BY m.group_id""").to_pylist():
+        groups[int(r["group_id"])].repost_shares = int(r["n"])
+    if not cand:
+        return
+    authors = sorted({str(r["author"]) for r in cand})
+    engine.register_arrow("ic_rf_authors", pa.table({"author": pa.array(authors, pa.string())}))
+    engine.create_table("ic_rf_reposts", author_reposts_sql("ic_rf_authors", t))
+    reach: dict[str, tuple[int, int]] = {}  # author -> (posts reposted, reposters)
+    inside: dict[tuple[str, Any], int] = {}  # (author, network) -> reposters in it
+    for r in engine.to_arrow(author_reach_sql("ic_rf_reposts", t)).to_pylist():
+        if r["network_id"] is None:
+            reach[str(r["author"])] = (int(r["n_items"]), int(r["n_all"]))
+        else:
+            inside[(str(r["author"]), r["network_id"])] = int(r["n_in"])
+    keys = sorted({(int(r["group_id"]), r["account_id"]) for r in cand}, key=lambda x: (x[0], str(x[1])))
+    engine.register_arrow("ic_rf_members", pa.table({
+        "group_id": pa.array([g for g, _ in keys], pa.int64()),
+        "account_id": pa.array([a for _, a in keys], engine.to_arrow(f"SELECT account_id FROM {t.membership} LIMIT 0")
+                               .schema.field("account_id").type)}))
+    first: dict[tuple[int, Any, str], tuple[int, int]] = {}  # (group, member, author) -> (reposts, first)
+    for r in engine.to_arrow(first_shares_sql(resolution, UPTAKE_ACCOUNTS, replace(t, membership="ic_rf_members"),
+                                              behaviour="repost", by="SELECT object, host FROM ic_rf_reposts")
+                             ).to_pylist():
+        if r["host"] is not None:
+            first[(int(r["group_id"]), r["account_id"], str(r["host"]))] = (int(r["n_shares"]), int(r["n_first"] or 0))
+    net = {r["account_id"]: r["network_id"] for r in engine.to_arrow(
+        f"SELECT n.account_id, n.network_id FROM {t.networks} n JOIN ic_rf_members m ON m.account_id = n.account_id"
+    ).to_pylist()}
+    covered: dict[tuple[int, Any], list[int]] = {}  # (group, member) -> [its reposts, of covered authors, first]
+    for r in sorted(cand, key=lambda r: (int(r["group_id"]), str(r["account_id"]), str(r["author"]))):
+        g, acc, who = int(r["group_id"]), r["account_id"], str(r["author"])
         ge = groups[g]
-        n_items, n_cov = int(r["n_items"]), int(r["n_covered"])
-        others = int(r["n_out"]) >= max(UPTAKE_ACCOUNTS, ge.size)  # an account others repost
-        if n_items >= COVER_ITEMS and n_cov >= COVER_SHARE * n_items and others:
-            covers[(g, r["account_id"])].append(who)
-            if ge.covered_author is None or (n_cov / n_items, n_items) > (
-                    ge.covered_author[1] / ge.covered_author[2], ge.covered_author[2]):
-                ge.covered_author = (who, n_cov, n_items)
-    for (g, acc), whos in sorted(covers.items(), key=lambda x: (x[0][0], str(x[0][1]))):
-        mine = per.get((g, acc), {})
-        total = sum(n for n, _ in mine.values())
-        n_cov = sum(mine.get(w, (0, 0))[0] for w in whos)
-        first = sum(mine.get(w, (0, 0))[1] for w in whos)
-        if total and n_cov >= COVERED_SHARE * total and _enough(first / n_cov if n_cov else 0.0, n_cov):
+        n_items, n_all = reach.get(who, (0, 0))
+        n_out = n_all - inside.get((who, net.get(acc)), 0)
+        n_cov = int(r["n"])
+        if not (n_items >= COVER_ITEMS and n_cov >= COVER_SHARE * n_items and n_out >= max(UPTAKE_ACCOUNTS, ge.size)):
+            continue  # not covering an account others repost
+        shares, firsts = first.get((g, acc, who), (n_cov, 0))
+        c = covered.setdefault((g, acc), [int(r["n_reposts"]), 0, 0])
+        c[1] += shares
+        c[2] += firsts
+        share = firsts / shares if shares else 0.0
+        if ge.covered_author is None or (n_cov / n_items, n_items) > (ge.covered_author[1] / ge.covered_author[2],
+                                                                     ge.covered_author[2]):
+            ge.covered_author = (who, n_cov, n_items, share)
+    for (g, _), (n_rep, shares, firsts) in covered.items():
+        if shares >= COVERED_SHARE * n_rep and _enough(firsts / shares if shares else 0.0, shares):
             groups[g].repost_feeds += 1
-    engine.drop("ic_repost_authors")
+    for name in ("ic_rf_authors", "ic_rf_reposts", "ic_rf_members"):
+        engine.drop(name)
 
 
 def _domains(engine: Engine, groups: dict[int, GroupEvidence], t: VerdictTables) -> None:
