@@ -145,7 +145,8 @@ def test_sigterm_interrupts_a_long_duckdb_query(tmp_path):
 def test_stale_files_of_an_older_set_are_removed_and_others_kept(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    (out / "report.html").write_text("old data set's report")  # ours, from an older run
+    # named like ours but listed by no summary.json: the user's own (a hand-made report), kept
+    (out / "report.html").write_text("my own report")
     (out / "notes.txt").write_text("the user's")  # not ours: kept
     (out / ".groups.csv.tmp-999999999").write_text("half")  # an older version's temp file, dead pid
     (out / f"{STAGING_PREFIX}999999999").mkdir()  # a killed run's staging folder
@@ -153,11 +154,14 @@ def test_stale_files_of_an_older_set_are_removed_and_others_kept(tmp_path):
         rs.path("groups.csv").write_text("group_id\n1\n")
         rs.path("same_hand.csv").write_text("x\n")  # another helper's file goes through the same set
         rs.commit({})
-    assert sorted(os.listdir(out)) == ["groups.csv", "notes.txt", "same_hand.csv", "summary.json"]
+    assert sorted(os.listdir(out)) == ["groups.csv", "notes.txt", "report.html", "same_hand.csv", "summary.json"]
+    assert (out / "report.html").read_text() == "my own report"
     with ResultSet(out) as rs:  # same_hand.csv was listed by the last set: it is ours, removed now
         rs.path("groups.csv").write_text("group_id\n2\n")
         rs.commit({})
-    assert sorted(os.listdir(out)) == ["groups.csv", "notes.txt", "summary.json"]
+    assert sorted(os.listdir(out)) == ["groups.csv", "notes.txt", "report.html", "summary.json"]
+    assert verify(out) == ["report.html: named like a file of a result set but not listed in summary.json"]
+    (out / "report.html").unlink()
     assert verify(out) == []
     (out / "groups.csv").write_text("tampered")
     assert verify(out) == ["groups.csv: size or checksum differs from summary.json"]

@@ -99,3 +99,21 @@ def test_empty_folder(tmp_path):
         detect_format(tmp_path)
     with pytest.raises(InputError):
         read(tmp_path)
+
+
+def test_overlapping_exports_in_a_folder_count_their_duplicates(tmp_path: Path):
+    """One chat exported twice (the second export overlapping the first), read as one
+    folder: the copies are dropped once and counted for the folder, so that
+    read = used + rejected + duplicates (they were dropped but counted for no input)."""
+    import shutil
+
+    from inconcert.ingest import ingest
+
+    folder = tmp_path / "exports"
+    for name in ("ChatExport_2022-03-03", "ChatExport_2022-03-05 (2)"):
+        shutil.copytree(FIX / "ChatExport_a", folder / name)
+    (tmp_path / "w").mkdir()
+    ing = ingest([folder], tmp_path / "w")
+    assert ing.rows_duplicate == 3  # the three messages of the second copy
+    assert ing.rows_read == ing.rows_used + ing.rows_rejected + ing.rows_duplicate
+    assert ing.rows_used == 3 and ing.inputs[0]["duplicates"] == 3

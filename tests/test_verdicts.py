@@ -270,6 +270,7 @@ def test_templated_texts_are_a_feed_trait():
         for j, a in enumerate(["t1", "t2", "t3"]):
             texts[len(posts)] = f"NEW on the wire: {title} #{k} https://x{k % 7}.example.org/{k} via @wire{j}"
             posts.append((a, t + rng.uniform(1, 30), f"https://x{k % 7}.example.org/{k}"))
+        posts.append(("reader", t + 3600, f"https://x{k % 7}.example.org/{k}"))  # one reader, an hour later
     p = {("t1", "t2"): 1e-9, ("t1", "t3"): 1e-9, ("t2", "t3"): 1e-9}
     v = _verdicts(_world({1: ["t1", "t2", "t3"]}, posts, p, texts=texts))
     assert v[1]["verdict"] == "automation", v[1]["reasons"]
@@ -280,4 +281,11 @@ def test_templated_texts_are_a_feed_trait():
     v = _verdicts(_world({1: ["t1", "t2", "t3"]}, posts, p, texts=free))
     assert v[1]["verdict"] == "operation"
     assert "0 of 3 members use templated texts" in v[1]["reasons"]
+    # one text with links nobody else shares: a copy-paste campaign, templated by construction
+    own = [x for x in posts if x[0] != "reader"]
+    slogan = {i: f"Vote for the change now, join us today {u}" for i, (_, _, u) in enumerate(own)}
+    v = _verdicts(_world({1: ["t1", "t2", "t3"]}, own, p, texts=slogan))
+    assert v[1]["verdict"] == "operation", v[1]["reasons"]
+    assert "3 of 3 members use templated texts" in v[1]["reasons"]
+    assert "templated by construction" in v[1]["reasons"]
 

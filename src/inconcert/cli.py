@@ -14,6 +14,7 @@ import shlex
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,7 @@ def input_warnings(summary: dict[str, Any]) -> list[str]:
     """
     rows = summary.get("rows", {})
     lines = [f"{i['path']}: not read: {i['error']}" for i in summary.get("inputs", []) if i.get("error")]
+    lines += [f"{Path(i['path']).name}: {w}" for i in summary.get("inputs", []) for w in i.get("warnings", [])]
     read, rejected = rows.get("read", 0), rows.get("rejected", 0)
     if read == 0:
         lines.append("0 rows: the input holds no records (only a header?)")
@@ -174,7 +176,8 @@ def print_top_groups(target: Console, groups: list[dict[str, str]]) -> None:
     cols = ["group", "size", "p", "verdict", "behaviours", "objects", "span (h)", "top object"]
     if target.width < 100:
         cols = [c for c in cols if c not in ("objects", "span (h)")]
-    t = Table(title="Top groups (most significant first, as in the report)", show_lines=False)
+    t = Table(title="Top groups (as in the report: networks by their most significant group, a network's groups together)",
+              show_lines=False)
     for col in cols:
         short = col in ("group", "size", "p", "verdict")
         t.add_column(col, no_wrap=short, overflow="ellipsis" if short else "fold")
@@ -241,6 +244,9 @@ def nothing_found_hint(summary: dict[str, Any], outdir: Path) -> list[str]:
 @click.version_option(__version__, prog_name="inconcert")
 def main() -> None:
     """Find who acts in concert: coordinated accounts and the evidence."""
+    # the library's own warnings reach the terminal as the CLI's lines (``summary.json``
+    # ``warnings``), not a second time as Python's "file:line: UserWarning" text
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"inconcert(\.|$)")
 
 
 #: ``detect`` options that are settings: option name → path of the DetectConfig field.
@@ -531,10 +537,18 @@ def formats() -> None:
 def behaviours() -> None:
     """List the behaviours inconcert detects."""
     from inconcert.behaviours import BEHAVIOURS
+    from inconcert.config import NEAR_TEXT_MAX_TEXTS
+    from inconcert.sites.networks import SITE_BEHAVIOURS
+
+    def flag(name: str, opt_in: bool) -> str:
+        if name == "near_text":  # on by default in place of exact `text` (pipeline.stages.near_text_by_default)
+            return f" (default instead of text for inputs of at most {NEAR_TEXT_MAX_TEXTS:,} texts)"
+        if name in SITE_BEHAVIOURS and opt_in:
+            return " (default for pages: HTML, WARC, article tables)"
+        return " (opt-in)" if opt_in else ""
 
     for name, b in BEHAVIOURS.items():
-        flag = " (opt-in)" if b.opt_in else ""
-        out.print(f"[bold]{name}[/bold]{flag}: {b.description}")
+        out.print(f"[bold]{name}[/bold]{flag(name, b.opt_in)}: {b.description}")
 
 
 main.add_command(report_command, "report")  # the report command lives with the report package

@@ -240,6 +240,7 @@ def ingest(
                     "rejected": ctx.n_rejected,
                     "duplicates": 0,
                     "reject_reasons": dict(sorted(ctx.reject_reasons.items())),
+                    **({"warnings": list(ctx.warnings)} if ctx.warnings else {}),
                     **({"encoding": enc} if enc != "utf-8" else {}),
                     **({"error": error} if error else {}),
                 }
@@ -253,9 +254,9 @@ def ingest(
         writer.close()
         side_paths = side.close()
     dups, deferred = _drop_or_defer(out, FILTER_MAX_DUPLICATES if defer_duplicates else 0)
-    for i in inputs:
-        i["duplicates"] = dups.get(i["path"], 0)
-        i["used"] -= i["duplicates"]
+    for i, n in _duplicates_per_input(inputs, dups).items():
+        inputs[i]["duplicates"] = n
+        inputs[i]["used"] -= n
     rej = pa.concat_tables(rejects) if rejects else REJECTS_SCHEMA.empty_table()
     acc = _merge_accounts(accounts)
     return Ingested(out, rej, acc, inputs, side_paths, deferred)
@@ -304,6 +305,27 @@ def drop_duplicates(path: Path) -> dict[str, int]:
     (:func:`find_duplicates`).
     """
     return _drop_or_defer(path, 0)[0]
+
+
+def _duplicates_per_input(inputs: list[dict[str, Any]], dups: dict[str, int]) -> dict[int, int]:
+    """``{input index: duplicates}``: each duplicate row's ``source`` counted for the input
+    that is that file or the folder holding it (a folder reader, such as Telegram's
+    exports, reads many files as one input: its duplicates were counted for none).
+
+    >>> _duplicates_per_input([{"path": "/d/tg"}, {"path": "/d/x.csv"}], {"/d/tg/b/result.json": 3, "/d/x.csv": 1})
+    {0: 3, 1: 1}
+    """
+    out = {k: 0 for k in range(len(inputs))}
+    paths = [Path(i["path"]) for i in inputs]
+    for src, n in sorted(dups.items()):
+        sp = Path(src)
+        k = next((k for k, p in enumerate(paths) if sp == p), None)
+        if k is None:
+            k = next((k for k, p in enumerate(paths) if p in sp.parents), None)
+        if k is None:  # a source no input names (cannot happen): counted for the first, never lost
+            k = 0
+        out[k] += n
+    return out
 
 
 def _drop_or_defer(path: Path, defer_up_to: int) -> tuple[dict[str, int], tuple[int, ...]]:

@@ -18,7 +18,9 @@ of significant links the group lies in):
   the same clock tick: a minute clock cannot order shares within one minute)
   *and* that at least ``UPTAKE_ACCOUNTS`` (2) unrelated accounts shared later;
 - **feed traits**, which count only when at least ``LEAD_SHARE`` of the link
-  shares are first shares (nobody unrelated shared them earlier):
+  shares are first shares (nobody unrelated shared them earlier; for templated
+  texts, of links unrelated accounts share too — a copy-paste campaign posting
+  one text with links of its own is templated by construction):
   *steady cadence* — the members' median coefficient of variation of the gaps
   between their posts is ≤ ``STEADY_CV`` (0.3), judged only on members with
   ≥ ``MIN_GAPS`` gaps whose mean gap is ≥ ``CADENCE_TICKS`` (10) clock ticks, so
@@ -563,6 +565,19 @@ class GroupEvidence:
         return self.first / self.link_shares if self.link_shares else 0.0
 
     @property
+    def first_read_share(self) -> float:
+        """Of its link shares, the first ones on links that accounts outside its component
+        share too."""
+        return (self.first - self.inside_only) / self.link_shares if self.link_shares else 0.0
+
+    def feed_traits(self) -> list[str]:
+        """The traits that count for automation: templated texts only when the group is
+        first on links others share too (a copy-paste campaign posting one slogan with
+        links of its own is templated by construction)."""
+        return [t for t in self.traits()
+                if t != "templated texts" or _enough(self.first_read_share, self.link_shares)]
+
+    @property
     def taken_up_share(self) -> float:
         return self.taken_up / self.link_shares if self.link_shares else 0.0
 
@@ -594,7 +609,7 @@ class GroupEvidence:
     @property
     def verdict(self) -> str:
         return decide(
-            self.p_value, self.fdr, self.first_share, self.taken_up_share, self.traits(), self.link_shares,
+            self.p_value, self.fdr, self.first_share, self.taken_up_share, self.feed_traits(), self.link_shares,
             self.repost_feed,
         )
 
@@ -649,7 +664,7 @@ class GroupEvidence:
         traits = self.traits()
         out: list[str]
         link_feed = _enough(self.taken_up_share, self.link_shares) or (
-            _enough(self.first_share, self.link_shares) and bool(traits))
+            _enough(self.first_share, self.link_shares) and bool(self.feed_traits()))
         if v == "automation" and not link_feed:  # automation as a repost feed
             return [f"automation: {self._repost_text()}"] + (
                 [first, taken] if self.link_shares else []) + self._trait_texts()
@@ -662,9 +677,17 @@ class GroupEvidence:
         elif v == "automation" and _enough(self.taken_up_share, self.link_shares):
             out = [f"automation: {taken} ({need})", first]
         elif v == "automation":
-            out = [f"automation: {first} ({need}) and it shows {' and '.join(traits)}", taken]
+            out = [f"automation: {first} ({need}) and it shows {' and '.join(self.feed_traits())}", taken]
         elif v == "weak":
             out = [first, taken]
+        elif traits and not self.feed_traits() and _enough(self.first_share, self.link_shares):
+            out = [
+                f"not automation: {first}, and it uses templated texts, but only {_pct(self.first_read_share)} "
+                f"came first on links that accounts outside its component share too (a copy-paste campaign "
+                f"posting one text with links of its own is templated by construction: templated texts count "
+                f"as a feed trait only with ≥ {_pct(LEAD_SHARE)} and ≥ {MIN_SHARES} such shares)",
+                f"{taken} ({need})",
+            ]
         elif not _enough(self.first_share, self.link_shares):
             if self.first_share >= LEAD_SHARE:
                 n = round(self.first_share * self.link_shares)

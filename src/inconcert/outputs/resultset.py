@@ -8,8 +8,8 @@ SHA-256 (``files``), then moves the set into place:
 1. ``OUT/summary.json`` of the previous set is removed (that set is no longer complete);
 2. each new file is renamed into ``OUT``;
 3. files of an older set the new one does not write are removed — only files
-   the tool recognises as its own (:data:`OWN_FILES`, and whatever the previous
-   ``summary.json`` listed), never anything else in the folder;
+   the previous ``summary.json`` listed, never anything else in the folder (a
+   file of the user's named like one of ours, :data:`OWN_FILES`, is left alone);
 4. ``summary.json`` is renamed into ``OUT``; the staging folder is removed.
 
 So at any moment ``OUT`` holds the previous complete set, or the new one, or
@@ -133,7 +133,9 @@ def _finish(outdir: Path, staging: Path, manifest: dict[str, Any]) -> None:
             os.replace(staging / name, outdir / name)
         elif not (outdir / name).exists():
             raise OutputError(f"{staging}: {name} is listed in its {SUMMARY} but missing; run again")
-    for name in sorted((OWN_FILES | old) - new - {SUMMARY}):
+    # only files a previous set listed: a file of the user's that merely has one of our names
+    # (a hand-made report.html) is not ours to remove
+    for name in sorted(old - new - {SUMMARY}):
         p = outdir / name
         if p.is_file() or p.is_symlink():
             p.unlink()
@@ -182,7 +184,7 @@ def verify(outdir: str | Path) -> list[str]:
             problems.append(f"{name}: size or checksum differs from {SUMMARY}")
     for name in sorted(OWN_FILES - set(summary["files"]) - {SUMMARY}):
         if (outdir / name).exists():
-            problems.append(f"{name}: left by an older run")
+            problems.append(f"{name}: named like a file of a result set but not listed in {SUMMARY}")
     return problems
 
 

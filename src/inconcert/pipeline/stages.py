@@ -323,7 +323,8 @@ def pairs_stage(
         engine.create_table(PAIR_BELOW, participants_sql(mp, RAW_PAIRS, qualifying=False))
         kept = f"({filter_pairs_sql(mp, False, raw_pairs=RAW_PAIRS, below_table=PAIR_BELOW)}) kept"
         engine.create_table("ic_trace_multi", f"SELECT * FROM {kept} WHERE NOT single")
-        engine.create_table("ic_post_multi", post_pairs_sql(engine.dialect, windows_us, traces.behaviours, "ic_trace_multi"))
+        engine.create_table("ic_post_multi", post_pairs_sql(engine.dialect, windows_us, traces.behaviours, "ic_trace_multi",
+                                                            shares="ic_obj_window"))
         engine.delete_rows(RAW_PAIRS, unpaired_trace_pairs_sql(PAIR_BELOW, RAW_PAIRS))
         engine.insert_rows(RAW_PAIRS, PAIR_COLUMNS, f"SELECT {', '.join(PAIR_COLUMNS)} FROM ic_post_multi")
         engine.rename(RAW_PAIRS, out)

@@ -166,11 +166,18 @@ class ReadContext:
     #: written next to the actions and registered in the engine under that name.
     side: dict[str, list[pa.Table]] = field(default_factory=dict)
     records_read: int = 0
+    #: What the user should know about how the file was read (``summary.json`` ``inputs[].warnings``).
+    warnings: list[str] = field(default_factory=list)
     _pending: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def source(self) -> str:
         return str(self.path)
+
+    def warn(self, message: str) -> None:
+        """Say once how the file was read where a guess was made (an ambiguous date order)."""
+        if message not in self.warnings:
+            self.warnings.append(message)
 
     def reject(self, row: int, reason: str, record: Any = "") -> None:
         """Record one rejected input record (``row`` is 1-based).

@@ -50,7 +50,7 @@ from inconcert.readers.columns import (
     quote_ident,
     ts_expr,
 )
-from inconcert.readers.timeparse import slash_day_first
+from inconcert.readers.timeparse import slash_ambiguous, slash_day_first
 
 #: Rows per batch when DuckDB maps a Parquet or CSV file (about 200 MB of actions).
 BATCH_ROWS = 1_000_000
@@ -196,7 +196,12 @@ class GenericReader(Reader):
         missing += [f for f in REQUIRED if f not in mapping and f not in missing]
         if missing:
             raise MissingColumnError(str(path), missing, cols)
-        day_first = kind != "parquet" and slash_day_first(_head_values(head, kind, delimiter(head), mapping["ts"]))
+        head_times = [] if kind == "parquet" else _head_values(head, kind, delimiter(head), mapping["ts"])
+        day_first = slash_day_first(head_times)
+        if not ctx.time_formats and slash_ambiguous(head_times):
+            ctx.warn("dates such as 01/04/2023 were read month-first (4 January): no day or month above 12 "
+                     "in the file's first 64 KiB decides the order. If they are day-first, give "
+                     "--time-format '%d/%m/%Y %H:%M:%S' (or the pattern of the file)")
         sql = self._mapping_sql(kind, mapping, types, src, ctx.source, ctx.time_formats, day_first)
         counter = used = 0
         held: list[pa.Table] = []  # CSV rejects, renumbered once DuckDB's own rejects are known

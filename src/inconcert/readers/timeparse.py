@@ -17,7 +17,8 @@ from typing import Any
 
 from inconcert.readers.base import RecordError
 
-__all__ = ["EPOCH", "MIN_US", "MAX_US", "to_us", "epoch_us", "check_time_formats", "slash_day_first", "EXTRA_FORMATS"]
+__all__ = ["EPOCH", "MIN_US", "MAX_US", "to_us", "epoch_us", "check_time_formats", "slash_day_first", "slash_ambiguous",
+           "EXTRA_FORMATS"]
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 #: Times outside 1900-01-01 … 2199-12-31 UTC are rejected ("timestamp out of range"):
@@ -76,6 +77,20 @@ def check_time_formats(formats: tuple[str, ...] | list[str]) -> None:
                 f"--time-format {f}: not a strftime pattern; write e.g. '%d.%m.%Y %H:%M:%S' (%d day, "
                 "%m month, %Y year, %H hour, %M minute, %S second, %b month name, %I %p 12-hour clock)"
             )
+
+
+def slash_ambiguous(values: list[str]) -> bool:
+    """Whether ``values`` hold slashed dates whose order no field decides (both ≤ 12).
+
+    >>> slash_ambiguous(["1/4/2023 10:00", "5/4/2023 11:00"]), slash_ambiguous(["1/2/2024", "2/13/2024"])
+    (True, False)
+    """
+    first = second = 0
+    for v in values:
+        m = _SLASH_DATE.match(v or "")
+        if m:
+            first, second = max(first, int(m.group(1))), max(second, int(m.group(2)))
+    return 0 < first <= 12 and 0 < second <= 12
 
 
 def slash_day_first(values: list[str]) -> bool:

@@ -916,9 +916,11 @@ def primary_share_sql(n_windows: int, trace_pairs: str = "ic_trace_pairs", pairs
     FROM {windows} w LEFT JOIN x ON w.behaviour = x.behaviour AND w.object = x.object"""
 
 
-#: Behaviours that describe a post rather than being what it shares: a hashtag
-#: set, the generic ``object`` column (a URL's domain on CooRTweet exports).
-ATTRIBUTE_BEHAVIOURS = ("hashtags", "object")
+#: Behaviours that a campaign's posts may all repeat, so that they never bridge two
+#: object families: a hashtag set, the generic ``object`` column (a URL's domain on
+#: CooRTweet exports), a text (a slogan posted with a new link each time; its copies
+#: are one text cluster across every event).
+ATTRIBUTE_BEHAVIOURS = ("hashtags", "object", "text", "near_text", "semantic_text")
 #: Attributes derived from another column of the post (the domain of its URL):
 #: two different articles of one site are one site, not two objects.
 DERIVED_BEHAVIOURS = ("object",)
@@ -934,7 +936,7 @@ def object_families(
     carries, a URL and its domain. Content objects (reposts, texts, URLs,
     images) merge when one post appears in post pairs of both (connected
     components of the graph objects — posts). An attribute post pair
-    (:data:`ATTRIBUTE_BEHAVIOURS`: a hashtag set, a domain) joins the family of
+    (:data:`ATTRIBUTE_BEHAVIOURS`: a hashtag set, a domain, a text) joins the family of
     a content pair that shares a post with it, and never bridges two families
     (every post of a campaign may carry its hashtag, every link its site);
     attribute pairs that share no post with content pairs make one family per

@@ -436,17 +436,25 @@ def pairs_by_object_window_sql(
 
 def post_pairs_sql(
     d: Dialect, windows_us: list[int], behaviours: list[str], trace_pairs: str = "ic_trace_pairs",
-    single: str | None = None,
+    single: str | None = None, shares: str | None = None,
 ) -> str:
     """One row per post pair: **one post, one piece of evidence**.
 
     A retweet co-acts as a repost, through each URL it carries and its hashtag
     set; a URL again through its domain column. The trace-level pairs of one
-    post pair collapse here to one row with its *primary* behaviour and object
-    (first in :data:`PRIMARY_ORDER`), ``behaviours`` (all of them, comma
+    post pair collapse here to one row with its *primary* behaviour and object,
+    ``behaviours`` (all of them, comma
     separated, in that order) and ``lvl``, the index of the narrowest window of
     the ladder ``windows_us`` that holds its Δt; its times are the posts' (a
     trace without time, :data:`~inconcert.tables.NO_TIME`, gives none).
+
+    The primary object is the post pair's **most specific** one: with ``shares``
+    (a relation ``(behaviour, object, s)``, ``s`` the object's shares), the object
+    with the fewest shares, ties (and without ``shares``, all) broken by
+    :data:`PRIMARY_ORDER`; a trace without time (an embedded id, a byline: a
+    site's, not a post's) is primary only alone. Six accounts posting one slogan with a new link each
+    time co-act on twelve links, not twelve times on one text cluster; a link
+    pushed again and again with new texts co-acts on each text's cluster.
 
     ``single``: a boolean column of ``trace_pairs``, true when the trace pair is
     its post pair's only one (:func:`pairs_by_object_window_sql`). Those rows
@@ -474,14 +482,28 @@ def post_pairs_sql(
     if single:
         where = f"\n        WHERE NOT {single}"
         alone = f"{single_post_pairs_sql(windows_us, trace_pairs, single)}\n    UNION ALL\n    "
-    return f"""WITH k AS (
+    if shares:  # the most specific object: fewest shares first (the post pair's least share count)
+        k = f"""k0 AS (
+        SELECT tp.account_a, tp.account_b, tp.seq_a, tp.seq_b, tp.t_a, tp.t_b, tp.object,
+               CAST(CASE tp.behaviour {rank} ELSE {len(order)} END AS BIGINT) AS r,
+               CASE WHEN tp.t_a = {NO_TIME} THEN CAST({2**62} AS BIGINT)  -- an id or byline: no action in time
+                    ELSE coalesce(CAST(sh.s AS BIGINT), CAST({2**62} AS BIGINT)) END AS s
+        FROM {trace_pairs} tp LEFT JOIN {shares} sh ON sh.behaviour = tp.behaviour AND sh.object = tp.object{
+            where.replace("WHERE NOT ", "WHERE NOT tp.")}),
+    k AS (
+        SELECT k0.*, min(k0.s) OVER (PARTITION BY k0.seq_a, k0.seq_b) AS s_min FROM k0)"""
+        pick = f"min(CASE WHEN s = s_min THEN r * {big} + object END)"
+    else:
+        k = f"""k AS (
         SELECT account_a, account_b, seq_a, seq_b, t_a, t_b, object,
                CAST(CASE behaviour {rank} ELSE {len(order)} END AS BIGINT) AS r
-        FROM {trace_pairs}{where}),
+        FROM {trace_pairs}{where})"""
+        pick = f"min(r * {big} + object)"
+    return f"""WITH {k},
     g AS (
         SELECT min(account_a) AS account_a, min(account_b) AS account_b, seq_a, seq_b,
                coalesce(min(NULLIF(t_a, {NO_TIME})), {NO_TIME}) AS t_a,
-               coalesce(min(NULLIF(t_b, {NO_TIME})), {NO_TIME}) AS t_b, min(r * {big} + object) AS key, {flags}
+               coalesce(min(NULLIF(t_b, {NO_TIME})), {NO_TIME}) AS t_b, {pick} AS key, {flags}
         FROM k GROUP BY seq_a, seq_b)
     {alone}SELECT CASE {d.int_div('key', str(big))} {back} END AS behaviour, key % {big} AS object,
            account_a, account_b, seq_a, seq_b, t_a, t_b,
