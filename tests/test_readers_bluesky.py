@@ -83,3 +83,22 @@ def test_post_views(tmp_path):
     assert rows[1]["account_id"] == "did:plc:ccc" and rows[1]["repost_of"] == A
     acc = {a["account_id"]: a["account_name"] for a in pa.concat_tables(ctx.accounts).to_pylist()}
     assert acc["did:plc:aaa"] == "a.bsky.social"
+
+
+def test_saved_response_pages_are_read_item_by_item(tmp_path: Path):
+    """A getAuthorFeed / searchPosts response saved as it came (a blind formats test found
+    every such page rejected as "missing author.did or uri")."""
+    def view(i: int) -> dict:
+        return {"uri": f"at://did:plc:a{i}/app.bsky.feed.post/3k{i}", "author": {"did": f"did:plc:a{i}", "handle": f"a{i}"},
+                "record": {"createdAt": "2024-09-13T06:48:11.117+09:00", "text": f"post {i} https://x.example/{i}",
+                           "embed": {"external": {"uri": f"https://x.example/{i}"}}}}
+    page = {"feed": [{"post": view(i)} for i in range(3)], "cursor": "2024-09-13"}
+    search = {"posts": [view(i) for i in range(3, 5)], "cursor": "5"}
+    path = tmp_path / "pages.jsonl"
+    path.write_text(json.dumps(page) + "\n" + json.dumps(search) + "\n" + json.dumps({"feed": []}) + "\n")
+    assert detect_format(path).name == "bluesky"
+    t, ctx = read(path)
+    assert sorted(t.column("account_id").to_pylist()) == [f"did:plc:a{i}" for i in range(5)]
+    assert ctx.records_read == 5 and ctx.n_rejected == 0
+    ts = t.column("ts").to_pylist()[0]
+    assert ts == dt.datetime(2024, 9, 12, 21, 48, 11, 117000, tzinfo=dt.UTC)

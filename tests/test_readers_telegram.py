@@ -117,3 +117,13 @@ def test_overlapping_exports_in_a_folder_count_their_duplicates(tmp_path: Path):
     assert ing.rows_duplicate == 3  # the three messages of the second copy
     assert ing.rows_read == ing.rows_used + ing.rows_rejected + ing.rows_duplicate
     assert ing.rows_used == 3 and ing.inputs[0]["duplicates"] == 3
+
+
+def test_local_times_of_an_old_export_are_said():
+    """Messages without ``date_unixtime`` are local time read as UTC: the reader says so,
+    naming ``--map tz=``, unless the zone was given (a blind formats test found Kyiv
+    chats silently two hours off)."""
+    _, ctx = read(FIX / "ChatExport_a" / "result.json")
+    assert any("date_unixtime" in w and "--map tz=" in w for w in ctx.warnings)
+    _, ctx = read(FIX / "ChatExport_a" / "result.json", column_map={"tz": "Europe/Kyiv"})
+    assert not ctx.warnings

@@ -86,3 +86,18 @@ def test_truncated_archive_is_rejected_not_crashing(tmp_path):
     assert t.num_rows == 2
     assert "the rest of the file was not read" in ctx.rejects[-1].to_pylist()[-1]["reason"]
     assert ctx.records_read == t.num_rows + ctx.n_rejected
+
+
+def test_stream_notices_are_rejected_as_what_they_are(tmp_path):
+    """Streaming API delete and limit messages are not tweets: their reject says so
+    (it said "missing tweet id"; blind formats test)."""
+    import json as _json
+
+    path = tmp_path / "stream.jsonl"
+    path.write_text(_json.dumps({"delete": {"status": {"id": 1, "id_str": "1"}}}) + "\n"
+                    + _json.dumps({"limit": {"track": 42}}) + "\n")
+    ctx = ReadContext(path)
+    list(get_reader("twitter_v1").read(path, ctx))
+    ctx.flush_rejects()
+    assert [r["reason"] for r in ctx.rejects[0].to_pylist()] == [
+        "stream notice (delete), not a tweet", "stream notice (limit), not a tweet"]

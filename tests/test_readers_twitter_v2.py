@@ -125,3 +125,21 @@ def test_small_chunks_stream(tmp_path):
     ctx = ReadContext(path, chunk_rows=1)
     batches = list(get_reader("twitter_v2").read(path, ctx))
     assert [b.num_rows for b in batches] == [1, 1, 1, 1]
+
+
+def test_a_flattened_retweet_keeps_the_original_links(tmp_path: Path):
+    """``twarc2 flatten`` merges the original tweet's fields into its ``referenced_tweets``
+    entry (not under ``tweet``): its links must come along, as from the API responses
+    (a blind formats test found every flattened retweet with no URLs)."""
+    rt = {"id": "2", "author_id": "20", "created_at": "2022-03-01T00:11:00.000Z", "text": "RT @a: war https://t.co/x",
+          "author": {"id": "20", "username": "b"},
+          "referenced_tweets": [{"type": "retweeted", "id": "1", "text": "war https://t.co/x", "author_id": "10",
+                                 "entities": {"urls": [{"url": "https://t.co/x", "expanded_url": "https://blog.example/p/0",
+                                                        "unwound_url": "https://blog.example/p/0"}],
+                                              "hashtags": [{"tag": "truth"}]}}]}
+    path = tmp_path / "flat.jsonl"
+    path.write_text(json.dumps(rt) + "\n")
+    t, _ = read(path, "twitter_v2")
+    r = by_id(t)["2"]
+    assert r["repost_of"] == "1"
+    assert r["urls"] == ["https://blog.example/p/0"] and r["hashtags"] == ["truth"]

@@ -5,7 +5,8 @@ Jetstream lines look like ``{"did": …, "time_us": …, "kind": "commit",
 "rkey": …, "record": {…}}}``. Post views (``searchPosts``/``getAuthorFeed``
 dumps, one per line) look like ``{"uri": "at://…", "author": {"did", "handle"},
 "record": {…}}``; feed items ``{"post": …, "reason": {"$type": "…#reasonRepost"}}``
-are unwrapped.
+are unwrapped, and saved response pages (``{"feed": […], "cursor": …}``,
+``{"posts": […]}``) are read item by item.
 
 Mapping: ``at://<did>/<collection>/<rkey>`` → post_id, did → account_id,
 ``record.createdAt`` (the client's clock; ``time_us`` if absent) → ts in UTC,
@@ -55,6 +56,20 @@ def _d(v: Any) -> dict[str, Any]:
 
 def _l(v: Any) -> list[Any]:
     return v if isinstance(v, list) else []
+
+
+def _page_items(ev: Any) -> list[Any] | None:
+    """The items of an AppView response page (``feed`` or ``posts``), None for anything else.
+
+    >>> _page_items({"feed": [{"post": {}}], "cursor": "x"}), _page_items({"uri": "at://a"})
+    ([{'post': {}}], None)
+    """
+    if not isinstance(ev, dict) or "uri" in ev or "post" in ev or "commit" in ev:
+        return None
+    for key in ("feed", "posts"):
+        if isinstance(ev.get(key), list):
+            return ev[key]
+    return None
 
 
 class _Skip(RecordError):
@@ -171,7 +186,15 @@ class BlueskyReader(Reader):
             )
 
         def records() -> Iterator[tuple[int, Any]]:
-            yield from iter_json_objects(path, ctx, head)
+            # a saved API response page (getAuthorFeed, getTimeline: {"feed": [...]}; searchPosts:
+            # {"posts": [...]}) is its items, each a record of the page's line
+            for row, ev in iter_json_objects(path, ctx, head):
+                items = _page_items(ev)
+                if items is None:
+                    yield row, ev
+                else:
+                    for item in items:
+                        yield row, item
 
         # Non-post events are rejected with a short record (firehose dumps are mostly likes).
         def convert_short(row: int, ev: dict[str, Any], out: Rows) -> None:

@@ -172,6 +172,10 @@ class TelegramReader(Reader):
             if mid is None:
                 raise RecordError("missing message id")
             unix = msg.get("date_unixtime")
+            if unix in (None, "") and tz is None and msg.get("date") not in (None, ""):
+                ctx.warn(f"{chat.get('name') or chat_id}: messages without date_unixtime (an older export) have "
+                         "only the exporting computer's local time, read as UTC; give its zone with "
+                         "--map tz=Area/City (e.g. --map tz=Europe/Kyiv)")
             ts = to_us(unix) if unix not in (None, "") else to_us(msg.get("date"), tz)
             aid = s_or_none(msg.get("from_id")) or s_or_none(msg.get("actor_id"))
             if aid is None:

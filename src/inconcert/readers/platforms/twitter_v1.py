@@ -82,6 +82,10 @@ def _archive_account(path: Path) -> tuple[str, str | None] | None:
         return None
 
 
+#: Streaming API messages that are not tweets (rejected as what they are).
+_STREAM_NOTICES = ("delete", "limit", "status_withheld", "user_withheld", "scrub_geo", "disconnect", "warning",
+                   "friends", "event")
+
 class TwitterV1Reader(Reader):
     """Twitter/X API v1.1 tweets (JSON Lines) or an archive ``tweet.js``."""
 
@@ -137,7 +141,8 @@ class TwitterV1Reader(Reader):
                 tw = tw["tweet"]
             tid = s_or_none(tw.get("id_str")) or s_or_none(tw.get("id"))
             if tid is None:
-                raise RecordError("missing tweet id")
+                notice = next((k for k in _STREAM_NOTICES if k in tw), None)
+                raise RecordError(f"stream notice ({notice}), not a tweet" if notice else "missing tweet id")
             user = _d(tw.get("user"))
             aid = s_or_none(user.get("id_str")) or s_or_none(user.get("id")) or default_account
             if aid is None:

@@ -144,7 +144,9 @@ class TwitterV2Reader(Reader):
                 kind = ref.get("type")
                 if kind == "retweeted":
                     repost = rid
-                    orig = _d(ref.get("tweet")) or _d((refs or {}).get(str(rid)))
+                    # twarc2 flatten merges the original's fields into the reference itself
+                    orig = (_d(ref.get("tweet")) or _d((refs or {}).get(str(rid)))
+                            or (ref if "entities" in ref or "text" in ref else {}))
                 elif kind == "replied_to":
                     reply = rid
                 elif kind == "quoted":
