@@ -79,17 +79,23 @@ def check_time_formats(formats: tuple[str, ...] | list[str]) -> None:
             )
 
 
+def _slash_fields(values: list[str]) -> tuple[int, int]:
+    """The largest first and second fields of the slashed dates in ``values`` (0, 0: none)."""
+    first = second = 0
+    for v in values:
+        m = _SLASH_DATE.match(v or "")
+        if m:
+            first, second = max(first, int(m.group(1))), max(second, int(m.group(2)))
+    return first, second
+
+
 def slash_ambiguous(values: list[str]) -> bool:
     """Whether ``values`` hold slashed dates whose order no field decides (both ≤ 12).
 
     >>> slash_ambiguous(["1/4/2023 10:00", "5/4/2023 11:00"]), slash_ambiguous(["1/2/2024", "2/13/2024"])
     (True, False)
     """
-    first = second = 0
-    for v in values:
-        m = _SLASH_DATE.match(v or "")
-        if m:
-            first, second = max(first, int(m.group(1))), max(second, int(m.group(2)))
+    first, second = _slash_fields(values)
     return 0 < first <= 12 and 0 < second <= 12
 
 
@@ -99,11 +105,7 @@ def slash_day_first(values: list[str]) -> bool:
     >>> slash_day_first(["1/2/2024 10:00", "13/2/2024 10:00"]), slash_day_first(["1/2/2024", "2/13/2024"])
     (True, False)
     """
-    first = second = 0
-    for v in values:
-        m = _SLASH_DATE.match(v or "")
-        if m:
-            first, second = max(first, int(m.group(1))), max(second, int(m.group(2)))
+    first, second = _slash_fields(values)
     return first > 12 >= second
 
 
