@@ -452,9 +452,10 @@ def post_pairs_sql(
     (a relation ``(behaviour, object, s)``, ``s`` the object's shares), the object
     with the fewest shares, ties (and without ``shares``, all) broken by
     :data:`PRIMARY_ORDER`; a trace without time (an embedded id, a byline: a
-    site's, not a post's) is primary only alone. Six accounts posting one slogan with a new link each
-    time co-act on twelve links, not twelve times on one text cluster; a link
-    pushed again and again with new texts co-acts on each text's cluster.
+    site's, not a post's) is primary only alone. Six accounts posting one
+    slogan with a new link each time co-act on twelve links, not twelve times
+    on one text cluster; a link pushed again and again with new texts co-acts
+    on each text's cluster.
 
     ``single``: a boolean column of ``trace_pairs``, true when the trace pair is
     its post pair's only one (:func:`pairs_by_object_window_sql`). Those rows
@@ -482,11 +483,11 @@ def post_pairs_sql(
     if single:
         where = f"\n        WHERE NOT {single}"
         alone = f"{single_post_pairs_sql(windows_us, trace_pairs, single)}\n    UNION ALL\n    "
-    if shares:  # the most specific object: fewest shares first (the post pair's least share count)
+    if shares:  # the most specific object: fewest shares first; an id or byline (no time) last
         k = f"""k0 AS (
         SELECT tp.account_a, tp.account_b, tp.seq_a, tp.seq_b, tp.t_a, tp.t_b, tp.object,
                CAST(CASE tp.behaviour {rank} ELSE {len(order)} END AS BIGINT) AS r,
-               CASE WHEN tp.t_a = {NO_TIME} THEN CAST({2**62} AS BIGINT)  -- an id or byline: no action in time
+               CASE WHEN tp.t_a = {NO_TIME} THEN CAST({2**62} AS BIGINT)
                     ELSE coalesce(CAST(sh.s AS BIGINT), CAST({2**62} AS BIGINT)) END AS s
         FROM {trace_pairs} tp LEFT JOIN {shares} sh ON sh.behaviour = tp.behaviour AND sh.object = tp.object{
             where.replace("WHERE NOT ", "WHERE NOT tp.")}),
