@@ -418,17 +418,6 @@ def _expand(paths: Sequence[str | Path], format: str | None) -> Iterator[tuple[P
             yield f, True
 
 
-def _self_decoding_reader(p: Path, format: str | None) -> Any:
-    """The reader of ``p`` when it decodes its records itself (``Reader.decodes_itself``:
-    WARC, HTML), else ``None``. Such a file must not be transcoded as one text: a WARC
-    holds images and pages in several charsets, and transcoding broke its framing."""
-    try:
-        reader = get_reader(format) if format else detect_format(p)
-    except InputError:
-        return None
-    return reader if getattr(reader, "decodes_itself", False) else None
-
-
 def _prepare(p: Path, format: str | None, encoding: str | None, workdir: Path, n: int) -> tuple[Any, Path, str]:
     """The reader for ``p``, the file it reads (a UTF-8 or CSV copy if needed) and the encoding."""
     if not p.exists():
@@ -442,20 +431,23 @@ def _prepare(p: Path, format: str | None, encoding: str | None, workdir: Path, n
     if sheet:
         src = spreadsheet_to_csv(p, sheet, workdir / f"input{n}.csv")
         return get_reader(format or "generic"), src, "utf-8"
-    raw = _self_decoding_reader(p, format)
-    if raw is not None:  # a WARC or an HTML page: its records carry their own charsets
-        return raw, p, "utf-8"
+    try:  # the file as it is: a reader of WARCs or HTML pages decodes each record itself
+        reader = get_reader(format) if format else detect_format(p)
+    except InputError:
+        reader = None
+    if getattr(reader, "decodes_itself", False):  # never transcoded: a WARC holds images and many charsets
+        return reader, p, "utf-8"
     enc = encoding or ("utf-8" if head[:4] == b"PAR1" else detect_encoding(head))
-    src = p
-    if enc not in ("utf-8", "utf_8"):
-        src = transcode(p, enc, workdir / f"input{n}{''.join(p.suffixes[:1]) or '.txt'}")
+    if enc in ("utf-8", "utf_8"):
+        if reader is None:  # the same detection again, for its error
+            reader = get_reader(format) if format else detect_format(p)
+        return reader, p, "utf-8"
+    src = transcode(p, enc, workdir / f"input{n}{''.join(p.suffixes[:1]) or '.txt'}")
     try:
         reader = get_reader(format) if format else detect_format(src)
     except InputError as e:
-        if src == p:
-            raise
         raise InputError(str(e).replace(str(src), f"{p} (read as {enc})")) from None
-    return reader, src, "utf-8" if enc == "utf_8" else enc
+    return reader, src, enc
 
 
 def _merge_accounts(tables: list[pa.Table]) -> pa.Table | None:

@@ -87,7 +87,7 @@ __all__ = [
 
 #: ``t`` of the traces that have no time (``tracker``, ``byline``: an embedded id or a
 #: byline is not an action in time, so every pair of them is within any window). It is
-#: never anyone's first or last time: summaries read ``NULLIF(t, NO_TIME)``.
+#: never anyone's first or last time: summaries read it through :func:`inconcert.sql.coaction.timed`.
 NO_TIME = 0
 
 ACTIONS = "actions"

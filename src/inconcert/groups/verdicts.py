@@ -151,7 +151,7 @@ def decide(
 ) -> str:
     """The verdict from a group's combined p-value and its feed features (see module
     docstring); given ``link_shares``, a share of fewer than ``MIN_SHARES`` of them
-    decides nothing. ``repost_feed``: its reposts came first and it covers an account
+    decides nothing. ``repost_feed``: half its members are repost feeds
     (:attr:`GroupEvidence.repost_feed`).
 
     >>> decide(1e-9, 0.01, first_share=1.0, taken_up_share=1.0, traits=[], link_shares=4)
@@ -386,6 +386,11 @@ def coverage_sql(d: Dialect, hosts: str = "ic_sources", t: VerdictTables = Verdi
     LEFT JOIN n_in ON n_in.host = per.host AND n_in.network_id = gh.network_id"""
 
 
+def _post_authors_sql(t: VerdictTables, where: str) -> str:
+    """``(post_id, author)`` of the posts of ``actions`` that ``where`` picks."""
+    return f"SELECT post_id, min(account_id) AS author FROM {t.actions} WHERE {where} GROUP BY post_id"
+
+
 def repost_candidates_sql(t: VerdictTables = VerdictTables(), min_items: int = COVER_ITEMS) -> str:
     """``(group_id, account_id, author, n, n_reposts)``: the members that reposted at least
     ``min_items`` posts of one author (the only members that can be repost feeds), ``n``
@@ -396,8 +401,7 @@ def repost_candidates_sql(t: VerdictTables = VerdictTables(), min_items: int = C
     tot AS (SELECT group_id, account_id, count(*) AS n_reposts FROM mr GROUP BY group_id, account_id),
     nm AS (SELECT o.object, o.name FROM {t.objects} o
            WHERE o.behaviour = 'repost' AND o.object IN (SELECT object FROM mr)),
-    ps AS (SELECT post_id, min(account_id) AS author FROM {t.actions}
-           WHERE post_id IN (SELECT name FROM nm) GROUP BY post_id),
+    ps AS ({_post_authors_sql(t, "post_id IN (SELECT name FROM nm)")}),
     oa AS (SELECT nm.object, ps.author FROM nm JOIN ps ON ps.post_id = nm.name),
     c AS (SELECT mr.group_id, mr.account_id, oa.author, count(DISTINCT mr.object) AS n
           FROM mr JOIN oa ON mr.object = oa.object GROUP BY mr.group_id, mr.account_id, oa.author
@@ -410,8 +414,7 @@ def author_reposts_sql(authors: str, t: VerdictTables = VerdictTables()) -> str:
     """``(object, author, host)``: every ``repost`` object whose original is by one of
     ``authors(author)`` (``host`` = ``author``, the name :func:`first_shares_sql`'s ``by`` reads)."""
     return f"""SELECT o.object, ps.author, ps.author AS host FROM {t.objects} o
-        JOIN (SELECT post_id, min(account_id) AS author FROM {t.actions}
-              WHERE account_id IN (SELECT author FROM {authors}) GROUP BY post_id) ps ON ps.post_id = o.name
+        JOIN ({_post_authors_sql(t, f"account_id IN (SELECT author FROM {authors})")}) ps ON ps.post_id = o.name
         WHERE o.behaviour = 'repost'"""
 
 
@@ -468,8 +471,7 @@ def amplified_sql(t: VerdictTables = VerdictTables()) -> str:
     ro AS (SELECT gp.group_id, o.name, count(*) AS n FROM gp
            JOIN {t.objects} o ON o.behaviour = gp.behaviour AND o.object = gp.object
            WHERE gp.behaviour = 'repost' GROUP BY gp.group_id, o.name),
-    posts AS (SELECT post_id, min(account_id) AS author FROM {t.actions}
-              WHERE post_id IN (SELECT name FROM ro) GROUP BY post_id),
+    posts AS ({_post_authors_sql(t, "post_id IN (SELECT name FROM ro)")}),
     rp AS (SELECT ro.group_id, ps.author, sum(ro.n) AS n FROM ro
            JOIN posts ps ON ps.post_id = ro.name GROUP BY ro.group_id, ps.author)
     SELECT rp.group_id, rp.author, rp.n, tot.n_pairs,
@@ -661,10 +663,10 @@ class GroupEvidence:
             f"{_pct(self.taken_up_share)} of its link shares came first and were then shared by "
             f"≥ {UPTAKE_ACCOUNTS} accounts outside its component"
         )
-        traits = self.traits()
+        traits, feed = self.traits(), self.feed_traits()
         out: list[str]
-        link_feed = _enough(self.taken_up_share, self.link_shares) or (
-            _enough(self.first_share, self.link_shares) and bool(self.feed_traits()))
+        link_feed = decide(self.p_value, self.fdr, self.first_share, self.taken_up_share, feed,
+                           self.link_shares) == "automation"
         if v == "automation" and not link_feed:  # automation as a repost feed
             return [f"automation: {self._repost_text()}"] + (
                 [first, taken] if self.link_shares else []) + self._trait_texts()
@@ -677,10 +679,10 @@ class GroupEvidence:
         elif v == "automation" and _enough(self.taken_up_share, self.link_shares):
             out = [f"automation: {taken} ({need})", first]
         elif v == "automation":
-            out = [f"automation: {first} ({need}) and it shows {' and '.join(self.feed_traits())}", taken]
+            out = [f"automation: {first} ({need}) and it shows {' and '.join(feed)}", taken]
         elif v == "weak":
             out = [first, taken]
-        elif traits and not self.feed_traits() and _enough(self.first_share, self.link_shares):
+        elif traits and not feed and _enough(self.first_share, self.link_shares):
             out = [
                 f"not automation: {first}, and it uses templated texts, but only {_pct(self.first_read_share)} "
                 f"came first on links that accounts outside its component share too (a copy-paste campaign "

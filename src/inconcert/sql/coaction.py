@@ -22,6 +22,7 @@ from inconcert.sql.dialect import Dialect
 from inconcert.tables import NO_TIME
 
 __all__ = [
+    "timed",
     "unordered_pair_sql",
     "pairs_touching_sql",
     "union_traces_sql",
@@ -51,6 +52,16 @@ __all__ = [
     "link_families_sql",
     "tested_pairs_sql",
 ]
+
+
+def timed(col: str) -> str:
+    """``col``, a time, as NULL where it is :data:`~inconcert.tables.NO_TIME` (an embedded
+    id's or a byline's): never anyone's first or last time.
+
+    >>> timed("t_a")
+    'NULLIF(t_a, 0)'
+    """
+    return f"NULLIF({col}, {NO_TIME})"
 
 
 def unordered_pair_sql(alias: str = "") -> tuple[str, str]:
@@ -338,8 +349,8 @@ def links_sql(
     return f"""WITH po AS (
         SELECT {acc_lo} AS account_a, {acc_hi} AS account_b,
                {keys},
-               count(*) AS n, sum(t_b - t_a) AS sum_dt_us, min(NULLIF(t_a, {NO_TIME})) AS first_t,
-               max(NULLIF(t_b, {NO_TIME})) AS last_t
+               count(*) AS n, sum(t_b - t_a) AS sum_dt_us, min({timed('t_a')}) AS first_t,
+               max({timed('t_b')}) AS last_t
         FROM {pairs}
         GROUP BY 1, 2, {keys}),
     l AS (
@@ -503,8 +514,8 @@ def post_pairs_sql(
     return f"""WITH {k},
     g AS (
         SELECT min(account_a) AS account_a, min(account_b) AS account_b, seq_a, seq_b,
-               coalesce(min(NULLIF(t_a, {NO_TIME})), {NO_TIME}) AS t_a,
-               coalesce(min(NULLIF(t_b, {NO_TIME})), {NO_TIME}) AS t_b, {pick} AS key, {flags}
+               coalesce(min({timed('t_a')}), {NO_TIME}) AS t_a,
+               coalesce(min({timed('t_b')}), {NO_TIME}) AS t_b, {pick} AS key, {flags}
         FROM k GROUP BY seq_a, seq_b)
     {alone}SELECT CASE {d.int_div('key', str(big))} {back} END AS behaviour, key % {big} AS object,
            account_a, account_b, seq_a, seq_b, t_a, t_b,
@@ -643,8 +654,8 @@ def event_links_sql(
     return f"""WITH po AS (
         SELECT {acc_lo} AS account_a, {acc_hi} AS account_b,
                {keys}, min(lvl) AS lvl,
-               count(*) AS n, sum(t_b - t_a) AS sum_dt_us, min(NULLIF(t_a, {NO_TIME})) AS first_t,
-               max(NULLIF(t_b, {NO_TIME})) AS last_t{fast_in}
+               count(*) AS n, sum(t_b - t_a) AS sum_dt_us, min({timed('t_a')}) AS first_t,
+               max({timed('t_b')}) AS last_t{fast_in}
         FROM {pairs}
         GROUP BY 1, 2, {keys})
     SELECT account_a, account_b,

@@ -13,9 +13,9 @@ True
 
 from __future__ import annotations
 
+from inconcert.sql.coaction import timed
 from inconcert.sql.dialect import Dialect
 from inconcert.sql.summaries import GROUP_PAIR_COLUMNS, group_pairs_sql
-from inconcert.tables import NO_TIME
 
 __all__ = ["objects_out_sql"]
 
@@ -41,8 +41,8 @@ def objects_out_sql(
     acts AS (SELECT behaviour, object, group_id, account_a AS acc, seq_a AS seq, t_a AS t FROM gp
              UNION ALL SELECT behaviour, object, group_id, account_b, seq_b, t_b FROM gp),
     agg AS (SELECT behaviour, object, count(DISTINCT group_id) AS n_groups, count(DISTINCT acc) AS accounts,
-                   count(DISTINCT seq) AS shares, min(NULLIF(t, {NO_TIME})) AS first_t,
-                   max(NULLIF(t, {NO_TIME})) AS last_t
+                   count(DISTINCT seq) AS shares, min({timed('t')}) AS first_t,
+                   max({timed('t')}) AS last_t
             FROM acts GROUP BY behaviour, object),
     np AS (SELECT behaviour, object, count(*) AS pairs FROM gp GROUP BY behaviour, object),
     og AS (SELECT DISTINCT behaviour, object, group_id FROM gp),

@@ -15,9 +15,8 @@ True
 
 from __future__ import annotations
 
-from inconcert.sql.coaction import pairs_touching_sql, unordered_pair_sql
+from inconcert.sql.coaction import pairs_touching_sql, timed, unordered_pair_sql
 from inconcert.sql.dialect import Dialect
-from inconcert.tables import NO_TIME
 
 __all__ = [
     "group_pairs_sql",
@@ -116,7 +115,7 @@ def group_stats_sql(
            GROUP BY m.group_id),
     ls AS (SELECT group_id, count(*) AS links, sum(weight) AS weight FROM gl GROUP BY group_id),
     es AS (SELECT group_id, count(DISTINCT behaviour || '|' || {d.to_string('object')}) AS objects,
-                  min(NULLIF(t_a, {NO_TIME})) AS first_t, max(NULLIF(t_b, {NO_TIME})) AS last_t, count(*) AS pairs
+                  min({timed('t_a')}) AS first_t, max({timed('t_b')}) AS last_t, count(*) AS pairs
            FROM ge GROUP BY group_id),
     bh AS (SELECT group_id, {d.string_agg_distinct('behaviour', ',')} AS behaviours
            FROM ge GROUP BY group_id),

@@ -86,6 +86,7 @@ def _archive_account(path: Path) -> tuple[str, str | None] | None:
 _STREAM_NOTICES = ("delete", "limit", "status_withheld", "user_withheld", "scrub_geo", "disconnect", "warning",
                    "friends", "event")
 
+
 class TwitterV1Reader(Reader):
     """Twitter/X API v1.1 tweets (JSON Lines) or an archive ``tweet.js``."""
 
