@@ -27,6 +27,9 @@ def test_simulate_detect_evaluate(tmp_path: Path):
     assert "operati…" not in r.output and "span (h)" in r.output
     r = runner.invoke(main, ["evaluate", str(tmp_path / "o"), "--labels", str(tmp_path / "d" / "labels.csv")])
     assert r.exit_code == 0, r.output
+    assert "accounts in groups called operation: precision" in r.output and "{" not in r.output
+    r = runner.invoke(main, ["evaluate", str(tmp_path / "o"), "--labels", str(tmp_path / "d" / "labels.csv"), "--json"])
+    assert r.exit_code == 0, r.output
     assert json.loads(r.output)["f1"] > 0.5
 
 

@@ -66,3 +66,22 @@ def test_replay_refuses_inputs_and_settings(posts: Path, tmp_path: Path):
     assert r.exit_code == 2 and "INPUTS" in r.output
     r = CliRunner().invoke(main, ["detect", "-o", str(tmp_path / "o"), "--replay", str(tmp_path / "none.json")])
     assert r.exit_code == 2 and "cannot read" in r.output
+
+
+def test_replay_finds_relative_inputs_from_another_folder(posts: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch):
+    """An input given as a relative path is recorded with its resolved form too, so
+    ``--replay`` run from another folder reads the same file."""
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "posts.csv").write_bytes(posts.read_bytes())
+    monkeypatch.chdir(tmp_path / "proj")
+    _detect("posts.csv", "-o", "out")
+    rec = json.loads((tmp_path / "proj" / "out" / "summary.json").read_text())["inputs"][0]
+    assert rec["path"] == "posts.csv" and rec["resolved"] == str(tmp_path / "proj" / "posts.csv")
+    monkeypatch.chdir(tmp_path)
+    _detect("--replay", "proj/out/summary.json", "-o", "again")
+    for f in ("groups.csv", "accounts.csv"):
+        assert (tmp_path / "again" / f).read_bytes() == (tmp_path / "proj" / "out" / f).read_bytes()
+    (tmp_path / "proj" / "posts.csv").rename(tmp_path / "moved.csv")
+    r = CliRunner().invoke(main, ["detect", "--replay", "proj/out/summary.json", "-o", "third"])
+    assert r.exit_code == 2 and "its input posts.csv (resolved:" in r.output and "Traceback" not in r.output

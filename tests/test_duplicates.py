@@ -114,3 +114,43 @@ def test_detect_same_with_duplicates_filtered_or_rewritten(tmp_path: Path, monke
     assert r.summary["rows"] == {"read": 32, "used": 30, "rejected": 0, "duplicates": 2}
     assert r.posts.num_rows == 0 or 100 not in r.posts.column("seq").to_pylist()
     assert r.counts.traces == 60  # url + text (no duplicate counted twice)
+
+
+def test_a_status_harvested_from_two_instances_counts_once(tmp_path: Path):
+    """A Mastodon status seen from its own instance and from another carries the same
+    ``uri`` but its own local id and preview card: one post, one duplicate counted.
+    Another status of the same account in the same second stays."""
+    import json
+
+    uri = "https://mastodon.social/users/frank/statuses/109000"
+
+    def status(local_id: str, acct: str, card: str, uri: str = uri) -> str:
+        return json.dumps({
+            "id": local_id, "uri": uri, "created_at": "2023-05-01T08:00:00.000Z",
+            "content": "<p>Read <a href=\"https://news.example/item\">news.example/item</a></p>",
+            "account": {"acct": acct, "username": "frank", "url": "https://mastodon.social/@frank"},
+            "tags": [], "mentions": [], "card": {"url": card},
+        })
+
+    home, other = tmp_path / "home.jsonl", tmp_path / "other.jsonl"
+    home.write_text(status("109000", "frank", "https://news.example/item?utm=home") + "\n")
+    other.write_text(status("77", "frank@mastodon.social", "https://news.example/item?ref=other") + "\n"
+                     + status("78", "frank@mastodon.social", "https://news.example/item",
+                              uri="https://mastodon.social/users/frank/statuses/109001") + "\n")
+    ing = ingest([home, other], tmp_path)
+    per = {Path(i["path"]).name: (i["records"], i["used"], i["duplicates"]) for i in ing.inputs}
+    assert per == {"home.jsonl": (1, 1, 0), "other.jsonl": (2, 1, 1)}
+    t = pq.read_table(ing.actions_path)
+    assert sorted(t.column("post_id").to_pylist()) == [uri, uri[:-1] + "1"]
+    kept = [r for r in t.to_pylist() if r["post_id"] == uri]
+    assert kept[0]["urls"][-1] == "https://news.example/item?utm=home"  # the first harvest's
+
+
+def test_row_numbers_are_not_global_ids(tmp_path: Path):
+    """Without an id column a CSV's posts are numbered by row; the same row number,
+    account and time in two files is not the same post."""
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("author,created_at,text\nx,2024-01-01 10:00:00,first text\n")
+    b.write_text("author,created_at,text\nx,2024-01-01 10:00:00,another text\n")
+    ing = ingest([a, b], tmp_path)
+    assert (ing.rows_used, ing.rows_duplicate) == (2, 0)

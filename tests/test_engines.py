@@ -6,6 +6,7 @@ installed engine (Spark ones are marked ``spark``).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pyarrow as pa
@@ -164,3 +165,20 @@ def test_duckdb_engine_removes_the_spill_folder_it_made(tmp_path):
     given.mkdir()
     DuckDBEngine(temp_directory=str(given)).close()
     assert given.is_dir()
+
+
+def test_a_budget_no_run_can_keep_is_said_not_silently_accepted(tmp_path: Path):
+    """``--memory-limit 10MB`` runs (DuckDB spills) but the interpreter alone takes more:
+    the run says so in ``summary.json`` and on the terminal."""
+    from click.testing import CliRunner
+
+    from inconcert.cli import main
+
+    posts = _posts(tmp_path)
+    res = CliRunner().invoke(main, ["detect", str(posts), "-o", str(tmp_path / "o"), "--memory-limit", "10MB"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert any("memory limit 10MB is below what any run needs" in w for w in summary["warnings"])
+    assert "Give at least 500MB" in " ".join(res.output.split())
+    res = CliRunner().invoke(main, ["detect", str(posts), "-o", str(tmp_path / "p"), "--memory-limit", "1GB"])
+    assert not any("memory limit" in w for w in json.loads((tmp_path / "p" / "summary.json").read_text()).get("warnings", []))

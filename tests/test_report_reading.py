@@ -367,3 +367,22 @@ def test_too_many_pair_checks_fall_back_to_the_runs_window_with_a_note(tmp_path:
     rec = _receipts(data, "https://late.example/x")
     assert rec["g1_acct0"]["inside"] and not rec["g1_acct2"]["inside"]
     assert any("too many actions to check each link's own window" in n for n in data["notes"])
+
+
+def test_a_reason_with_semicolons_in_its_rule_stays_one_reason(tmp_path: Path) -> None:
+    """The repost-feed reason states its rule in parentheses, with semicolons in it;
+    the report splits reasons only at the semicolons between them."""
+    out = write_outdir(tmp_path / "out", n_groups=2, scoring=True)
+    repost = ("not a repost feed: 0 of 4 members are repost feeds (75 reposts by its members; "
+              "a member is a repost feed when it reposted ≥ 80 % of the reposted posts; "
+              "a feed group needs half its members so)")
+
+    def edit(cols, rows):
+        for r in rows:
+            r["reasons"] = f"coordinated beyond chance: 3 of 3 member links significant (FDR 0.01); {repost}"
+        return cols, rows
+
+    _rewrite_groups(out, edit)
+    data = collect_report_data(out)
+    assert data["groups"][0]["reason_list"] == [
+        "coordinated beyond chance: 3 of 3 member links significant (FDR 0.01)", repost]

@@ -5,7 +5,9 @@ collected with their reasons. Exact duplicate rows — the same account on the
 same platform at the same time with the same content (every canonical column
 equal except ``post_id``, ``source`` and ``row``: :data:`DUPLICATE_KEY`) — are
 dropped once, keeping the first, and counted per file; a post that two
-overlapping exports both contain counts once. Per-file counts add up:
+overlapping exports both contain counts once. A post whose id is a URI (Mastodon,
+Bluesky) counts once by that id, account and time even when the harvests differ
+in what it carries (:data:`URI_DUPLICATE_KEY`). Per-file counts add up:
 ``records = used + rejected + duplicates``.
 
 Removing duplicates rewrites the actions file, unless ``defer_duplicates`` and
@@ -97,6 +99,12 @@ DUPLICATE_KEY = (
     "account_id", "platform", "ts", "text", "urls", "repost_of", "reply_to",
     "hashtags", "mentions", "image", "object",
 )
+
+#: A post whose id is a URI (Mastodon's ``uri``, Bluesky's ``at://``: the same
+#: everywhere) is one post however it was harvested: two rows equal on these are
+#: duplicates even when what the post carries differs (a status collected from two
+#: instances, each with its own preview card or counts).
+URI_DUPLICATE_KEY = ("account_id", "platform", "ts", "post_id")
 
 #: At most this many duplicates are dropped by the file's readers (``seq NOT IN (…)``,
 #: whose cost grows with the list) rather than by rewriting the file.
@@ -344,6 +352,7 @@ def find_duplicates(path: Path) -> pa.Table:
     """The exact duplicate rows (equal on :data:`DUPLICATE_KEY`) of the actions file at
     ``path`` but the first of each, by ``seq``: a table ``seq, source``.
 
+    Rows equal on :data:`URI_DUPLICATE_KEY` whose id is a URI are duplicates too.
     A 64-bit hash of account, time and text finds the candidate rows cheaply (hashing
     the list columns too would double the cost); only those are compared on the whole
     key, column by column, so a hash collision never drops a row.
@@ -356,11 +365,18 @@ def find_duplicates(path: Path) -> pa.Table:
             con.execute(f"SET memory_limit='{side_limit()}'")
         src = f"read_parquet('{_sql_path(path)}')"
         h = "hash(account_id, ts, text)"
+        uri = "contains(post_id, '://')"
+        same = ", ".join(URI_DUPLICATE_KEY)
         dup = con.sql(
             f"""WITH c AS (SELECT k FROM (SELECT {h} AS k FROM {src}) s GROUP BY k HAVING count(*) > 1),
             cand AS (SELECT seq, source, {key} FROM {src} WHERE {h} IN (SELECT k FROM c)),
-            firsts AS (SELECT min(seq) AS seq FROM cand GROUP BY {key})
-            SELECT c.seq, c.source FROM cand c ANTI JOIN firsts f ON c.seq = f.seq"""
+            firsts AS (SELECT min(seq) AS seq FROM cand GROUP BY {key}),
+            uc AS (SELECT hash({same}) AS k FROM {src} WHERE {uri} GROUP BY k HAVING count(*) > 1),
+            ucand AS (SELECT seq, source, {same} FROM {src} WHERE {uri} AND hash({same}) IN (SELECT k FROM uc)),
+            ufirsts AS (SELECT min(seq) AS seq FROM ucand GROUP BY {same})
+            SELECT c.seq, c.source FROM cand c ANTI JOIN firsts f ON c.seq = f.seq
+            UNION
+            SELECT u.seq, u.source FROM ucand u ANTI JOIN ufirsts f ON u.seq = f.seq"""
         ).arrow()
         if isinstance(dup, pa.RecordBatchReader):
             dup = dup.read_all()

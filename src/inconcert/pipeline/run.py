@@ -29,7 +29,13 @@ from inconcert.engines.duckdb_engine import DuckDBEngine
 from inconcert.engines.spark_read import is_remote, read_remote
 from inconcert.errors import ConfigError, DiskFullError, EngineError, OutOfMemoryError, OutputError
 from inconcert.ingest import current_reader_options, ingest, reader_options
-from inconcert.memory import DEFAULT_BUDGET, engine_limit, memory_budget
+from inconcert.memory import (
+    DEFAULT_BUDGET,
+    budget_warning,
+    current_budget,
+    engine_limit,
+    memory_budget,
+)
 from inconcert.outputs.csvfile import read_csv_table
 from inconcert.outputs.options import OutputOptions
 from inconcert.outputs.pseudonymise import Pseudonymiser
@@ -515,8 +521,9 @@ def _detect(
                 summary["behaviour_stats"] = run.behaviour_stats
             if run.null:
                 summary["null"] = run.null
-            if run.warnings:
-                summary["warnings"] = run.warnings
+            small = budget_warning(current_budget())
+            if run.warnings or small:
+                summary["warnings"] = [*run.warnings, *([small] if small else [])]
             if opts.report:
                 events("report")
                 _report_into(rs, summary)
@@ -573,10 +580,28 @@ def _shown_path(path: str, labels: dict[str, str], opts: OutputOptions) -> str:
 
 
 def _input_record(rec: dict[str, Any], labels: dict[str, str], opts: OutputOptions) -> dict[str, Any]:
-    if rec["path"] in labels:
+    """An input as ``summary.json`` records it; a relative path also gets its
+    ``resolved`` form, so that ``--replay`` finds it from any folder."""
+    path = rec["path"]
+    if path in labels:
         rec["table"] = True
-    rec["path"] = _shown_path(rec["path"], labels, opts)
+    rec["path"] = _shown_path(path, labels, opts)
+    if path not in labels and not opts.redact_paths and not Path(path).is_absolute():
+        rec["resolved"] = str(Path(path).resolve())
     return rec
+
+
+def _replay_input(rec: dict[str, Any], summary: Path) -> str:
+    """The file a recorded input names: its ``resolved`` path if it is there,
+    else its path as given (relative to the current folder)."""
+    for candidate in (rec.get("resolved"), rec["path"]):
+        if candidate and Path(candidate).exists():
+            return str(candidate)
+    where = f" (resolved: {rec['resolved']})" if rec.get("resolved") else ""
+    raise ConfigError(
+        f"{summary}: its input {rec['path']}{where} is not there: move it back, or run --replay from the "
+        "folder the detection ran in"
+    )
 
 
 def _redacted_rejects(rejects: pa.Table, labels: dict[str, str], opts: OutputOptions) -> pa.Table:
@@ -627,7 +652,7 @@ def replay(
         raise ConfigError(f"{p}: this detection read in-memory tables; pass them to detect() again")
     opts = s.get("read_options") or {}
     return detect(
-        [i["path"] for i in s["inputs"]],
+        [_replay_input(i, p) for i in s["inputs"]],
         outdir,
         DetectConfig.from_dict(s["parameters"]),
         engine=engine or s.get("engine", "duckdb"),

@@ -24,7 +24,7 @@ from inconcert.report.data.networks import attach_networks
 from inconcert.report.data.overview import overview, window_seconds
 from inconcert.report.data.ranking import GROUP_KEYS, rank_groups
 from inconcert.report.data.sections import sections as collect_sections
-from inconcert.report.data.values import fmt_duration, fmt_ts_text, reason_text
+from inconcert.report.data.values import fmt_duration, fmt_ts_text, reason_text, split_reasons
 from inconcert.report.sites import collect_site_data
 
 __all__ = ["collect_report_data"]
@@ -77,9 +77,7 @@ def collect_report_data(
         g["colour"] = group_colour(i)
         g["first_text"] = fmt_ts_text(g.get("first_ts"))
         g["last_text"] = fmt_ts_text(g.get("last_ts"))
-        g["reason_list"] = [
-            reason_text(r.strip()) for r in str(g.get("reasons") or "").split(";") if r.strip()
-        ]
+        g["reason_list"] = [reason_text(r) for r in split_reasons(str(g.get("reasons") or ""))]
         g["span_text"] = (
             fmt_duration(g.get("span_s")) if isinstance(g.get("span_s"), int | float) else ""
         )

@@ -15,7 +15,7 @@ from typing import Any
 
 from inconcert.format import format_p
 
-__all__ = ["fmt_time", "fmt_duration", "fmt_ts_text", "clip", "cell", "reason_text"]
+__all__ = ["fmt_time", "fmt_duration", "fmt_ts_text", "clip", "cell", "reason_text", "split_reasons"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -80,6 +80,28 @@ def cell(v: Any) -> str:
 
 
 _P_IN_TEXT = re.compile(r"\bp( [≤<=])? (\d+(?:\.\d+)?(?:e[+-]?\d+)?)(?![\w.])")
+
+
+def split_reasons(text: str | None) -> list[str]:
+    """The reasons of a ``reasons`` cell: its parts at the ``;`` that stand outside
+    parentheses (a reason's own rule, in parentheses, may hold semicolons).
+
+    >>> split_reasons("weak: not significant (p 0.2; needs p ≤ 0.01); cadence steady")
+    ['weak: not significant (p 0.2; needs p ≤ 0.01)', 'cadence steady']
+    """
+    parts: list[str] = []
+    depth = start = 0
+    text = text or ""
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(depth - 1, 0)
+        elif ch == ";" and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
 
 
 def reason_text(text: str) -> str:
