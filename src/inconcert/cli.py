@@ -143,6 +143,8 @@ def _print_summary(summary: dict[str, Any], outdir: Path) -> None:
         + f"[bold]{counts['groups']:,} groups[/bold] "
         f"with {counts['accounts_in_groups']:,} accounts"
         + (f" ({counts['accounts_joined_pooled']:,} on pooled evidence)" if counts.get("accounts_joined_pooled") else "")
+        + (f" ({counts['accounts_joined_amplified']:,} amplified by their group)"
+           if counts.get("accounts_joined_amplified") else "")
         + (
             " (" + ", ".join(f"{n} {v}" for v, n in counts["groups_by_verdict"].items()) + ")"
             if counts.get("groups_by_verdict")

@@ -75,6 +75,7 @@ import pyarrow as pa
 from inconcert.clock import clock_name, clock_resolution, coarsest
 from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
+from inconcert.groups.amplified import AMPLIFIED_AUDIENCE, AMPLIFIED_MIN_MEMBERS
 from inconcert.normalize.shorteners import HOST_PATTERN, is_shortener
 from inconcert.scoring.nullmodel import fdr_of
 from inconcert.scoring.stats import simes
@@ -461,11 +462,13 @@ def group_link_counts_sql(t: VerdictTables) -> str:
         SELECT DISTINCT p.group_id, {lo} AS a, {hi} AS b FROM {t.inside()} p) s GROUP BY group_id"""
 
 
-def amplified_sql(t: VerdictTables = VerdictTables()) -> str:
+def amplified_sql(t: VerdictTables = VerdictTables(), joined_by: bool = False) -> str:
     """Per group and original author: the group's in-group co-action pairs that are
     reposts of the author's posts (``n``), all its in-group pairs (``n_pairs``), and
-    whether the author is a member (``member``). Authors are known only for
+    whether the author is a member (``member``: 1, or 2 when it joined as amplified,
+    which needs ``joined_by`` in ``membership``). Authors are known only for
     originals that are in the input."""
+    kind = "CASE WHEN m.joined_by = 'amplified' THEN 2 ELSE 1 END" if joined_by else "1"
     return f"""WITH gp AS (SELECT p.group_id, p.behaviour, p.object FROM {t.inside()} p),
     tot AS (SELECT group_id, count(*) AS n_pairs FROM gp GROUP BY group_id),
     ro AS (SELECT gp.group_id, o.name, count(*) AS n FROM gp
@@ -475,7 +478,7 @@ def amplified_sql(t: VerdictTables = VerdictTables()) -> str:
     rp AS (SELECT ro.group_id, ps.author, sum(ro.n) AS n FROM ro
            JOIN posts ps ON ps.post_id = ro.name GROUP BY ro.group_id, ps.author)
     SELECT rp.group_id, rp.author, rp.n, tot.n_pairs,
-           max(CASE WHEN m.account_id IS NULL THEN 0 ELSE 1 END) AS member
+           max(CASE WHEN m.account_id IS NULL THEN 0 ELSE {kind} END) AS member
     FROM rp JOIN tot ON rp.group_id = tot.group_id
     LEFT JOIN {t.accounts} k ON k.name = rp.author
     LEFT JOIN {t.membership} m ON m.account_id = k.account_id AND m.group_id = rp.group_id
@@ -485,18 +488,19 @@ def amplified_sql(t: VerdictTables = VerdictTables()) -> str:
 def _amplified(engine: Engine, groups: dict[int, GroupEvidence], t: VerdictTables) -> None:
     """Groups whose co-actions are mostly (≥ ``AMPLIFY_SHARE``) reposts of at most
     ``AMPLIFY_AUTHORS`` accounts outside the group: say so."""
-    by_group: dict[int, list[tuple[int, str, bool, int]]] = defaultdict(list)
-    for r in engine.to_arrow(amplified_sql(t)).to_pylist():
-        by_group[int(r["group_id"])].append((int(r["n"]), str(r["author"]), bool(r["member"]), int(r["n_pairs"])))
+    by_group: dict[int, list[tuple[int, str, int, int]]] = defaultdict(list)
+    joined_by = "joined_by" in engine.columns(t.membership)
+    for r in engine.to_arrow(amplified_sql(t, joined_by)).to_pylist():
+        by_group[int(r["group_id"])].append((int(r["n"]), str(r["author"]), int(r["member"]), int(r["n_pairs"])))
     for g, rows in by_group.items():
         rows.sort(key=lambda x: (-x[0], x[1]))
         total = rows[0][3]
         got, authors = 0, []
         for n, author, member, _ in rows[:AMPLIFY_AUTHORS]:
-            if member:
+            if member == 1:  # a member by its own links: the group amplifies itself
                 break
             got += n
-            authors.append(author)
+            authors.append(f"{author} (joined as amplified)" if member == 2 else f"{author} (not in the group)")
             if got >= AMPLIFY_SHARE * total:
                 groups[g].amplified = (authors, got, total)
                 break
@@ -554,10 +558,11 @@ class GroupEvidence:
     n_domains: int = 0
     shortened: float = 0.0  # share of the group's link shares that are short links
     pooled: list[float] = field(default_factory=list)
+    amplified_members: list[float] = field(default_factory=list)  # p-values of the accounts joined as amplified
     pairs: int = 0
     pairs_one_tick: int = 0
     window_ticks: float = 1.0  # the widest co-action of the run, in clock ticks
-    amplified: tuple[list[str], int, int] | None = None  # (authors outside, their repost pairs, all pairs)
+    amplified: tuple[list[str], int, int] | None = None  # (authors not in it by links, their repost pairs, all pairs)
     repost_shares: int = 0  # the members' reposts
     covered_author: tuple[str, int, int, float] | None = None  # best: (author, reposted, its posts, first share)
     repost_feeds: int = 0  # members that are repost feeds (``_repost_feeds``)
@@ -632,6 +637,16 @@ class GroupEvidence:
             k = len(self.pooled)
             out.append(
                 f"{k} member{'s' if k > 1 else ''} joined on pooled evidence (pooled p ≤ {max(self.pooled):.1e})"
+            )
+        if self.amplified_members:
+            k = len(self.amplified_members)
+            out.append(
+                f"{k} member{'s' if k > 1 else ''} joined as amplified: "
+                f"{'its' if k == 1 else 'their'} posts were reposted by ≥ {AMPLIFIED_MIN_MEMBERS} members, who made "
+                f"≥ {_pct(AMPLIFIED_AUDIENCE)} of all reposts of {'them' if k > 1 else 'its posts'} "
+                f"(binomial p ≤ {max(self.amplified_members):.1e} against the group's share of all reposts), "
+                "but being amplified is not acting in concert: check who runs "
+                f"{'it' if k == 1 else 'them'}"
             )
         out.extend(self._link_reasons())
         if self.resolution > 1 and self.pairs:
@@ -766,10 +781,10 @@ class GroupEvidence:
         k = len(authors)
         if self.repost_feed:  # its members repost all of them, first: feeds, not followers
             return [f"amplifies {'one account' if k == 1 else f'{k} accounts'}: {_pct(n / total)} of its "
-                    f"co-actions are reposts of posts by {who} (not in the group)"]
+                    f"co-actions are reposts of posts by {who}"]
         return [
             f"amplifies {'one account' if k == 1 else f'{k} accounts'}: {_pct(n / total)} of its co-actions "
-            f"are reposts of posts by {who} (not in the group) — devoted followers who repost "
+            f"are reposts of posts by {who} — devoted followers who repost "
             f"{'it' if k == 1 else 'them'} within minutes, again and again, act the same, and behaviour "
             f"alone cannot tell them from an operation amplifying {'it' if k == 1 else 'them'}"
         ]
@@ -885,9 +900,10 @@ def classify_groups(
             _repost_feeds(engine, groups, resolution, t)
     if "joined_by" in engine.columns(t.membership):
         for r in engine.to_arrow(
-            f"SELECT group_id, pooled_p FROM {t.membership} WHERE joined_by = 'pooled'"
+            f"SELECT group_id, joined_by, pooled_p FROM {t.membership} WHERE joined_by IN ('pooled', 'amplified')"
         ).to_pylist():
-            groups[int(r["group_id"])].pooled.append(float(r["pooled_p"]))
+            ge = groups[int(r["group_id"])]
+            (ge.pooled if r["joined_by"] == "pooled" else ge.amplified_members).append(float(r["pooled_p"]))
     if resolution > 1:
         widest = float(engine.scalar(f"SELECT max(t_b - t_a) FROM {t.pairs}") or 0) / 1e6
         for r in engine.to_arrow(_tick_sql(resolution, t)).to_pylist():

@@ -75,6 +75,8 @@ class Counts:
     #: links kept in links.parquet when not every link is (those on two objects or more)
     links_stored: int | None = None
     accounts_joined_pooled: int | None = None
+    #: accounts joined to the group that made most of the reposts of their posts
+    accounts_joined_amplified: int | None = None
     groups_by_verdict: dict[str, int] | None = None
     groups_dropped_one_object: int | None = None
     networks: int | None = None
@@ -225,6 +227,7 @@ def run_detection(
         groups=groups.groups,
         accounts_in_groups=groups.accounts_in_groups,
         accounts_joined_pooled=groups.accounts_joined_pooled,
+        accounts_joined_amplified=None if groups.accounts_joined_pooled is None else groups.accounts_joined_amplified,
         groups_by_verdict=verdicts.groups_by_verdict,
         groups_dropped_one_object=groups.groups_dropped_one_object if scored.scored else None,
         networks=groups.networks,

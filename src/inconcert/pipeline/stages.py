@@ -34,6 +34,7 @@ from inconcert.config import DetectConfig
 from inconcert.engines.base import Engine
 from inconcert.errors import ConfigError
 from inconcert.groups import find_components, find_groups, find_networks
+from inconcert.groups.amplified import attach_amplified
 from inconcert.groups.verdicts import VerdictTables, classify_groups
 from inconcert.sql.coaction import (
     PAIR_COLUMNS,
@@ -54,6 +55,8 @@ from inconcert.sql.coaction import (
     post_pairs_sql,
     post_seq_sql,
     repeated_posts_sql,
+    repost_edge_sql,
+    repost_edges_sql,
     tested_pairs_sql,
     union_traces_sql,
     unpaired_trace_pairs_sql,
@@ -175,6 +178,8 @@ class GroupsResult:
     accounts_joined_pooled: int | None = None
     pooled_seconds: float | None = None
     table: str = GROUPS
+    #: accounts a group amplifies, joined to it (:mod:`inconcert.groups.amplified`)
+    accounts_joined_amplified: int = 0
     #: groups whose member links together rested on a single object (dropped)
     groups_dropped_one_object: int = 0
     networks: int = 0
@@ -321,11 +326,17 @@ def pairs_stage(
         # they are, and only the others are grouped, in a table of their own, then appended
         # (in place: at 10⁷ posts no second copy of 39 M pairs, which spilled; 4.9 → 1.1 s)
         engine.create_table(PAIR_BELOW, participants_sql(mp, RAW_PAIRS, qualifying=False))
+        # a repost and its original share what the repost carries: one post, no evidence
+        edges = _repost_edges(engine)
         kept = f"({filter_pairs_sql(mp, False, raw_pairs=RAW_PAIRS, below_table=PAIR_BELOW)}) kept"
-        engine.create_table("ic_trace_multi", f"SELECT * FROM {kept} WHERE NOT single")
+        engine.create_table("ic_trace_multi", f"SELECT * FROM {kept} WHERE NOT single"
+                            + (f" AND NOT {repost_edge_sql(edges, 'kept')}" if edges else ""))
         engine.create_table("ic_post_multi", post_pairs_sql(engine.dialect, windows_us, traces.behaviours, "ic_trace_multi",
                                                             shares="ic_obj_window"))
-        engine.delete_rows(RAW_PAIRS, unpaired_trace_pairs_sql(PAIR_BELOW, RAW_PAIRS))
+        engine.delete_rows(RAW_PAIRS, unpaired_trace_pairs_sql(PAIR_BELOW, RAW_PAIRS)
+                           + (f" OR {repost_edge_sql(edges, RAW_PAIRS)}" if edges else ""))
+        if edges:
+            engine.drop(edges)
         engine.insert_rows(RAW_PAIRS, PAIR_COLUMNS, f"SELECT {', '.join(PAIR_COLUMNS)} FROM ic_post_multi")
         engine.rename(RAW_PAIRS, out)
         engine.create_table(PAIR_BEHAVIOURS, pair_behaviours_sql("ic_post_multi"))
@@ -338,6 +349,25 @@ def pairs_stage(
     for b in _behaviours(traces.behaviours):
         b.after_pairs(engine, config, out)
     return PairsResult(engine.count(out), out)
+
+
+def _has_reposts(engine: Engine) -> bool:
+    """Whether the traces hold reposts and ``membership`` says how members joined."""
+    if "joined_by" not in engine.columns(MEMBERSHIP):
+        return False
+    return bool(engine.scalar(f"SELECT count(*) FROM (SELECT 1 FROM {TRACES} WHERE behaviour = 'repost' LIMIT 1) s"))
+
+
+def _repost_edges(engine: Engine) -> str | None:
+    """The table of reposts and their originals in the input
+    (:func:`~inconcert.sql.coaction.repost_edges_sql`), or None when there are none."""
+    if "repost_of" not in engine.columns(ACTIONS):
+        return None
+    engine.create_table("ic_repost_edges", repost_edges_sql(ACTIONS))
+    if engine.count("ic_repost_edges"):
+        return "ic_repost_edges"
+    engine.drop("ic_repost_edges")
+    return None
 
 
 def links_stage(
@@ -440,7 +470,11 @@ def groups_stage(
     )
     windows = (scoring_result.null or {}).get("windows")
     pooled = scoring.attach_pooled(engine, config, windows) if scoring_result.scored else None
-    if one_object or (pooled is not None and pooled["attached"]):
+    amplified = 0
+    if pooled is not None and _has_reposts(engine):
+        amplified = int(attach_amplified(engine, float(config.fdr), MEMBERSHIP, traces=TRACES, objects=OBJECT_KEYS,
+                                         actions=ACTIONS, accounts=ACCOUNT_KEYS)["attached"])
+    if one_object or amplified or (pooled is not None and pooled["attached"]):
         _update_group_pairs(engine, pairs)
     # components of the passing links (pooled members: their group's), which the
     # verdicts measure "unrelated accounts" against; networks: groups tied by most
@@ -462,6 +496,7 @@ def groups_stage(
         groups=engine.count(out),
         accounts_in_groups=membership.num_rows if pooled is None else engine.count(MEMBERSHIP),
         accounts_joined_pooled=None if pooled is None else int(pooled["attached"]),
+        accounts_joined_amplified=amplified,
         pooled_seconds=None if pooled is None else float(pooled["seconds"]),
         table=out,
         groups_dropped_one_object=one_object,
@@ -475,7 +510,7 @@ def _update_group_pairs(engine: Engine, pairs: str) -> None:
     (groups dropped, accounts joined on pooled evidence): the rows of the groups
     that remain, and the pairs of the accounts that joined (never in the table,
     as they were outside the groups or in a dropped one) with their new group."""
-    engine.create_table("ic_joined", f"SELECT account_id FROM {MEMBERSHIP} WHERE joined_by = 'pooled'")
+    engine.create_table("ic_joined", f"SELECT account_id FROM {MEMBERSHIP} WHERE joined_by IN ('pooled', 'amplified')")
     # in place (no copy of the rows that stay): the dropped groups' rows go, the joined accounts' come
     engine.delete_rows(GROUP_PAIRS, f"group_id NOT IN (SELECT group_id FROM {MEMBERSHIP})")
     engine.insert_rows(

@@ -41,6 +41,8 @@ __all__ = [
     "window_level_sql",
     "pairs_by_object_window_sql",
     "post_pairs_sql",
+    "repost_edges_sql",
+    "repost_edge_sql",
     "single_post_pairs_sql",
     "PAIR_COLUMNS",
     "level_sql",
@@ -569,6 +571,35 @@ def both_below_sql(below_table: str, pairs: str) -> str:
         return (f"EXISTS (SELECT 1 FROM {below_table} x WHERE x.behaviour = {pairs}.behaviour "
                 f"AND x.account_id = {pairs}.account_{side})")
     return f"{below('a')} AND {below('b')}"
+
+
+def repost_edges_sql(actions: str = "actions") -> str:
+    """``(seq_a, seq_b)``, both ways round, of every repost and its original when both
+    are in the input (by different accounts).
+
+    A repost carries its original's URLs, hashtags and text (issue 12, item 2): the
+    original and its repost would co-act on them, within minutes, every time an
+    account reposts another. That is one post seen twice, not two accounts acting
+    alike; such post pairs are no evidence (:func:`repost_edge_sql`). Two reposts of
+    one original still co-act, on the repost itself.
+
+    >>> "o.post_id = r.repost_of" in repost_edges_sql()
+    True
+    """
+    return f"""WITH e AS (
+        SELECT r.seq AS s_r, o.seq AS s_o FROM {actions} r JOIN {actions} o ON o.post_id = r.repost_of
+        WHERE r.repost_of IS NOT NULL AND r.account_id <> o.account_id)
+    SELECT s_r AS seq_a, s_o AS seq_b FROM e UNION ALL SELECT s_o AS seq_a, s_r AS seq_b FROM e"""
+
+
+def repost_edge_sql(edges: str, pairs: str) -> str:
+    """The condition on a row of ``pairs`` that its two posts are a repost and its
+    original (``edges``: :func:`repost_edges_sql`).
+
+    >>> repost_edge_sql("e", "p")
+    'EXISTS (SELECT 1 FROM e x WHERE x.seq_a = p.seq_a AND x.seq_b = p.seq_b)'
+    """
+    return f"EXISTS (SELECT 1 FROM {edges} x WHERE x.seq_a = {pairs}.seq_a AND x.seq_b = {pairs}.seq_b)"
 
 
 def unpaired_trace_pairs_sql(below_table: str, pairs: str = "raw_pairs") -> str:
