@@ -80,3 +80,45 @@ def test_a_popular_account_whose_fans_form_a_group_stays_out():
     assert g is not None
     reasons = next(x["reasons"] for x in r.groups.to_pylist() if x["group_id"] == g)
     assert "amplifies one account" in reasons and "joined as amplified" not in reasons
+
+
+def test_repost_bots_in_a_fan_group_get_a_group_and_a_verdict_of_their_own():
+    """Bots that repost every post of a news account within seconds co-repost with its
+    fans and land in their group; being repost feeds by their own behaviour, they are
+    moved into a group of their own, called automation, in the fans' network."""
+    rows = desk_world()
+    fans = [f"fan{k}" for k in range(12)]
+    r = detect(_table(rows))
+    acc = {a["account_id"]: a for a in r.accounts.to_pylist()}
+    groups = {g["group_id"]: g for g in r.groups.to_pylist()}
+    bots = {acc[b]["group_id"] for b in ("bot1", "bot2", "bot3")}
+    (bot_group,) = bots
+    assert bot_group is not None and groups[bot_group]["size"] == 3
+    assert groups[bot_group]["verdict"] == "automation" and "a repost feed: 3 of 3 members" in groups[bot_group]["reasons"]
+    fan_groups = {acc[f]["group_id"] for f in fans} - {None}
+    assert fan_groups and bot_group not in fan_groups
+    assert acc["bot1"]["network_id"] in {acc[f]["network_id"] for f in fans}
+    assert r.counts.repost_feeds_split == 3
+
+
+def desk_world() -> list[dict]:
+    """A news account ``desk`` with 3 bots reposting every post within seconds, 12 fans
+    reposting 40 % of them within minutes, and a broad audience, among organic posts."""
+    rng = random.Random(3)
+    rows: list[dict] = []
+    _organic(rows, rng)
+    fans = [f"fan{k}" for k in range(12)]
+    for i in range(20):
+        t = T0 + dt.timedelta(hours=3 * i, minutes=11 * i)
+        _post(rows, f"desk{i}", "desk", t, f"http://desk.example/{i}")
+        for k, b in enumerate(("bot1", "bot2", "bot3")):
+            _post(rows, f"{b}_{i}", b, t + dt.timedelta(seconds=5 + 7 * k), f"http://desk.example/{i}", f"desk{i}")
+        for f in fans:  # fans repost many of its posts, within minutes
+            if rng.random() < 0.4:
+                _post(rows, f"{f}_{i}", f, t + dt.timedelta(minutes=rng.uniform(1, 8)), f"http://desk.example/{i}",
+                      f"desk{i}")
+    for b in range(80):  # a broad audience: one repost each, hours later
+        i = b % 20
+        _post(rows, f"aud{b}", f"aud{b}", T0 + dt.timedelta(hours=3 * i + rng.uniform(1, 20), minutes=11 * i),
+              f"http://desk.example/{i}", f"desk{i}")
+    return rows

@@ -124,3 +124,22 @@ def test_coortweet_russian_tweets(shared_data: Path, tmp_path: Path, spark: Spar
         [inp], DetectConfig(window=60, coortweet_compatible=True), tmp_path / "c", spark
     )
     assert counts["pairs"] == 3791  # CooRTweet's own answer (see test_coortweet_parity)
+
+
+def test_amplified_accounts_and_split_repost_feeds(tmp_path: Path, spark: SparkEngine):
+    """A news account joined as amplified to its fans' group and its bots split out of
+    it: the same files on both engines."""
+    import importlib.util
+
+    import pyarrow.csv as pacsv
+
+    spec = importlib.util.spec_from_file_location("_amp", Path(__file__).with_name("test_amplified.py"))
+    amp = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(amp)
+    rows = amp.desk_world()
+    table = amp._table(rows)
+    table = table.set_column(table.column_names.index("urls"), "urls",
+                             amp.pa.array([" ".join(u) for u in table.column("urls").to_pylist()]))
+    pacsv.write_csv(table, tmp_path / "posts.csv")
+    counts = _run_both([tmp_path / "posts.csv"], DetectConfig(), tmp_path, spark)
+    assert counts["accounts_joined_amplified"] >= 1 and counts["repost_feeds_split"] == 3

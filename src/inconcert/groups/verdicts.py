@@ -122,6 +122,7 @@ __all__ = [
     "AMPLIFY_SHARE",
     "AMPLIFY_AUTHORS",
     "amplified_sql",
+    "repost_feed_members",
 ]
 
 LEAD_SHARE = 0.5
@@ -926,16 +927,34 @@ def classify_groups(
 
 
 def _repost_feeds(engine: Engine, groups: dict[int, GroupEvidence], resolution: float, t: VerdictTables) -> None:
-    """Which members are repost feeds (module docstring). Only members that reposted at
-    least ``COVER_ITEMS`` posts of one author can be, so only those, and those authors,
-    are measured: at 10⁷ posts the grouped accounts' reposts, not every repost."""
-    cand = engine.to_arrow(repost_candidates_sql(t)).to_pylist()
+    """Which members are repost feeds (module docstring), counted per group, with the
+    best covered author and the members' reposts for the reasons."""
     for r in engine.to_arrow(f"""SELECT m.group_id, count(*) AS n FROM {t.traces} tr
             JOIN {t.membership} m ON tr.account_id = m.account_id
             WHERE tr.behaviour = 'repost' GROUP BY m.group_id""").to_pylist():
         groups[int(r["group_id"])].repost_shares = int(r["n"])
+    feeds, best = repost_feed_members(engine, {g: ge.size for g, ge in groups.items()}, resolution, t)
+    for g, members in feeds.items():
+        groups[g].repost_feeds += len(members)
+    for g, covered in best.items():
+        groups[g].covered_author = covered
+
+
+def repost_feed_members(
+    engine: Engine, sizes: dict[int, int], resolution: float, t: VerdictTables = VerdictTables(),
+) -> tuple[dict[int, list[Any]], dict[int, tuple[str, int, int, float]]]:
+    """``({group: members that are repost feeds}, {group: best covered author})`` for the
+    groups of ``t.membership`` of sizes ``sizes`` (module docstring: a member is a repost
+    feed when it reposted ≥ ``COVER_SHARE`` of the reposted posts of an account that
+    outside accounts repost too, those reposts are ≥ ``COVERED_SHARE`` of its reposts,
+    and enough of them came first). Only members that reposted at least ``COVER_ITEMS``
+    posts of one author can be, so only those, and those authors, are measured: at 10⁷
+    posts the grouped accounts' reposts, not every repost."""
+    feeds: dict[int, list[Any]] = {}
+    best: dict[int, tuple[str, int, int, float]] = {}
+    cand = engine.to_arrow(repost_candidates_sql(t)).to_pylist()
     if not cand:
-        return
+        return feeds, best
     authors = sorted({str(r["author"]) for r in cand})
     engine.register_arrow("ic_rf_authors", pa.table({"author": pa.array(authors, pa.string())}))
     engine.create_table("ic_rf_reposts", author_reposts_sql("ic_rf_authors", t))
@@ -963,25 +982,24 @@ def _repost_feeds(engine: Engine, groups: dict[int, GroupEvidence], resolution: 
     covered: dict[tuple[int, Any], list[int]] = {}  # (group, member) -> [its reposts, of covered authors, first]
     for r in sorted(cand, key=lambda r: (int(r["group_id"]), str(r["account_id"]), str(r["author"]))):
         g, acc, who = int(r["group_id"]), r["account_id"], str(r["author"])
-        ge = groups[g]
         n_items, n_all = reach.get(who, (0, 0))
         n_out = n_all - inside.get((who, net.get(acc)), 0)
         n_cov = int(r["n"])
-        if not (n_items >= COVER_ITEMS and n_cov >= COVER_SHARE * n_items and n_out >= max(UPTAKE_ACCOUNTS, ge.size)):
+        if not (n_items >= COVER_ITEMS and n_cov >= COVER_SHARE * n_items and n_out >= max(UPTAKE_ACCOUNTS, sizes[g])):
             continue  # not covering an account others repost
         shares, firsts = first.get((g, acc, who), (n_cov, 0))
         c = covered.setdefault((g, acc), [int(r["n_reposts"]), 0, 0])
         c[1] += shares
         c[2] += firsts
         share = firsts / shares if shares else 0.0
-        if ge.covered_author is None or (n_cov / n_items, n_items) > (ge.covered_author[1] / ge.covered_author[2],
-                                                                     ge.covered_author[2]):
-            ge.covered_author = (who, n_cov, n_items, share)
-    for (g, _), (n_rep, shares, firsts) in covered.items():
+        if g not in best or (n_cov / n_items, n_items) > (best[g][1] / best[g][2], best[g][2]):
+            best[g] = (who, n_cov, n_items, share)
+    for (g, acc), (n_rep, shares, firsts) in sorted(covered.items(), key=lambda x: (x[0][0], str(x[0][1]))):
         if shares >= COVERED_SHARE * n_rep and _enough(firsts / shares if shares else 0.0, shares):
-            groups[g].repost_feeds += 1
+            feeds.setdefault(g, []).append(acc)
     for name in ("ic_rf_authors", "ic_rf_reposts", "ic_rf_members"):
         engine.drop(name)
+    return feeds, best
 
 
 def _domains(engine: Engine, groups: dict[int, GroupEvidence], t: VerdictTables) -> None:

@@ -77,6 +77,8 @@ class Counts:
     accounts_joined_pooled: int | None = None
     #: accounts joined to the group that made most of the reposts of their posts
     accounts_joined_amplified: int | None = None
+    #: repost feeds moved out of a group into a group of their own
+    repost_feeds_split: int | None = None
     groups_by_verdict: dict[str, int] | None = None
     groups_dropped_one_object: int | None = None
     networks: int | None = None
@@ -205,7 +207,8 @@ def run_detection(
     ), pairs.pairs, ("pairs", "links"), lambda r: r.links)
     scored = timed("scoring", lambda: scoring_stage(engine, config, windows=traces.windows), links.links,
                    ("links", "links"), lambda r: links.links)
-    groups = timed("groups", lambda: groups_stage(engine, config, scored), links.links, ("links", "members"),
+    groups = timed("groups", lambda: groups_stage(engine, config, scored, resolution=traces.clock["resolution_s"]),
+                   links.links, ("links", "members"),
                    lambda r: r.accounts_in_groups)
     if groups.pooled_seconds is not None:
         timings["pooled"] = groups.pooled_seconds
@@ -228,6 +231,7 @@ def run_detection(
         accounts_in_groups=groups.accounts_in_groups,
         accounts_joined_pooled=groups.accounts_joined_pooled,
         accounts_joined_amplified=None if groups.accounts_joined_pooled is None else groups.accounts_joined_amplified,
+        repost_feeds_split=None if groups.accounts_joined_pooled is None else groups.repost_feeds_split,
         groups_by_verdict=verdicts.groups_by_verdict,
         groups_dropped_one_object=groups.groups_dropped_one_object if scored.scored else None,
         networks=groups.networks,

@@ -27,6 +27,8 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyarrow as pa
+
 from inconcert import scoring
 from inconcert.behaviours import BEHAVIOURS, Behaviour, get_behaviour
 from inconcert.clock import clock_summary, raise_window, usable_windows
@@ -35,7 +37,7 @@ from inconcert.engines.base import Engine
 from inconcert.errors import ConfigError
 from inconcert.groups import find_components, find_groups, find_networks
 from inconcert.groups.amplified import attach_amplified
-from inconcert.groups.verdicts import VerdictTables, classify_groups
+from inconcert.groups.verdicts import VerdictTables, classify_groups, repost_feed_members
 from inconcert.sql.coaction import (
     PAIR_COLUMNS,
     accounts_dict_sql,
@@ -180,6 +182,8 @@ class GroupsResult:
     table: str = GROUPS
     #: accounts a group amplifies, joined to it (:mod:`inconcert.groups.amplified`)
     accounts_joined_amplified: int = 0
+    #: repost feeds moved out of a group into a group of their own (:func:`_split_repost_feeds`)
+    repost_feeds_split: int = 0
     #: groups whose member links together rested on a single object (dropped)
     groups_dropped_one_object: int = 0
     networks: int = 0
@@ -351,6 +355,35 @@ def pairs_stage(
     return PairsResult(engine.count(out), out)
 
 
+def _split_repost_feeds(engine: Engine, config: DetectConfig, resolution: float) -> int:
+    """Move the repost feeds of a group that is not a repost feed as a whole (fewer than
+    half its members are) into a group of their own; returns the accounts moved.
+
+    A bot that reposts every post of a news account within seconds co-reposts with
+    that account's fans, so it lands in their group, and the group's verdict (by its
+    majority) would call it what the fans are called. Its own behaviour says what it
+    is (:func:`~inconcert.groups.verdicts.repost_feed_members`, the rule a group's
+    verdict uses), so when at least ``min_group_size`` members of a group are
+    repost feeds, they become a group of their own, numbered after the others, and
+    get their own verdict. They stay in the network of the group they left."""
+    sizes = {int(r["group_id"]): int(r["n"]) for r in engine.to_arrow(
+        f"SELECT group_id, count(*) AS n FROM {MEMBERSHIP} GROUP BY group_id").to_pylist()}
+    feeds, _ = repost_feed_members(engine, sizes, resolution)
+    moves = {g: m for g, m in sorted(feeds.items())
+             if len(m) >= config.min_group_size and 2 * len(m) < sizes[g]}
+    if not moves:
+        return 0
+    old = engine.to_arrow(f"SELECT * FROM {MEMBERSHIP}")
+    new_id = {g: max(sizes) + i for i, g in enumerate(moves, 1)}
+    moved = {(g, a): new_id[g] for g, m in moves.items() for a in m}
+    gids = [moved.get((int(g), a), int(g)) for g, a in zip(old.column("group_id").to_pylist(),
+                                                             old.column("account_id").to_pylist(), strict=True)]
+    table = old.set_column(old.column_names.index("group_id"), "group_id", pa.array(gids, pa.int64()))
+    engine.register_arrow(MEMBERSHIP, table.sort_by([("group_id", "ascending"), ("account_id", "ascending")]))
+    engine.create_table(NETWORKS, account_networks_sql(COMPONENTS, MEMBERSHIP))
+    return len(moved)
+
+
 def _has_reposts(engine: Engine) -> bool:
     """Whether the traces hold reposts and ``membership`` says how members joined."""
     if "joined_by" not in engine.columns(MEMBERSHIP):
@@ -436,6 +469,7 @@ def groups_stage(
     links: str = LINKS,
     pairs: str = PAIRS,
     out: str = GROUPS,
+    resolution: float = 1.0,
 ) -> GroupsResult:
     """``links`` → ``glinks`` (links that pass) → ``membership`` (communities,
     then accounts attached on pooled evidence) and ``account_networks``
@@ -474,13 +508,16 @@ def groups_stage(
     if pooled is not None and _has_reposts(engine):
         amplified = int(attach_amplified(engine, float(config.fdr), MEMBERSHIP, traces=TRACES, objects=OBJECT_KEYS,
                                          actions=ACTIONS, accounts=ACCOUNT_KEYS)["attached"])
-    if one_object or amplified or (pooled is not None and pooled["attached"]):
-        _update_group_pairs(engine, pairs)
     # components of the passing links (pooled members: their group's), which the
     # verdicts measure "unrelated accounts" against; networks: groups tied by most
     # of their members, which the outputs show
     engine.register_arrow(COMPONENTS, find_components(edges, config.min_group_size))
     engine.create_table(NETWORKS, account_networks_sql(COMPONENTS, MEMBERSHIP))
+    split = _split_repost_feeds(engine, config, resolution) if pooled is not None and _has_reposts(engine) else 0
+    if split:  # members moved between groups: the pairs inside groups anew
+        engine.create_table(GROUP_PAIRS, group_pairs_sql(pairs, MEMBERSHIP, columns=GROUP_PAIR_COLUMNS))
+    elif one_object or amplified or (pooled is not None and pooled["attached"]):
+        _update_group_pairs(engine, pairs)
     members = engine.to_arrow(f"SELECT account_id, group_id FROM {MEMBERSHIP}")
     engine.register_arrow(GROUP_NETWORKS, find_networks(edges, members, config.min_group_size))
     engine.create_table(
@@ -497,6 +534,7 @@ def groups_stage(
         accounts_in_groups=membership.num_rows if pooled is None else engine.count(MEMBERSHIP),
         accounts_joined_pooled=None if pooled is None else int(pooled["attached"]),
         accounts_joined_amplified=amplified,
+        repost_feeds_split=split,
         pooled_seconds=None if pooled is None else float(pooled["seconds"]),
         table=out,
         groups_dropped_one_object=one_object,
