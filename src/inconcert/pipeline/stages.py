@@ -472,7 +472,10 @@ def groups_stage(
     resolution: float = 1.0,
 ) -> GroupsResult:
     """``links`` → ``glinks`` (links that pass) → ``membership`` (communities,
-    then accounts attached on pooled evidence) and ``account_networks``
+    then accounts attached on pooled evidence, then the accounts a group amplifies
+    (:mod:`inconcert.groups.amplified`), then repost feeds moved out of groups
+    that are not feeds (:func:`_split_repost_feeds`; ``resolution``: the clock
+    tick in seconds, for "first")) and ``account_networks``
     (connected components of ``glinks``) → ``out`` (group statistics) and
     ``accounts_out`` (one row per account). ``ic_group_pairs``, the share pairs
     inside the groups, is made once the communities are known and kept up to
@@ -505,7 +508,8 @@ def groups_stage(
     windows = (scoring_result.null or {}).get("windows")
     pooled = scoring.attach_pooled(engine, config, windows) if scoring_result.scored else None
     amplified = 0
-    if pooled is not None and _has_reposts(engine):
+    reposts = pooled is not None and _has_reposts(engine)
+    if reposts:
         amplified = int(attach_amplified(engine, float(config.fdr), MEMBERSHIP, traces=TRACES, objects=OBJECT_KEYS,
                                          actions=ACTIONS, accounts=ACCOUNT_KEYS)["attached"])
     # components of the passing links (pooled members: their group's), which the
@@ -513,7 +517,7 @@ def groups_stage(
     # of their members, which the outputs show
     engine.register_arrow(COMPONENTS, find_components(edges, config.min_group_size))
     engine.create_table(NETWORKS, account_networks_sql(COMPONENTS, MEMBERSHIP))
-    split = _split_repost_feeds(engine, config, resolution) if pooled is not None and _has_reposts(engine) else 0
+    split = _split_repost_feeds(engine, config, resolution) if reposts else 0
     if split:  # members moved between groups: the pairs inside groups anew
         engine.create_table(GROUP_PAIRS, group_pairs_sql(pairs, MEMBERSHIP, columns=GROUP_PAIR_COLUMNS))
     elif one_object or amplified or (pooled is not None and pooled["attached"]):
