@@ -488,7 +488,8 @@ def amplified_sql(t: VerdictTables = VerdictTables(), joined_by: bool = False) -
 
 def _amplified(engine: Engine, groups: dict[int, GroupEvidence], t: VerdictTables) -> None:
     """Groups whose co-actions are mostly (≥ ``AMPLIFY_SHARE``) reposts of at most
-    ``AMPLIFY_AUTHORS`` accounts outside the group: say so."""
+    ``AMPLIFY_AUTHORS`` accounts outside the group (or in it only as amplified
+    accounts, :mod:`inconcert.groups.amplified`): say so."""
     by_group: dict[int, list[tuple[int, str, int, int]]] = defaultdict(list)
     joined_by = "joined_by" in engine.columns(t.membership)
     for r in engine.to_arrow(amplified_sql(t, joined_by)).to_pylist():
