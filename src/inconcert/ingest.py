@@ -364,25 +364,29 @@ def find_duplicates(path: Path) -> pa.Table:
         if side_limit() is not None:  # a share of the run's --memory-limit (DuckDB's default: 80 % of RAM)
             con.execute(f"SET memory_limit='{side_limit()}'")
         src = f"read_parquet('{_sql_path(path)}')"
-        h = "hash(account_id, ts, text)"
-        uri = "contains(post_id, '://')"
-        same = ", ".join(URI_DUPLICATE_KEY)
-        dup = con.sql(
-            f"""WITH c AS (SELECT k FROM (SELECT {h} AS k FROM {src}) s GROUP BY k HAVING count(*) > 1),
-            cand AS (SELECT seq, source, {key} FROM {src} WHERE {h} IN (SELECT k FROM c)),
-            firsts AS (SELECT min(seq) AS seq FROM cand GROUP BY {key}),
-            uc AS (SELECT hash({same}) AS k FROM {src} WHERE {uri} GROUP BY k HAVING count(*) > 1),
-            ucand AS (SELECT seq, source, {same} FROM {src} WHERE {uri} AND hash({same}) IN (SELECT k FROM uc)),
-            ufirsts AS (SELECT min(seq) AS seq FROM ucand GROUP BY {same})
-            SELECT c.seq, c.source FROM cand c ANTI JOIN firsts f ON c.seq = f.seq
-            UNION
-            SELECT u.seq, u.source FROM ucand u ANTI JOIN ufirsts f ON u.seq = f.seq"""
-        ).arrow()
+        exact = _later_copies_sql(src, "hash(account_id, ts, text)", key, "TRUE")
+        by_uri = _later_copies_sql(src, f"hash({', '.join(URI_DUPLICATE_KEY)})", ", ".join(URI_DUPLICATE_KEY),
+                                   "contains(post_id, '://')")
+        dup = con.sql(f"{exact} UNION {by_uri}").arrow()
         if isinstance(dup, pa.RecordBatchReader):
             dup = dup.read_all()
     finally:
         con.close()
     return dup
+
+
+def _later_copies_sql(src: str, h: str, key: str, where: str) -> str:
+    """``(seq, source)`` of the rows of ``src`` that ``where`` picks and that equal an
+    earlier one (by ``seq``) on every column of ``key``. The hash ``h`` of part of the
+    key picks the candidates cheaply; the whole key decides, so a collision drops nothing.
+
+    >>> "GROUP BY k HAVING count(*) > 1" in _later_copies_sql("t", "hash(a)", "a, b", "TRUE")
+    True
+    """
+    return f"""(WITH c AS (SELECT {h} AS k FROM {src} WHERE {where} GROUP BY k HAVING count(*) > 1),
+        cand AS (SELECT seq, source, {key} FROM {src} WHERE {where} AND {h} IN (SELECT k FROM c)),
+        firsts AS (SELECT min(seq) AS seq FROM cand GROUP BY {key})
+        SELECT cand.seq, cand.source FROM cand ANTI JOIN firsts f ON cand.seq = f.seq)"""
 
 
 def _count_sources(dup: pa.Table) -> dict[str, int]:

@@ -23,9 +23,7 @@ popular account whose fans form a group is reposted by many accounts outside
 it (its fans are a fraction of its audience), so it stays out and the group's
 reasons say that it amplifies that account (:mod:`inconcert.groups.verdicts`).
 
->>> from inconcert.engines import get_engine
->>> e = get_engine("duckdb")
->>> amplified_candidates_sql(e.dialect).startswith("WITH rp AS")
+>>> amplified_candidates_sql().startswith("WITH rp AS")
 True
 """
 
@@ -39,7 +37,7 @@ from scipy.stats import binom
 
 from inconcert.engines.base import Engine
 from inconcert.scoring.stats import bh_qvalues
-from inconcert.sql.dialect import Dialect
+from inconcert.sql.coaction import post_authors_sql
 
 __all__ = ["amplified_candidates_sql", "attach_amplified", "AMPLIFIED_MIN_REPOSTS", "AMPLIFIED_MIN_MEMBERS",
            "AMPLIFIED_AUDIENCE"]
@@ -53,7 +51,7 @@ AMPLIFIED_AUDIENCE = 0.5
 
 
 def amplified_candidates_sql(
-    d: Dialect, traces: str = "traces", objects: str = "ic_objects", actions: str = "actions",
+    traces: str = "traces", objects: str = "ic_objects", actions: str = "actions",
     accounts: str = "ic_accounts", membership: str = "membership",
 ) -> str:
     """``(account_id, group_id, k, n, members, g, n_all)``: accounts outside every group
@@ -64,9 +62,8 @@ def amplified_candidates_sql(
     return f"""WITH rp AS (SELECT object, account_id FROM {traces} WHERE behaviour = 'repost'),
     nm AS (SELECT object, name FROM {objects} WHERE behaviour = 'repost'),
     au AS (SELECT a.post_id, k.account_id AS author
-           FROM (SELECT post_id, min({d.to_string('account_id')}) AS name FROM {actions}
-                 WHERE post_id IN (SELECT name FROM nm) GROUP BY post_id) a
-           JOIN {accounts} k ON k.name = a.name),
+           FROM ({post_authors_sql(actions, "post_id IN (SELECT name FROM nm)")}) a
+           JOIN {accounts} k ON k.name = a.author),
     r AS (SELECT DISTINCT au.author, rp.account_id AS reposter, rp.object
           FROM rp JOIN nm ON rp.object = nm.object JOIN au ON au.post_id = nm.name
           WHERE rp.account_id <> au.author),
@@ -89,7 +86,7 @@ def attach_amplified(engine: Engine, fdr: float, membership: str = "membership",
     must have ``joined_by`` and ``pooled_p``; needs the traces with ``repost``.
     Returns ``{"candidates", "attached"}``."""
     cand = engine.to_arrow(
-        amplified_candidates_sql(engine.dialect, membership=membership, **tables)
+        amplified_candidates_sql(membership=membership, **tables)
         + " ORDER BY account_id, group_id"
     )
     info: dict[str, Any] = {"candidates": cand.num_rows, "attached": 0}

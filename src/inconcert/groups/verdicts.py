@@ -79,7 +79,7 @@ from inconcert.groups.amplified import AMPLIFIED_AUDIENCE, AMPLIFIED_MIN_MEMBERS
 from inconcert.normalize.shorteners import HOST_PATTERN, is_shortener
 from inconcert.scoring.nullmodel import fdr_of
 from inconcert.scoring.stats import simes
-from inconcert.sql.coaction import unordered_pair_sql
+from inconcert.sql.coaction import has_reposts_sql, post_authors_sql, unordered_pair_sql
 from inconcert.sql.dialect import Dialect
 from inconcert.sql.summaries import group_pairs_from
 from inconcert.tables import (
@@ -388,11 +388,6 @@ def coverage_sql(d: Dialect, hosts: str = "ic_sources", t: VerdictTables = Verdi
     LEFT JOIN n_in ON n_in.host = per.host AND n_in.network_id = gh.network_id"""
 
 
-def _post_authors_sql(t: VerdictTables, where: str) -> str:
-    """``(post_id, author)`` of the posts of ``actions`` that ``where`` picks."""
-    return f"SELECT post_id, min(account_id) AS author FROM {t.actions} WHERE {where} GROUP BY post_id"
-
-
 def repost_candidates_sql(t: VerdictTables = VerdictTables(), min_items: int = COVER_ITEMS) -> str:
     """``(group_id, account_id, author, n, n_reposts)``: the members that reposted at least
     ``min_items`` posts of one author (the only members that can be repost feeds), ``n``
@@ -403,7 +398,7 @@ def repost_candidates_sql(t: VerdictTables = VerdictTables(), min_items: int = C
     tot AS (SELECT group_id, account_id, count(*) AS n_reposts FROM mr GROUP BY group_id, account_id),
     nm AS (SELECT o.object, o.name FROM {t.objects} o
            WHERE o.behaviour = 'repost' AND o.object IN (SELECT object FROM mr)),
-    ps AS ({_post_authors_sql(t, "post_id IN (SELECT name FROM nm)")}),
+    ps AS ({post_authors_sql(t.actions, "post_id IN (SELECT name FROM nm)")}),
     oa AS (SELECT nm.object, ps.author FROM nm JOIN ps ON ps.post_id = nm.name),
     c AS (SELECT mr.group_id, mr.account_id, oa.author, count(DISTINCT mr.object) AS n
           FROM mr JOIN oa ON mr.object = oa.object GROUP BY mr.group_id, mr.account_id, oa.author
@@ -416,7 +411,7 @@ def author_reposts_sql(authors: str, t: VerdictTables = VerdictTables()) -> str:
     """``(object, author, host)``: every ``repost`` object whose original is by one of
     ``authors(author)`` (``host`` = ``author``, the name :func:`first_shares_sql`'s ``by`` reads)."""
     return f"""SELECT o.object, ps.author, ps.author AS host FROM {t.objects} o
-        JOIN ({_post_authors_sql(t, f"account_id IN (SELECT author FROM {authors})")}) ps ON ps.post_id = o.name
+        JOIN ({post_authors_sql(t.actions, f"account_id IN (SELECT author FROM {authors})")}) ps ON ps.post_id = o.name
         WHERE o.behaviour = 'repost'"""
 
 
@@ -475,7 +470,7 @@ def amplified_sql(t: VerdictTables = VerdictTables(), joined_by: bool = False) -
     ro AS (SELECT gp.group_id, o.name, count(*) AS n FROM gp
            JOIN {t.objects} o ON o.behaviour = gp.behaviour AND o.object = gp.object
            WHERE gp.behaviour = 'repost' GROUP BY gp.group_id, o.name),
-    posts AS ({_post_authors_sql(t, "post_id IN (SELECT name FROM ro)")}),
+    posts AS ({post_authors_sql(t.actions, "post_id IN (SELECT name FROM ro)")}),
     rp AS (SELECT ro.group_id, ps.author, sum(ro.n) AS n FROM ro
            JOIN posts ps ON ps.post_id = ro.name GROUP BY ro.group_id, ps.author)
     SELECT rp.group_id, rp.author, rp.n, tot.n_pairs,
@@ -898,7 +893,7 @@ def classify_groups(
         _domains(engine, groups, t)
     if "post_id" in engine.columns(t.actions):
         _amplified(engine, groups, t)
-        if engine.scalar(f"SELECT count(*) FROM {t.traces} WHERE behaviour = 'repost'"):
+        if engine.scalar(has_reposts_sql(t.traces)):
             _repost_feeds(engine, groups, resolution, t)
     if "joined_by" in engine.columns(t.membership):
         for r in engine.to_arrow(

@@ -44,6 +44,7 @@ from inconcert.sql.coaction import (
     eligible_sql,
     event_links_sql,
     filter_pairs_sql,
+    has_reposts_sql,
     keyed_traces_sql,
     link_families_sql,
     link_keys_sql,
@@ -388,7 +389,7 @@ def _has_reposts(engine: Engine) -> bool:
     """Whether the traces hold reposts and ``membership`` says how members joined."""
     if "joined_by" not in engine.columns(MEMBERSHIP):
         return False
-    return bool(engine.scalar(f"SELECT count(*) FROM (SELECT 1 FROM {TRACES} WHERE behaviour = 'repost' LIMIT 1) s"))
+    return bool(engine.scalar(has_reposts_sql(TRACES)))
 
 
 def _repost_edges(engine: Engine) -> str | None:

@@ -43,6 +43,8 @@ __all__ = [
     "post_pairs_sql",
     "repost_edges_sql",
     "repost_edge_sql",
+    "post_authors_sql",
+    "has_reposts_sql",
     "single_post_pairs_sql",
     "PAIR_COLUMNS",
     "level_sql",
@@ -590,6 +592,25 @@ def repost_edges_sql(actions: str = "actions") -> str:
         SELECT r.seq AS s_r, o.seq AS s_o FROM {actions} r JOIN {actions} o ON o.post_id = r.repost_of
         WHERE r.repost_of IS NOT NULL AND r.account_id <> o.account_id)
     SELECT s_r AS seq_a, s_o AS seq_b FROM e UNION ALL SELECT s_o AS seq_a, s_r AS seq_b FROM e"""
+
+
+def post_authors_sql(actions: str, where: str) -> str:
+    """``(post_id, author)`` of the posts of ``actions`` that ``where`` picks (the author
+    by name, as ``actions`` has it).
+
+    >>> post_authors_sql("actions", "post_id = 'x'")
+    "SELECT post_id, min(account_id) AS author FROM actions WHERE post_id = 'x' GROUP BY post_id"
+    """
+    return f"SELECT post_id, min(account_id) AS author FROM {actions} WHERE {where} GROUP BY post_id"
+
+
+def has_reposts_sql(traces: str = "traces") -> str:
+    """1 when ``traces`` hold a repost, else 0 (stops at the first it finds).
+
+    >>> has_reposts_sql().endswith("LIMIT 1) s")
+    True
+    """
+    return f"SELECT count(*) FROM (SELECT 1 FROM {traces} WHERE behaviour = 'repost' LIMIT 1) s"
 
 
 def repost_edge_sql(edges: str, pairs: str) -> str:
